@@ -1,0 +1,53 @@
+#!/usr/bin/env node
+// `npm test`: types, Node tests, then browser tests in real Chromium. Exits non-zero on any failure.
+import { spawn } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { findOrInstallBrowser } from './find-browser.mjs';
+
+const browserOnly = process.argv.includes('--browser-only');
+const nodeOnly = process.argv.includes('--node-only');
+
+function run(label, command, args, env = {}) {
+  console.log(`\n=== ${label} ===`);
+  return new Promise((resolve) => {
+    const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
+    child.on('exit', (code, signal) => resolve(code === 0 ? 0 : code ?? (signal ? 1 : 1)));
+  });
+}
+
+const nodeTests = readdirSync('test/node')
+  .filter((f) => f.endsWith('.test.ts'))
+  .map((f) => `test/node/${f}`);
+
+const failures = [];
+if (!browserOnly) {
+  if ((await run('types (tsc --noEmit)', 'npx', ['tsc', '--noEmit'])) !== 0) failures.push('types');
+  if (
+    (await run('node tests', process.execPath, [
+      '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=60000', ...nodeTests,
+    ])) !== 0
+  ) failures.push('node tests');
+}
+if (!nodeOnly) {
+  let browser;
+  try {
+    browser = await findOrInstallBrowser();
+  } catch (error) {
+    console.error(`\n${error.message}`);
+    failures.push('browser (none found)');
+  }
+  if (browser) {
+    console.log(`Using Chromium at ${browser}`);
+    const code = await run('browser tests (Chromium)', 'npx', ['web-test-runner', '--config', 'web-test-runner.config.mjs'], {
+      CHROME_PATH: browser,
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=tsx`.trim(),
+    });
+    if (code !== 0) failures.push('browser tests');
+  }
+}
+
+if (failures.length) {
+  console.error(`\nnpm test FAILED: ${failures.join(', ')}`);
+  process.exit(1);
+}
+console.log('\nnpm test passed: types, node tests, browser tests.');

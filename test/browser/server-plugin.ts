@@ -1,0 +1,58 @@
+// A test-runner plugin that runs the real API server for the browser tests and lets tests act
+// as the host's backend through server commands, so no product secret ever reaches the page.
+import { startServer } from '../../src/server/index.ts';
+import { PRODUCT_CLIENT, testCatalog } from '../fixtures/test-catalog.ts';
+
+type Server = Awaited<ReturnType<typeof startServer>>;
+
+interface AdminPayload {
+  method: string;
+  path: string;
+  body?: unknown;
+}
+
+export function planshipServerPlugin() {
+  let server: Server | undefined;
+  const basic = 'Basic ' + Buffer.from(`${PRODUCT_CLIENT.clientId}:${PRODUCT_CLIENT.clientSecret}`).toString('base64');
+
+  async function admin({ method, path, body }: AdminPayload) {
+    const response = await fetch(server!.url + path, {
+      method,
+      headers: { authorization: basic, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON: hand back the text */
+    }
+    return { status: response.status, body: parsed };
+  }
+
+  return {
+    name: 'planship-server',
+    async serverStart() {
+      server = await startServer({ catalog: testCatalog() });
+    },
+    async serverStop() {
+      await server?.close();
+    },
+    async executeCommand({ command, payload }: { command: string; payload?: unknown }) {
+      if (command === 'planship-server') return { url: server!.url, wsUrl: server!.wsUrl };
+      if (command === 'planship-admin') return admin(payload as AdminPayload);
+      if (command === 'planship-customer-token') {
+        const { customerId, expiresIn } = payload as { customerId: string; expiresIn?: number };
+        const answer = await admin({
+          method: 'POST',
+          path: '/api/v1/auth/customer-token',
+          body: { customer_id: customerId, ...(expiresIn ? { expires_in: expiresIn } : {}) },
+        });
+        if (answer.status !== 200) throw new Error(`customer-token answered ${answer.status}`);
+        return (answer.body as { access_token: string }).access_token;
+      }
+      return undefined;
+    },
+  };
+}
