@@ -15,9 +15,11 @@ function run(label, command, args, env = {}) {
   });
 }
 
-const nodeTests = readdirSync('test/node')
-  .filter((f) => f.endsWith('.test.ts'))
-  .map((f) => `test/node/${f}`);
+const listTests = (folder) =>
+  readdirSync(folder)
+    .filter((f) => f.endsWith('.test.ts'))
+    .map((f) => `${folder}/${f}`);
+const nodeTests = listTests('test/node');
 
 const failures = [];
 if (!browserOnly) {
@@ -43,6 +45,11 @@ if (!nodeOnly) {
       NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --import=tsx`.trim(),
     });
     if (code !== 0) failures.push('browser tests');
+    if ((await run('build (npm run build)', 'npm', ['run', 'build', '--silent'])) !== 0) failures.push('build');
+    else if (
+      (await run('built bundle in a plain page (Playwright)', process.execPath,
+        ['--import', 'tsx', '--test', '--test-timeout=120000', ...listTests('test/dist')], { CHROME_PATH: browser })) !== 0
+    ) failures.push('built bundle');
   }
 }
 

@@ -1,0 +1,135 @@
+// The demo page: an account page of a made-up SaaS, built from the portal's elements.
+import { html, render } from 'lit';
+import '../src/index.ts';
+import type { PlanshipPlanChangeEvent } from '../src/index.ts';
+
+declare const __PLANSHIP_API_URL__: string;
+const apiUrl = __PLANSHIP_API_URL__;
+const product = 'acme-analytics';
+
+const prices = {
+  free: { amount: 0, currency: 'USD', interval: 'month' },
+  starter: { amount: 19, currency: 'USD', interval: 'month' },
+  pro: { amount: 49, currency: 'USD', interval: 'month' },
+  business: { amount: 199, currency: 'USD', interval: 'month' },
+};
+
+const params = new URLSearchParams(location.search);
+let user = params.get('user') ?? 'ada@example.com';
+let hostCheckout = false;
+let pendingChange: PlanshipPlanChangeEvent | undefined;
+
+async function backend(path: string, body: unknown) {
+  const response = await fetch(`${path}?user=${encodeURIComponent(user)}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+  if (!response.ok) throw new Error(`${path} answered ${response.status}`);
+}
+
+function onPlanChange(event: PlanshipPlanChangeEvent) {
+  if (!hostCheckout) return;
+  event.preventDefault();
+  pendingChange = event;
+  const dialog = document.querySelector<HTMLDialogElement>('#checkout')!;
+  dialog.querySelector('#checkout-summary')!.textContent = `${event.fromPlan ?? 'No plan'} → ${event.toPlan}`;
+  dialog.showModal();
+}
+
+function renderPortal() {
+  render(
+    html`
+      <planship-provider
+        product-slug=${product}
+        customer-id=${user}
+        api-url=${apiUrl}
+        token-url=${`/api/planship/token?user=${encodeURIComponent(user)}`}
+        @planship-plan-change=${onPlanChange}
+      >
+        <section aria-labelledby="plans-title">
+          <h2 id="plans-title">Plans</h2>
+          <label class="tools"><input type="checkbox" .checked=${hostCheckout}
+            @change=${(e: Event) => (hostCheckout = (e.target as HTMLInputElement).checked)} />
+            Use the host's own checkout (cancelable <code>planship-plan-change</code>)</label>
+          <planship-plan-picker .prices=${prices}>
+            <a slot="contact" href="mailto:sales@example.com">Contact sales</a>
+          </planship-plan-picker>
+        </section>
+        <section aria-labelledby="subs-title">
+          <h2 id="subs-title">Subscription</h2>
+          <planship-subscription-manager></planship-subscription-manager>
+        </section>
+        <section aria-labelledby="usage-title">
+          <h2 id="usage-title">Usage</h2>
+          <div class="meters">
+            <planship-usage-meter lever="api-calls" show-buckets></planship-usage-meter>
+            <planship-usage-meter lever="api-burst"></planship-usage-meter>
+            <planship-usage-meter lever="ai-insights"></planship-usage-meter>
+          </div>
+          <p class="tools">Simulate usage (reported by the demo backend, as your servers would):
+            ${[10, 100, 1000].map(
+              (usage) => html`<button @click=${() => backend('/api/demo/usage', { metering_id: 'api-calls', usage })}>
+                +${usage} API calls</button>`,
+            )}
+            <button @click=${() => backend('/api/demo/usage', { metering_id: 'ai-insights', usage: 1 })}>+1 AI insight</button>
+          </p>
+        </section>
+        <section aria-labelledby="features-title">
+          <h2 id="features-title">Features</h2>
+          <div class="gate-demo">
+            <planship-entitlement lever="sso">
+              <button>Configure SSO</button>
+              <p slot="denied">SSO comes with Business. <a href="#plans-title">See plans</a></p>
+            </planship-entitlement>
+            <planship-entitlement lever="export-formats" includes="parquet">
+              <button>Export as Parquet</button>
+              <p slot="denied">Parquet export needs Pro or higher.</p>
+            </planship-entitlement>
+            <planship-entitlement lever="dashboards" min="10">
+              <p>You can build 10 or more dashboards.</p>
+              <p slot="denied">Fewer than 10 dashboards on this plan.</p>
+            </planship-entitlement>
+          </div>
+        </section>
+      </planship-provider>
+    `,
+    document.querySelector('#portal')!,
+  );
+}
+
+async function start() {
+  const status = document.querySelector('#api-status')!;
+  try {
+    const health = await fetch(`${apiUrl}/api/v1/health`);
+    status.textContent = health.ok ? `Local Planship API up at ${apiUrl}` : `API answered ${health.status}`;
+  } catch {
+    status.textContent = `The local Planship API at ${apiUrl} is not reachable. Run npm run demo.`;
+  }
+  const switcher = document.querySelector<HTMLSelectElement>('#user-switcher')!;
+  const users: { id: string; name: string }[] = await (await fetch('/api/demo/users')).json();
+  for (const candidate of users) switcher.add(new Option(candidate.name, candidate.id, false, candidate.id === user));
+  switcher.addEventListener('change', () => {
+    user = switcher.value;
+    history.replaceState(null, '', `?user=${encodeURIComponent(user)}`);
+    render(html``, document.querySelector('#portal')!); // a new customer: a fresh provider
+    renderPortal();
+  });
+  document.querySelector<HTMLInputElement>('#theme-toggle')!.addEventListener('change', (event) => {
+    const dark = (event.target as HTMLInputElement).checked;
+    document.documentElement.style.colorScheme = dark ? 'dark' : 'light';
+    for (const element of document.querySelectorAll('#portal *')) {
+      if (element.localName.startsWith('planship-')) element.setAttribute('theme', dark ? 'dark' : 'light');
+    }
+  });
+  document.querySelector<HTMLDialogElement>('#checkout')!.addEventListener('close', async (event) => {
+    const dialog = event.target as HTMLDialogElement;
+    if (dialog.returnValue === 'pay' && pendingChange) {
+      await backend('/api/demo/checkout', { subscription_id: pendingChange.subscriptionId, plan_slug: pendingChange.toPlan });
+    }
+    pendingChange = undefined;
+  });
+  renderPortal();
+}
+
+start();

@@ -1,0 +1,69 @@
+// Helpers for browser tests: they act as the host's backend through the test runner's server
+// commands, so the page only ever holds customer-scoped tokens.
+import { executeServerCommand } from '@web/test-runner-commands';
+
+export const PRODUCT = 'acme-analytics';
+
+export interface ServerInfo {
+  url: string;
+  wsUrl: string;
+}
+
+let info: Promise<ServerInfo> | undefined;
+
+export function serverInfo(): Promise<ServerInfo> {
+  info ??= executeServerCommand<ServerInfo, undefined>('planship-server');
+  return info;
+}
+
+export interface AdminAnswer<T = any> {
+  status: number;
+  body: T;
+}
+
+/** Calls the API with product credentials (from Node; the secret never reaches the page). */
+export function admin<T = any>(method: string, path: string, body?: unknown): Promise<AdminAnswer<T>> {
+  return executeServerCommand<AdminAnswer<T>, object>('planship-admin', { method, path, body });
+}
+
+export function customerToken(customerId: string, expiresIn?: number): Promise<string> {
+  return executeServerCommand<string, object>('planship-customer-token', { customerId, expiresIn });
+}
+
+/** A token getter as a host page would write one, counting its calls. */
+export function tokenGetter(customerId: string) {
+  const getter = async (_forceRefresh?: boolean) => {
+    getter.calls += 1;
+    return customerToken(customerId);
+  };
+  getter.calls = 0;
+  return getter;
+}
+
+let counter = 0;
+
+/** A fresh customer (so tests never share state), optionally subscribed to a plan. */
+export async function createCustomer(
+  options: { plan?: string; maxSubscribers?: number; product?: string; name?: string } = {},
+): Promise<string> {
+  const unique = `${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
+  const created = await admin('POST', '/api/v1/customers', {
+    name: options.name ?? `Test ${unique}`,
+    email: `test-${unique}@example.com`,
+    alternative_id: `test-${unique}`,
+  });
+  if (created.status !== 200) throw new Error(`create customer answered ${created.status}`);
+  const id: string = created.body.id;
+  if (options.plan) {
+    const product = options.product ?? PRODUCT;
+    const body: Record<string, unknown> = { customer_id: id };
+    if (options.maxSubscribers !== undefined) body.max_subscribers = options.maxSubscribers;
+    const subscribed = await admin('POST', `/api/v1/products/${product}/plans/${options.plan}/subscriptions`, body);
+    if (subscribed.status !== 200) throw new Error(`subscribe answered ${subscribed.status}`);
+  }
+  return id;
+}
+
+export function reportUsage(customerId: string, meteringId: string, usage: number, product = PRODUCT) {
+  return admin('POST', `/api/v1/customers/${customerId}/products/${product}/usage/${meteringId}`, { usage });
+}
