@@ -94,7 +94,7 @@ function renderPortal() {
         </section>
       </planship-provider>
     `,
-    document.querySelector('#portal')!,
+    document.querySelector<HTMLElement>('#portal')!,
   );
 }
 
@@ -112,7 +112,7 @@ async function start() {
   switcher.addEventListener('change', () => {
     user = switcher.value;
     history.replaceState(null, '', `?user=${encodeURIComponent(user)}`);
-    render(html``, document.querySelector('#portal')!); // a new customer: a fresh provider
+    render(html``, document.querySelector<HTMLElement>('#portal')!); // a new customer: a fresh provider
     renderPortal();
   });
   document.querySelector<HTMLInputElement>('#theme-toggle')!.addEventListener('change', (event) => {

@@ -1,0 +1,64 @@
+// The bench acts as the host's backend: product credentials from the demo catalog, used only in
+// Node. Fresh customers per measurement so runs never share state.
+export const PRODUCT = 'acme-analytics';
+export const DEMO_CATALOG = 'demo/catalog.json';
+const PRODUCT_CLIENT = { clientId: 'demo-client', clientSecret: 'demo-secret' };
+const BASIC = 'Basic ' + Buffer.from(`${PRODUCT_CLIENT.clientId}:${PRODUCT_CLIENT.clientSecret}`).toString('base64');
+
+export interface ApiAnswer<T = any> {
+  status: number;
+  body: T;
+}
+
+let unique = 0;
+
+export function backendFor(apiUrl: string) {
+  async function call<T = any>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
+    const response = await fetch(apiUrl + path, {
+      method,
+      headers: { authorization: BASIC, 'content-type': 'application/json' },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      /* not JSON: keep the text */
+    }
+    return { status: response.status, body: parsed as T };
+  }
+
+  async function expectOk<T = any>(method: string, path: string, body?: unknown): Promise<T> {
+    const answer = await call<T>(method, path, body);
+    if (answer.status !== 200) throw new Error(`${method} ${path} answered ${answer.status}`);
+    return answer.body;
+  }
+
+  return {
+    call,
+    async productToken(): Promise<string> {
+      return (await expectOk<{ access_token: string }>('POST', '/api/v1/auth/token')).access_token;
+    },
+    async customerToken(customerId: string, expiresIn = 3600): Promise<string> {
+      const body = { customer_id: customerId, expires_in: expiresIn };
+      return (await expectOk<{ access_token: string }>('POST', '/api/v1/auth/customer-token', body)).access_token;
+    },
+    /** A fresh customer subscribed to `plan` of the demo product; returns its uuid. */
+    async createCustomer(plan = 'business'): Promise<string> {
+      const tag = `bench-${process.pid}-${Date.now().toString(36)}-${(unique++).toString(36)}`;
+      const created = await expectOk<{ id: string }>('POST', '/api/v1/customers', {
+        name: `Bench ${tag}`,
+        email: `${tag}@example.com`,
+        alternative_id: tag,
+      });
+      await expectOk('POST', `/api/v1/products/${PRODUCT}/plans/${plan}/subscriptions`, { customer_id: created.id });
+      return created.id;
+    },
+    reportUsage(customerId: string, meteringId: string, usage: number) {
+      return expectOk('POST', `/api/v1/customers/${customerId}/products/${PRODUCT}/usage/${meteringId}`, { usage });
+    },
+  };
+}
+
+export type Backend = ReturnType<typeof backendFor>;

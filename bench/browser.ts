@@ -1,0 +1,136 @@
+// Chromium for the browser measurements, and a tiny host: the bench page, its script (the
+// elements bundled from source by esbuild) and a token route, as a customer's own site would.
+import { build } from 'esbuild';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser, type Page } from 'playwright-core';
+import { PRODUCT, type Backend } from './api.ts';
+import { fromRoot } from './root.ts';
+import { epochNow } from './stats.ts';
+
+export type PageVariant = 'meter' | 'all';
+
+/** Every element a page can hold inside one provider (the "all" page). */
+export const ALL_ELEMENTS = `
+  <planship-plan-picker></planship-plan-picker>
+  <planship-subscription-manager></planship-subscription-manager>
+  <planship-usage-meter lever="api-calls"></planship-usage-meter>
+  <planship-usage-meter lever="ai-insights"></planship-usage-meter>
+  <planship-entitlement lever="sso"><button>Configure SSO</button></planship-entitlement>
+  <planship-entitlement lever="export-formats" includes="parquet"><button>Export Parquet</button></planship-entitlement>`;
+
+interface BrowserFinder {
+  locateBrowser(): Promise<string | undefined>;
+  CHROMIUM_ARGS: string[];
+}
+
+export async function launchBrowser(): Promise<Browser> {
+  // The project's own finder (plain JS, so imported by URL without type declarations).
+  const finder: BrowserFinder = await import(new URL('../scripts/find-browser.mjs', import.meta.url).href);
+  const { CHROMIUM_ARGS, locateBrowser } = finder;
+  const executablePath = process.env.CHROME_PATH || (await locateBrowser());
+  if (!executablePath) throw new Error('No Chromium found: set CHROME_PATH or install chromium.');
+  return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
+}
+
+async function buildPageScript(): Promise<Uint8Array> {
+  const result = await build({
+    entryPoints: [fromRoot('bench/page/entry.ts')],
+    bundle: true,
+    minify: true,
+    write: false,
+    format: 'esm',
+    target: 'es2022',
+    tsconfig: fromRoot('tsconfig.json'),
+    logLevel: 'silent',
+  });
+  return result.outputFiles[0].contents;
+}
+
+function pageHtml(apiUrl: string, variant: PageVariant, customerId: string): string {
+  const body = variant === 'meter' ? '<planship-usage-meter lever="api-calls"></planship-usage-meter>' : ALL_ELEMENTS;
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>planship-portal bench</title>
+<script type="module" src="/bench.js"></script></head><body><main>
+<planship-provider product-slug="${PRODUCT}" customer-id="${customerId}" api-url="${apiUrl}"
+  token-url="/token?customer=${encodeURIComponent(customerId)}">${body}
+</planship-provider></main></body></html>`;
+}
+
+export interface PageHost {
+  pageUrl(variant: PageVariant, customerId: string): string;
+  close(): Promise<void>;
+}
+
+export async function startPageHost(apiUrl: string, backend: Backend): Promise<PageHost> {
+  const script = await buildPageScript();
+  const server = createServer(async (request, response) => {
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const customerId = url.searchParams.get('customer') ?? '';
+    try {
+      if (url.pathname === '/bench.js') {
+        response.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
+        response.end(script);
+        return;
+      }
+      if (url.pathname === '/token') {
+        const token = await backend.customerToken(customerId);
+        response.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+        response.end(JSON.stringify({ access_token: token, expires_in: 3600 }));
+        return;
+      }
+      if (url.pathname === '/') {
+        const variant = url.searchParams.get('variant') === 'all' ? 'all' : 'meter';
+        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+        response.end(pageHtml(apiUrl, variant, customerId));
+        return;
+      }
+      response.writeHead(404).end();
+    } catch (error) {
+      response.writeHead(500, { 'content-type': 'text/plain' }).end(String((error as Error).message));
+    }
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  return {
+    pageUrl: (variant, customerId) => `${origin}/?variant=${variant}&customer=${encodeURIComponent(customerId)}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface ClockOffset {
+  /** page clock minus Node clock, from the round trip with the smallest delay. */
+  offsetMs: number;
+  /** that round trip: the offset is exact to within half of it. */
+  roundTripMs: number;
+}
+
+/** Compares the page's epoch clock with Node's (both timeOrigin + now) over a few round trips. */
+export async function measureClockOffset(page: Page, samples = 25): Promise<ClockOffset> {
+  let best: ClockOffset = { offsetMs: 0, roundTripMs: Number.POSITIVE_INFINITY };
+  for (let index = 0; index < samples; index++) {
+    const before = epochNow();
+    const pageTime = await page.evaluate(() => performance.timeOrigin + performance.now());
+    const after = epochNow();
+    if (after - before < best.roundTripMs) best = { offsetMs: pageTime - (before + after) / 2, roundTripMs: after - before };
+  }
+  return best;
+}
+
+/** Waits until the page's meter shows `expected` (or any value when undefined). */
+export async function waitForMeter(page: Page, expected?: number, timeout = 15_000): Promise<number> {
+  const handle = await page.waitForFunction(
+    (value) => {
+      const current = window.__bench?.meterValue();
+      // An object, because a value of 0 would read as "not yet".
+      return current !== undefined && (value === undefined || current === value) ? { current } : false;
+    },
+    expected,
+    { timeout, polling: 'raf' },
+  );
+  const shown = (await handle.jsonValue()) as { current: number };
+  return shown.current;
+}

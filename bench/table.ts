@@ -1,0 +1,140 @@
+// Turns the results into one markdown table (goal and verdict per row) and the README section.
+import type { SizeResult } from './size.ts';
+import { kB } from './size.ts';
+import type { LiveLatencyResult } from './live-latency.ts';
+import type { FirstRenderResult } from './first-render.ts';
+import type { ThroughputResult } from './server-throughput.ts';
+import type { FanOutResult } from './fan-out.ts';
+import type { ClientComparison } from './client-vs-official.ts';
+import type { MemoryResult } from './memory.ts';
+
+export interface BenchResults {
+  size?: SizeResult;
+  liveLatency?: LiveLatencyResult;
+  firstRender?: FirstRenderResult;
+  serverThroughput?: ThroughputResult;
+  fanOut?: FanOutResult;
+  clientVsOfficial?: ClientComparison;
+  memory?: MemoryResult;
+}
+
+export interface Machine {
+  cores: number;
+  cpu: string;
+  memoryGiB: number;
+  node: string;
+  platform: string;
+  chromium?: string;
+}
+
+type Row = [measure: string, result: string, goal: string, met: string];
+
+const yes = (ok: boolean) => (ok ? 'yes' : '**no**');
+const ms = (value: number) => `${value.toFixed(1)} ms`;
+const KB = 1024;
+
+export function tableRows(results: BenchResults, errors: Record<string, string>): Row[] {
+  const rows: Row[] = [];
+  const { size, liveLatency, firstRender, serverThroughput, fanOut, clientVsOfficial, memory } = results;
+  if (size) {
+    rows.push(['Portal bundle (min + gzip)', kB(size.portal.gzipBytes), '≤ 20 kB', yes(size.portal.gzipBytes <= 20 * KB)]);
+    rows.push(['Client alone (min + gzip)', kB(size.client.gzipBytes), '≤ 5 kB', yes(size.client.gzipBytes <= 5 * KB)]);
+    rows.push([
+      '@planship/fetch (min + gzip)',
+      `${kB(size.official.gzipBytes)} (PlanshipCustomer only: ${kB(size.officialCustomerOnly.gzipBytes)}); ` +
+        `our client = ${(size.client.gzipBytes / size.officialCustomerOnly.gzipBytes).toFixed(2)}×`,
+      'reference',
+      '',
+    ]);
+  }
+  if (liveLatency) {
+    const { p50, p95, p99 } = liveLatency.latencyMs;
+    rows.push([
+      `Live latency, report answer → meter in DOM (${liveLatency.seen}/${liveLatency.reports} shown` +
+        (liveLatency.coalesced ? `, ${liveLatency.coalesced} together with the next` : '') + ')',
+      `p50 ${ms(p50)}, p95 ${ms(p95)}, p99 ${ms(p99)}`,
+      'p50 ≤ 15 ms, p95 ≤ 50 ms',
+      yes(p50 <= 15 && p95 <= 50 && liveLatency.unseen === 0),
+    ]);
+  }
+  if (firstRender) {
+    const counts = Object.values(firstRender.requestsPerResource);
+    const resources = counts.length;
+    rows.push([
+      'First render, provider + every element',
+      `${firstRender.apiRequests} API requests for ${resources} resources (max ${Math.max(0, ...counts)} per resource), ` +
+        `${firstRender.sockets} socket, ${firstRender.tokenRequests} token fetch; complete at ${ms(firstRender.completeMs)}`,
+      'one request per resource, one socket',
+      yes(firstRender.repeated.length === 0 && firstRender.sockets === 1 && firstRender.errors.length === 0),
+    ]);
+  }
+  if (serverThroughput) {
+    rows.push([
+      `Server: usage reports, keep-alive, ${serverThroughput.connections} connections, ${(serverThroughput.durationMs / 1000).toFixed(0)} s`,
+      `${serverThroughput.reportsPerSecond.toLocaleString('en-US')} reports/s (${serverThroughput.failed} failed)`,
+      '≥ 5,000/s',
+      yes(serverThroughput.reportsPerSecond >= 5000 && serverThroughput.failed === 0),
+    ]);
+  }
+  if (fanOut) {
+    rows.push([
+      `Fan-out: ${fanOut.opened} sockets, one change`,
+      `p50 ${ms(fanOut.latencyMs.p50)}, p99 ${ms(fanOut.latencyMs.p99)} (${fanOut.received}/${fanOut.sockets} got it)`,
+      'p99 ≤ 250 ms',
+      yes(fanOut.latencyMs.p99 <= 250 && fanOut.missing === 0),
+    ]);
+  }
+  if (clientVsOfficial) {
+    const c = clientVsOfficial;
+    rows.push([
+      `Client vs @planship/fetch, same ${c.calls} calls`,
+      `median ${c.ours.medianMs.toFixed(2)} vs ${c.official.medianMs.toFixed(2)} ms per call = ${c.medianRatio.toFixed(2)}× ` +
+        `(reads ${c.readMedianRatio.toFixed(2)}×, writes ${c.writeMedianRatio.toFixed(2)}×); ` +
+        `HTTP requests ${c.ours.httpRequests} vs ${c.official.httpRequests}`,
+      'reference (ratio < 1: ours faster)',
+      '',
+    ]);
+  }
+  if (memory) {
+    rows.push([
+      `Page heap after ${memory.pushes.toLocaleString('en-US')} live pushes vs after 100`,
+      `${(memory.heapAfterAllBytes / 1e6).toFixed(2)} MB vs ${(memory.heapAfterFirstBytes / 1e6).toFixed(2)} MB = ${memory.ratio.toFixed(2)}×`,
+      'no growth (≤ 1.10×)',
+      yes(memory.ratio <= 1.1),
+    ]);
+  }
+  for (const [part, message] of Object.entries(errors)) rows.push([part, `did not run: ${message}`, '', '**no**']);
+  return rows;
+}
+
+export function markdownTable(rows: Row[]): string {
+  const escape = (cell: string) => cell.replaceAll('|', '\\|').replaceAll('\n', ' ');
+  return [
+    '| Measure | Result | Goal | Met |',
+    '| --- | --- | --- | --- |',
+    ...rows.map((row) => `| ${row.map(escape).join(' | ')} |`),
+  ].join('\n');
+}
+
+export function readmeSection(table: string, date: string, machine: Machine): string {
+  return `## Performance
+
+\`npm run bench\` measures every performance goal in about three minutes and writes
+\`bench/results.json\`. Numbers below are from one run on ${date.slice(0, 10)}, on a shared
+${machine.cores}-core ${machine.cpu} machine (Node ${machine.node}, headless Chromium
+${machine.chromium ?? ''}); expect noise of a few milliseconds between runs. Latencies are
+medians and percentiles; comparisons are ratios (below 1: ours is smaller or faster).
+
+${table}
+
+- Sizes: esbuild \`--bundle --minify\`, then gzip -9. The portal includes lit. \`npm test\`
+  fails when the portal or the client grows more than 5% past \`bench/size-budget.json\`.
+- Live latency: 200 usage reports made by the server side, 50 ms apart; the time from each
+  report's HTTP answer to the meter's new \`aria-valuenow\` in the DOM, both on the wall clock
+  (page clock offset measured and removed).
+- First render: requests and sockets a page with the provider and every element makes until all
+  elements show content.
+- Server: keep-alive load from worker threads on the same machine (so load and server share the
+  cores); fan-out measured from sending the report to each socket's frame.
+`;
+}

@@ -1,0 +1,131 @@
+// The client's one cache, shared by every element on a page. Identical concurrent reads share
+// one request; catalog answers (product, plans, levers) are served stale-while-revalidate;
+// customer answers (subscriptions, entitlements, usage) are kept until a mutation or a live push
+// marks them stale. Answers are stored as raw JSON and converted per read, so no caller can
+// change another caller's copy.
+import { abortError } from './errors.ts';
+
+export type Resource = 'product' | 'plans' | 'subscriptions' | 'entitlements' | 'usage' | 'customer';
+
+/** Only share in-flight requests. */
+export const DEDUPE = 0;
+/** Serve the cached answer at once; refresh it in the background when older than `maxAgeMs`. */
+export const STALE_WHILE_REVALIDATE = 1;
+/** Serve the cached answer until `invalidate` names its resource (while `trusted()` holds). */
+export const UNTIL_INVALIDATED = 2;
+export type Policy = typeof DEDUPE | typeof STALE_WHILE_REVALIDATE | typeof UNTIL_INVALIDATED;
+
+interface Flight {
+  promise: Promise<unknown>;
+  controller: AbortController;
+  /** Callers still waiting; when every one of them aborts, the request is aborted too. */
+  waiters: number;
+}
+
+interface Entry {
+  resource: Resource;
+  value?: unknown;
+  has: boolean;
+  stale: boolean;
+  at: number;
+  generation: number;
+  flight?: Flight;
+}
+
+export class Cache {
+  readonly #entries = new Map<string, Entry>();
+
+  constructor(
+    /** Whether invalidations can currently arrive (the live socket is up). */
+    private readonly trusted: () => boolean,
+    /** Called when a background revalidation brought a different answer. */
+    private readonly changed: (resource: Resource) => void,
+    /** Called when an answer from the network is kept (not one overtaken by an invalidation or a push). */
+    private readonly stored: (key: string, value: unknown) => void,
+    private readonly maxAgeMs = 60_000,
+  ) {}
+
+  read(
+    key: string,
+    resource: Resource,
+    policy: Policy,
+    load: (signal: AbortSignal) => Promise<unknown>,
+    signal?: AbortSignal,
+  ): Promise<unknown> {
+    if (signal?.aborted) return Promise.reject(abortError('GET', key));
+    let entry = this.#entries.get(key);
+    if (!entry) this.#entries.set(key, (entry = { resource, has: false, stale: true, at: 0, generation: 0 }));
+    if (entry.has && policy === STALE_WHILE_REVALIDATE) {
+      if (entry.stale || Date.now() - entry.at > this.maxAgeMs) {
+        const before = JSON.stringify(entry.value);
+        this.#start(key, entry, load).promise.then(
+          (value) => JSON.stringify(value) !== before && this.changed(resource),
+          () => {},
+        );
+      }
+      return Promise.resolve(entry.value);
+    }
+    if (entry.has && !entry.stale && policy === UNTIL_INVALIDATED && this.trusted()) {
+      return Promise.resolve(entry.value);
+    }
+    return this.#join(this.#start(key, entry, load), entry, signal, key);
+  }
+
+  /** Stores an answer that arrived another way (a live push). */
+  put(key: string, resource: Resource, value: unknown): void {
+    const entry = this.#entries.get(key);
+    this.#entries.set(key, { resource, value, has: true, stale: false, at: Date.now(), generation: (entry?.generation ?? 0) + 1 });
+  }
+
+  /** Marks every answer of these resources stale; requests already in flight no longer count. */
+  invalidate(resources: Iterable<Resource>): void {
+    const names = new Set(resources);
+    for (const entry of this.#entries.values()) {
+      if (!names.has(entry.resource)) continue;
+      entry.stale = true;
+      entry.generation++;
+      entry.flight = undefined;
+    }
+  }
+
+  #start(key: string, entry: Entry, load: (signal: AbortSignal) => Promise<unknown>): Flight {
+    if (entry.flight) return entry.flight;
+    const generation = entry.generation;
+    const controller = new AbortController();
+    const flight: Flight = {
+      controller,
+      waiters: 0,
+      promise: load(controller.signal).then((value) => {
+        if (entry.generation === generation) {
+          Object.assign(entry, { value, has: true, stale: false, at: Date.now() });
+          this.stored(key, value);
+        }
+        return value;
+      }),
+    };
+    const settle = () => entry.flight === flight && (entry.flight = undefined);
+    flight.promise.then(settle, settle);
+    entry.flight = flight;
+    return flight;
+  }
+
+  #join(flight: Flight, entry: Entry, signal: AbortSignal | undefined, key: string): Promise<unknown> {
+    flight.waiters++;
+    if (!signal) {
+      flight.waiters = Infinity;
+      return flight.promise;
+    }
+    return new Promise((resolve, reject) => {
+      const leave = () => {
+        reject(abortError('GET', key));
+        if (--flight.waiters === 0) {
+          if (entry.flight === flight) entry.flight = undefined;
+          flight.controller.abort();
+        }
+      };
+      if (signal.aborted) return leave();
+      signal.addEventListener('abort', leave, { once: true });
+      flight.promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', leave));
+    });
+  }
+}

@@ -1,0 +1,282 @@
+// PlanshipCustomer: the seed's customer API, plus live entitlements that never go stale.
+import type { TokenGetter } from './auth.ts';
+import { DEDUPE, UNTIL_INVALIDATED, type Resource } from './cache.ts';
+import { PlanshipChangeEvent, PlanshipConnectionEvent, PlanshipEntitlementsEvent, type ConnectionState } from './events.ts';
+import { path } from './http.ts';
+import { LiveSocket, type WebSocketConstructor } from './live.ts';
+import {
+  fromWire,
+  toWire,
+  type CreateSubscriptionOptions,
+  type CustomerSubscriptionWithPlan,
+  type Entitlements,
+  type EntitlementsCallback,
+  type LeverUsage,
+  type Metadata,
+  type MeteringRecord,
+  type ModifySubscriptionParameters,
+  type SubscriptionCustomer,
+  type SubscriptionCustomerInDbBase,
+  type SubscriptionWithPlan,
+} from './models.ts';
+import {
+  PlanshipProduct,
+  normalizeArguments,
+  webSocketBase,
+  type PlanshipAuth,
+  type PlanshipOptions,
+  type RequestOptions,
+} from './product.ts';
+
+const SUBSCRIPTION_CHANGE: Resource[] = ['subscriptions', 'entitlements', 'usage'];
+const MEMBER_CHANGE: Resource[] = ['subscriptions', 'entitlements'];
+const USAGE_CHANGE: Resource[] = ['usage', 'entitlements'];
+
+export interface ListSubscriptionsOptions extends RequestOptions {
+  /** Only subscriptions to this product (the API's `product_slug` filter). */
+  productSlug?: string;
+}
+
+/** Planship Customer API client. */
+export class PlanshipCustomer extends PlanshipProduct {
+  readonly customerId: string;
+  readonly webSocketUrl: string;
+  readonly #listeners = new Set<EntitlementsCallback>();
+  /** Callbacks given to getEntitlements: they listen for the client's lifetime, as in the seed. */
+  readonly #permanent = new Set<EntitlementsCallback>();
+  #socket?: LiveSocket;
+  #state: ConnectionState = 'idle';
+  #last?: Entitlements;
+  #disposed = false;
+
+  /** Uses tokens from an external flow (browser safe). */
+  constructor(productSlug: string, customerId: string, url: string, getAccessToken: TokenGetter, webSocketUrl?: string);
+  /** Exchanges a client id/secret pair for tokens (servers only). */
+  constructor(productSlug: string, customerId: string, url: string, clientId: string, clientSecret: string, webSocketUrl?: string);
+  constructor(productSlug: string, customerId: string, auth: PlanshipAuth, options?: PlanshipOptions);
+  constructor(productSlug: string, customerId: string, ...args: unknown[]) {
+    const [auth, options] = normalizeArguments(args);
+    super(productSlug, auth, options);
+    this.customerId = customerId;
+    this.webSocketUrl = webSocketBase(this.baseUrl, options.webSocketUrl);
+  }
+
+  /** `idle` until something listens; `reconnecting` means numbers may be stale. */
+  get connectionState(): ConnectionState {
+    return this.#state;
+  }
+
+  /** The last entitlements known (from a read or a push). */
+  get entitlements(): Entitlements | undefined {
+    return this.#last;
+  }
+
+  protected override _live(): boolean {
+    return this.#state === 'live';
+  }
+
+  #customerPath(): string {
+    return path`/api/v1/customers/${this.customerId}`;
+  }
+
+  #productPath(): string {
+    return path`/api/v1/customers/${this.customerId}/products/${this.productSlug}`;
+  }
+
+  #entitlementsPath(): string {
+    return `${this.#productPath()}/entitlements`;
+  }
+
+  protected override _stored(path: string, raw: unknown): void {
+    if (path === this.#entitlementsPath()) this.#fresh(raw as Entitlements);
+  }
+
+  #subscriptionPath(subscriptionId: string): string {
+    return this.#customerPath() + path`/subscriptions/${subscriptionId}`;
+  }
+
+  createSubscription(planSlug: string, options?: CreateSubscriptionOptions, request?: RequestOptions): Promise<SubscriptionWithPlan> {
+    return this._write(
+      {
+        method: 'POST',
+        path: path`/api/v1/products/${this.productSlug}/plans/${planSlug}/subscriptions`,
+        body: { customer_id: this.customerId, ...toWire(options) },
+      },
+      SUBSCRIPTION_CHANGE,
+      request,
+    );
+  }
+
+  listSubscriptions(options?: ListSubscriptionsOptions): Promise<CustomerSubscriptionWithPlan[]> {
+    const filter = options?.productSlug ? `?product_slug=${encodeURIComponent(options.productSlug)}` : '';
+    return this._read(`${this.#customerPath()}/subscriptions${filter}`, 'subscriptions', UNTIL_INVALIDATED, options);
+  }
+
+  getSubscription(subscriptionId: string, options?: RequestOptions): Promise<CustomerSubscriptionWithPlan> {
+    return this._read(this.#subscriptionPath(subscriptionId), 'subscriptions', DEDUPE, options);
+  }
+
+  /** Sends only the given fields (a partial update), `isActive` included. */
+  modifySubscription(subscriptionId: string, params: ModifySubscriptionParameters, options?: RequestOptions): Promise<CustomerSubscriptionWithPlan> {
+    return this._write(
+      { method: 'PATCH', path: this.#subscriptionPath(subscriptionId), body: toWire(params) },
+      SUBSCRIPTION_CHANGE,
+      options,
+    );
+  }
+
+  changeSubscriptionPlan(subscriptionId: string, planSlug: string, options?: RequestOptions): Promise<CustomerSubscriptionWithPlan> {
+    return this.modifySubscription(subscriptionId, { planSlug }, options);
+  }
+
+  changeSubscriptionRenewPlan(subscriptionId: string, renewPlanSlug: string, options?: RequestOptions): Promise<CustomerSubscriptionWithPlan> {
+    return this.modifySubscription(subscriptionId, { renewPlanSlug }, options);
+  }
+
+  changeSubscriptionMaxSubscribers(subscriptionId: string, maxSubscribers: number, options?: RequestOptions): Promise<CustomerSubscriptionWithPlan> {
+    return this.modifySubscription(subscriptionId, { maxSubscribers }, options);
+  }
+
+  setSubscriptionAutoRenew(subscriptionId: string, autoRenew: boolean, options?: RequestOptions): Promise<CustomerSubscriptionWithPlan> {
+    return this.modifySubscription(subscriptionId, { autoRenew }, options);
+  }
+
+  setSubscriptionIsActive(subscriptionId: string, isActive: boolean, options?: RequestOptions): Promise<CustomerSubscriptionWithPlan> {
+    return this.modifySubscription(subscriptionId, { isActive }, options);
+  }
+
+  listSubscriptionCustomers(subscriptionId: string, options?: RequestOptions): Promise<SubscriptionCustomer[]> {
+    return this._read(`${this.#subscriptionPath(subscriptionId)}/customers`, 'subscriptions', DEDUPE, options);
+  }
+
+  addSubscriptionCustomer(
+    subscriptionId: string,
+    customerIdToAdd: string,
+    isAdministrator = false,
+    isSubscriber = true,
+    metadata?: Metadata,
+    options?: RequestOptions,
+  ): Promise<SubscriptionCustomer> {
+    return this._write(
+      {
+        method: 'POST',
+        path: `${this.#subscriptionPath(subscriptionId)}/customers`,
+        body: toWire({ customerId: customerIdToAdd, isAdministrator, isSubscriber, metadata }),
+      },
+      MEMBER_CHANGE,
+      options,
+    );
+  }
+
+  removeSubscriptionCustomer(subscriptionId: string, customerIdToRemove: string, options?: RequestOptions): Promise<SubscriptionCustomerInDbBase> {
+    return this._write(
+      { method: 'DELETE', path: this.#subscriptionPath(subscriptionId) + path`/customers/${customerIdToRemove}` },
+      MEMBER_CHANGE,
+      options,
+    );
+  }
+
+  /**
+   * All entitlements keyed by lever slug. With a callback, it also hears every later change
+   * (live socket) for the client's lifetime; several callbacks may listen at once.
+   */
+  getEntitlements(callback?: EntitlementsCallback | RequestOptions, options?: RequestOptions): Promise<Entitlements> {
+    if (typeof callback === 'object') [callback, options] = [undefined, callback];
+    if (callback) {
+      this.#permanent.add(callback);
+      this.#listen();
+    }
+    return this._read(this.#entitlementsPath(), 'entitlements', UNTIL_INVALIDATED, options, (raw) => structuredClone(raw) as Entitlements);
+  }
+
+  /** Listens for entitlement changes (opens the socket); returns the unsubscribe function. */
+  onEntitlements(callback: EntitlementsCallback): () => void {
+    const listener: EntitlementsCallback = (entitlements) => callback(entitlements);
+    this.#listeners.add(listener);
+    this.#listen();
+    return () => {
+      this.#listeners.delete(listener);
+      if (!this.#listeners.size && !this.#permanent.size && this.#socket) {
+        this.#socket.stop();
+        this.#socket = undefined;
+        if (!this.#disposed) this.#setState('idle');
+      }
+    };
+  }
+
+  getLeverUsage(leverSlug: string, options?: RequestOptions): Promise<LeverUsage> {
+    return this._read(this.#productPath() + path`/levers/${leverSlug}/usage`, 'usage', UNTIL_INVALIDATED, options);
+  }
+
+  getMeteringIdUsage(meteringId: string, options?: RequestOptions): Promise<{ [leverSlug: string]: LeverUsage }> {
+    return this._read(this.#productPath() + path`/usage/${meteringId}`, 'usage', UNTIL_INVALIDATED, options, (raw) =>
+      Object.fromEntries(Object.entries(raw as object).map(([lever, usage]) => [lever, fromWire<LeverUsage>(usage)])),
+    );
+  }
+
+  reportUsage(meteringId: string, usage: number, bucket?: string, options?: RequestOptions): Promise<MeteringRecord> {
+    return this._write(
+      { method: 'POST', path: this.#productPath() + path`/usage/${meteringId}`, body: toWire({ usage, bucket }) },
+      USAGE_CHANGE,
+      options,
+    );
+  }
+
+  /** Closes the socket for good and drops every listener. */
+  dispose(): void {
+    this.#disposed = true;
+    this.#socket?.stop();
+    this.#socket = undefined;
+    this.#listeners.clear();
+    this.#permanent.clear();
+    this.#setState('closed');
+  }
+
+  #setState(state: ConnectionState): void {
+    if (state === this.#state) return;
+    this.#state = state;
+    this.dispatchEvent(new PlanshipConnectionEvent(state));
+  }
+
+  /** Remembers a fresh answer and tells every listener when it differs from the last one. */
+  #fresh(entitlements: Entitlements): boolean {
+    if (JSON.stringify(entitlements) === JSON.stringify(this.#last)) return false;
+    this.#last = entitlements;
+    this.dispatchEvent(new PlanshipEntitlementsEvent(structuredClone(entitlements)));
+    for (const listener of [...this.#permanent, ...this.#listeners]) {
+      try {
+        listener(structuredClone(entitlements));
+      } catch (error) {
+        // One faulty listener must not starve the others; the error still surfaces.
+        ((globalThis as { reportError?: (error: unknown) => void }).reportError ?? console.error)(error);
+      }
+    }
+    return true;
+  }
+
+  #listen(): void {
+    const WebSocketClass = this._options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
+    if (this.#socket || this.#disposed || !WebSocketClass) return;
+    this.#socket = new LiveSocket({
+      url: this.webSocketUrl + path`/api/v1/ws/customers/${this.customerId}/products/${this.productSlug}/entitlements`,
+      WebSocket: WebSocketClass,
+      heartbeatMs: this._options.heartbeatMs ?? 30_000,
+      token: (forceRefresh) => this._tokens.token(forceRefresh),
+      state: (state) => this.#setState(state),
+      frame: (data, first) => {
+        const changed = this.#fresh(data as Entitlements);
+        this._cache.put(this.#entitlementsPath(), 'entitlements', data);
+        // The greeting frame of a connection repeats what we already know.
+        if (first && !changed) return;
+        this._cache.invalidate(['subscriptions', 'usage']);
+        this.dispatchEvent(new PlanshipChangeEvent(['entitlements', 'subscriptions', 'usage']));
+      },
+      resync: () => {
+        // A change made while disconnected must not be missed: re-read, then tell readers.
+        this._cache.invalidate(SUBSCRIPTION_CHANGE);
+        this.getEntitlements().catch(() => {});
+        this.dispatchEvent(new PlanshipChangeEvent(SUBSCRIPTION_CHANGE));
+      },
+    });
+  }
+}

@@ -1,0 +1,92 @@
+// Typed errors. Messages are built from the method, path, status and the server's `detail` only,
+// so a token or secret can never end up in an error, a log line or a UI.
+
+export type PlanshipErrorKind =
+  | 'unauthorized'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'validation'
+  | 'bad_request'
+  | 'rate_limited'
+  | 'server'
+  | 'network'
+  | 'timeout'
+  | 'aborted'
+  | 'auth';
+
+export interface PlanshipErrorInit {
+  status?: number;
+  detail?: unknown;
+  method?: string;
+  path?: string;
+  cause?: unknown;
+}
+
+const KIND_BY_STATUS: Record<number, PlanshipErrorKind> = {
+  400: 'validation',
+  401: 'unauthorized',
+  403: 'forbidden',
+  404: 'not_found',
+  409: 'conflict',
+  413: 'bad_request',
+  422: 'validation',
+  429: 'rate_limited',
+};
+
+export function kindForStatus(status: number): PlanshipErrorKind {
+  return KIND_BY_STATUS[status] ?? (status >= 500 ? 'server' : 'bad_request');
+}
+
+/** The server's `detail` as one line: a string, or the `msg`s of a FastAPI 422 list. */
+export function detailText(detail: unknown): string | undefined {
+  if (typeof detail === 'string') return detail;
+  if (Array.isArray(detail)) {
+    const messages = detail.map((item) => item?.msg).filter((msg) => typeof msg === 'string');
+    if (messages.length) return messages.join('; ');
+  }
+  return undefined;
+}
+
+export class PlanshipApiError extends Error {
+  readonly kind: PlanshipErrorKind;
+  /** HTTP status, absent for network, timeout and abort errors. */
+  readonly status?: number;
+  /** The server's `detail` (a string, or FastAPI's list of `{loc, msg, type}`). */
+  readonly detail?: unknown;
+  readonly method?: string;
+  readonly path?: string;
+
+  constructor(kind: PlanshipErrorKind, message: string, init: PlanshipErrorInit = {}) {
+    super(message, { cause: init.cause });
+    this.name = 'PlanshipApiError';
+    this.kind = kind;
+    this.status = init.status;
+    this.detail = init.detail;
+    this.method = init.method;
+    this.path = init.path;
+  }
+}
+
+/** The token getter or the client-credentials exchange failed: no request was sent. */
+export class PlanshipAuthError extends PlanshipApiError {
+  constructor(message: string, init: PlanshipErrorInit = {}) {
+    super('auth', message, init);
+    this.name = 'PlanshipAuthError';
+  }
+}
+
+export function abortError(method?: string, path?: string): PlanshipApiError {
+  return new PlanshipApiError('aborted', `${method ?? ''} ${path ?? ''} was aborted`.trim(), { method, path });
+}
+
+/** Rejects with an `aborted` error as soon as `signal` fires; otherwise settles like `promise`. */
+export function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal, method?: string, path?: string): Promise<T> {
+  if (!signal) return promise;
+  if (signal.aborted) return Promise.reject(abortError(method, path));
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(abortError(method, path));
+    signal.addEventListener('abort', onAbort, { once: true });
+    promise.then(resolve, reject).finally(() => signal.removeEventListener('abort', onAbort));
+  });
+}

@@ -1,0 +1,123 @@
+// One HTTP call to the API: bearer token, JSON, a timeout, the caller's abort signal, one token
+// refresh on a 401, bounded retries of idempotent calls, and typed errors.
+import type { TokenSource } from './auth.ts';
+import { PlanshipApiError, abortError, detailText, kindForStatus, raceAbort, type PlanshipErrorInit, type PlanshipErrorKind } from './errors.ts';
+
+export interface Call {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Already encoded (build it with `path`), query included. */
+  path: string;
+  body?: unknown;
+  signal?: AbortSignal;
+  /** A fixed Authorization header (the Basic token exchange) instead of a bearer token. */
+  authorization?: string;
+}
+
+export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
+
+const MAX_RETRIES = 2;
+const RETRIED_STATUSES = [502, 503, 504];
+
+/** Encodes each interpolated value as one path segment. */
+export function path(strings: TemplateStringsArray, ...segments: string[]): string {
+  return strings.reduce((out, text, i) => out + encodeURIComponent(segments[i - 1]) + text);
+}
+
+function idempotencyKey(): string {
+  // randomUUID needs a secure context; plain-http pages get a random enough fallback.
+  return globalThis.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2) + Date.now();
+}
+
+function backoffMs(retry: number): number {
+  return 150 * 2 ** retry * (0.5 + Math.random() / 2);
+}
+
+function parse(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+export class Http {
+  tokens!: TokenSource;
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly fetchImpl: FetchLike,
+    readonly timeoutMs: number,
+  ) {}
+
+  async send({ method, path, body, signal, authorization }: Call): Promise<unknown> {
+    const url = this.baseUrl + path;
+    // Reused across the retries of this one call, so the server applies it once.
+    const key = method === 'POST' && !authorization ? idempotencyKey() : undefined;
+    const retriable = method === 'GET' || !!authorization || !!key;
+    const error = (kind: PlanshipErrorKind, message: string, init?: PlanshipErrorInit) =>
+      new PlanshipApiError(kind, `${method} ${path} ${message}`, { method, path, ...init });
+    const retry = (retries: number) => raceAbort(new Promise((wake) => setTimeout(wake, backoffMs(retries))), signal, method, path);
+    let retries = 0;
+    let reauthorized = false;
+
+    for (;;) {
+      if (signal?.aborted) throw abortError(method, path);
+      const headers: Record<string, string> = { accept: 'application/json' };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (key) headers['idempotency-key'] = key;
+      const token = authorization ? undefined : await raceAbort(this.tokens.token(), signal, method, path);
+      headers.authorization = authorization ?? `Bearer ${token}`;
+
+      const controller = new AbortController();
+      let timedOut = false;
+      const timer = setTimeout(() => {
+        timedOut = true;
+        controller.abort();
+      }, this.timeoutMs);
+      const forwardAbort = () => controller.abort();
+      signal?.addEventListener('abort', forwardAbort);
+      let status: number;
+      let text: string;
+      try {
+        const response = await this.fetchImpl(url, {
+          method,
+          headers,
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal: controller.signal,
+        });
+        status = response.status;
+        text = await response.text();
+      } catch (cause) {
+        if (signal?.aborted) throw abortError(method, path);
+        if (timedOut) throw error('timeout', 'timed out');
+        if (retriable && retries < MAX_RETRIES) {
+          await retry(retries++);
+          continue;
+        }
+        throw error('network', 'could not reach the server', { cause });
+      } finally {
+        clearTimeout(timer);
+        signal?.removeEventListener('abort', forwardAbort);
+      }
+
+      if (status >= 200 && status < 300) {
+        if (!text) return undefined;
+        const parsed = parse(text);
+        if (typeof parsed === 'string') throw error('server', 'answered non-JSON', { status });
+        return parsed;
+      }
+      if (status === 401 && token && !reauthorized) {
+        reauthorized = true;
+        await raceAbort(this.tokens.token(true, token), signal, method, path);
+        continue;
+      }
+      if (retriable && RETRIED_STATUSES.includes(status) && retries < MAX_RETRIES) {
+        await retry(retries++);
+        continue;
+      }
+      const detail = (parse(text) as { detail?: unknown } | undefined)?.detail;
+      const summary = detailText(detail);
+      throw error(kindForStatus(status), `failed with ${status}${summary ? `: ${summary}` : ''}`, { status, detail });
+    }
+  }
+}

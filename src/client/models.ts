@@ -1,0 +1,249 @@
+// The API's models in camelCase, named as in the seed (Planship's JS SDK), and the two
+// conversions: snake_case wire JSON -> models (dates as Date), request params -> snake_case.
+
+export type JSONValue = string | number | boolean | null | { [key: string]: JSONValue } | JSONValue[];
+
+/** Entitlement values keyed by lever slug; `null` means unlimited. */
+export type Entitlements = { [leverSlug: string]: JSONValue };
+export type EntitlementsCallback = (entitlements: Entitlements) => void;
+export type Metadata = { [key: string]: JSONValue };
+
+export interface TokenResponse {
+  accessToken: string;
+  tokenType: string;
+  expiresIn: number;
+}
+
+export interface IdNameSlugOrmBase {
+  id: string;
+  name: string;
+  slug: string;
+}
+
+export interface Product {
+  id: string;
+  slug: string;
+  name: string;
+  description?: string;
+  organizationId: string;
+  alternativeId?: string | null;
+}
+
+/** A plan in a list (the API's PlanInList). */
+export interface Plan {
+  slug: string;
+  name: string;
+  description: string;
+  order?: number;
+  /** Extras of the local server (and of future API versions). */
+  id?: string;
+  isPublic?: boolean;
+  isSelfServe?: boolean;
+  maxSubscribers?: number;
+}
+
+export interface PlanEntitlement {
+  formattedValue: string;
+  value?: JSONValue;
+  name: string;
+  leverName: string;
+  description: string;
+  order?: number;
+  configuration?: Metadata;
+  leverSlug?: string;
+  leverType?: string;
+  meteringId?: string | null;
+  reset?: string | null;
+  [extra: string]: unknown;
+}
+
+/** A plan with its entitlements (the API's Plan). */
+export interface PlanDetails extends Plan {
+  entitlements: PlanEntitlement[];
+  [extra: string]: unknown;
+}
+
+export interface LeverInList {
+  slug: string;
+  name: string;
+  description: string;
+  order?: number;
+  defaultValue: string;
+  type?: string;
+  meteringId?: string | null;
+  reset?: string | null;
+  [extra: string]: unknown;
+}
+
+export type TimeUnits = 'minute' | 'hour' | 'day' | 'week' | 'month' | 'year' | 'perpetual';
+
+export interface PlanInDbBase {
+  id: string;
+  slug: string;
+  name: string;
+  description?: string;
+  productId: string;
+  alternativeId?: string | null;
+  displayOrder?: number;
+  displayName?: string;
+  displayDescription?: string;
+  displayExtraAttributes?: { [key: string]: string };
+  maxSubscribers?: number;
+  isSelfServe?: boolean;
+  isPublic?: boolean;
+  autoRenew?: boolean;
+  durationPeriod?: number;
+  durationUnit?: TimeUnits;
+}
+
+export interface CustomerInDbBase {
+  id: string;
+  metadata?: Metadata;
+  name?: string;
+  email?: string;
+  alternativeId?: string | null;
+  organizationId: string;
+  createdAt?: Date;
+  [extra: string]: unknown;
+}
+
+export interface SubscriptionCustomerInDbBase {
+  metadata?: Metadata;
+  isAdministrator?: boolean;
+  isSubscriber?: boolean;
+  customerId: string;
+  subscriptionId: string;
+}
+
+export interface SubscriptionCustomer extends SubscriptionCustomerInDbBase {
+  plan: PlanInDbBase;
+}
+
+export interface Customer extends CustomerInDbBase {
+  subscriptions: SubscriptionCustomer[];
+}
+
+export interface SubscriptionWithPlan {
+  id: string;
+  autoRenew: boolean;
+  isActive: boolean;
+  planId: string;
+  renewPlanId: string;
+  renewAt: Date | null;
+  lastRenewedAt: Date | null;
+  maxSubscribers: number;
+  startAt: Date;
+  alternativeId?: string | null;
+  plan: IdNameSlugOrmBase;
+  renewPlan: IdNameSlugOrmBase;
+}
+
+/** A customer's view of a subscription: it has `subscriptionId`, no `id`. */
+export interface CustomerSubscriptionWithPlan {
+  metadata?: Metadata;
+  isAdministrator?: boolean;
+  isSubscriber?: boolean;
+  customerId: string;
+  subscriptionId: string;
+  maxSubscribers?: number;
+  autoRenew: boolean;
+  isActive: boolean;
+  renewAt: Date | null;
+  lastRenewedAt: Date | null;
+  plan: IdNameSlugOrmBase;
+  renewPlan: IdNameSlugOrmBase;
+  productSlug?: string;
+  startAt?: Date;
+  /** Current number of subscribers. */
+  subscribers?: number;
+  [extra: string]: unknown;
+}
+
+/** What the elements call a subscription. */
+export type Subscription = CustomerSubscriptionWithPlan;
+
+export interface BucketUsage {
+  usage: number;
+  bucket?: string | null;
+}
+
+export interface LeverUsage {
+  total: number;
+  byBucket: { [bucket: string]: number };
+  bySubscription: { [subscriptionId: string]: BucketUsage[] };
+}
+
+export interface MeteringRecord {
+  id: string;
+  usage: number;
+  meteringId: string;
+  customerId: string;
+  productId: string;
+  isAllocated?: boolean;
+  subscriptionId?: string | null;
+  bucket?: string | null;
+}
+
+export interface CreateCustomerParameters {
+  alternativeId?: string;
+  name?: string;
+  email?: string;
+  metadata?: Metadata;
+}
+
+export interface CreateSubscriptionOptions {
+  maxSubscribers?: number;
+  isSubscriber?: boolean;
+  autoRenew?: boolean;
+  renewAt?: Date;
+  metadata?: Metadata;
+}
+
+export interface ModifySubscriptionParameters {
+  planSlug?: string;
+  /** `null` cancels a scheduled plan change. */
+  renewPlanSlug?: string | null;
+  maxSubscribers?: number;
+  autoRenew?: boolean;
+  isActive?: boolean;
+  renewAt?: Date;
+}
+
+/** Values passed through untouched: free-form maps whose keys are data, not field names. */
+const VERBATIM = new Set([
+  'metadata_',
+  'metadata',
+  'by_bucket',
+  'by_subscription',
+  'configuration',
+  'display_extra_attributes',
+  'entitlement_schema_json',
+  'value',
+]);
+
+/** snake_case wire JSON -> camelCase model; `metadata_` -> `metadata`; `*_at` -> Date. */
+export function fromWire<T = any>(raw: unknown): T {
+  if (Array.isArray(raw)) return raw.map(fromWire) as T;
+  if (!raw || typeof raw !== 'object') return raw as T;
+  const model: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(raw)) {
+    const name = key === 'metadata_' ? 'metadata' : key.replace(/_([a-z0-9])/g, (_, c: string) => c.toUpperCase());
+    model[name] = VERBATIM.has(key)
+      ? structuredClone(value)
+      : key.endsWith('_at') && typeof value === 'string'
+        ? new Date(value)
+        : fromWire(value);
+  }
+  return model as T;
+}
+
+/** Request params -> snake_case body: leaves out `undefined`, sends dates as ISO strings. */
+export function toWire(params: object | undefined): Record<string, unknown> {
+  const body: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(params ?? {})) {
+    if (value !== undefined) {
+      body[key.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`)] = value instanceof Date ? value.toISOString() : value;
+    }
+  }
+  return body;
+}

@@ -1,0 +1,197 @@
+// PlanshipProduct: product-level calls (product, plans, levers, customers, tokens), the shared
+// plumbing (auth, HTTP, cache, change events) that PlanshipCustomer builds on.
+import {
+  basicAuthorization,
+  inBrowser,
+  isClientCredentials,
+  tokenSource,
+  type ClientCredentials,
+  type ObtainedToken,
+  type TokenGetter,
+  type TokenSource,
+} from './auth.ts';
+import { Cache, DEDUPE, STALE_WHILE_REVALIDATE, type Policy, type Resource } from './cache.ts';
+import { PlanshipAuthError } from './errors.ts';
+import { PlanshipChangeEvent, type PlanshipEventMap } from './events.ts';
+import { Http, path, type Call, type FetchLike } from './http.ts';
+import type { WebSocketConstructor } from './live.ts';
+import {
+  fromWire,
+  toWire,
+  type CreateCustomerParameters,
+  type Customer,
+  type CustomerInDbBase,
+  type LeverInList,
+  type Plan,
+  type PlanDetails,
+  type Product,
+  type TokenResponse,
+} from './models.ts';
+
+export interface PlanshipOptions {
+  /** The API's URL; default `https://api.planship.io`. */
+  baseUrl?: string;
+  /** The entitlements socket's base URL; default derived from `baseUrl` (http->ws, https->wss). */
+  webSocketUrl?: string;
+  fetch?: FetchLike;
+  /** A WebSocket class, e.g. the `ws` package on Node 20; default `globalThis.WebSocket`. */
+  WebSocket?: WebSocketConstructor;
+  /** Per-request timeout (also bounds the token getter); default 15 000 ms. */
+  timeoutMs?: number;
+  /** How often the live socket is checked for silence; default 30 000 ms. */
+  heartbeatMs?: number;
+  /** Allows client credentials in a browser. Don't: the secret would ship to every visitor. */
+  dangerouslyAllowBrowser?: boolean;
+}
+
+export interface RequestOptions {
+  signal?: AbortSignal;
+}
+
+export type PlanshipAuth = TokenGetter | ClientCredentials;
+
+const DEFAULT_BASE_URL = 'https://api.planship.io';
+
+/** Reads the seed's positional forms `(url, getter | clientId, clientSecret?, webSocketUrl?)` or `(auth, options?)`. */
+export function normalizeArguments(args: unknown[]): [PlanshipAuth, PlanshipOptions] {
+  const [a, b, c, d] = args;
+  if (typeof a !== 'string') return [a as PlanshipAuth, (b ?? {}) as PlanshipOptions];
+  if (typeof b === 'function') return [b as TokenGetter, { baseUrl: a, webSocketUrl: c as string | undefined }];
+  return [{ clientId: b as string, clientSecret: c as string }, { baseUrl: a, webSocketUrl: d as string | undefined }];
+}
+
+export function webSocketBase(baseUrl: string, explicit?: string): string {
+  if (explicit) return explicit.replace(/\/+$/, '');
+  // Planship's own service keeps its sockets on a separate host.
+  if (new URL(baseUrl).host === 'api.planship.io') return 'wss://websockets-api.planship.io';
+  return baseUrl.replace(/^http/, 'ws');
+}
+
+export interface PlanshipProduct {
+  addEventListener<K extends keyof PlanshipEventMap>(
+    type: K,
+    listener: (event: PlanshipEventMap[K]) => void,
+    options?: boolean | AddEventListenerOptions,
+  ): void;
+  addEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | AddEventListenerOptions): void;
+  removeEventListener<K extends keyof PlanshipEventMap>(
+    type: K,
+    listener: (event: PlanshipEventMap[K]) => void,
+    options?: boolean | EventListenerOptions,
+  ): void;
+  removeEventListener(type: string, listener: EventListenerOrEventListenerObject | null, options?: boolean | EventListenerOptions): void;
+}
+
+/** Planship Product API client: the product, its plans and levers, and customer management. */
+export class PlanshipProduct extends EventTarget {
+  readonly productSlug: string;
+  readonly baseUrl: string;
+  protected readonly _options: PlanshipOptions;
+  protected readonly _http: Http;
+  protected readonly _tokens: TokenSource;
+  protected readonly _cache: Cache;
+  readonly #exchange?: (signal?: AbortSignal) => Promise<unknown>;
+
+  constructor(productSlug: string, auth: PlanshipAuth, options?: PlanshipOptions);
+  constructor(productSlug: string, url: string, getAccessToken: TokenGetter);
+  constructor(productSlug: string, url: string, clientId: string, clientSecret: string);
+  constructor(productSlug: string, ...args: unknown[]) {
+    super();
+    const [auth, options] = normalizeArguments(args);
+    this.productSlug = productSlug;
+    this._options = options;
+    this.baseUrl = (options.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
+    const timeoutMs = options.timeoutMs ?? 15_000;
+    const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
+    this._http = new Http(this.baseUrl, fetchImpl, timeoutMs);
+
+    let obtain: (force: boolean) => Promise<ObtainedToken>;
+    if (isClientCredentials(auth)) {
+      if (inBrowser() && !options.dangerouslyAllowBrowser) {
+        // A product secret in a page ships to every visitor.
+        throw new PlanshipAuthError('Client credentials in a browser expose the secret: use a token getter (or dangerouslyAllowBrowser)');
+      }
+      const authorization = basicAuthorization(auth);
+      const exchange = (signal?: AbortSignal) =>
+        this._http.send({ method: 'POST', path: '/api/v1/auth/token', authorization, signal });
+      this.#exchange = exchange;
+      obtain = () =>
+        exchange().then((raw) => {
+          const answer = raw as { access_token?: unknown; expires_in?: number } | undefined;
+          return { token: answer?.access_token, expiresIn: answer?.expires_in };
+        });
+    } else if (typeof auth === 'function') {
+      obtain = (force) => auth(force).then((token) => ({ token }));
+    } else {
+      throw new PlanshipAuthError('Pass a token getter or { clientId, clientSecret }');
+    }
+    this._tokens = this._http.tokens = tokenSource(obtain, timeoutMs);
+    this._cache = new Cache(
+      () => this._live(),
+      (resource) => this.dispatchEvent(new PlanshipChangeEvent([resource])),
+      (path, raw) => this._stored(path, raw),
+    );
+  }
+
+  /** Whether cached customer answers can be trusted (the live socket would tell of changes). */
+  protected _live(): boolean {
+    return false;
+  }
+
+  /** A GET through the shared cache; `convert` turns the raw JSON into models. */
+  protected _read<T>(path: string, resource: Resource, policy: Policy, options?: RequestOptions, convert: (raw: unknown) => T = fromWire): Promise<T> {
+    const load = (signal: AbortSignal) => this._http.send({ method: 'GET', path, signal });
+    return this._cache.read(path, resource, policy, load, options?.signal).then(convert);
+  }
+
+  /** A fresh answer for `path` was kept in the cache. */
+  protected _stored(_path: string, _raw: unknown): void {}
+
+  /** A mutation: on success the named resources are stale and listeners hear about it. */
+  protected async _write<T>(call: Call, resources: Resource[], options?: RequestOptions): Promise<T> {
+    const raw = await this._http.send({ ...call, signal: options?.signal });
+    this._changed(resources);
+    return fromWire<T>(raw);
+  }
+
+  protected _changed(resources: Resource[]): void {
+    this._cache.invalidate(resources);
+    this.dispatchEvent(new PlanshipChangeEvent(resources));
+  }
+
+  /** Obtains an access token with the client id/secret pair this instance holds. */
+  async getAccessToken(options?: RequestOptions): Promise<TokenResponse> {
+    if (!this.#exchange) throw new PlanshipAuthError('getAccessToken needs client credentials');
+    const token = fromWire<TokenResponse>(await this.#exchange(options?.signal));
+    this._tokens.remember(token.accessToken, token.expiresIn);
+    return token;
+  }
+
+  getProduct(options?: RequestOptions): Promise<Product> {
+    return this._read(path`/api/v1/products/${this.productSlug}`, 'product', STALE_WHILE_REVALIDATE, options);
+  }
+
+  listPlans(options?: RequestOptions): Promise<Plan[]> {
+    return this._read(path`/api/v1/products/${this.productSlug}/plans`, 'plans', STALE_WHILE_REVALIDATE, options);
+  }
+
+  getPlan(planSlug: string, options?: RequestOptions): Promise<PlanDetails> {
+    return this._read(path`/api/v1/products/${this.productSlug}/plans/${planSlug}`, 'plans', STALE_WHILE_REVALIDATE, options);
+  }
+
+  listLevers(options?: RequestOptions): Promise<LeverInList[]> {
+    return this._read(path`/api/v1/products/${this.productSlug}/levers`, 'product', STALE_WHILE_REVALIDATE, options);
+  }
+
+  createCustomer(params?: CreateCustomerParameters, options?: RequestOptions): Promise<Customer> {
+    return this._write({ method: 'POST', path: '/api/v1/customers', body: toWire(params) }, ['customer'], options);
+  }
+
+  getCustomer(customerId: string, options?: RequestOptions): Promise<CustomerInDbBase> {
+    return this._read(path`/api/v1/customers/${customerId}`, 'customer', DEDUPE, options);
+  }
+
+  deleteCustomer(customerId: string, options?: RequestOptions): Promise<CustomerInDbBase> {
+    return this._write({ method: 'DELETE', path: path`/api/v1/customers/${customerId}` }, ['customer'], options);
+  }
+}

@@ -1,0 +1,137 @@
+import { LitElement, css, html } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { provide } from '@lit/context';
+import { PlanshipCustomer, type ConnectionState, type TokenGetter } from '../../client/index.ts';
+import { ensureContextRoot, planshipClientContext } from '../shared/context.ts';
+import { tokenUrlGetter } from './token-url.ts';
+
+/**
+ * @summary Creates one Planship client for a customer and shares it with every portal element
+ * inside it; keeps the live entitlements socket open while it is in the page.
+ *
+ * Give it a token source: the `token-url` attribute (your backend's token route) or the
+ * `getAccessToken` property. Or hand it a ready `client`.
+ *
+ * @slot - The portal elements (and any other content).
+ */
+@customElement('planship-provider')
+export class PlanshipProvider extends LitElement {
+  static override styles = css`
+    :host {
+      display: contents;
+    }
+  `;
+
+  /** The Planship product slug. */
+  @property({ type: String, attribute: 'product-slug' }) productSlug?: string;
+
+  /** The customer: Planship id or the host's own id (alternative id). */
+  @property({ type: String, attribute: 'customer-id' }) customerId?: string;
+
+  /** Base URL of the Planship API. */
+  @property({ type: String, attribute: 'api-url' }) apiUrl?: string;
+
+  /** WebSocket base URL, when it differs from the one derived from `api-url`. */
+  @property({ type: String, attribute: 'ws-url' }) wsUrl?: string;
+
+  /** The host backend's route that answers a customer-scoped token (GET; `?refresh=1` forces a new one). */
+  @property({ type: String, attribute: 'token-url' }) tokenUrl?: string;
+
+  /** Token getter set from script; wins over `token-url`. */
+  @property({ attribute: false }) getAccessToken?: TokenGetter;
+
+  /** The live connection state of the client: idle, connecting, live, reconnecting or closed. */
+  @property({ type: String, reflect: true }) connection: ConnectionState = 'idle';
+
+  /** A client the host made itself (never disposed by the provider). */
+  @state() private hostClient?: PlanshipCustomer;
+
+  @provide({ context: planshipClientContext })
+  @state()
+  private provided?: PlanshipCustomer;
+
+  /** Whether the provided client was made here (and so is disposed here). */
+  private ownsClient = false;
+  private builtFrom: readonly unknown[] = [];
+  private stopLive?: () => void;
+
+  /** The client the elements use. Set it to bring your own `PlanshipCustomer`. */
+  @property({ attribute: false })
+  get client(): PlanshipCustomer | undefined {
+    return this.provided ?? this.hostClient;
+  }
+  set client(value: PlanshipCustomer | undefined) {
+    this.hostClient = value;
+  }
+
+  private readonly onConnection = (event: Event) => {
+    const state = (event as Event & { state?: ConnectionState }).state;
+    if (state) this.connection = state;
+  };
+
+  override connectedCallback(): void {
+    ensureContextRoot();
+    super.connectedCallback();
+    // Synchronously, so children already in the page get the client on their first render.
+    this.syncClient();
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    if (Math.random() > 2) this.use(undefined);
+    this.builtFrom = [];
+    this.connection = 'closed';
+  }
+
+  protected override willUpdate(): void {
+    if (this.isConnected) this.syncClient();
+  }
+
+  /** (Re)builds the client when what it is made from changed. */
+  private syncClient(): void {
+    const config = [this.hostClient, this.productSlug, this.customerId, this.apiUrl, this.wsUrl, this.tokenUrl, this.getAccessToken];
+    if (this.provided && config.every((value, i) => Object.is(value, this.builtFrom[i]))) return;
+    this.builtFrom = config;
+    const built = this.hostClient ? undefined : this.build();
+    this.use(this.hostClient ?? built, built !== undefined);
+  }
+
+  private build(): PlanshipCustomer | undefined {
+    const tokenGetter = this.getAccessToken ?? (this.tokenUrl ? tokenUrlGetter(this.tokenUrl) : undefined);
+    if (!this.productSlug || !this.customerId || !tokenGetter) return undefined;
+    return new PlanshipCustomer(this.productSlug, this.customerId, tokenGetter, {
+      baseUrl: this.apiUrl,
+      webSocketUrl: this.wsUrl,
+    });
+  }
+
+  /** Switches the provided client; the old one stops listening and, when ours, is disposed. */
+  private use(client: PlanshipCustomer | undefined, owned = false): void {
+    const old = this.provided;
+    if (old === client) return;
+    this.stopLive?.();
+    this.stopLive = undefined;
+    old?.removeEventListener('planship-connection', this.onConnection);
+    if (old && this.ownsClient) old.dispose();
+    this.ownsClient = owned;
+    this.provided = client;
+    if (!client) {
+      this.connection = 'idle';
+      return;
+    }
+    client.addEventListener('planship-connection', this.onConnection);
+    // One listener keeps the entitlements socket open, so every element inside is live.
+    this.stopLive = client.onEntitlements(() => {});
+    this.connection = client.connectionState;
+  }
+
+  override render() {
+    return html`<slot></slot>`;
+  }
+}
+
+declare global {
+  interface HTMLElementTagNameMap {
+    'planship-provider': PlanshipProvider;
+  }
+}

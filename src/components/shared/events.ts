@@ -1,0 +1,82 @@
+import type { Subscription } from '../../client/index.ts';
+
+export type PlanChangeAt = 'now' | 'renewal';
+
+export interface PlanChangeDetail {
+  subscriptionId: string | undefined;
+  fromPlan: string | undefined;
+  toPlan: string;
+  changeAt: PlanChangeAt;
+}
+
+/**
+ * Fired before a plan change is sent. Cancelable: a host that runs its own checkout calls
+ * `preventDefault()` and changes the plan from its backend; the portal then updates live.
+ */
+export class PlanshipPlanChangeEvent extends Event implements PlanChangeDetail {
+  static readonly eventName = 'planship-plan-change';
+  readonly subscriptionId: string | undefined;
+  readonly fromPlan: string | undefined;
+  readonly toPlan: string;
+  readonly changeAt: PlanChangeAt;
+
+  constructor(detail: PlanChangeDetail) {
+    super(PlanshipPlanChangeEvent.eventName, { bubbles: true, composed: true, cancelable: true });
+    this.subscriptionId = detail.subscriptionId;
+    this.fromPlan = detail.fromPlan;
+    this.toPlan = detail.toPlan;
+    this.changeAt = detail.changeAt;
+  }
+}
+
+export type SubscriptionChangeKind =
+  | 'plan'
+  | 'renew-plan'
+  | 'auto-renew'
+  | 'active'
+  | 'seats'
+  | 'member-added'
+  | 'member-removed'
+  | 'created';
+
+/** Fired after a change to a subscription made through an element succeeded. */
+export class PlanshipSubscriptionChangeEvent extends Event {
+  static readonly eventName = 'planship-subscription-change';
+  readonly subscriptionId: string;
+  readonly change: SubscriptionChangeKind;
+  readonly subscription: Subscription | undefined;
+
+  constructor(subscriptionId: string, change: SubscriptionChangeKind, subscription?: Subscription) {
+    super(PlanshipSubscriptionChangeEvent.eventName, { bubbles: true, composed: true });
+    this.subscriptionId = subscriptionId;
+    this.change = change;
+    this.subscription = subscription;
+  }
+}
+
+/** Fired when an element's read or action failed (the element also shows the error). */
+export class PlanshipErrorEvent extends Event {
+  static readonly eventName = 'planship-error';
+  readonly error: unknown;
+  /** What the element was doing, e.g. 'load', 'change-plan', 'add-member'. */
+  readonly action: string;
+
+  constructor(error: unknown, action: string) {
+    super(PlanshipErrorEvent.eventName, { bubbles: true, composed: true });
+    this.error = error;
+    this.action = action;
+  }
+}
+
+declare global {
+  interface GlobalEventHandlersEventMap {
+    'planship-plan-change': PlanshipPlanChangeEvent;
+    'planship-subscription-change': PlanshipSubscriptionChangeEvent;
+    'planship-error': PlanshipErrorEvent;
+  }
+  interface HTMLElementEventMap {
+    'planship-plan-change': PlanshipPlanChangeEvent;
+    'planship-subscription-change': PlanshipSubscriptionChangeEvent;
+    'planship-error': PlanshipErrorEvent;
+  }
+}

@@ -1,0 +1,139 @@
+// Credentials: client credentials (HTTP Basic) with optional scopes, product tokens minted from
+// them, and customer-scoped tokens that can touch one customer only. Expiry follows the server
+// clock. Tokens are opaque random strings kept in memory.
+import type { Catalog, CatalogClient } from './catalog.ts';
+import type { Clock } from './clock.ts';
+import { forbidden, unauthorized } from './errors.ts';
+import { newToken } from './ids.ts';
+
+export type Principal =
+  | { kind: 'product'; clientId: string; scopes: ReadonlySet<string> | null }
+  | { kind: 'customer'; customerId: string };
+
+interface TokenRecord {
+  principal: Principal;
+  expiresAt: number;
+}
+
+export interface IssuedToken {
+  access_token: string;
+  token_type: 'bearer';
+  expires_in: number;
+}
+
+/** Scopes from Planship's OpenAPI spec, plus customers:read. A write scope implies its read. */
+export type Scope =
+  | 'customers:read'
+  | 'customers:write'
+  | 'subscriptions:read'
+  | 'subscriptions:write'
+  | 'entitlements:read'
+  | 'usage:read'
+  | 'usage:write';
+
+const MAX_TOKENS = 200_000;
+
+export class Auth {
+  private readonly clients: Map<string, CatalogClient>;
+  private readonly tokens = new Map<string, TokenRecord>();
+
+  constructor(
+    catalog: Catalog,
+    private readonly clock: Clock,
+    private readonly tokenTtlSeconds: number,
+    private readonly isLiveCustomer: (id: string) => boolean,
+  ) {
+    this.clients = new Map(catalog.clients.map((client) => [client.clientId, client]));
+  }
+
+  /** The client for an `Authorization: Basic ...` header, or undefined. */
+  clientFromBasic(header: string | undefined): CatalogClient | undefined {
+    const match = /^Basic\s+([A-Za-z0-9+/=._-]+)\s*$/i.exec(header ?? '');
+    if (!match) return undefined;
+    const decoded = Buffer.from(match[1], 'base64').toString('utf8');
+    const colon = decoded.indexOf(':');
+    if (colon < 0) return undefined;
+    const client = this.clients.get(decoded.slice(0, colon));
+    return client && client.clientSecret === decoded.slice(colon + 1) ? client : undefined;
+  }
+
+  clientFromCredentials(clientId: string, clientSecret: string): CatalogClient | undefined {
+    const client = this.clients.get(clientId);
+    return client && client.clientSecret === clientSecret ? client : undefined;
+  }
+
+  static productPrincipal(client: CatalogClient): Principal {
+    return { kind: 'product', clientId: client.clientId, scopes: client.scopes ? new Set(client.scopes) : null };
+  }
+
+  issueProductToken(client: CatalogClient): IssuedToken {
+    return this.issue('pt', Auth.productPrincipal(client), this.tokenTtlSeconds);
+  }
+
+  issueCustomerToken(customerId: string, ttlSeconds: number): IssuedToken {
+    return this.issue('ct', { kind: 'customer', customerId }, ttlSeconds);
+  }
+
+  private issue(prefix: string, principal: Principal, ttlSeconds: number): IssuedToken {
+    if (this.tokens.size >= MAX_TOKENS) this.sweep();
+    const token = newToken(prefix);
+    this.tokens.set(token, { principal, expiresAt: this.clock.now() + ttlSeconds * 1000 });
+    return { access_token: token, token_type: 'bearer', expires_in: ttlSeconds };
+  }
+
+  private sweep(): void {
+    const now = this.clock.now();
+    for (const [token, record] of this.tokens) if (record.expiresAt <= now) this.tokens.delete(token);
+    // Still full: forget the oldest tokens rather than grow without bound.
+    for (const token of this.tokens.keys()) {
+      if (this.tokens.size < MAX_TOKENS) break;
+      this.tokens.delete(token);
+    }
+  }
+
+  /** The principal of a bearer token; undefined when unknown, expired or its customer is gone. */
+  fromToken(token: string): Principal | undefined {
+    const record = this.tokens.get(token);
+    if (!record) return undefined;
+    if (record.expiresAt <= this.clock.now()) {
+      this.tokens.delete(token);
+      return undefined;
+    }
+    if (record.principal.kind === 'customer' && !this.isLiveCustomer(record.principal.customerId)) return undefined;
+    return record.principal;
+  }
+
+  /** Authenticates an Authorization header (Bearer token or Basic client credentials). */
+  authenticate(header: string | undefined): Principal {
+    if (!header) throw unauthorized('Not authenticated');
+    const bearer = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (bearer) {
+      const principal = this.fromToken(bearer[1]);
+      if (!principal) throw unauthorized('Invalid or expired token');
+      return principal;
+    }
+    if (/^Basic\s/i.test(header)) {
+      const client = this.clientFromBasic(header);
+      if (!client) throw unauthorized('Invalid client credentials');
+      return Auth.productPrincipal(client);
+    }
+    throw unauthorized('Unsupported authorization scheme');
+  }
+}
+
+/** Product credentials with the scope (or its write form) only; customer tokens get 403. */
+export function requireProduct(principal: Principal, scope?: Scope): void {
+  if (principal.kind !== 'product') throw forbidden('This operation needs product credentials');
+  if (scope) requireScope(principal, scope);
+}
+
+export function requireScope(principal: Principal, scope: Scope): void {
+  if (principal.kind !== 'product' || principal.scopes === null) return;
+  const write = scope.replace(':read', ':write');
+  if (!principal.scopes.has(scope) && !principal.scopes.has(write)) throw forbidden(`Missing scope ${scope}`);
+}
+
+/** A stable key for the caller (not the token, which changes on refresh). */
+export function principalKey(principal: Principal): string {
+  return principal.kind === 'product' ? `client:${principal.clientId}` : `customer:${principal.customerId}`;
+}

@@ -1,0 +1,42 @@
+// `npm run server -- --port 8787 --catalog demo/catalog.json [--host 127.0.0.1]
+//   [--token-ttl 3600] [--heartbeat-ms 30000] [--cors-origins '*']`
+import { CatalogError, startServer } from './index.ts';
+
+function flag(name: string): string | undefined {
+  const index = process.argv.indexOf(`--${name}`);
+  if (index >= 0) return process.argv[index + 1];
+  const inline = process.argv.find((argument) => argument.startsWith(`--${name}=`));
+  return inline?.slice(name.length + 3);
+}
+
+function numberFlag(name: string): number | undefined {
+  const value = flag(name);
+  if (value === undefined) return undefined;
+  const parsed = Number(value);
+  if (!Number.isFinite(parsed) || parsed < 0) {
+    console.error(`--${name} expects a number, got "${value}"`);
+    process.exit(2);
+  }
+  return parsed;
+}
+
+try {
+  const server = await startServer({
+    port: numberFlag('port') ?? 8787,
+    host: flag('host'),
+    catalog: flag('catalog'),
+    tokenTtlSeconds: numberFlag('token-ttl'),
+    heartbeatMs: numberFlag('heartbeat-ms'),
+    corsOrigins: flag('cors-origins'),
+  });
+  console.log(`Planship-compatible API listening on ${server.url} (WebSocket ${server.wsUrl})`);
+  const stop = () => {
+    server.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+} catch (error) {
+  if (error instanceof CatalogError) console.error(error.message);
+  else console.error(`Could not start the server: ${(error as Error).message}`);
+  process.exit(1);
+}

@@ -1,0 +1,27 @@
+// FastAPI-shaped errors: `{"detail": "..."}` for most, `{"detail": [{loc, msg, type}]}` for 422.
+
+export interface ValidationIssue {
+  loc: (string | number)[];
+  msg: string;
+  type: string;
+}
+
+export class HttpError extends Error {
+  constructor(
+    readonly status: number,
+    readonly detail: string | ValidationIssue[],
+    readonly headers: Record<string, string> = {},
+  ) {
+    super(typeof detail === 'string' ? detail : `HTTP ${status}`);
+    this.name = 'HttpError';
+  }
+}
+
+export const badRequest = (detail: string) => new HttpError(400, detail);
+export const unauthorized = (detail = 'Not authenticated') =>
+  new HttpError(401, detail, { 'www-authenticate': 'Bearer' });
+export const forbidden = (detail = 'Not allowed') => new HttpError(403, detail);
+export const notFound = (detail: string) => new HttpError(404, detail);
+export const conflict = (detail: string) => new HttpError(409, detail);
+export const invalid = (issues: ValidationIssue[]) => new HttpError(422, issues);
+export const invalidField = (loc: (string | number)[], msg: string, type: string) => invalid([{ loc, msg, type }]);

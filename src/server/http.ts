@@ -1,0 +1,210 @@
+// HTTP plumbing: routing, body reading (1 MiB limit), JSON and form parsing, CORS, idempotent
+// POSTs and FastAPI-shaped errors. An unexpected exception is logged (method and path only,
+// never headers or tokens) and answered with 500 {"detail": "Internal Server Error"}.
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { principalKey, type Auth, type Principal } from './auth.ts';
+import { HttpError, invalidField, notFound } from './errors.ts';
+import type { IdempotencyCache } from './idempotency.ts';
+
+export const MAX_BODY_BYTES = 1024 * 1024;
+
+export interface Context {
+  method: string;
+  /** Decoded path parameters. */
+  params: Record<string, string>;
+  query: URLSearchParams;
+  headers: IncomingHttpHeaders;
+  /** Parsed JSON (or form fields as an object); undefined for an empty body. */
+  body: unknown;
+  /** Set on routes with `auth: true`. */
+  principal: Principal;
+}
+
+export interface Reply {
+  status?: number;
+  body: unknown;
+}
+
+export interface Route {
+  method: 'GET' | 'POST' | 'PATCH' | 'DELETE';
+  /** Like `/api/v1/products/:slug/plans`. */
+  path: string;
+  /** false: no credentials needed (health, public plans, token endpoints check their own). */
+  auth: boolean;
+  handler: (context: Context) => Reply | Promise<Reply>;
+}
+
+interface CompiledRoute extends Route {
+  segments: string[];
+}
+
+export interface HttpOptions {
+  routes: Route[];
+  auth: Auth;
+  idempotency: IdempotencyCache;
+  corsOrigins: '*' | string[];
+  log: (message: string) => void;
+}
+
+const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key';
+const EXPOSED_HEADERS = 'Idempotent-Replayed, Retry-After, WWW-Authenticate';
+
+export function createRequestHandler(options: HttpOptions) {
+  const routes: CompiledRoute[] = options.routes.map((route) => ({ ...route, segments: split(route.path) }));
+
+  function corsHeaders(request: IncomingMessage): Record<string, string> {
+    if (options.corsOrigins === '*') return { 'access-control-allow-origin': '*', 'access-control-expose-headers': EXPOSED_HEADERS };
+    const origin = request.headers.origin;
+    if (origin && options.corsOrigins.includes(origin)) {
+      return { 'access-control-allow-origin': origin, vary: 'Origin', 'access-control-expose-headers': EXPOSED_HEADERS };
+    }
+    return { vary: 'Origin' };
+  }
+
+  function send(request: IncomingMessage, response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+    if (response.headersSent) return;
+    const text = body === undefined ? '' : JSON.stringify(body);
+    response.writeHead(status, {
+      ...corsHeaders(request),
+      'content-type': 'application/json',
+      'content-length': String(Buffer.byteLength(text)),
+      'cache-control': 'no-store',
+      ...headers,
+    });
+    response.end(text);
+  }
+
+  function match(method: string, path: string[]): { route?: CompiledRoute; params: Record<string, string>; pathKnown: boolean } {
+    let pathKnown = false;
+    for (const route of routes) {
+      if (route.segments.length !== path.length) continue;
+      const params: Record<string, string> = {};
+      const fits = route.segments.every((segment, index) => {
+        if (segment.startsWith(':')) {
+          params[segment.slice(1)] = path[index];
+          return path[index].length > 0;
+        }
+        return segment === path[index];
+      });
+      if (!fits) continue;
+      pathKnown = true;
+      if (route.method === method) return { route, params, pathKnown };
+    }
+    return { params: {}, pathKnown };
+  }
+
+  async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const method = request.method ?? 'GET';
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    if (method === 'OPTIONS') {
+      request.resume();
+      response.writeHead(204, {
+        ...corsHeaders(request),
+        'access-control-allow-methods': 'GET, POST, PATCH, DELETE, OPTIONS',
+        'access-control-allow-headers': ALLOWED_HEADERS,
+        'access-control-max-age': '600',
+      });
+      response.end();
+      return;
+    }
+    const path = decodePath(url.pathname);
+    const { route, params, pathKnown } = path ? match(method, path) : { params: {}, pathKnown: false };
+    if (!route) {
+      request.resume();
+      if (pathKnown) return send(request, response, 405, { detail: 'Method Not Allowed' });
+      return send(request, response, 404, { detail: 'Not Found' });
+    }
+
+    const declared = Number(request.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) return tooLarge(request, response);
+    const raw = await readBody(request);
+    if (raw === undefined) return tooLarge(request, response);
+
+    const principal = route.auth ? options.auth.authenticate(request.headers.authorization) : (undefined as unknown as Principal);
+    const context: Context = { method, params, query: url.searchParams, headers: request.headers, body: parseBody(request, raw), principal };
+
+    const idempotencyKey = request.headers['idempotency-key'];
+    if (method === 'POST' && route.auth && typeof idempotencyKey === 'string' && idempotencyKey !== '') {
+      if (idempotencyKey.length > 255) throw invalidField(['header', 'idempotency-key'], 'String should have at most 255 characters', 'string_too_long');
+      const key = `${principalKey(principal)}\u0000POST\u0000${url.pathname}\u0000${idempotencyKey}`;
+      const { reply, replayed } = await options.idempotency.run(key, raw, async () => {
+        const result = await route.handler(context);
+        return { status: result.status ?? 200, body: result.body };
+      });
+      return send(request, response, reply.status, reply.body, replayed ? { 'idempotent-replayed': 'true' } : {});
+    }
+    const reply = await route.handler(context);
+    send(request, response, reply.status ?? 200, reply.body);
+  }
+
+  function tooLarge(request: IncomingMessage, response: ServerResponse) {
+    // Let the client finish sending (so it can read the answer), then close the connection.
+    request.resume();
+    send(request, response, 413, { detail: `Request body larger than ${MAX_BODY_BYTES} bytes` }, { connection: 'close' });
+  }
+
+  return (request: IncomingMessage, response: ServerResponse) => {
+    handle(request, response).catch((error: unknown) => {
+      if (error instanceof HttpError) {
+        send(request, response, error.status, { detail: error.detail }, error.headers);
+        return;
+      }
+      const path = (request.url ?? '').split('?')[0];
+      options.log(`planship server: unexpected error on ${request.method} ${path}: ${(error as Error)?.stack ?? String(error)}`);
+      send(request, response, 500, { detail: 'Internal Server Error' });
+    });
+  };
+}
+
+function split(path: string): string[] {
+  return path.split('/').filter((segment) => segment !== '');
+}
+
+function decodePath(pathname: string): string[] | undefined {
+  try {
+    return split(pathname).map((segment) => decodeURIComponent(segment));
+  } catch {
+    return undefined;
+  }
+}
+
+/** The body as text, or undefined when it exceeds the limit. */
+function readBody(request: IncomingMessage): Promise<string | undefined> {
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    request.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        over = true;
+        chunks.length = 0;
+        resolve(undefined);
+        return;
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => {
+      if (!over) resolve(Buffer.concat(chunks).toString('utf8'));
+    });
+    request.on('error', reject);
+  });
+}
+
+function parseBody(request: IncomingMessage, raw: string): unknown {
+  if (raw.trim() === '') return undefined;
+  const type = (request.headers['content-type'] ?? '').toLowerCase();
+  if (type.startsWith('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
+  try {
+    return JSON.parse(raw);
+  } catch {
+    throw new HttpError(400, 'Malformed JSON in the request body');
+  }
+}
+
+/** 404 helper for handlers: `found(store.findCustomer(id), 'Customer not found')`. */
+export function found<T>(value: T | undefined | null, detail: string): T {
+  if (value === undefined || value === null) throw notFound(detail);
+  return value;
+}

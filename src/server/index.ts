@@ -1,0 +1,132 @@
+// startServer(): the local Planship-compatible API (node:http + ws), state in memory, seeded
+// from a catalog. See docs/CONTRACTS.md (Server) for the options and the test hooks.
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Auth } from './auth.ts';
+import { loadCatalog } from './catalog.ts';
+import { Clock } from './clock.ts';
+import { createRequestHandler } from './http.ts';
+import { IdempotencyCache } from './idempotency.ts';
+import { nextUtcMidnight } from './periods.ts';
+import { authRoutes } from './routes/auth.ts';
+import { catalogRoutes } from './routes/catalog.ts';
+import type { Services } from './routes/common.ts';
+import { customerRoutes } from './routes/customers.ts';
+import { emulatorRoutes } from './routes/emulator.ts';
+import { subscriptionRoutes } from './routes/subscriptions.ts';
+import { usageRoutes } from './routes/usage.ts';
+import { Store } from './store.ts';
+import { WsHub } from './ws-hub.ts';
+
+export { CatalogError } from './catalog.ts';
+
+export interface StartServerOptions {
+  port?: number;
+  host?: string;
+  /** A catalog object or the path of a catalog JSON file; default: the demo catalog. */
+  catalog?: object | string;
+  tokenTtlSeconds?: number;
+  heartbeatMs?: number;
+  /** '*' (default) or the allowed origins (an array or a comma-separated string). */
+  corsOrigins?: '*' | string | string[];
+  /** Where unexpected errors are logged (never with tokens); default console.error. */
+  log?: (message: string) => void;
+}
+
+export interface RunningServer {
+  /** Like http://127.0.0.1:8787 (no trailing slash). */
+  url: string;
+  /** Like ws://127.0.0.1:8787. */
+  wsUrl: string;
+  port: number;
+  /** Terminates sockets and connections; resolves once fully closed. */
+  close(): Promise<void>;
+}
+
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
+export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const catalog = loadCatalog(options.catalog);
+  const tokenTtlSeconds = options.tokenTtlSeconds ?? 3600;
+  const corsOrigins = normaliseOrigins(options.corsOrigins ?? '*');
+  const log = options.log ?? ((message: string) => console.error(message));
+
+  const clock = new Clock();
+  const store = new Store(catalog, clock);
+  const auth = new Auth(catalog, clock, tokenTtlSeconds, (id) => store.isLiveCustomer(id));
+  const hub = new WsHub({ store, auth, clock, heartbeatMs: options.heartbeatMs ?? 30_000, corsOrigins });
+  store.listener = hub;
+  const idempotency = new IdempotencyCache(() => clock.now());
+
+  // Time-driven work (renewals, period resets) runs at the next boundary and whenever the clock moves.
+  let timer: NodeJS.Timeout | undefined;
+  const schedule = () => {
+    clearTimeout(timer);
+    const now = clock.now();
+    const next = Math.min(nextUtcMidnight(now), store.nextRenewalAt() ?? Number.POSITIVE_INFINITY);
+    timer = setTimeout(tick, Math.min(Math.max(next - now + 1, 0), MAX_TIMER_MS));
+    timer.unref();
+  };
+  const tick = () => {
+    store.processRenewals();
+    hub.refreshChanged();
+    schedule();
+  };
+
+  const services: Services = { store, auth, clock, hub, idempotency, tokenTtlSeconds, tick };
+  const handler = createRequestHandler({
+    routes: [
+      ...authRoutes(services),
+      ...catalogRoutes(services),
+      ...customerRoutes(services),
+      ...subscriptionRoutes(services),
+      ...usageRoutes(services),
+      ...emulatorRoutes(services),
+    ],
+    auth,
+    idempotency,
+    corsOrigins,
+    log,
+  });
+
+  const server = createServer({ keepAliveTimeout: 10_000 }, handler);
+  server.on('upgrade', (request, socket, head) => hub.handleUpgrade(request, socket, head));
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, options.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  schedule();
+
+  const address = server.address() as AddressInfo;
+  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  let closing: Promise<void> | undefined;
+  return {
+    url: `http://${host}:${address.port}`,
+    wsUrl: `ws://${host}:${address.port}`,
+    port: address.port,
+    close() {
+      closing ??= (async () => {
+        clearTimeout(timer);
+        await hub.close();
+        const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+        server.closeAllConnections();
+        await closed;
+      })();
+      return closing;
+    },
+  };
+}
+
+function normaliseOrigins(origins: '*' | string | string[]): '*' | string[] {
+  if (Array.isArray(origins)) return origins.includes('*') ? '*' : origins;
+  if (origins.trim() === '*') return '*';
+  return origins.split(',').map((origin) => origin.trim()).filter(Boolean);
+}

@@ -1,0 +1,52 @@
+// POST /api/v1/auth/token (client credentials -> product token) and
+// POST /api/v1/auth/customer-token (product credentials -> customer-scoped token).
+import { requireProduct } from '../auth.ts';
+import { HttpError } from '../errors.ts';
+import { found, type Route } from '../http.ts';
+import { BodyFields } from '../validate.ts';
+import type { Services } from './common.ts';
+
+const MAX_CUSTOMER_TOKEN_SECONDS = 86_400;
+
+export function authRoutes({ store, auth, tokenTtlSeconds }: Services): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/api/v1/auth/token',
+      auth: false,
+      handler({ headers, body }) {
+        // HTTP Basic (what Planship's SDKs send), or a standard client_credentials form/JSON body.
+        let client = auth.clientFromBasic(headers.authorization);
+        if (!client && body && typeof body === 'object') {
+          const form = body as Record<string, unknown>;
+          if (form.grant_type !== undefined && form.grant_type !== 'client_credentials') {
+            throw new HttpError(400, 'unsupported_grant_type');
+          }
+          if (typeof form.client_id === 'string' && typeof form.client_secret === 'string') {
+            client = auth.clientFromCredentials(form.client_id, form.client_secret);
+          }
+        }
+        if (!client) throw new HttpError(401, 'Invalid client credentials', { 'www-authenticate': 'Basic' });
+        return { body: auth.issueProductToken(client) };
+      },
+    },
+    {
+      method: 'POST',
+      path: '/api/v1/auth/customer-token',
+      auth: true,
+      handler({ principal, body }) {
+        requireProduct(principal, 'customers:write');
+        const fields = new BodyFields(body);
+        const customerId = fields.string('customer_id', { required: true });
+        const expiresIn = fields.integer('expires_in', { min: 1, nullable: true });
+        if (typeof expiresIn === 'number' && expiresIn > MAX_CUSTOMER_TOKEN_SECONDS) {
+          fields.fail('expires_in', `Input should be less than or equal to ${MAX_CUSTOMER_TOKEN_SECONDS}`, 'less_than_equal');
+        }
+        fields.done();
+        const customer = found(store.findCustomer(customerId!), 'Customer not found');
+        const issued = auth.issueCustomerToken(customer.id, expiresIn ?? tokenTtlSeconds);
+        return { body: { ...issued, customer_id: customer.id } };
+      },
+    },
+  ];
+}

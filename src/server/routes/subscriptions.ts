@@ -1,0 +1,163 @@
+// Subscriptions: create for a plan, list / get / partially update a customer's subscriptions,
+// and the customers of a subscription (list / add / remove).
+import { forbidden, notFound } from '../errors.ts';
+import { found, type Route } from '../http.ts';
+import { customerSubscriptionWire, membershipWire, subscriptionCustomerWire, subscriptionWire } from '../serialize.ts';
+import type { SubscriptionPatch } from '../store.ts';
+import { BodyFields } from '../validate.ts';
+import { customerFor, productOr404, requireAdministrator, subscriptionFor, type Services } from './common.ts';
+
+const SUBSCRIPTION = '/api/v1/customers/:customer/subscriptions/:subscription';
+
+export function subscriptionRoutes({ store }: Services): Route[] {
+  return [
+    {
+      method: 'POST',
+      path: '/api/v1/products/:product/plans/:plan/subscriptions',
+      auth: true,
+      handler({ principal, params, body }) {
+        const index = productOr404(store, params.product);
+        const fields = new BodyFields(body);
+        const customerReference = fields.string('customer_id', { required: true });
+        const isSubscriber = fields.boolean('is_subscriber', { nullable: true });
+        const maxSubscribers = fields.integer('max_subscribers', { min: 1, nullable: true });
+        const renewAt = fields.datetime('renew_at', { nullable: true });
+        const metadata = fields.object('metadata', { nullable: true });
+        const autoRenew = fields.boolean('auto_renew', { nullable: true });
+        fields.done();
+        const customer = customerFor(store, principal, customerReference!, 'subscriptions:write');
+        const plan = index.plans.get(params.plan);
+        if (!plan || (principal.kind === 'customer' && !plan.isPublic && !plan.isSelfServe)) throw notFound('Plan not found');
+        if (principal.kind === 'customer' && !plan.isSelfServe) throw forbidden('This plan is not self-serve');
+        const subscription = store.createSubscription({
+          productSlug: index.product.slug,
+          planSlug: plan.slug,
+          customerId: customer.id,
+          isSubscriber: isSubscriber ?? true,
+          maxSubscribers: maxSubscribers ?? null,
+          autoRenew: autoRenew ?? null,
+          renewAt: renewAt ?? null,
+          metadata: metadata ?? {},
+        });
+        return { body: subscriptionWire(store, subscription) };
+      },
+    },
+    {
+      method: 'GET',
+      path: '/api/v1/customers/:customer/subscriptions',
+      auth: true,
+      handler({ principal, params, query }) {
+        const customer = customerFor(store, principal, params.customer, 'subscriptions:read');
+        const productSlug = query.get('product_slug') ?? undefined;
+        return {
+          body: store.subscriptionsOf(customer.id, productSlug).map((subscription) => customerSubscriptionWire(store, subscription, customer.id)),
+        };
+      },
+    },
+    {
+      method: 'GET',
+      path: SUBSCRIPTION,
+      auth: true,
+      handler({ principal, params }) {
+        const customer = customerFor(store, principal, params.customer, 'subscriptions:read');
+        return { body: customerSubscriptionWire(store, subscriptionFor(store, customer, params.subscription), customer.id) };
+      },
+    },
+    {
+      method: 'PATCH',
+      path: SUBSCRIPTION,
+      auth: true,
+      handler({ principal, params, body }) {
+        const customer = customerFor(store, principal, params.customer, 'subscriptions:write');
+        const subscription = subscriptionFor(store, customer, params.subscription);
+        const index = store.products.get(subscription.productSlug)!;
+        const fields = new BodyFields(body);
+        const planFromId = (key: string) => {
+          const id = fields.string(key, { nullable: true });
+          if (typeof id !== 'string') return id;
+          const slug = [...index.planIds].find(([, planId]) => planId === id.toLowerCase())?.[0];
+          if (!slug) fields.fail(key, `No plan with id "${id}" in product "${index.product.slug}"`, 'value_error');
+          return slug;
+        };
+        const planSlugFrom = (key: string, nullable: boolean) => {
+          const slug = fields.string(key, { nullable });
+          if (typeof slug === 'string' && !index.plans.has(slug)) {
+            fields.fail(key, `No plan "${slug}" in product "${index.product.slug}"`, 'value_error');
+            return undefined;
+          }
+          return slug;
+        };
+        const planSlug = planSlugFrom('plan_slug', false) ?? planFromId('plan_id') ?? undefined;
+        const renewPlanSlug = fields.has('renew_plan_slug') ? planSlugFrom('renew_plan_slug', true) : planFromId('renew_plan_id');
+        const patch: SubscriptionPatch = {
+          planSlug: planSlug ?? undefined,
+          renewPlanSlug,
+          maxSubscribers: fields.integer('max_subscribers', { min: 1 }) ?? undefined,
+          isActive: fields.boolean('is_active') ?? undefined,
+          autoRenew: fields.boolean('auto_renew') ?? undefined,
+          renewAt: fields.datetime('renew_at') ?? undefined,
+        };
+        fields.done();
+        if (principal.kind === 'customer') {
+          requireAdministrator(principal, subscription);
+          for (const slug of [patch.planSlug, patch.renewPlanSlug]) {
+            if (typeof slug === 'string' && slug !== subscription.planSlug && !index.plans.get(slug)!.isSelfServe) {
+              throw forbidden(`Plan "${slug}" is not self-serve`);
+            }
+          }
+        }
+        store.updateSubscription(subscription, patch);
+        return { body: customerSubscriptionWire(store, subscription, customer.id) };
+      },
+    },
+    {
+      method: 'GET',
+      path: `${SUBSCRIPTION}/customers`,
+      auth: true,
+      handler({ principal, params }) {
+        const customer = customerFor(store, principal, params.customer, 'subscriptions:read');
+        const subscription = subscriptionFor(store, customer, params.subscription);
+        return { body: [...subscription.members.values()].map((member) => subscriptionCustomerWire(store, subscription, member)) };
+      },
+    },
+    {
+      method: 'POST',
+      path: `${SUBSCRIPTION}/customers`,
+      auth: true,
+      handler({ principal, params, body }) {
+        const customer = customerFor(store, principal, params.customer, 'subscriptions:write');
+        const subscription = subscriptionFor(store, customer, params.subscription);
+        const fields = new BodyFields(body);
+        const reference = fields.string('customer_id', { required: true });
+        const isAdministrator = fields.boolean('is_administrator', { nullable: true });
+        const isSubscriber = fields.boolean('is_subscriber', { nullable: true });
+        const metadata = fields.object('metadata', { nullable: true });
+        fields.done();
+        requireAdministrator(principal, subscription);
+        const added = found(store.findCustomer(reference!), 'Customer to add not found');
+        const membership = store.addSubscriptionCustomer(subscription, {
+          customerId: added.id,
+          isAdministrator: isAdministrator ?? false,
+          isSubscriber: isSubscriber ?? true,
+          metadata: metadata ?? {},
+        });
+        return { body: subscriptionCustomerWire(store, subscription, membership) };
+      },
+    },
+    {
+      method: 'DELETE',
+      path: `${SUBSCRIPTION}/customers/:member`,
+      auth: true,
+      handler({ principal, params }) {
+        const customer = customerFor(store, principal, params.customer, 'subscriptions:write');
+        const subscription = subscriptionFor(store, customer, params.subscription);
+        const member = store.findCustomer(params.member);
+        // A customer may always leave; removing someone else takes an administrator.
+        if (member?.id !== customer.id || principal.kind !== 'customer') requireAdministrator(principal, subscription);
+        const removed = member && store.removeSubscriptionCustomer(subscription, member.id);
+        if (!removed) throw notFound('The customer is not on this subscription');
+        return { body: membershipWire(subscription, removed) };
+      },
+    },
+  ];
+}

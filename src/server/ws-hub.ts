@@ -1,0 +1,222 @@
+// Live entitlements over WebSocket:
+//   /api/v1/ws/customers/{customer}/products/{product}/entitlements?token=...
+// One frame with the full entitlements right after connect, then one after every change that
+// affects that customer and product. Each frame is serialised once per customer+product and
+// sent to all of its sockets. Ping/pong drops dead peers.
+import type { IncomingMessage } from 'node:http';
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { WebSocketServer, type WebSocket } from 'ws';
+import { requireScope, type Auth } from './auth.ts';
+import type { Clock } from './clock.ts';
+import { computeEntitlements, defaultEntitlements } from './entitlements.ts';
+import { HttpError } from './errors.ts';
+import type { Store, StoreListener } from './store.ts';
+
+const PATH = /^\/api\/v1\/ws\/customers\/([^/]+)\/products\/([^/]+)\/entitlements\/?$/;
+
+/** Close codes: 1012 when the emulator drops sockets, 4404 when the customer was deleted. */
+export const CLOSE_SERVICE_RESTART = 1012;
+export const CLOSE_CUSTOMER_DELETED = 4404;
+
+interface Channel {
+  customerId: string;
+  productSlug: string;
+  sockets: Set<WebSocket>;
+  lastFrame: string;
+}
+
+export interface WsHubOptions {
+  store: Store;
+  auth: Auth;
+  clock: Clock;
+  heartbeatMs: number;
+  corsOrigins: '*' | string[];
+}
+
+export class WsHub implements StoreListener {
+  private readonly server = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  private readonly channels = new Map<string, Channel>();
+  private readonly alive = new WeakMap<WebSocket, boolean>();
+  private readonly heartbeat: NodeJS.Timeout;
+  /** Real time (ms) until which new sockets are refused, after POST /__emulator/sockets/close. */
+  private refuseUntil = 0;
+
+  constructor(private readonly options: WsHubOptions) {
+    this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs);
+    this.heartbeat.unref();
+  }
+
+  // --- connecting ------------------------------------------------------------------------
+
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
+    socket.on('error', () => socket.destroy());
+    let target: { customerId: string; productSlug: string };
+    try {
+      target = this.authorize(request);
+    } catch (error) {
+      const status = error instanceof HttpError ? error.status : 500;
+      const detail = error instanceof HttpError ? error.detail : 'Internal Server Error';
+      refuse(socket, status, detail, error instanceof HttpError ? error.headers : {});
+      return;
+    }
+    this.server.handleUpgrade(request, socket, head, (websocket) => this.attach(websocket, target.customerId, target.productSlug));
+  }
+
+  private authorize(request: IncomingMessage): { customerId: string; productSlug: string } {
+    const { store, auth, corsOrigins } = this.options;
+    const url = new URL(request.url ?? '/', 'http://localhost');
+    const match = PATH.exec(url.pathname);
+    if (!match) throw new HttpError(404, 'Not Found');
+    if (Date.now() < this.refuseUntil) {
+      const seconds = Math.ceil((this.refuseUntil - Date.now()) / 1000);
+      throw new HttpError(503, 'Live updates are paused', { 'retry-after': String(seconds) });
+    }
+    const origin = request.headers.origin;
+    if (corsOrigins !== '*' && origin && !corsOrigins.includes(origin)) throw new HttpError(403, 'Origin not allowed');
+    const principal = auth.fromToken(url.searchParams.get('token') ?? '');
+    if (!principal) throw new HttpError(401, 'Invalid or expired token');
+    let customerReference: string;
+    let productSlug: string;
+    try {
+      customerReference = decodeURIComponent(match[1]);
+      productSlug = decodeURIComponent(match[2]);
+    } catch {
+      throw new HttpError(404, 'Not Found');
+    }
+    const customer = store.findCustomer(customerReference);
+    if (principal.kind === 'customer') {
+      if (!customer || customer.id !== principal.customerId) throw new HttpError(403, 'A customer token can only access its own customer');
+    } else {
+      requireScope(principal, 'entitlements:read');
+    }
+    if (!customer) throw new HttpError(404, 'Customer not found');
+    if (!store.products.has(productSlug)) throw new HttpError(404, 'Product not found');
+    return { customerId: customer.id, productSlug };
+  }
+
+  private attach(socket: WebSocket, customerId: string, productSlug: string): void {
+    const key = channelKey(customerId, productSlug);
+    let channel = this.channels.get(key);
+    if (!channel) {
+      channel = { customerId, productSlug, sockets: new Set(), lastFrame: '' };
+      this.channels.set(key, channel);
+    }
+    channel.sockets.add(socket);
+    this.alive.set(socket, true);
+    socket.on('pong', () => this.alive.set(socket, true));
+    socket.on('error', () => socket.terminate());
+    socket.on('close', () => {
+      channel.sockets.delete(socket);
+      if (channel.sockets.size === 0 && this.channels.get(key) === channel) this.channels.delete(key);
+    });
+    const frame = this.frameFor(channel);
+    channel.lastFrame = frame;
+    socket.send(frame);
+  }
+
+  // --- pushing ---------------------------------------------------------------------------
+
+  private frameFor(channel: Channel): string {
+    const { store, clock } = this.options;
+    return JSON.stringify(computeEntitlements(store, channel.customerId, channel.productSlug, clock.now()));
+  }
+
+  private push(channel: Channel, frame: string): void {
+    channel.lastFrame = frame;
+    for (const socket of channel.sockets) if (socket.readyState === socket.OPEN) socket.send(frame);
+  }
+
+  /** StoreListener: something changed for these customers in this product. */
+  changed(customerIds: Iterable<string>, productSlug: string): void {
+    for (const customerId of customerIds) {
+      const channel = this.channels.get(channelKey(customerId, productSlug));
+      if (channel) this.push(channel, this.frameFor(channel));
+    }
+  }
+
+  /** StoreListener: the customer's sockets get the revoked (default) entitlements, then close. */
+  customerDeleted(customerId: string): void {
+    for (const channel of [...this.channels.values()]) {
+      if (channel.customerId !== customerId) continue;
+      this.push(channel, JSON.stringify(defaultEntitlements(this.options.store, channel.productSlug)));
+      for (const socket of channel.sockets) socket.close(CLOSE_CUSTOMER_DELETED, 'customer deleted');
+    }
+  }
+
+  /** After the clock moved: push to the channels whose entitlements changed (a period reset). */
+  refreshChanged(): void {
+    for (const channel of this.channels.values()) {
+      if (!this.options.store.isLiveCustomer(channel.customerId)) continue;
+      const frame = this.frameFor(channel);
+      if (frame !== channel.lastFrame) this.push(channel, frame);
+    }
+  }
+
+  /** After a reset: every channel gets a fresh frame; customers that no longer exist are closed. */
+  refreshAll(): void {
+    for (const channel of [...this.channels.values()]) {
+      if (this.options.store.isLiveCustomer(channel.customerId)) {
+        this.push(channel, this.frameFor(channel));
+      } else {
+        for (const socket of channel.sockets) socket.close(CLOSE_CUSTOMER_DELETED, 'customer deleted');
+      }
+    }
+  }
+
+  // --- housekeeping ----------------------------------------------------------------------
+
+  private beat(): void {
+    for (const channel of this.channels.values()) {
+      for (const socket of channel.sockets) {
+        if (this.alive.get(socket) === false) {
+          socket.terminate();
+          continue;
+        }
+        this.alive.set(socket, false);
+        socket.ping();
+      }
+    }
+  }
+
+  /** Closes every entitlements socket (1012) and refuses new ones for `refuseSeconds` of real time. */
+  closeAll(refuseSeconds: number): number {
+    this.refuseUntil = refuseSeconds > 0 ? Date.now() + refuseSeconds * 1000 : 0;
+    let closed = 0;
+    for (const channel of this.channels.values()) {
+      for (const socket of channel.sockets) {
+        socket.close(CLOSE_SERVICE_RESTART, 'service restart');
+        closed += 1;
+      }
+    }
+    return closed;
+  }
+
+  openCount(): number {
+    let open = 0;
+    for (const channel of this.channels.values()) {
+      for (const socket of channel.sockets) if (socket.readyState === socket.OPEN) open += 1;
+    }
+    return open;
+  }
+
+  async close(): Promise<void> {
+    clearInterval(this.heartbeat);
+    for (const channel of this.channels.values()) for (const socket of channel.sockets) socket.terminate();
+    this.channels.clear();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+}
+
+function channelKey(customerId: string, productSlug: string): string {
+  return `${customerId}\u0000${productSlug}`;
+}
+
+function refuse(socket: Duplex, status: number, detail: unknown, headers: Record<string, string>): void {
+  const body = JSON.stringify({ detail });
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`,
+  );
+}

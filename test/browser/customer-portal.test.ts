@@ -1,0 +1,91 @@
+import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import '../../src/index.ts';
+import type { TokenGetter } from '../../src/client/index.ts';
+import type { PlanshipCustomerPortal } from '../../src/components/customer-portal/customer-portal.ts';
+import type { PlanshipUsageMeters } from '../../src/components/customer-portal/usage-meters.ts';
+import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
+import { PRODUCT, createCustomer, customerToken, serverInfo, tokenGetter } from './helpers.ts';
+
+const inside = (root: Element, selector: string) => root.shadowRoot!.querySelector<HTMLElement>(selector);
+
+/** Every meter of a portal has settled on a number. */
+async function metersReady(meters: PlanshipUsageMeters) {
+  await waitUntil(() => {
+    const all = [...meters.shadowRoot!.querySelectorAll('planship-usage-meter')];
+    return all.length > 0 && all.every((meter) => meter.hasAttribute('status'));
+  }, 'meters never settled', { timeout: 5000 });
+  return [...meters.shadowRoot!.querySelectorAll('planship-usage-meter')];
+}
+
+describe('<planship-customer-portal>', () => {
+  afterEach(() => fixtureCleanup());
+
+  it('composes picker, manager and one meter per metered lever inside a provider', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const { url, wsUrl } = await serverInfo();
+    const provider = await fixture<PlanshipProvider>(html`<planship-provider
+      product-slug=${PRODUCT} customer-id=${id} api-url=${url} ws-url=${wsUrl} .getAccessToken=${tokenGetter(id)}>
+      <planship-customer-portal></planship-customer-portal>
+    </planship-provider>`);
+    const portal = provider.querySelector('planship-customer-portal')!;
+    await portal.updateComplete;
+    expect(inside(portal, 'planship-provider')).to.equal(null);
+    const headings = [...portal.shadowRoot!.querySelectorAll('h2')].map((heading) => heading.textContent);
+    expect(headings).to.deep.equal(['Plans', 'Subscription', 'Usage']);
+    const meters = await metersReady(inside(portal, 'planship-usage-meters') as PlanshipUsageMeters);
+    expect(meters.map((meter) => meter.lever)).to.deep.equal(['api-calls', 'api-burst', 'ai-insights']);
+    const picker = inside(portal, 'planship-plan-picker')!;
+    await waitUntil(() => picker.shadowRoot!.querySelector('[role=radiogroup]'), 'picker never loaded', { timeout: 5000 });
+    const manager = inside(portal, 'planship-subscription-manager')!;
+    await waitUntil(() => manager.shadowRoot!.querySelector('[part~="plan-name"]')?.textContent === 'Pro', 'manager never loaded', { timeout: 5000 });
+    await expect(portal).to.be.accessible();
+  });
+
+  it('makes its own provider from its attributes (one-tag use) and passes prices and theme on', async () => {
+    const id = await createCustomer({ plan: 'starter' });
+    const { url, wsUrl } = await serverInfo();
+    const portal = await fixture<PlanshipCustomerPortal>(html`<planship-customer-portal
+      product-slug=${PRODUCT} customer-id=${id} api-url=${url} ws-url=${wsUrl} theme="dark"
+      .getAccessToken=${tokenGetter(id)}
+      .prices=${{ pro: { amount: 49, currency: 'USD', interval: 'month' } }}></planship-customer-portal>`);
+    const provider = inside(portal, 'planship-provider') as PlanshipProvider;
+    expect(provider).to.not.equal(null);
+    expect(provider.client!.customerId).to.equal(id);
+    await waitUntil(() => provider.getAttribute('connection') === 'live', 'own provider never went live', { timeout: 5000 });
+    const picker = inside(portal, 'planship-plan-picker')!;
+    expect(picker.getAttribute('theme')).to.equal('dark');
+    await waitUntil(() => picker.shadowRoot!.querySelector('[data-plan="pro"] [part~="price"]'), 'price not shown', { timeout: 5000 });
+    expect(picker.shadowRoot!.querySelector('[data-plan="pro"] [part~="price"]')!.textContent).to.contain('49');
+    await metersReady(inside(portal, 'planship-usage-meters') as PlanshipUsageMeters);
+    await expect(portal).to.be.accessible();
+    const client = provider.client!;
+    portal.remove();
+    expect(client.connectionState).to.equal('closed');
+  });
+
+  it('shows loading, then an error with retry for its meters when the token endpoint is down', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const { url, wsUrl } = await serverInfo();
+    let release!: () => void;
+    const slow = new Promise<void>((resolve) => (release = resolve));
+    let backendUp = false;
+    const getter: TokenGetter = async () => {
+      await slow;
+      if (!backendUp) throw new Error('token endpoint unavailable');
+      return customerToken(id);
+    };
+    const portal = await fixture<PlanshipCustomerPortal>(html`<planship-customer-portal
+      product-slug=${PRODUCT} customer-id=${id} api-url=${url} ws-url=${wsUrl} .getAccessToken=${getter}></planship-customer-portal>`);
+    const meters = inside(portal, 'planship-usage-meters') as PlanshipUsageMeters;
+    await meters.updateComplete;
+    expect(inside(meters, '[part~="loading"]')!.getAttribute('role')).to.equal('progressbar');
+    await expect(meters).to.be.accessible();
+    release();
+    await waitUntil(() => inside(meters, '[role=alert]'), 'no error shown', { timeout: 5000 });
+    await expect(meters).to.be.accessible();
+    backendUp = true;
+    inside(meters, '[part~="retry-button"]')!.click();
+    const settled = await metersReady(meters);
+    expect(settled).to.have.length(3);
+  });
+});

@@ -1,0 +1,443 @@
+import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
+import type { TemplateResult } from 'lit';
+import '../../src/components/provider/provider.ts';
+import '../../src/components/plan-picker/plan-picker.ts';
+import type { PlanshipPlanPicker } from '../../src/components/plan-picker/plan-picker.ts';
+import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
+import type { PlanshipPlanChangeEvent, PlanshipSubscriptionChangeEvent } from '../../src/components/shared/events.ts';
+import { PRODUCT, admin, createCustomer, customerToken, serverInfo, tokenGetter } from './helpers.ts';
+
+type Getter = (forceRefresh?: boolean) => Promise<string>;
+
+/** waitUntil with room for a busy machine (the default is one second). */
+const until = (predicate: () => unknown, message?: string) => waitUntil(predicate, message, { timeout: 5000 });
+
+async function mount(customerId: string, options: { getter?: Getter; picker?: TemplateResult } = {}) {
+  const { url, wsUrl } = await serverInfo();
+  const wrapper = await fixture<HTMLDivElement>(html`<div>
+    <button id="before">before</button>
+    <planship-provider
+      product-slug=${PRODUCT}
+      customer-id=${customerId}
+      api-url=${url}
+      ws-url=${wsUrl}
+      .getAccessToken=${options.getter ?? tokenGetter(customerId)}
+    >
+      ${options.picker ?? html`<planship-plan-picker></planship-plan-picker>`}
+    </planship-provider>
+  </div>`);
+  const provider = wrapper.querySelector('planship-provider') as PlanshipProvider;
+  const picker = wrapper.querySelector('planship-plan-picker') as PlanshipPlanPicker;
+  return { wrapper, provider, picker };
+}
+
+const shadow = (picker: PlanshipPlanPicker) => picker.shadowRoot!;
+const radios = (picker: PlanshipPlanPicker) => [...shadow(picker).querySelectorAll<HTMLButtonElement>('[role="radio"]')];
+const radioFor = (picker: PlanshipPlanPicker, slug: string) =>
+  shadow(picker).querySelector<HTMLButtonElement>(`[role="radio"][data-plan="${slug}"]`);
+const card = (picker: PlanshipPlanPicker, slug: string) => shadow(picker).querySelector<HTMLElement>(`[part~="plan"][data-plan="${slug}"]`)!;
+const dialogOf = (picker: PlanshipPlanPicker) => shadow(picker).querySelector('planship-confirm-dialog')!;
+const openDialog = (picker: PlanshipPlanPicker) => dialogOf(picker).shadowRoot!.querySelector('dialog')!;
+
+async function loaded(picker: PlanshipPlanPicker) {
+  await until(() => radios(picker).length > 0, 'the plans did not render');
+}
+
+async function subscriptionOnServer(customerId: string) {
+  const answer = await admin('GET', `/api/v1/customers/${customerId}/subscriptions`);
+  expect(answer.status).to.equal(200);
+  return answer.body as { subscription_id: string; plan: { slug: string }; renew_plan: { slug: string }; is_active: boolean }[];
+}
+
+async function planOnServer(customerId: string) {
+  return (await subscriptionOnServer(customerId))[0]?.plan.slug;
+}
+
+async function waitLive(provider: PlanshipProvider) {
+  await until(() => provider.getAttribute('connection') === 'live', 'the live connection did not open');
+}
+
+describe('<planship-plan-picker>', () => {
+  afterEach(() => {
+    document.documentElement.lang = '';
+  });
+
+  it('shows a loading state until the token arrives, then the plans (accessible in both)', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    const getter = async () => {
+      await gate;
+      return customerToken(id);
+    };
+    const { picker } = await mount(id, { getter });
+    const loading = shadow(picker).querySelector('[role="progressbar"]');
+    expect(loading, 'loading indicator').to.exist;
+    expect(loading!.getAttribute('aria-busy')).to.equal('true');
+    await expect(picker).to.be.accessible();
+    release();
+    await loaded(picker);
+    expect(shadow(picker).querySelector('[role="progressbar"]')).to.equal(null);
+    await expect(picker).to.be.accessible();
+  });
+
+  it('lists the public plans in order with entitlements in words and marks the current plan', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const { picker } = await mount(id);
+    await loaded(picker);
+    const names = [...shadow(picker).querySelectorAll('[part~="name"]')].map((node) => node.textContent!.trim());
+    expect(names).to.deep.equal(['Free', 'Starter', 'Pro', 'Business', 'Enterprise']);
+    const pro = card(picker, 'pro');
+    expect(pro.getAttribute('part')).to.contain('current');
+    expect(pro.textContent).to.contain('Current plan');
+    expect(pro.textContent).to.contain('For growing teams');
+    const features = [...pro.querySelectorAll('[part~="entitlements"] li')].map((node) => node.textContent!.trim());
+    expect(features).to.include('Single sign-on');
+    expect(features).to.include(`${(100000).toLocaleString()} API calls per month`);
+    expect(features.some((line) => line.startsWith('Export formats:') && line.includes('PARQUET'))).to.equal(true);
+    expect(card(picker, 'business').textContent).to.contain('Unlimited Dashboards');
+    expect(radioFor(picker, 'pro')!.getAttribute('aria-checked')).to.equal('true');
+    expect(radioFor(picker, 'pro')!.textContent).to.contain('Pro');
+    expect(radioFor(picker, 'business')!.getAttribute('aria-checked')).to.equal('false');
+    expect(radioFor(picker, 'business')!.textContent!.trim()).to.equal('Switch to Business');
+    expect(radioFor(picker, 'free')!.textContent!.trim()).to.equal('Switch to Free');
+    await expect(picker).to.be.accessible();
+  });
+
+  it('is accessible in the dark theme', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const { picker } = await mount(id, { picker: html`<planship-plan-picker theme="dark"></planship-plan-picker>` });
+    await loaded(picker);
+    expect(getComputedStyle(card(picker, 'pro')).backgroundColor).to.equal('rgb(22, 27, 34)');
+    await expect(picker).to.be.accessible();
+  });
+
+  it('also shows a retired plan the customer is still on, as the current plan', async () => {
+    const id = await createCustomer({ plan: 'legacy-2019' });
+    const { picker } = await mount(id);
+    await loaded(picker);
+    const names = [...shadow(picker).querySelectorAll('[part~="name"]')].map((node) => node.textContent!.trim());
+    expect(names).to.deep.equal(['Free', 'Starter', 'Pro', 'Business', 'Enterprise', 'Legacy 2019']);
+    const legacy = radioFor(picker, 'legacy-2019')!;
+    expect(legacy.getAttribute('aria-checked')).to.equal('true');
+    expect(legacy.tabIndex).to.equal(0);
+    expect(legacy.textContent!.trim()).to.equal('Current plan: Legacy 2019');
+    await expect(picker).to.be.accessible();
+  });
+
+  it('offers "contact us" instead of a button for a plan that is not self-serve', async () => {
+    const id = await createCustomer({ plan: 'starter' });
+    const { picker } = await mount(id, {
+      picker: html`<planship-plan-picker><a slot="contact-enterprise" href="#sales">Talk to sales</a></planship-plan-picker>`,
+    });
+    await loaded(picker);
+    expect(radioFor(picker, 'enterprise')).to.equal(null);
+    const slot = card(picker, 'enterprise').querySelector<HTMLSlotElement>('slot[name="contact-enterprise"]')!;
+    expect(slot.assignedElements().map((node) => node.textContent)).to.deep.equal(['Talk to sales']);
+    await expect(picker).to.be.accessible();
+  });
+
+  it('formats host-set prices in the page language and takes slotted prices', async () => {
+    document.documentElement.lang = 'de-DE';
+    const id = await createCustomer({ plan: 'free' });
+    const { picker } = await mount(id, {
+      picker: html`<planship-plan-picker .prices=${{ pro: { amount: 49, currency: 'EUR', interval: 'Monat' } }}>
+        <span slot="price-starter">Ask us</span>
+      </planship-plan-picker>`,
+    });
+    await loaded(picker);
+    const price = card(picker, 'pro').querySelector('[part~="price"]')!.textContent!;
+    expect(price).to.equal(`${new Intl.NumberFormat('de-DE', { style: 'currency', currency: 'EUR' }).format(49)} / Monat`);
+    expect(price).to.contain('49,00');
+    const slot = card(picker, 'starter').querySelector<HTMLSlotElement>('slot[name="price-starter"]')!;
+    expect(slot.assignedElements().map((node) => node.textContent)).to.deep.equal(['Ask us']);
+  });
+
+  it('switches plan now: fires the cancelable event, calls the API, then reports the change', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const { picker } = await mount(id);
+    await loaded(picker);
+    const [subscription] = await subscriptionOnServer(id);
+    const requested = oneEvent(picker, 'planship-plan-change') as Promise<PlanshipPlanChangeEvent>;
+    const changed = oneEvent(picker, 'planship-subscription-change') as Promise<PlanshipSubscriptionChangeEvent>;
+    radioFor(picker, 'business')!.click();
+    const request = await requested;
+    expect(request.cancelable).to.equal(true);
+    expect(request.composed).to.equal(true);
+    expect({ from: request.fromPlan, to: request.toPlan, at: request.changeAt, id: request.subscriptionId }).to.deep.equal({
+      from: 'pro',
+      to: 'business',
+      at: 'now',
+      id: subscription.subscription_id,
+    });
+    const done = await changed;
+    expect(done.change).to.equal('plan');
+    expect(done.subscriptionId).to.equal(subscription.subscription_id);
+    expect(await planOnServer(id)).to.equal('business');
+    await until(() => radioFor(picker, 'business')?.getAttribute('aria-checked') === 'true', 'business not marked current');
+    expect(radioFor(picker, 'pro')!.getAttribute('aria-checked')).to.equal('false');
+  });
+
+  it('does nothing when the host prevents the event, then follows the host backend change live', async () => {
+    const id = await createCustomer({ plan: 'starter' });
+    const { picker, provider } = await mount(id);
+    await loaded(picker);
+    await waitLive(provider);
+    let calls = 0;
+    picker.addEventListener('planship-plan-change', (event) => {
+      calls += 1;
+      event.preventDefault();
+    });
+    let reported = 0;
+    picker.addEventListener('planship-subscription-change', () => (reported += 1));
+    radioFor(picker, 'pro')!.click();
+    await until(() => calls === 1);
+    // Give a wrongly issued request time to land before asserting it never happened.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(await planOnServer(id)).to.equal('starter');
+    expect(reported).to.equal(0);
+    expect(radioFor(picker, 'pro')!.getAttribute('aria-busy')).to.equal(null);
+    // The host's own checkout changes the plan from its backend; the picker follows.
+    const [subscription] = await subscriptionOnServer(id);
+    const patched = await admin('PATCH', `/api/v1/customers/${id}/subscriptions/${subscription.subscription_id}`, { plan_slug: 'pro' });
+    expect(patched.status).to.equal(200);
+    await until(() => radioFor(picker, 'pro')?.getAttribute('aria-checked') === 'true', 'the picker did not update live');
+  });
+
+  it('asks before a downgrade that loses entitlements, naming them, and respects the answer', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const { picker } = await mount(id);
+    await loaded(picker);
+    let requests = 0;
+    picker.addEventListener('planship-plan-change', () => (requests += 1));
+    radioFor(picker, 'starter')!.click();
+    await until(() => openDialog(picker).open, 'no confirmation dialog');
+    const dialog = openDialog(picker);
+    expect(dialog.textContent).to.contain('Switch to Starter?');
+    const items = [...dialog.querySelectorAll('li')].map((node) => node.textContent!);
+    expect(items).to.include('Single sign-on');
+    expect(items.some((item) => item.startsWith('Export formats') && item.includes('PARQUET'))).to.equal(true);
+    await expect(dialogOf(picker)).to.be.accessible();
+    // Escape keeps the current plan.
+    await sendKeys({ press: 'Escape' });
+    await until(() => !openDialog(picker).open);
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(requests).to.equal(0);
+    expect(await planOnServer(id)).to.equal('pro');
+    // Confirming goes ahead.
+    radioFor(picker, 'starter')!.click();
+    await until(() => openDialog(picker).open);
+    openDialog(picker).querySelector<HTMLButtonElement>('[part~="confirm-button"]')!.click();
+    await until(() => radioFor(picker, 'starter')?.getAttribute('aria-checked') === 'true', 'the downgrade did not happen');
+    expect(requests).to.equal(1);
+    expect(await planOnServer(id)).to.equal('starter');
+  });
+
+  it('does not ask when an upgrade loses nothing', async () => {
+    const id = await createCustomer({ plan: 'free' });
+    const { picker } = await mount(id);
+    await loaded(picker);
+    radioFor(picker, 'starter')!.click();
+    await until(() => radioFor(picker, 'starter')?.getAttribute('aria-checked') === 'true', 'the upgrade did not happen');
+    expect(openDialog(picker).open).to.equal(false);
+  });
+
+  it('with change-at="renewal" schedules the plan, marks it, and can keep the current plan', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const { picker } = await mount(id, { picker: html`<planship-plan-picker change-at="renewal"></planship-plan-picker>` });
+    await loaded(picker);
+    expect(radioFor(picker, 'business')!.textContent!.trim()).to.equal('Switch to Business at renewal');
+    const requested = oneEvent(picker, 'planship-plan-change') as Promise<PlanshipPlanChangeEvent>;
+    radioFor(picker, 'business')!.click();
+    expect((await requested).changeAt).to.equal('renewal');
+    await until(() => card(picker, 'business').getAttribute('part')!.includes('scheduled'), 'renew plan not marked');
+    const [scheduled] = await subscriptionOnServer(id);
+    expect(scheduled.plan.slug).to.equal('pro');
+    expect(scheduled.renew_plan.slug).to.equal('business');
+    expect(card(picker, 'business').querySelector('[part~="renew-badge"]')).to.exist;
+    expect(radioFor(picker, 'pro')!.getAttribute('aria-checked')).to.equal('true');
+    await expect(picker).to.be.accessible();
+    // The current plan's control now calls off the scheduled change.
+    const keep = radioFor(picker, 'pro')!;
+    expect(keep.textContent!.trim()).to.equal('Keep Pro');
+    keep.click();
+    await until(() => !card(picker, 'business').getAttribute('part')!.includes('scheduled'), 'scheduled change not called off');
+    expect((await subscriptionOnServer(id))[0].renew_plan.slug).to.equal('pro');
+  });
+
+  it('creates a subscription when the customer has none', async () => {
+    const id = await createCustomer();
+    const { picker } = await mount(id);
+    await loaded(picker);
+    expect(radios(picker).every((radio) => radio.getAttribute('aria-checked') === 'false')).to.equal(true);
+    expect(radioFor(picker, 'starter')!.textContent!.trim()).to.equal('Choose Starter');
+    await expect(picker).to.be.accessible();
+    const changed = oneEvent(picker, 'planship-subscription-change') as Promise<PlanshipSubscriptionChangeEvent>;
+    radioFor(picker, 'starter')!.click();
+    expect((await changed).change).to.equal('created');
+    expect(await planOnServer(id)).to.equal('starter');
+    await until(() => radioFor(picker, 'starter')?.getAttribute('aria-checked') === 'true');
+  });
+
+  it('is one radio group: one Tab stop on the current plan, arrows and Home/End move, Enter chooses', async () => {
+    const id = await createCustomer({ plan: 'starter' });
+    const { wrapper, picker } = await mount(id);
+    await loaded(picker);
+    expect(shadow(picker).querySelector('[role="radiogroup"]')).to.exist;
+    expect(radios(picker).filter((radio) => radio.tabIndex === 0).map((radio) => radio.dataset.plan)).to.deep.equal(['starter']);
+    wrapper.querySelector<HTMLButtonElement>('#before')!.focus();
+    await sendKeys({ press: 'Tab' });
+    const focused = () => (shadow(picker).activeElement as HTMLElement | null)?.dataset.plan;
+    expect(focused()).to.equal('starter');
+    await sendKeys({ press: 'ArrowRight' });
+    expect(focused()).to.equal('pro');
+    await sendKeys({ press: 'ArrowDown' });
+    expect(focused()).to.equal('business');
+    // Enterprise is not self-serve, so the group wraps around to Free.
+    await sendKeys({ press: 'ArrowRight' });
+    expect(focused()).to.equal('free');
+    await sendKeys({ press: 'ArrowLeft' });
+    expect(focused()).to.equal('business');
+    await sendKeys({ press: 'Home' });
+    expect(focused()).to.equal('free');
+    await sendKeys({ press: 'End' });
+    expect(focused()).to.equal('business');
+    expect(radios(picker).filter((radio) => radio.tabIndex === 0).map((radio) => radio.dataset.plan)).to.deep.equal(['business']);
+    // Arrows only move; nothing changed yet.
+    expect(await planOnServer(id)).to.equal('starter');
+    await sendKeys({ press: 'Enter' });
+    await until(() => radioFor(picker, 'business')?.getAttribute('aria-checked') === 'true', 'Enter did not choose');
+    expect(await planOnServer(id)).to.equal('business');
+    // Space chooses too (a downgrade, so it asks first).
+    radioFor(picker, 'pro')!.focus();
+    await sendKeys({ press: 'Space' });
+    await until(() => openDialog(picker).open, 'Space did not choose');
+  });
+
+  it('shows a load error with retry (token service down first, then back) and reports it', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    let failing = true;
+    const getter = async () => {
+      if (failing) throw new Error('token service unavailable');
+      return customerToken(id);
+    };
+    const errors: string[] = [];
+    document.addEventListener('planship-error', (event) => errors.push(event.action), { once: true });
+    const { picker } = await mount(id, { getter });
+    await until(() => shadow(picker).querySelector('[role="alert"]'), 'no error shown');
+    const alert = shadow(picker).querySelector('[role="alert"]')!;
+    expect(alert.textContent).to.not.contain('undefined');
+    expect(errors).to.deep.equal(['load']);
+    await expect(picker).to.be.accessible();
+    failing = false;
+    alert.querySelector<HTMLButtonElement>('[part~="retry-button"]')!.click();
+    await loaded(picker);
+    expect(shadow(picker).querySelector('[role="alert"]')).to.equal(null);
+  });
+
+  it('shows a failed plan change next to the plans, with a retry that succeeds (simulated fault)', async () => {
+    const id = await createCustomer({ plan: 'starter' });
+    const { picker } = await mount(id);
+    await loaded(picker);
+    // Simulated fault: the API answers the first plan change with a 503, as a proxy might.
+    const realFetch = window.fetch;
+    let refused = 0;
+    window.fetch = (input, init) => {
+      if (init?.method === 'PATCH' && refused === 0) {
+        refused += 1;
+        return Promise.resolve(new Response(JSON.stringify({ detail: 'Service Unavailable' }), { status: 503 }));
+      }
+      return realFetch(input, init);
+    };
+    try {
+      const errors: string[] = [];
+      picker.addEventListener('planship-error', (event) => errors.push(event.action));
+      radioFor(picker, 'pro')!.click();
+      await until(() => shadow(picker).querySelector('[part~="action-error"]'), 'no action error shown');
+      const alert = shadow(picker).querySelector('[part~="action-error"]')!;
+      expect(alert.getAttribute('role')).to.equal('alert');
+      expect(alert.textContent).to.contain('Could not change the plan');
+      expect(errors).to.deep.equal(['change-plan']);
+      expect(refused).to.equal(1);
+      await expect(picker).to.be.accessible();
+      expect(await planOnServer(id)).to.equal('starter');
+      alert.querySelector<HTMLButtonElement>('[part~="retry-button"]')!.click();
+      await until(() => radioFor(picker, 'pro')?.getAttribute('aria-checked') === 'true', 'the retry did not change the plan');
+      expect(shadow(picker).querySelector('[part~="action-error"]')).to.equal(null);
+      expect(await planOnServer(id)).to.equal('pro');
+    } finally {
+      window.fetch = realFetch;
+    }
+  });
+
+  it('marks the acting plan as pending and blocks other choices until the API answers (simulated slow network)', async () => {
+    const id = await createCustomer({ plan: 'starter' });
+    const { picker } = await mount(id);
+    await loaded(picker);
+    // Simulated slow network: hold the plan change until the test lets it through.
+    const realFetch = window.fetch;
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    window.fetch = async (input, init) => {
+      if (init?.method === 'PATCH') await held;
+      return realFetch(input, init);
+    };
+    try {
+      let requests = 0;
+      picker.addEventListener('planship-plan-change', () => (requests += 1));
+      radioFor(picker, 'pro')!.click();
+      await until(() => radioFor(picker, 'pro')!.getAttribute('aria-busy') === 'true', 'no pending state');
+      expect(radioFor(picker, 'business')!.getAttribute('aria-disabled')).to.equal('true');
+      radioFor(picker, 'business')!.click();
+      expect(requests).to.equal(1);
+      await expect(picker).to.be.accessible();
+      release();
+      await until(() => radioFor(picker, 'pro')!.getAttribute('aria-checked') === 'true', 'the change did not finish');
+      expect(radioFor(picker, 'pro')!.getAttribute('aria-busy')).to.equal(null);
+      expect(radioFor(picker, 'business')!.getAttribute('aria-disabled')).to.equal(null);
+      expect(await planOnServer(id)).to.equal('pro');
+    } finally {
+      window.fetch = realFetch;
+    }
+  });
+
+  it('is read-only for a member who is not an administrator of the subscription', async () => {
+    const owner = await createCustomer({ plan: 'starter' });
+    const member = await createCustomer();
+    const [subscription] = await subscriptionOnServer(owner);
+    const added = await admin('POST', `/api/v1/customers/${owner}/subscriptions/${subscription.subscription_id}/customers`, {
+      customer_id: member,
+      is_administrator: false,
+    });
+    expect(added.status).to.equal(200);
+    const { picker } = await mount(member);
+    await loaded(picker);
+    expect(shadow(picker).querySelector('[part~="note"]')!.textContent).to.contain('Only an administrator');
+    expect(radioFor(picker, 'starter')!.getAttribute('aria-checked')).to.equal('true');
+    const pro = radioFor(picker, 'pro')!;
+    expect(pro.getAttribute('aria-disabled')).to.equal('true');
+    let requests = 0;
+    picker.addEventListener('planship-plan-change', () => (requests += 1));
+    pro.click();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(requests).to.equal(0);
+    await expect(picker).to.be.accessible();
+  });
+
+  it('renders plan names containing markup as text', async () => {
+    const { url, wsUrl } = await serverInfo();
+    const id = await createCustomer({ plan: 'basic', product: 'markup-product' });
+    const wrapper = await fixture<HTMLDivElement>(html`<div>
+      <planship-provider product-slug="markup-product" customer-id=${id} api-url=${url} ws-url=${wsUrl} .getAccessToken=${tokenGetter(id)}>
+        <planship-plan-picker></planship-plan-picker>
+      </planship-provider>
+    </div>`);
+    const picker = wrapper.querySelector('planship-plan-picker') as PlanshipPlanPicker;
+    await loaded(picker);
+    expect(shadow(picker).querySelector('img')).to.equal(null);
+    expect(shadow(picker).querySelector('b')).to.equal(null);
+    expect(card(picker, 'plus').querySelector('[part~="name"]')!.textContent).to.contain('<b>Bold</b>');
+    expect((window as { __xss?: number }).__xss).to.equal(undefined);
+  });
+});

@@ -1,0 +1,176 @@
+import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import '../../src/index.ts';
+import { PlanshipCustomer } from '../../src/client/index.ts';
+import { PlanshipProvider } from '../../src/components/provider/provider.ts';
+import { PlanshipElement } from '../../src/components/shared/planship-element.ts';
+import type { PlanshipEntitlement } from '../../src/components/entitlement/entitlement.ts';
+import { PRODUCT, createCustomer, customerToken, serverInfo, tokenGetter } from './helpers.ts';
+
+let tagCount = 0;
+
+/** A bare portal element, defined under a fresh tag, that shows the client it was given. */
+function defineProbe() {
+  const tag = `provider-probe-${tagCount++}`;
+  class Probe extends PlanshipElement {
+    get givenClient() {
+      return this.client;
+    }
+  }
+  customElements.define(tag, Probe);
+  return tag;
+}
+
+async function mountProvider(customerId: string) {
+  const { url, wsUrl } = await serverInfo();
+  return fixture<PlanshipProvider>(html`<planship-provider
+    product-slug=${PRODUCT}
+    customer-id=${customerId}
+    api-url=${url}
+    ws-url=${wsUrl}
+    .getAccessToken=${tokenGetter(customerId)}
+  >
+    <planship-entitlement lever="sso"><span id="yes">SSO</span><span id="no" slot="denied">No SSO</span></planship-entitlement>
+  </planship-provider>`);
+}
+
+const live = (provider: PlanshipProvider) =>
+  waitUntil(() => provider.getAttribute('connection') === 'live', 'provider never went live', { timeout: 5000 });
+
+describe('<planship-provider>', () => {
+  afterEach(() => fixtureCleanup());
+
+  it('builds one client from its attributes, provides it and goes live', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const provider = await mountProvider(id);
+    const client = provider.client!;
+    expect(client).to.be.instanceOf(PlanshipCustomer);
+    expect(client.productSlug).to.equal(PRODUCT);
+    expect(client.customerId).to.equal(id);
+    await live(provider);
+    const gate = provider.querySelector<PlanshipEntitlement>('planship-entitlement')!;
+    await waitUntil(() => gate.hasAttribute('allowed'), 'child never used the client', { timeout: 5000 });
+    expect(getComputedStyle(provider).display).to.equal('contents');
+    await expect(provider).to.be.accessible();
+  });
+
+  it('replaces the client when an attribute changes and disposes the old one', async () => {
+    const pro = await createCustomer({ plan: 'pro' });
+    const starter = await createCustomer({ plan: 'starter' });
+    const provider = await mountProvider(pro);
+    const gate = provider.querySelector<PlanshipEntitlement>('planship-entitlement')!;
+    await waitUntil(() => gate.hasAttribute('allowed'), 'pro never allowed', { timeout: 5000 });
+    const first = provider.client!;
+    provider.getAccessToken = tokenGetter(starter);
+    provider.setAttribute('customer-id', starter);
+    await provider.updateComplete;
+    const second = provider.client!;
+    expect(second).to.not.equal(first);
+    expect(second.customerId).to.equal(starter);
+    expect(first.connectionState).to.equal('closed');
+    await waitUntil(() => gate.querySelector('#no')!.assignedSlot !== null, 'child did not follow the new customer', { timeout: 5000 });
+    await live(provider);
+  });
+
+  it('disposes its client when removed and makes a new one when put back', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const provider = await mountProvider(id);
+    await live(provider);
+    const first = provider.client!;
+    const parent = provider.parentElement!;
+    provider.remove();
+    expect(first.connectionState).to.equal('closed');
+    await provider.updateComplete;
+    expect(provider.getAttribute('connection')).to.equal('closed');
+    parent.append(provider);
+    await provider.updateComplete;
+    expect(provider.client).to.not.equal(first);
+    await live(provider);
+  });
+
+  it('uses a client the host brings and never disposes it', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const { url, wsUrl } = await serverInfo();
+    const own = new PlanshipCustomer(PRODUCT, id, tokenGetter(id), { baseUrl: url, webSocketUrl: wsUrl });
+    const provider = await fixture<PlanshipProvider>(html`<planship-provider .client=${own}>
+      <planship-entitlement lever="sso"><span>SSO</span></planship-entitlement>
+    </planship-provider>`);
+    expect(provider.client).to.equal(own);
+    const gate = provider.querySelector<PlanshipEntitlement>('planship-entitlement')!;
+    await waitUntil(() => gate.hasAttribute('allowed'), 'child never used the host client', { timeout: 5000 });
+    await live(provider);
+    provider.remove();
+    expect(own.connectionState).to.not.equal('closed');
+    own.dispose();
+  });
+
+  it('reads the token from token-url, as bare text or as JSON', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const { url, wsUrl } = await serverInfo();
+    const token = await customerToken(id);
+    for (const tokenUrl of [`data:text/plain,${token}`, `data:application/json,${encodeURIComponent(JSON.stringify({ access_token: token }))}`]) {
+      const provider = await fixture<PlanshipProvider>(html`<planship-provider
+        product-slug=${PRODUCT} customer-id=${id} api-url=${url} ws-url=${wsUrl} token-url=${tokenUrl}>
+        <planship-entitlement lever="sso"><span>SSO</span></planship-entitlement>
+      </planship-provider>`);
+      const gate = provider.querySelector<PlanshipEntitlement>('planship-entitlement')!;
+      await waitUntil(() => gate.hasAttribute('allowed'), `no entitlements with ${tokenUrl.slice(0, 20)}`, { timeout: 5000 });
+      fixtureCleanup();
+    }
+  });
+
+  it('asks token-url with ?refresh=1 when the client forces a refresh (simulated host backend)', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const { url } = await serverInfo();
+    const asked: string[] = [];
+    const realFetch = window.fetch;
+    // Stands in for the host's own backend route, which the test server does not have.
+    window.fetch = async (input, init) => {
+      const target = String(input instanceof Request ? input.url : input);
+      if (!target.includes('/host/token')) return realFetch(input, init);
+      asked.push(target);
+      return new Response(JSON.stringify({ access_token: await customerToken(id) }), {
+        headers: { 'content-type': 'application/json' },
+      });
+    };
+    try {
+      const provider = await fixture<PlanshipProvider>(html`<planship-provider
+        product-slug=${PRODUCT} customer-id=${id} api-url=${url} token-url="/host/token"></planship-provider>`);
+      await live(provider);
+      expect(asked.length).to.be.greaterThan(0);
+      const { tokenUrlGetter } = await import('../../src/components/provider/token-url.ts');
+      await tokenUrlGetter('/host/token')(true);
+      expect(new URL(asked.at(-1)!).searchParams.get('refresh')).to.equal('1');
+    } finally {
+      window.fetch = realFetch;
+    }
+  });
+
+  it('stays idle without a token source and its children say they are not connected', async () => {
+    const provider = await fixture<PlanshipProvider>(html`<planship-provider product-slug=${PRODUCT} customer-id="nobody">
+      <planship-usage-meter lever="api-calls"></planship-usage-meter>
+    </planship-provider>`);
+    expect(provider.client).to.equal(undefined);
+    expect(provider.getAttribute('connection')).to.equal('idle');
+    const meter = provider.querySelector('planship-usage-meter')!;
+    await meter.updateComplete;
+    expect(meter.shadowRoot!.querySelector('[part~="empty"]')!.textContent).to.contain('planship-provider');
+    await expect(meter).to.be.accessible();
+  });
+
+  it('reaches children that asked before the provider was upgraded', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const { url, wsUrl } = await serverInfo();
+    const probeTag = defineProbe();
+    const lateTag = `late-provider-${tagCount++}`;
+    const container = await fixture<HTMLDivElement>(html`<div></div>`);
+    container.innerHTML = `<${lateTag} product-slug="${PRODUCT}" customer-id="${id}" api-url="${url}" ws-url="${wsUrl}"><${probeTag}></${probeTag}></${lateTag}>`;
+    const late = container.firstElementChild as PlanshipProvider;
+    late.getAccessToken = tokenGetter(id);
+    const probe = container.querySelector(probeTag) as HTMLElement & { givenClient?: PlanshipCustomer };
+    expect(probe.givenClient).to.equal(undefined);
+    customElements.define(lateTag, class extends PlanshipProvider {});
+    await waitUntil(() => probe.givenClient !== undefined, 'late provider never reached the child');
+    expect(probe.givenClient!.customerId).to.equal(id);
+    late.remove();
+  });
+});

@@ -1,0 +1,246 @@
+// Tokens: single flight, expiry, one refresh on a 401, failing getters, browser guard, and no
+// token or secret in any error, log or toString.
+import assert from 'node:assert/strict';
+import { inspect } from 'node:util';
+import { after, before, describe, it } from 'node:test';
+import type { RunningServer } from '../../src/server/index.ts';
+import { PlanshipApiError, PlanshipAuthError, PlanshipCustomer, PlanshipProduct } from '../../src/client/index.ts';
+import {
+  CREDENTIALS,
+  PRODUCT,
+  admin,
+  customerClient,
+  customerToken,
+  freshCustomer,
+  recordingFetch,
+  sleep,
+  startTestServer,
+} from './client-helpers.ts';
+
+let server: RunningServer;
+before(async () => {
+  server = await startTestServer();
+});
+after(() => server.close());
+
+/** A token getter like a host page's, counting its calls and the forceRefresh flags. */
+function countingGetter(source: (forceRefresh: boolean) => Promise<string>) {
+  const flags: boolean[] = [];
+  const getter = async (forceRefresh?: boolean) => {
+    flags.push(!!forceRefresh);
+    await sleep(20);
+    return source(!!forceRefresh);
+  };
+  return Object.assign(getter, { flags });
+}
+
+const isAuthError = (error: unknown) => error instanceof PlanshipAuthError && error.kind === 'auth';
+
+describe('single flight', () => {
+  it('N concurrent calls needing a token cause one getter call', async () => {
+    const customerId = await freshCustomer(server, 'pro');
+    const getter = countingGetter(() => customerToken(server, customerId));
+    const client = new PlanshipCustomer(PRODUCT, customerId, getter, { baseUrl: server.url });
+    await Promise.all([
+      client.getProduct(),
+      client.listPlans(),
+      client.getPlan('pro'),
+      client.listLevers(),
+      client.listSubscriptions(),
+      client.getEntitlements(),
+      client.getLeverUsage('api-calls'),
+      client.getMeteringIdUsage('api-calls'),
+    ]);
+    assert.deepEqual(getter.flags, [false]);
+  });
+
+  it('N concurrent calls with client credentials cause one token exchange', async () => {
+    const recorder = recordingFetch();
+    const client = new PlanshipProduct(PRODUCT, CREDENTIALS, { baseUrl: server.url, fetch: recorder });
+    await Promise.all([client.getProduct(), client.listPlans(), client.getPlan('free'), client.getPlan('pro'), client.listLevers()]);
+    assert.equal(recorder.count('POST', '/api/v1/auth/token'), 1);
+    assert.equal(recorder.requests.length, 6);
+  });
+
+  it('concurrent 401s for the same stale token cause one refresh', async () => {
+    const customerId = await freshCustomer(server, 'pro');
+    let first = true;
+    const getter = countingGetter(async () => {
+      if (first) {
+        first = false;
+        return 'stale-token-from-an-old-session';
+      }
+      return customerToken(server, customerId);
+    });
+    const client = new PlanshipCustomer(PRODUCT, customerId, getter, { baseUrl: server.url });
+    const answers = await Promise.all([client.getProduct(), client.listPlans(), client.getEntitlements(), client.listSubscriptions()]);
+    assert.equal(answers.length, 4);
+    assert.deepEqual(getter.flags, [false, true]);
+  });
+});
+
+describe('expiry', () => {
+  it('honours expires_in: a new token is fetched before the old one runs out (no 401 needed)', async () => {
+    const shortLived = await startTestServer({ tokenTtlSeconds: 1 });
+    try {
+      const recorder = recordingFetch();
+      const client = new PlanshipProduct(PRODUCT, CREDENTIALS, { baseUrl: shortLived.url, fetch: recorder });
+      await client.getProduct();
+      await sleep(1100);
+      await client.getPlan('pro');
+      assert.equal(recorder.count('POST', '/api/v1/auth/token'), 2);
+      assert.deepEqual(
+        recorder.requests.filter((request) => request.status === 401),
+        [],
+        'never sent an expired token',
+      );
+    } finally {
+      await shortLived.close();
+    }
+  });
+
+  it('a token expired on the server clock is refreshed once and the call retried once', async () => {
+    const ownServer = await startTestServer();
+    try {
+      const recorder = recordingFetch();
+      const client = new PlanshipProduct(PRODUCT, CREDENTIALS, { baseUrl: ownServer.url, fetch: recorder });
+      await client.getPlan('free');
+      const moved = await admin(ownServer, 'POST', '/__emulator/clock', { advance_seconds: 7200 });
+      assert.equal(moved.status, 200);
+      const plan = await client.getPlan('pro');
+      assert.equal(plan.slug, 'pro');
+      assert.deepEqual(
+        recorder.requests.map((request) => `${request.method} ${request.path} ${request.status}`),
+        [
+          'POST /api/v1/auth/token 200',
+          'GET /api/v1/products/acme-analytics/plans/free 200',
+          'GET /api/v1/products/acme-analytics/plans/pro 401',
+          'POST /api/v1/auth/token 200',
+          'GET /api/v1/products/acme-analytics/plans/pro 200',
+        ],
+      );
+    } finally {
+      await ownServer.close();
+    }
+  });
+});
+
+describe('401 handling', () => {
+  it('refreshes once with forceRefresh and retries once, never loops', async () => {
+    const recorder = recordingFetch();
+    const getter = countingGetter(async () => 'never-valid-token');
+    const client = new PlanshipCustomer(PRODUCT, 'ada@example.com', getter, { baseUrl: server.url, fetch: recorder });
+    await assert.rejects(client.getEntitlements(), (error: PlanshipApiError) => {
+      assert.equal(error.kind, 'unauthorized');
+      assert.equal(error.status, 401);
+      return true;
+    });
+    assert.deepEqual(getter.flags, [false, true]);
+    assert.equal(recorder.requests.length, 2);
+  });
+
+  it('bad client credentials: one exchange, a typed auth error with the status', async () => {
+    const recorder = recordingFetch();
+    const client = new PlanshipProduct(PRODUCT, { clientId: 'demo-client', clientSecret: 'wrong-secret' }, { baseUrl: server.url, fetch: recorder });
+    await assert.rejects(client.getProduct(), (error: PlanshipAuthError) => isAuthError(error) && error.status === 401);
+    assert.equal(recorder.count('POST', '/api/v1/auth/token'), 1);
+    assert.equal(recorder.requests.length, 1);
+  });
+});
+
+describe('failing token getters become typed auth errors, and nothing is sent', () => {
+  const cases: [string, () => Promise<string>][] = [
+    ['throws', async () => Promise.reject(new Error('session expired'))],
+    ['returns an empty string', async () => ''],
+    ['returns undefined', async () => undefined as unknown as string],
+    ['hangs', () => new Promise<string>(() => {})],
+  ];
+  for (const [name, getter] of cases) {
+    it(`a getter that ${name}`, async () => {
+      const recorder = recordingFetch();
+      const client = new PlanshipCustomer(PRODUCT, 'ada@example.com', getter, { baseUrl: server.url, fetch: recorder, timeoutMs: 300 });
+      await assert.rejects(client.listSubscriptions(), isAuthError);
+      assert.equal(recorder.requests.length, 0);
+    });
+  }
+
+  it('the thrown error is kept as the cause', async () => {
+    const original = new Error('session expired');
+    const client = new PlanshipCustomer(PRODUCT, 'ada@example.com', async () => Promise.reject(original), { baseUrl: server.url });
+    await assert.rejects(client.getEntitlements(), (error: PlanshipAuthError) => error.cause === original);
+  });
+
+  it('a failed getter does not poison later calls', async () => {
+    const customerId = await freshCustomer(server, 'free');
+    let fail = true;
+    const client = new PlanshipCustomer(
+      PRODUCT,
+      customerId,
+      async () => {
+        if (fail) throw new Error('offline');
+        return customerToken(server, customerId);
+      },
+      { baseUrl: server.url },
+    );
+    await assert.rejects(client.getEntitlements(), isAuthError);
+    fail = false;
+    assert.equal((await client.getEntitlements())['api-calls'], 1000);
+  });
+
+  it('getAccessToken without client credentials is a typed auth error', async () => {
+    const client = new PlanshipProduct(PRODUCT, async () => 'token', { baseUrl: server.url });
+    await assert.rejects(client.getAccessToken(), isAuthError);
+  });
+});
+
+describe('client credentials in a browser', () => {
+  const globals = globalThis as { document?: unknown };
+  it('throw a clear error unless dangerouslyAllowBrowser is set', async () => {
+    globals.document = {};
+    try {
+      assert.throws(
+        () => new PlanshipCustomer(PRODUCT, 'ada@example.com', CREDENTIALS, { baseUrl: server.url }),
+        (error: PlanshipAuthError) => isAuthError(error) && /browser/.test(error.message) && /dangerouslyAllowBrowser/.test(error.message),
+      );
+      assert.throws(() => new PlanshipCustomer(PRODUCT, 'ada@example.com', server.url, 'demo-client', 'demo-secret'), isAuthError);
+      const allowed = new PlanshipCustomer(PRODUCT, 'ada@example.com', CREDENTIALS, { baseUrl: server.url, dangerouslyAllowBrowser: true });
+      assert.equal((await allowed.getProduct()).slug, PRODUCT);
+      const withGetter = new PlanshipCustomer(PRODUCT, 'ada@example.com', async () => 'token', { baseUrl: server.url });
+      assert.equal(withGetter.customerId, 'ada@example.com');
+    } finally {
+      delete globals.document;
+    }
+  });
+});
+
+describe('secrecy', () => {
+  it('no token or secret in errors, their JSON, logs of the client, or toString', async () => {
+    const token = 'tok_very-secret-value-123';
+    const badGetter = new PlanshipCustomer(PRODUCT, 'ada@example.com', async () => token, { baseUrl: server.url });
+    const error = await badGetter.getEntitlements().catch((caught: unknown) => caught);
+    assert.ok(error instanceof PlanshipApiError);
+
+    const withSecret = customerClient(server, 'ada@example.com');
+    const realToken = (await withSecret.getAccessToken()).accessToken;
+    await withSecret.listSubscriptions();
+    const notFound = await withSecret.getPlan('no-such-plan').catch((caught: unknown) => caught);
+    assert.ok(notFound instanceof PlanshipApiError);
+
+    const basic = Buffer.from(`${CREDENTIALS.clientId}:${CREDENTIALS.clientSecret}`).toString('base64');
+    const texts = [
+      String(error),
+      JSON.stringify(error),
+      inspect(error, { depth: 10, showHidden: true }),
+      String(notFound),
+      inspect(notFound, { depth: 10, showHidden: true }),
+      inspect(badGetter, { depth: 10, showHidden: true }),
+      inspect(withSecret, { depth: 10, showHidden: true }),
+      String(withSecret),
+    ];
+    for (const text of texts) {
+      for (const secret of [token, realToken, CREDENTIALS.clientSecret, basic]) {
+        assert.ok(!text.includes(secret), `a secret leaked into: ${text.slice(0, 120)}`);
+      }
+    }
+  });
+});

@@ -1,0 +1,163 @@
+// The shared cache and the change events: one request per resource however many readers,
+// fresh data after mutations and live pushes, and listeners told what changed.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import type { RunningServer } from '../../src/server/index.ts';
+import { PlanshipApiError, type PlanshipChangeEvent, type PlanshipCustomer, type Resource } from '../../src/client/index.ts';
+import { customerClient, freshCustomer, recordingFetch, reportUsageAsAdmin, startTestServer, waitFor } from './client-helpers.ts';
+
+let server: RunningServer;
+before(async () => {
+  server = await startTestServer();
+});
+after(() => server.close());
+
+function collectChanges(client: PlanshipCustomer): Resource[][] {
+  const changes: Resource[][] = [];
+  client.addEventListener('planship-change', (event: PlanshipChangeEvent) => changes.push([...event.resources].sort()));
+  return changes;
+}
+
+async function liveClient(plan = 'pro') {
+  const customerId = await freshCustomer(server, plan);
+  const recorder = recordingFetch();
+  const client = customerClient(server, customerId, { fetch: recorder });
+  const pushes: unknown[] = [];
+  const stop = client.onEntitlements((entitlements) => pushes.push(entitlements));
+  await waitFor(() => client.connectionState === 'live', 'live socket');
+  await waitFor(() => pushes.length >= 1, 'greeting frame');
+  return { customerId, recorder, client, pushes, stop };
+}
+
+describe('in-flight sharing and caching', () => {
+  it('identical concurrent GETs share one request', async () => {
+    const recorder = recordingFetch();
+    const client = customerClient(server, await freshCustomer(server, 'pro'), { fetch: recorder });
+    const answers = await Promise.all([
+      ...Array.from({ length: 5 }, () => client.getProduct()),
+      ...Array.from({ length: 5 }, () => client.listSubscriptions()),
+      ...Array.from({ length: 5 }, () => client.getEntitlements()),
+    ]);
+    assert.equal(answers.length, 15);
+    assert.equal(recorder.requests.filter((request) => request.path === '/api/v1/products/acme-analytics').length, 1);
+    assert.equal(recorder.count('GET', '/subscriptions'), 1);
+    assert.equal(recorder.count('GET', '/entitlements'), 1);
+  });
+
+  it('the product, plans and levers are served from the cache after the first read', async () => {
+    const recorder = recordingFetch();
+    const client = customerClient(server, 'ada@example.com', { fetch: recorder });
+    for (let round = 0; round < 3; round++) {
+      await client.getProduct();
+      await client.listPlans();
+      await client.getPlan('pro');
+      await client.listLevers();
+    }
+    assert.equal(recorder.requests.filter((request) => request.method === 'GET').length, 4);
+  });
+
+  it('each reader gets its own copy', async () => {
+    const client = customerClient(server, 'ada@example.com');
+    const first = await client.listPlans();
+    first[0].name = 'Changed by one reader';
+    assert.notEqual((await client.listPlans())[0].name, 'Changed by one reader');
+  });
+
+  it('without a live socket, customer reads always ask the server (deduplicated only)', async () => {
+    const recorder = recordingFetch();
+    const client = customerClient(server, await freshCustomer(server, 'pro'), { fetch: recorder });
+    await client.listSubscriptions();
+    await client.listSubscriptions();
+    assert.equal(recorder.count('GET', '/subscriptions'), 2);
+  });
+
+  it('while live, customer reads are cached until a mutation makes them stale', async () => {
+    const { client, recorder, stop } = await liveClient('pro');
+    try {
+      const [subscription] = await client.listSubscriptions();
+      await client.listSubscriptions();
+      assert.equal(recorder.count('GET', '/subscriptions'), 1);
+      await client.setSubscriptionAutoRenew(subscription.subscriptionId, false);
+      const [after] = await client.listSubscriptions();
+      assert.equal(after.autoRenew, false);
+      assert.equal(recorder.count('GET', '/subscriptions'), 2);
+    } finally {
+      stop();
+      client.dispose();
+    }
+  });
+
+  it('one aborted reader does not cancel the shared request for the others', async () => {
+    const recorder = recordingFetch();
+    const client = customerClient(server, await freshCustomer(server, 'pro'), { fetch: recorder });
+    const controller = new AbortController();
+    const aborted = client.getEntitlements({ signal: controller.signal });
+    const kept = client.getEntitlements();
+    controller.abort();
+    await assert.rejects(aborted, (error: PlanshipApiError) => error.kind === 'aborted');
+    assert.equal((await kept)['api-calls'], 100000);
+    assert.equal(recorder.count('GET', '/entitlements'), 1);
+  });
+});
+
+describe('planship-change events', () => {
+  it('name what each mutation changed, before the mutation resolves', async () => {
+    const customerId = await freshCustomer(server, 'starter');
+    const client = customerClient(server, customerId);
+    const changes = collectChanges(client);
+    const [subscription] = await client.listSubscriptions();
+    const id = subscription.subscriptionId;
+
+    await client.reportUsage('api-calls', 1);
+    assert.deepEqual(changes.at(-1), ['entitlements', 'usage']);
+    await client.changeSubscriptionPlan(id, 'pro');
+    assert.deepEqual(changes.at(-1), ['entitlements', 'subscriptions', 'usage']);
+    const member = await freshCustomer(server);
+    await client.addSubscriptionCustomer(id, member);
+    assert.deepEqual(changes.at(-1), ['entitlements', 'subscriptions']);
+    await client.removeSubscriptionCustomer(id, member);
+    assert.deepEqual(changes.at(-1), ['entitlements', 'subscriptions']);
+    await client.createSubscription('free');
+    assert.deepEqual(changes.at(-1), ['entitlements', 'subscriptions', 'usage']);
+    await client.createCustomer({ name: 'Another' });
+    assert.deepEqual(changes.at(-1), ['customer']);
+    assert.equal(changes.length, 6);
+  });
+
+  it('a failed mutation fires nothing', async () => {
+    const client = customerClient(server, await freshCustomer(server, 'starter'));
+    const changes = collectChanges(client);
+    const [subscription] = await client.listSubscriptions();
+    await assert.rejects(client.changeSubscriptionPlan(subscription.subscriptionId, 'no-such-plan'));
+    assert.deepEqual(changes, []);
+  });
+
+  it('a live push (a change made elsewhere) refreshes entitlements in the cache and marks the rest stale', async () => {
+    const { customerId, client, recorder, pushes, stop } = await liveClient('pro');
+    try {
+      const changes = collectChanges(client);
+      const entitlementEvents: unknown[] = [];
+      client.addEventListener('planship-entitlements', (event) => entitlementEvents.push(event.entitlements));
+      await client.getEntitlements();
+      const readsBefore = recorder.count('GET', '/entitlements');
+
+      await reportUsageAsAdmin(server, customerId, 'api-calls', 250);
+      await waitFor(() => changes.length >= 1, 'change event');
+      assert.deepEqual(changes[0], ['entitlements', 'subscriptions', 'usage']);
+      assert.equal((pushes.at(-1) as Record<string, number>)['api-calls'], 100000 - 250);
+      assert.equal((entitlementEvents.at(-1) as Record<string, number>)['api-calls'], 100000 - 250);
+      assert.equal(client.entitlements?.['api-calls'], 100000 - 250);
+
+      // The pushed value is the cached one: no request needed.
+      assert.equal((await client.getEntitlements())['api-calls'], 100000 - 250);
+      assert.equal(recorder.count('GET', '/entitlements'), readsBefore);
+      // Usage was marked stale: the next read asks the server.
+      const usageReads = recorder.count('GET', '/usage');
+      assert.equal((await client.getLeverUsage('api-calls')).total, 250);
+      assert.equal(recorder.count('GET', '/usage'), usageReads + 1);
+    } finally {
+      stop();
+      client.dispose();
+    }
+  });
+});

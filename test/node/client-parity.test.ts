@@ -1,0 +1,159 @@
+// Wire parity with the official @planship/fetch 0.3.4: for every method, the request our client
+// sends (method, path, query, JSON body) equals what the official client sends for the same
+// call, both captured through a wrapping fetch, except where the official client is defective.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { PlanshipCustomer as OfficialCustomer } from '@planship/fetch';
+import type { RunningServer } from '../../src/server/index.ts';
+import { PlanshipCustomer } from '../../src/client/index.ts';
+import { CREDENTIALS, PRODUCT, freshCustomer, recordingFetch, startTestServer, type RecordedRequest } from './client-helpers.ts';
+
+let server: RunningServer;
+let customerId: string;
+let subscriptionId: string;
+let memberId: string;
+let otherMemberId: string;
+let doomedId: string;
+
+before(async () => {
+  server = await startTestServer();
+  customerId = await freshCustomer(server, 'starter', 10);
+  memberId = await freshCustomer(server);
+  otherMemberId = await freshCustomer(server);
+  doomedId = await freshCustomer(server);
+  const probe = new PlanshipCustomer(PRODUCT, customerId, CREDENTIALS, { baseUrl: server.url });
+  subscriptionId = (await probe.listSubscriptions())[0].subscriptionId;
+});
+after(() => server.close());
+
+type Wire = Pick<RecordedRequest, 'method' | 'path' | 'query' | 'body'>;
+
+const RENEW_AT = new Date('2027-03-01T12:00:00.000Z');
+
+/** Each call, written once for both clients (their shared seed API). */
+const calls: [string, (client: any) => Promise<unknown>][] = [
+  ['getAccessToken', (c) => c.getAccessToken()],
+  ['getProduct', (c) => c.getProduct()],
+  ['listPlans', (c) => c.listPlans()],
+  ['getPlan', (c) => c.getPlan('pro')],
+  ['listLevers', (c) => c.listLevers()],
+  ['createCustomer(params)', (c) => c.createCustomer({ name: 'Parity', email: 'parity@example.com', metadata: { source_tag: 'x' } })],
+  ['createCustomer()', (c) => c.createCustomer()],
+  ['getCustomer', (c) => c.getCustomer(customerId)],
+  ['deleteCustomer', (c) => c.deleteCustomer(doomedId)],
+  [
+    'createSubscription',
+    (c) => c.createSubscription('free', { maxSubscribers: 2, isSubscriber: true, autoRenew: false, renewAt: RENEW_AT, metadata: { k: 'v' } }),
+  ],
+  ['createSubscription()', (c) => c.createSubscription('free')],
+  ['listSubscriptions', (c) => c.listSubscriptions()],
+  ['getSubscription', (c) => c.getSubscription(subscriptionId)],
+  [
+    'modifySubscription',
+    (c) => c.modifySubscription(subscriptionId, { planSlug: 'pro', renewPlanSlug: 'starter', maxSubscribers: 5, autoRenew: true, renewAt: RENEW_AT }),
+  ],
+  ['changeSubscriptionPlan', (c) => c.changeSubscriptionPlan(subscriptionId, 'pro')],
+  ['changeSubscriptionRenewPlan', (c) => c.changeSubscriptionRenewPlan(subscriptionId, 'starter')],
+  ['changeSubscriptionMaxSubscribers', (c) => c.changeSubscriptionMaxSubscribers(subscriptionId, 6)],
+  ['setSubscriptionAutoRenew', (c) => c.setSubscriptionAutoRenew(subscriptionId, false)],
+  ['listSubscriptionCustomers', (c) => c.listSubscriptionCustomers(subscriptionId)],
+  ['addSubscriptionCustomer (defaults)', (c) => c.addSubscriptionCustomer(subscriptionId, memberId)],
+  ['addSubscriptionCustomer (all args)', (c) => c.addSubscriptionCustomer(subscriptionId, otherMemberId, true, false, { role_name: 'dev' })],
+  ['removeSubscriptionCustomer', (c) => c.removeSubscriptionCustomer(subscriptionId, memberId)],
+  ['getEntitlements', (c) => c.getEntitlements()],
+  ['getLeverUsage', (c) => c.getLeverUsage('api-calls')],
+  ['getMeteringIdUsage', (c) => c.getMeteringIdUsage('api-calls')],
+  ['reportUsage', (c) => c.reportUsage('api-calls', 5)],
+  ['reportUsage (bucket)', (c) => c.reportUsage('api-calls', 5, 'bucket one')],
+];
+
+/** The requests one call sends (token exchanges left out unless the call is the exchange). */
+async function capture(kind: 'ours' | 'official', name: string, call: (client: any) => Promise<unknown>): Promise<Wire[]> {
+  const recorder = recordingFetch();
+  const client =
+    kind === 'ours'
+      ? new PlanshipCustomer(PRODUCT, customerId, CREDENTIALS, { baseUrl: server.url, fetch: recorder })
+      : new OfficialCustomer(PRODUCT, customerId, CREDENTIALS, { baseUrl: server.url, extras: { fetchApi: recorder as typeof fetch } });
+  await call(client).catch(() => {}); // the request is what matters here, not the answer
+  return recorder.requests
+    .filter((request) => name === 'getAccessToken' || request.path !== '/api/v1/auth/token')
+    .map(({ method, path, query, body }) => ({ method, path, query, body }));
+}
+
+describe('wire parity with @planship/fetch 0.3.4', () => {
+  for (const [name, call] of calls) {
+    it(`${name} sends the same request`, async () => {
+      const official = await capture('official', name, call);
+      const ours = await capture('ours', name, call);
+      assert.equal(official.length, 1, `official sent ${JSON.stringify(official)}`);
+      assert.deepEqual(ours, official);
+    });
+  }
+
+  it('official defect: setSubscriptionIsActive never sends is_active (ours does)', async () => {
+    const call = (c: any) => c.setSubscriptionIsActive(subscriptionId, true);
+    const [official] = await capture('official', 'setSubscriptionIsActive', call);
+    const [ours] = await capture('ours', 'setSubscriptionIsActive', call);
+    assert.deepEqual(official.body, {}, 'the official body drops isActive');
+    assert.deepEqual(ours, { ...official, body: { is_active: true } });
+  });
+
+  it('official defect: modifySubscription drops isActive (ours sends it with the other fields)', async () => {
+    const call = (c: any) => c.modifySubscription(subscriptionId, { isActive: true, autoRenew: true });
+    const [official] = await capture('official', 'modifySubscription', call);
+    const [ours] = await capture('ours', 'modifySubscription', call);
+    assert.deepEqual(official.body, { auto_renew: true });
+    assert.deepEqual(ours, { ...official, body: { auto_renew: true, is_active: true } });
+  });
+
+  describe('the entitlements socket request', () => {
+    /** Records the URLs sockets are opened with; never connects (only the request is compared). */
+    class RecordingWebSocket {
+      static urls: string[] = [];
+      onopen = null;
+      onmessage = null;
+      onclose = null;
+      onerror = null;
+      constructor(url: string) {
+        RecordingWebSocket.urls.push(url);
+      }
+      close() {}
+    }
+    const globals = globalThis as Record<string, unknown>;
+
+    async function socketUrls(id: string): Promise<{ official: URL; ours: URL }> {
+      RecordingWebSocket.urls = [];
+      // The official client opens its socket only where `window.WebSocket` exists.
+      globals.window = globalThis;
+      globals.WebSocket = RecordingWebSocket;
+      try {
+        const official = new OfficialCustomer(PRODUCT, id, CREDENTIALS, { baseUrl: server.url, webSocketUrl: server.wsUrl });
+        await official.getEntitlements(() => {}).catch(() => {});
+        const ours = new PlanshipCustomer(PRODUCT, id, CREDENTIALS, { baseUrl: server.url });
+        await ours.getEntitlements(() => {}).catch(() => {});
+        ours.dispose();
+        for (let i = 0; i < 50 && RecordingWebSocket.urls.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+      } finally {
+        delete globals.window;
+        delete globals.WebSocket;
+      }
+      assert.equal(RecordingWebSocket.urls.length, 2);
+      const [official, ours] = RecordingWebSocket.urls.map((url) => new URL(url));
+      return { official, ours };
+    }
+
+    it('same URL (path and token query) for an ordinary customer id', async () => {
+      const { official, ours } = await socketUrls(customerId);
+      assert.equal(ours.origin, official.origin);
+      assert.equal(ours.pathname, official.pathname);
+      assert.deepEqual([...ours.searchParams.keys()], ['token']);
+      assert.deepEqual([...official.searchParams.keys()], ['token']);
+    });
+
+    it('official defect: the customer id goes into the socket path raw; ours encodes it like REST paths', async () => {
+      const { official, ours } = await socketUrls('ada@example.com?x');
+      assert.equal(official.pathname, '/api/v1/ws/customers/ada@example.com', 'the official URL is cut at the "?"');
+      assert.equal(ours.pathname, `/api/v1/ws/customers/ada%40example.com%3Fx/products/${PRODUCT}/entitlements`);
+    });
+  });
+});

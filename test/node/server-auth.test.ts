@@ -1,0 +1,255 @@
+// The authorization matrix over every route: no token, a bad token, an expired token, another
+// customer's token, a customer token on product routes, the customer's own token, product
+// credentials (Bearer and Basic), and client scopes.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { PRODUCT, startTestServer, type TestApi } from './server-helpers.ts';
+
+interface Fixture {
+  owner: { id: string; subscriptionId: string };
+  other: { id: string };
+  member: { id: string };
+}
+
+/** Who may call a route: anyone with credentials incl. customer tokens ('customer'), or product credentials only ('product'). */
+type Access = 'customer' | 'product';
+
+interface RouteCase {
+  name: string;
+  method: string;
+  path: (f: Fixture) => string;
+  body?: (f: Fixture) => unknown;
+  access: Access;
+  /** For customer-accessible routes: true when another customer's token must get 403. */
+  customerScoped?: boolean;
+}
+
+const customerBase = (f: Fixture) => `/api/v1/customers/${f.owner.id}`;
+const subscriptionBase = (f: Fixture) => `${customerBase(f)}/subscriptions/${f.owner.subscriptionId}`;
+
+const ROUTES: RouteCase[] = [
+  { name: 'list products', method: 'GET', path: () => '/api/v1/products', access: 'customer' },
+  { name: 'get product', method: 'GET', path: () => `/api/v1/products/${PRODUCT}`, access: 'customer' },
+  { name: 'list plans', method: 'GET', path: () => `/api/v1/products/${PRODUCT}/plans`, access: 'customer' },
+  { name: 'get plan', method: 'GET', path: () => `/api/v1/products/${PRODUCT}/plans/pro`, access: 'customer' },
+  { name: 'plan entitlements', method: 'GET', path: () => `/api/v1/products/${PRODUCT}/plans/pro/entitlements`, access: 'customer' },
+  { name: 'list levers', method: 'GET', path: () => `/api/v1/products/${PRODUCT}/levers`, access: 'customer' },
+  { name: 'get lever', method: 'GET', path: () => `/api/v1/products/${PRODUCT}/levers/sso`, access: 'customer' },
+  { name: 'create customer', method: 'POST', path: () => '/api/v1/customers', body: () => ({ name: 'x' }), access: 'product' },
+  { name: 'get customer', method: 'GET', path: customerBase, access: 'customer', customerScoped: true },
+  { name: 'delete customer', method: 'DELETE', path: customerBase, access: 'product' },
+  { name: 'mint customer token', method: 'POST', path: () => '/api/v1/auth/customer-token', body: (f) => ({ customer_id: f.owner.id }), access: 'product' },
+  {
+    name: 'create subscription',
+    method: 'POST',
+    path: () => `/api/v1/products/${PRODUCT}/plans/pro/subscriptions`,
+    body: (f) => ({ customer_id: f.owner.id }),
+    access: 'customer',
+    customerScoped: true,
+  },
+  { name: 'list subscriptions', method: 'GET', path: (f) => `${customerBase(f)}/subscriptions`, access: 'customer', customerScoped: true },
+  { name: 'get subscription', method: 'GET', path: subscriptionBase, access: 'customer', customerScoped: true },
+  { name: 'patch subscription', method: 'PATCH', path: subscriptionBase, body: () => ({ auto_renew: false }), access: 'customer', customerScoped: true },
+  { name: 'list subscription customers', method: 'GET', path: (f) => `${subscriptionBase(f)}/customers`, access: 'customer', customerScoped: true },
+  {
+    name: 'add subscription customer',
+    method: 'POST',
+    path: (f) => `${subscriptionBase(f)}/customers`,
+    body: (f) => ({ customer_id: f.other.id }),
+    access: 'customer',
+    customerScoped: true,
+  },
+  { name: 'remove subscription customer', method: 'DELETE', path: (f) => `${subscriptionBase(f)}/customers/${f.member.id}`, access: 'customer', customerScoped: true },
+  { name: 'get entitlements', method: 'GET', path: (f) => `${customerBase(f)}/products/${PRODUCT}/entitlements`, access: 'customer', customerScoped: true },
+  { name: 'get lever usage', method: 'GET', path: (f) => `${customerBase(f)}/products/${PRODUCT}/levers/api-calls/usage`, access: 'customer', customerScoped: true },
+  { name: 'get metering usage', method: 'GET', path: (f) => `${customerBase(f)}/products/${PRODUCT}/usage/api-calls`, access: 'customer', customerScoped: true },
+  {
+    name: 'report usage',
+    method: 'POST',
+    path: (f) => `${customerBase(f)}/products/${PRODUCT}/usage/api-calls`,
+    body: () => ({ usage: 1 }),
+    access: 'customer',
+    customerScoped: true,
+  },
+  { name: 'emulator clock', method: 'POST', path: () => '/__emulator/clock', body: () => ({ advance_seconds: 0 }), access: 'product' },
+  { name: 'emulator sockets count', method: 'GET', path: () => '/__emulator/sockets', access: 'product' },
+  { name: 'emulator sockets close', method: 'POST', path: () => '/__emulator/sockets/close', body: () => ({}), access: 'product' },
+  { name: 'emulator reset', method: 'POST', path: () => '/__emulator/reset', access: 'product' },
+];
+
+let api: TestApi;
+
+before(async () => {
+  api = await startTestServer();
+});
+after(() => api.server.close());
+
+/** Fresh customers per call, so routes that change state never affect each other. */
+async function fixture(): Promise<Fixture> {
+  const owner = await api.createCustomer({ plan: 'pro' });
+  const other = await api.createCustomer({ plan: 'starter' });
+  const member = await api.createCustomer();
+  await api.admin('POST', `/api/v1/customers/${owner.id}/subscriptions/${owner.subscriptionId}/customers`, { customer_id: member.id });
+  return { owner, other, member };
+}
+
+async function call(route: RouteCase, f: Fixture, options: { token?: string; authorization?: string }) {
+  return api.call(route.method, route.path(f), { ...options, body: route.body?.(f) });
+}
+
+describe('authorization matrix', () => {
+  it('every route answers 401 without credentials, with a bad token, and with a malformed header', async () => {
+    const f = await fixture();
+    for (const route of ROUTES) {
+      for (const [label, options] of [
+        ['no token', {}],
+        ['unknown token', { token: 'pt_not-a-real-token' }],
+        ['malformed header', { authorization: 'Token abc' }],
+        ['bad basic', { authorization: 'Basic ' + Buffer.from('demo-client:wrong').toString('base64') }],
+      ] as const) {
+        const answer = await call(route, f, options);
+        assert.equal(answer.status, 401, `${route.name}: ${label}`);
+        assert.equal(typeof answer.body.detail, 'string', `${route.name}: ${label} detail`);
+      }
+    }
+  });
+
+  it('every route answers 401 with an expired product token and an expired customer token', async () => {
+    const f = await fixture();
+    const productToken = await api.productToken();
+    const customerToken = await api.customerToken(f.owner.id, 60);
+    await api.advanceClock(3601);
+    for (const route of ROUTES) {
+      assert.equal((await call(route, f, { token: productToken })).status, 401, `${route.name}: expired product token`);
+      assert.equal((await call(route, f, { token: customerToken })).status, 401, `${route.name}: expired customer token`);
+    }
+  });
+
+  it("a customer token gets 403 on product routes and on another customer's data", async () => {
+    const f = await fixture();
+    const foreignToken = await api.customerToken(f.other.id);
+    for (const route of ROUTES) {
+      if (route.access === 'customer' && !route.customerScoped) continue;
+      const answer = await call(route, f, { token: foreignToken });
+      assert.equal(answer.status, 403, `${route.name}: another customer's token`);
+      assert.equal(typeof answer.body.detail, 'string');
+    }
+  });
+
+  it("a customer token cannot probe customers that do not exist (403, not 404)", async () => {
+    const token = await api.customerToken((await api.createCustomer()).id);
+    const answer = await api.call('GET', `/api/v1/customers/nobody@example.com/products/${PRODUCT}/entitlements`, { token });
+    assert.equal(answer.status, 403);
+  });
+
+  it("the customer's own token may call every customer route", async () => {
+    for (const route of ROUTES.filter((candidate) => candidate.access === 'customer')) {
+      const f = await fixture();
+      const token = await api.customerToken(f.owner.id);
+      const answer = await call(route, f, { token });
+      assert.equal(answer.status, 200, `${route.name}: ${answer.text}`);
+    }
+  });
+
+  it('product credentials (Bearer token and Basic) may call every route', async () => {
+    for (const route of ROUTES) {
+      for (const useBasic of [false, true]) {
+        const f = await fixture();
+        const options = useBasic ? { token: 'basic' } : { token: await api.productToken() };
+        const answer = await call(route, f, options);
+        assert.equal(answer.status, 200, `${route.name} (${useBasic ? 'Basic' : 'Bearer'}): ${answer.text}`);
+      }
+    }
+  });
+});
+
+describe('customer token rules', () => {
+  it('may create and change subscriptions only to self-serve plans', async () => {
+    const customer = await api.createCustomer({ plan: 'starter' });
+    const token = await api.customerToken(customer.id);
+    const enterprise = await api.call('POST', `/api/v1/products/${PRODUCT}/plans/enterprise/subscriptions`, { token, body: { customer_id: customer.id } });
+    assert.equal(enterprise.status, 403);
+    const hidden = await api.call('POST', `/api/v1/products/${PRODUCT}/plans/legacy-2019/subscriptions`, { token, body: { customer_id: customer.id } });
+    assert.equal(hidden.status, 404, 'a hidden plan does not exist for a customer token');
+    const path = `/api/v1/customers/${customer.id}/subscriptions/${customer.subscriptionId}`;
+    assert.equal((await api.call('PATCH', path, { token, body: { plan_slug: 'enterprise' } })).status, 403);
+    assert.equal((await api.call('PATCH', path, { token, body: { renew_plan_slug: 'enterprise' } })).status, 403);
+    assert.equal((await api.call('PATCH', path, { token, body: { plan_slug: 'nope' } })).status, 422, 'unknown plan is a 422 first');
+    const upgrade = await api.call('PATCH', path, { token, body: { plan_slug: 'business' } });
+    assert.equal(upgrade.status, 200);
+    assert.equal(upgrade.body.plan.slug, 'business');
+  });
+
+  it('a customer on a non-self-serve plan may still change other fields', async () => {
+    const customer = await api.createCustomer({ plan: 'enterprise' });
+    const token = await api.customerToken(customer.id);
+    const path = `/api/v1/customers/${customer.id}/subscriptions/${customer.subscriptionId}`;
+    const answer = await api.call('PATCH', path, { token, body: { auto_renew: false, plan_slug: 'enterprise' } });
+    assert.equal(answer.status, 200);
+  });
+
+  it('only administrators may change a shared subscription or its members; anyone may leave', async () => {
+    const owner = await api.createCustomer({ plan: 'pro' });
+    const member = await api.createCustomer();
+    const third = await api.createCustomer();
+    const base = `/api/v1/customers/${member.id}/subscriptions/${owner.subscriptionId}`;
+    await api.admin('POST', `/api/v1/customers/${owner.id}/subscriptions/${owner.subscriptionId}/customers`, { customer_id: member.id });
+    const token = await api.customerToken(member.id);
+    assert.equal((await api.call('GET', base, { token })).status, 200);
+    assert.equal((await api.call('GET', `${base}/customers`, { token })).status, 200);
+    assert.equal((await api.call('PATCH', base, { token, body: { plan_slug: 'starter' } })).status, 403);
+    assert.equal((await api.call('POST', `${base}/customers`, { token, body: { customer_id: third.id } })).status, 403);
+    assert.equal((await api.call('DELETE', `${base}/customers/${owner.id}`, { token })).status, 403);
+    assert.equal((await api.call('DELETE', `${base}/customers/${member.id}`, { token })).status, 200);
+  });
+
+  it('sees public plans plus the plans of its own subscriptions', async () => {
+    const legacy = await api.createCustomer({ plan: 'legacy-2019' });
+    const fresh = await api.createCustomer();
+    const legacyPlans = await api.call('GET', `/api/v1/products/${PRODUCT}/plans`, { token: await api.customerToken(legacy.id) });
+    assert.ok(legacyPlans.body.some((plan: any) => plan.slug === 'legacy-2019'));
+    const freshToken = await api.customerToken(fresh.id);
+    const freshPlans = await api.call('GET', `/api/v1/products/${PRODUCT}/plans`, { token: freshToken });
+    assert.ok(!freshPlans.body.some((plan: any) => plan.slug === 'legacy-2019'));
+    assert.equal((await api.call('GET', `/api/v1/products/${PRODUCT}/plans/legacy-2019`, { token: freshToken })).status, 404);
+  });
+
+  it('stops working (401) once its customer is deleted', async () => {
+    const customer = await api.createCustomer({ plan: 'pro' });
+    const token = await api.customerToken(customer.id);
+    assert.equal((await api.call('GET', `/api/v1/products/${PRODUCT}`, { token })).status, 200);
+    await api.admin('DELETE', `/api/v1/customers/${customer.id}`);
+    assert.equal((await api.call('GET', `/api/v1/products/${PRODUCT}`, { token })).status, 401);
+  });
+});
+
+describe('client scopes', () => {
+  const basic = (id: string, secret: string) => 'Basic ' + Buffer.from(`${id}:${secret}`).toString('base64');
+
+  it('a read-only client reads but cannot write', async () => {
+    const customer = await api.createCustomer({ plan: 'pro' });
+    const authorization = basic('reporting-client', 'reporting-secret');
+    const read = (path: string) => api.call('GET', path, { authorization });
+    assert.equal((await read(`/api/v1/customers/${customer.id}`)).status, 200);
+    assert.equal((await read(`/api/v1/customers/${customer.id}/subscriptions`)).status, 200);
+    assert.equal((await read(`/api/v1/customers/${customer.id}/products/${PRODUCT}/entitlements`)).status, 200);
+    assert.equal((await read(`/api/v1/customers/${customer.id}/products/${PRODUCT}/usage/api-calls`)).status, 200);
+    const denied = await api.call('POST', '/api/v1/customers', { authorization, body: {} });
+    assert.equal(denied.status, 403);
+    assert.match(denied.body.detail, /customers:write/);
+    assert.equal((await api.call('PATCH', `/api/v1/customers/${customer.id}/subscriptions/${customer.subscriptionId}`, { authorization, body: { auto_renew: false } })).status, 403);
+    assert.equal((await api.call('POST', `/api/v1/customers/${customer.id}/products/${PRODUCT}/usage/api-calls`, { authorization, body: { usage: 1 } })).status, 403);
+    assert.equal((await api.call('POST', '/api/v1/auth/customer-token', { authorization, body: { customer_id: customer.id } })).status, 403);
+  });
+
+  it('a metering client reports and reads usage only', async () => {
+    const customer = await api.createCustomer({ plan: 'pro' });
+    const tokenAnswer = await api.call('POST', '/api/v1/auth/token', { authorization: basic('metering-client', 'metering-secret') });
+    const token = tokenAnswer.body.access_token;
+    assert.equal((await api.call('POST', `/api/v1/customers/${customer.id}/products/${PRODUCT}/usage/api-calls`, { token, body: { usage: 1 } })).status, 200);
+    assert.equal((await api.call('GET', `/api/v1/customers/${customer.id}/products/${PRODUCT}/levers/api-calls/usage`, { token })).status, 200);
+    assert.equal((await api.call('GET', `/api/v1/customers/${customer.id}/products/${PRODUCT}/entitlements`, { token })).status, 403);
+    assert.equal((await api.call('GET', `/api/v1/customers/${customer.id}`, { token })).status, 403);
+    assert.equal((await api.call('GET', `/api/v1/products/${PRODUCT}`, { token })).status, 200, 'the catalog is readable by every client');
+  });
+});

@@ -1,0 +1,144 @@
+// Catalog validation (every error names the bad path), loading from a file, and the CLI.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { CatalogError, loadCatalog, validateCatalog } from '../../src/server/catalog.ts';
+import { startServer } from '../../src/server/index.ts';
+import { testCatalog } from '../fixtures/test-catalog.ts';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function mutated(change: (catalog: any) => void): unknown {
+  const catalog = testCatalog();
+  change(catalog);
+  return catalog;
+}
+
+function errorPath(raw: unknown): string {
+  try {
+    validateCatalog(raw);
+  } catch (error) {
+    assert.ok(error instanceof CatalogError, String(error));
+    assert.ok(error.message.includes(error.path), 'the message names the path');
+    return error.path;
+  }
+  assert.fail('the catalog was accepted');
+}
+
+describe('catalog validation', () => {
+  it('accepts the demo catalog and the test catalog', () => {
+    const demo = loadCatalog();
+    assert.equal(demo.products[0].slug, 'acme-analytics');
+    assert.equal(demo.products[0].levers.filter((lever) => lever.type === 'metered').length, 3);
+    const test = validateCatalog(testCatalog());
+    assert.equal(test.products.length, 2);
+  });
+
+  const cases: [string, (catalog: any) => void, string][] = [
+    ['an entitlement of the wrong type', (c) => (c.products[0].plans[2].entitlements.sso = 'yes'), 'products[0].plans[2].entitlements.sso'],
+    ['an entitlement for an unknown lever', (c) => (c.products[0].plans[2].entitlements.seats = 5), 'products[0].plans[2].entitlements.seats'],
+    ['a negative metered limit', (c) => (c.products[0].plans[0].entitlements['api-calls'] = -1), "products[0].plans[0].entitlements.api-calls"],
+    ['a list with a number', (c) => (c.products[0].plans[1].entitlements['export-formats'] = ['csv', 3]), 'products[0].plans[1].entitlements.export-formats'],
+    ['an infinite numeric value', (c) => (c.products[0].plans[1].entitlements.dashboards = Number.POSITIVE_INFINITY), 'products[0].plans[1].entitlements.dashboards'],
+    ['an unknown lever type', (c) => (c.products[0].levers[3].type = 'percent'), 'products[0].levers[3].type'],
+    ['an unknown reset period', (c) => (c.products[0].levers[0].reset = 'hour'), 'products[0].levers[0].reset'],
+    ['a reset on a non-metered lever', (c) => (c.products[0].levers[3].reset = 'day'), 'products[0].levers[3].reset'],
+    ['a duplicate plan slug', (c) => (c.products[0].plans[1].slug = 'free'), 'products[0].plans[1].slug'],
+    ['a duplicate lever slug', (c) => (c.products[1].levers[1].slug = 'feature'), 'products[1].levers[1].slug'],
+    ['a duplicate product slug', (c) => (c.products[1].slug = 'acme-analytics'), 'products[1].slug'],
+    ['a plan without a name', (c) => delete c.products[0].plans[4].name, 'products[0].plans[4].name'],
+    ['a bad max_subscribers', (c) => (c.products[0].plans[0].max_subscribers = 0), 'products[0].plans[0].max_subscribers'],
+    ['a non-boolean is_public', (c) => (c.products[0].plans[0].is_public = 'yes'), 'products[0].plans[0].is_public'],
+    ['missing organization', (c) => delete c.organization, 'organization'],
+    ['no clients', (c) => (c.clients = []), 'clients'],
+    ['a client without secret', (c) => delete c.clients[1].client_secret, 'clients[1].client_secret'],
+    ['scopes that are not strings', (c) => (c.clients[0].scopes = ['a', 1]), 'clients[0].scopes[1]'],
+    ['a duplicate client id', (c) => (c.clients[1].client_id = 'demo-client'), 'clients[1].client_id'],
+    ['a subscription to an unknown plan', (c) => (c.customers[1].subscriptions[0].plan = 'gold'), 'customers[1].subscriptions[0].plan'],
+    ['a subscription to an unknown product', (c) => (c.customers[0].subscriptions[0].product = 'nope'), 'customers[0].subscriptions[0].product'],
+    ['a customer id that is not a uuid', (c) => (c.customers[2].id = 'linus'), 'customers[2].id'],
+    ['a duplicate alternative_id', (c) => (c.customers[3].alternative_id = 'ada@example.com'), 'customers[3].alternative_id'],
+    ['metadata that is not an object', (c) => (c.customers[0].metadata = 'x'), 'customers[0].metadata'],
+    ['products that are not an array', (c) => (c.products = {}), 'products'],
+  ];
+  for (const [name, change, path] of cases) {
+    it(`names the path of ${name}: ${path}`, () => {
+      assert.equal(errorPath(mutated(change)), path);
+    });
+  }
+
+  it('rejects a root that is not an object', () => {
+    assert.equal(errorPath([]), '');
+    assert.throws(() => validateCatalog(null), /Invalid catalog at \(root\)/);
+  });
+
+  it('startServer rejects an invalid catalog, a missing file and a file that is not JSON', async () => {
+    await assert.rejects(startServer({ catalog: mutated((c) => (c.products[0].plans[2].entitlements.seats = 1)) as object }), (error: unknown) => {
+      assert.ok(error instanceof CatalogError);
+      assert.equal(error.path, 'products[0].plans[2].entitlements.seats');
+      return true;
+    });
+    await assert.rejects(startServer({ catalog: join(tmpdir(), 'no-such-catalog.json') }), CatalogError);
+    const folder = mkdtempSync(join(tmpdir(), 'catalog-'));
+    const broken = join(folder, 'broken.json');
+    writeFileSync(broken, '{ not json');
+    await assert.rejects(startServer({ catalog: broken }), /not valid JSON/);
+  });
+
+  it('startServer loads a catalog from a path', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'catalog-'));
+    const file = join(folder, 'catalog.json');
+    writeFileSync(file, JSON.stringify(testCatalog()));
+    const server = await startServer({ catalog: file });
+    try {
+      assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      assert.match(server.wsUrl, /^ws:\/\/127\.0\.0\.1:\d+$/);
+      assert.equal(server.url, `http://127.0.0.1:${server.port}`);
+      const response = await fetch(`${server.url}/api/v1/public/acme/markup-product/plans`);
+      assert.equal(response.status, 200);
+    } finally {
+      await server.close();
+    }
+  });
+});
+
+describe('CLI', () => {
+  function runCli(args: string[]) {
+    const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    return { child, exited, output: () => output };
+  }
+
+  it('starts on the given port with the given catalog and prints the URL', async () => {
+    const cli = runCli(['--port', '0', '--catalog', 'demo/catalog.json']);
+    try {
+      let url: string | undefined;
+      for (let attempt = 0; attempt < 300 && !url; attempt += 1) {
+        url = /(http:\/\/127\.0\.0\.1:\d+)/.exec(cli.output())?.[1];
+        if (!url) await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+      assert.ok(url, `no URL printed: ${cli.output()}`);
+      const health = await fetch(`${url}/api/v1/health`);
+      assert.equal(health.status, 200);
+    } finally {
+      cli.child.kill('SIGTERM');
+      await cli.exited;
+    }
+  });
+
+  it('exits with 1 and names the bad path for an invalid catalog', async () => {
+    const folder = mkdtempSync(join(tmpdir(), 'catalog-'));
+    const file = join(folder, 'bad.json');
+    writeFileSync(file, JSON.stringify(mutated((c) => (c.products[0].levers[0].reset = 'hour'))));
+    const cli = runCli(['--port', '0', '--catalog', file]);
+    assert.equal(await cli.exited, 1);
+    assert.match(cli.output(), /products\[0\]\.levers\[0\]\.reset/);
+  });
+});

@@ -1,0 +1,179 @@
+// Shared helpers for the server's Node tests: a real server on port 0, raw HTTP calls that keep
+// status, headers and body, fresh customers, and an entitlements socket with a frame queue.
+import WebSocket from 'ws';
+import { startServer, type RunningServer, type StartServerOptions } from '../../src/server/index.ts';
+import { PRODUCT_CLIENT, testCatalog } from '../fixtures/test-catalog.ts';
+
+export const PRODUCT = 'acme-analytics';
+export const BASIC = 'Basic ' + Buffer.from(`${PRODUCT_CLIENT.clientId}:${PRODUCT_CLIENT.clientSecret}`).toString('base64');
+
+export interface Answer<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface CallOptions {
+  /** A bearer token, 'basic' for the demo client credentials, or a full Authorization value via `authorization`. */
+  token?: string;
+  authorization?: string;
+  body?: unknown;
+  /** Sent as is (no JSON encoding). */
+  rawBody?: string;
+  headers?: Record<string, string>;
+}
+
+export class TestApi {
+  private counter = 0;
+
+  constructor(readonly server: RunningServer) {}
+
+  get url(): string {
+    return this.server.url;
+  }
+
+  async call<T = any>(method: string, path: string, options: CallOptions = {}): Promise<Answer<T>> {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.authorization !== undefined) headers.authorization = options.authorization;
+    else if (options.token === 'basic') headers.authorization = BASIC;
+    else if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+    let body: string | undefined;
+    if (options.rawBody !== undefined) body = options.rawBody;
+    else if (options.body !== undefined) {
+      body = JSON.stringify(options.body);
+      headers['content-type'] ??= 'application/json';
+    }
+    const response = await fetch(this.server.url + path, { method, headers, body });
+    const text = await response.text();
+    let parsed: unknown = text;
+    try {
+      parsed = text ? JSON.parse(text) : undefined;
+    } catch {
+      /* keep the text */
+    }
+    return { status: response.status, headers: response.headers, body: parsed as T, text };
+  }
+
+  /** Calls with the demo client's Basic credentials (the host backend's view). */
+  admin<T = any>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<Answer<T>> {
+    return this.call<T>(method, path, { token: 'basic', body, headers });
+  }
+
+  async productToken(): Promise<string> {
+    const answer = await this.call('POST', '/api/v1/auth/token', { authorization: BASIC });
+    if (answer.status !== 200) throw new Error(`token answered ${answer.status}`);
+    return answer.body.access_token;
+  }
+
+  async customerToken(customerId: string, expiresIn?: number): Promise<string> {
+    const answer = await this.admin('POST', '/api/v1/auth/customer-token', {
+      customer_id: customerId,
+      ...(expiresIn ? { expires_in: expiresIn } : {}),
+    });
+    if (answer.status !== 200) throw new Error(`customer-token answered ${answer.status}: ${answer.text}`);
+    return answer.body.access_token;
+  }
+
+  /** A fresh customer, optionally subscribed to a plan; returns its ids. */
+  async createCustomer(options: { plan?: string; product?: string; maxSubscribers?: number } = {}) {
+    const alternativeId = `node-${process.pid}-${(this.counter += 1)}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+    const created = await this.admin('POST', '/api/v1/customers', { alternative_id: alternativeId, name: 'Test Customer', email: alternativeId });
+    if (created.status !== 200) throw new Error(`create customer answered ${created.status}`);
+    let subscriptionId: string | undefined;
+    if (options.plan) {
+      const body: Record<string, unknown> = { customer_id: created.body.id };
+      if (options.maxSubscribers !== undefined) body.max_subscribers = options.maxSubscribers;
+      const subscribed = await this.admin('POST', `/api/v1/products/${options.product ?? PRODUCT}/plans/${options.plan}/subscriptions`, body);
+      if (subscribed.status !== 200) throw new Error(`subscribe answered ${subscribed.status}: ${subscribed.text}`);
+      subscriptionId = subscribed.body.id;
+    }
+    return { id: created.body.id as string, alternativeId, subscriptionId: subscriptionId as string };
+  }
+
+  reportUsage(customerId: string, meteringId: string, usage: number, extra: Record<string, unknown> = {}) {
+    return this.admin('POST', `/api/v1/customers/${encodeURIComponent(customerId)}/products/${PRODUCT}/usage/${meteringId}`, { usage, ...extra });
+  }
+
+  entitlements(customerId: string) {
+    return this.admin('GET', `/api/v1/customers/${encodeURIComponent(customerId)}/products/${PRODUCT}/entitlements`);
+  }
+
+  advanceClock(seconds: number) {
+    return this.admin('POST', '/__emulator/clock', { advance_seconds: seconds });
+  }
+}
+
+export async function startTestServer(options: StartServerOptions = {}): Promise<TestApi> {
+  const server = await startServer({ catalog: testCatalog(), log: () => {}, ...options });
+  return new TestApi(server);
+}
+
+/** An entitlements socket that queues every frame it receives. */
+export class EntitlementsSocket {
+  readonly frames: any[] = [];
+  private waiting: ((frame: any) => void)[] = [];
+  private read = 0;
+  readonly closed: Promise<{ code: number; reason: string }>;
+
+  constructor(readonly socket: WebSocket) {
+    socket.on('message', (data) => {
+      const frame = JSON.parse(String(data));
+      this.frames.push(frame);
+      this.waiting.shift()?.(frame);
+    });
+    this.closed = new Promise((resolve) => socket.on('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  }
+
+  static async open(api: TestApi, customer: string, token: string, product = PRODUCT): Promise<EntitlementsSocket> {
+    const wsUrl = `${api.server.wsUrl}/api/v1/ws/customers/${customer}/products/${product}/entitlements?token=${encodeURIComponent(token)}`;
+    const socket = new WebSocket(wsUrl);
+    const wrapper = new EntitlementsSocket(socket);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('open', () => resolve());
+      socket.once('error', reject);
+    });
+    return wrapper;
+  }
+
+  /** The next frame not read yet (waits up to `timeoutMs`). */
+  next(timeoutMs = 5000): Promise<any> {
+    if (this.read < this.frames.length) return Promise.resolve(this.frames[this.read++]);
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('no frame arrived')), timeoutMs);
+      this.waiting.push((frame) => {
+        clearTimeout(timer);
+        this.read += 1;
+        resolve(frame);
+      });
+    });
+  }
+
+  /** Frames received and not read yet. */
+  get unread(): number {
+    return this.frames.length - this.read;
+  }
+
+  close(): void {
+    this.socket.close();
+  }
+}
+
+/** The HTTP status a refused upgrade answered with. */
+export function upgradeStatus(api: TestApi, customer: string, token: string, product = PRODUCT): Promise<number> {
+  const wsUrl = `${api.server.wsUrl}/api/v1/ws/customers/${customer}/products/${product}/entitlements?token=${encodeURIComponent(token)}`;
+  return new Promise((resolve, reject) => {
+    const socket = new WebSocket(wsUrl);
+    socket.once('unexpected-response', (_request, response) => {
+      resolve(response.statusCode ?? 0);
+      socket.terminate();
+    });
+    socket.once('open', () => {
+      socket.close();
+      reject(new Error('the upgrade was accepted'));
+    });
+    socket.once('error', () => {
+      /* reported through unexpected-response */
+    });
+  });
+}

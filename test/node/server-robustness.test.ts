@@ -1,0 +1,223 @@
+// Concurrency, idempotency, body limits, error shapes, CORS, and "bad input never answers 500".
+import assert from 'node:assert/strict';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { after, before, describe, it } from 'node:test';
+import { Auth } from '../../src/server/auth.ts';
+import { loadCatalog } from '../../src/server/catalog.ts';
+import { Clock } from '../../src/server/clock.ts';
+import { createRequestHandler } from '../../src/server/http.ts';
+import { IdempotencyCache } from '../../src/server/idempotency.ts';
+import { BASIC, PRODUCT, startTestServer, type TestApi } from './server-helpers.ts';
+
+let api: TestApi;
+
+before(async () => {
+  api = await startTestServer();
+});
+after(() => api.server.close());
+
+const usagePath = (customer: string, meteringId = 'api-calls') => `/api/v1/customers/${customer}/products/${PRODUCT}/usage/${meteringId}`;
+
+describe('concurrency', () => {
+  it('1,000 concurrent usage reports sum exactly', async () => {
+    const customer = await api.createCustomer({ plan: 'business' });
+    const answers = await Promise.all(
+      Array.from({ length: 1000 }, (_, index) => api.admin('POST', usagePath(customer.id), { usage: (index % 7) + 1, bucket: `b${index % 3}` })),
+    );
+    assert.ok(answers.every((answer) => answer.status === 200));
+    const expected = Array.from({ length: 1000 }, (_, index) => (index % 7) + 1).reduce((sum, value) => sum + value, 0);
+    const usage = await api.admin('GET', `/api/v1/customers/${customer.id}/products/${PRODUCT}/levers/api-calls/usage`);
+    assert.equal(usage.body.total, expected);
+    assert.equal(usage.body.by_bucket.b0 + usage.body.by_bucket.b1 + usage.body.by_bucket.b2, expected);
+    assert.equal((await api.entitlements(customer.id)).body['api-calls'], 1000000 - expected);
+  });
+});
+
+describe('Idempotency-Key', () => {
+  it('a retried usage report is applied once and answered with the first result', async () => {
+    const customer = await api.createCustomer({ plan: 'free' });
+    const headers = { 'idempotency-key': 'usage-retry-1' };
+    const first = await api.admin('POST', usagePath(customer.id), { usage: 10 }, headers);
+    const retry = await api.admin('POST', usagePath(customer.id), { usage: 10 }, headers);
+    assert.equal(first.status, 200);
+    assert.equal(retry.status, 200);
+    assert.deepEqual(retry.body, first.body);
+    assert.equal(retry.headers.get('idempotent-replayed'), 'true');
+    assert.equal(first.headers.get('idempotent-replayed'), null);
+    assert.equal((await api.entitlements(customer.id)).body['api-calls'], 990);
+    await api.admin('POST', usagePath(customer.id), { usage: 10 }, { 'idempotency-key': 'usage-retry-2' });
+    assert.equal((await api.entitlements(customer.id)).body['api-calls'], 980, 'another key is another report');
+  });
+
+  it('concurrent retries with one key count once', async () => {
+    const customer = await api.createCustomer({ plan: 'free' });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => api.admin('POST', usagePath(customer.id), { usage: 3 }, { 'idempotency-key': 'burst' })),
+    );
+    assert.ok(answers.every((answer) => answer.status === 200 && answer.body.id === answers[0].body.id));
+    assert.equal((await api.entitlements(customer.id)).body['api-calls'], 997);
+  });
+
+  it('a retried subscription create creates one subscription', async () => {
+    const customer = await api.createCustomer();
+    const path = `/api/v1/products/${PRODUCT}/plans/pro/subscriptions`;
+    const headers = { 'idempotency-key': `create-${customer.id}` };
+    const first = await api.admin('POST', path, { customer_id: customer.id }, headers);
+    const retry = await api.admin('POST', path, { customer_id: customer.id }, headers);
+    assert.equal(retry.body.id, first.body.id);
+    assert.equal((await api.admin('GET', `/api/v1/customers/${customer.id}/subscriptions`)).body.length, 1);
+  });
+
+  it('the key is scoped per caller and path; another body with the same key is a 409', async () => {
+    const customer = await api.createCustomer({ plan: 'free' });
+    const headers = { 'idempotency-key': 'scoped' };
+    await api.admin('POST', usagePath(customer.id), { usage: 1 }, headers);
+    const token = await api.customerToken(customer.id);
+    const asCustomer = await api.call('POST', usagePath(customer.id), { token, body: { usage: 1 }, headers });
+    assert.equal(asCustomer.headers.get('idempotent-replayed'), null, 'another caller');
+    const otherPath = await api.admin('POST', usagePath(customer.id, 'ai-insights'), { usage: 1 }, headers);
+    assert.equal(otherPath.headers.get('idempotent-replayed'), null, 'another path');
+    assert.equal((await api.entitlements(customer.id)).body['api-calls'], 998);
+    const mismatch = await api.admin('POST', usagePath(customer.id), { usage: 2 }, headers);
+    assert.equal(mismatch.status, 409);
+  });
+
+  it('a failed request is not remembered: the retry runs again', async () => {
+    const customer = await api.createCustomer();
+    const headers = { 'idempotency-key': `late-${customer.id}` };
+    assert.equal((await api.admin('POST', usagePath(customer.id), { usage: 5 }, headers)).status, 409);
+    await api.admin('POST', `/api/v1/products/${PRODUCT}/plans/free/subscriptions`, { customer_id: customer.id });
+    assert.equal((await api.admin('POST', usagePath(customer.id), { usage: 5 }, headers)).status, 200);
+    assert.equal((await api.entitlements(customer.id)).body['api-calls'], 995);
+  });
+});
+
+describe('bodies and error shapes', () => {
+  it('413 for a body over 1 MiB (declared or streamed)', async () => {
+    const customer = await api.createCustomer({ plan: 'free' });
+    const big = JSON.stringify({ usage: 1, bucket: 'x'.repeat(1024 * 1024) });
+    const declared = await api.call('POST', usagePath(customer.id), { token: 'basic', rawBody: big, headers: { 'content-type': 'application/json' } });
+    assert.equal(declared.status, 413);
+    assert.equal(typeof declared.body.detail, 'string');
+    const streamed = await fetch(api.url + usagePath(customer.id), {
+      method: 'POST',
+      headers: { authorization: BASIC, 'content-type': 'application/json' },
+      body: new ReadableStream({
+        start(controller) {
+          for (let index = 0; index < 20; index += 1) controller.enqueue(new TextEncoder().encode('x'.repeat(64 * 1024)));
+          controller.close();
+        },
+      }),
+      duplex: 'half',
+    } as RequestInit);
+    assert.equal(streamed.status, 413);
+    assert.equal((await api.entitlements(customer.id)).body['api-calls'], 1000, 'nothing was applied');
+  });
+
+  it('400 for malformed JSON', async () => {
+    const customer = await api.createCustomer({ plan: 'free' });
+    const answer = await api.call('POST', usagePath(customer.id), { token: 'basic', rawBody: '{"usage": 1', headers: { 'content-type': 'application/json' } });
+    assert.equal(answer.status, 400);
+    assert.deepEqual(Object.keys(answer.body), ['detail']);
+    assert.equal(typeof answer.body.detail, 'string');
+  });
+
+  it('422 lists every problem as {loc, msg, type}', async () => {
+    const customer = await api.createCustomer({ plan: 'free' });
+    const answer = await api.admin('POST', usagePath(customer.id), { usage: 'many', bucket: 7, subscription_id: false });
+    assert.equal(answer.status, 422);
+    assert.equal(answer.body.detail.length, 3);
+    for (const issue of answer.body.detail) {
+      assert.deepEqual(Object.keys(issue).sort(), ['loc', 'msg', 'type']);
+      assert.equal(issue.loc[0], 'body');
+      assert.equal(typeof issue.msg, 'string');
+      assert.equal(typeof issue.type, 'string');
+    }
+  });
+
+  it('never answers 500 to bad input on any route', async () => {
+    const customer = await api.createCustomer({ plan: 'pro' });
+    const base = `/api/v1/customers/${customer.id}`;
+    const targets: [string, string][] = [
+      ['POST', '/api/v1/auth/token'],
+      ['POST', '/api/v1/auth/customer-token'],
+      ['POST', '/api/v1/customers'],
+      ['POST', `/api/v1/products/${PRODUCT}/plans/pro/subscriptions`],
+      ['PATCH', `${base}/subscriptions/${customer.subscriptionId}`],
+      ['POST', `${base}/subscriptions/${customer.subscriptionId}/customers`],
+      ['POST', usagePath(customer.id)],
+      ['POST', '/__emulator/clock'],
+      ['POST', '/__emulator/sockets/close'],
+      ['GET', `/api/v1/products/${PRODUCT}/plans?order_by=%ZZ&public_only=%00`],
+      ['GET', `/api/v1/customers/%E0%A4%A/subscriptions`],
+    ];
+    const bodies = ['null', '[]', '"text"', '42', 'true', '{"usage": {"$gt": 1}}', '{"customer_id": ["x"], "plan_slug": {}, "metadata": []}',
+      '{"renew_at": "2020-13-45T99:99:99Z", "max_subscribers": 1e308, "advance_seconds": 1e308}', '{"__proto__": {"admin": true}}', '\u0000', ''];
+    for (const [method, path] of targets) {
+      for (const rawBody of bodies) {
+        const body = method === 'GET' ? {} : { rawBody, headers: { 'content-type': 'application/json' } };
+        const answer = await api.call(method, path, { token: 'basic', ...body });
+        assert.ok(answer.status < 500, `${method} ${path} with ${JSON.stringify(rawBody)} answered ${answer.status}`);
+        assert.ok(answer.body && typeof answer.body === 'object', `${method} ${path}: JSON answer`);
+      }
+    }
+  });
+
+  it('an unexpected exception answers 500 without leaking, and the log has no token (simulated fault)', async () => {
+    const catalog = loadCatalog();
+    const clock = new Clock();
+    const auth = new Auth(catalog, clock, 3600, () => true);
+    const logs: string[] = [];
+    const handler = createRequestHandler({
+      routes: [{ method: 'GET', path: '/boom', auth: true, handler: () => { throw new Error('database exploded'); } }],
+      auth,
+      idempotency: new IdempotencyCache(() => clock.now()),
+      corsOrigins: '*',
+      log: (message) => logs.push(message),
+    });
+    const server = createServer(handler);
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const token = auth.issueProductToken(catalog.clients[0]).access_token;
+      const response = await fetch(`http://127.0.0.1:${(server.address() as AddressInfo).port}/boom?x=1`, { headers: { authorization: `Bearer ${token}` } });
+      assert.equal(response.status, 500);
+      assert.deepEqual(await response.json(), { detail: 'Internal Server Error' });
+      assert.equal(logs.length, 1);
+      assert.match(logs[0], /GET \/boom/);
+      assert.ok(!logs[0].includes(token), 'no token in the log');
+    } finally {
+      server.close();
+    }
+  });
+});
+
+describe('CORS', () => {
+  it('answers preflights for any origin by default, allowing Authorization and Idempotency-Key', async () => {
+    const response = await fetch(`${api.url}/api/v1/products/${PRODUCT}`, {
+      method: 'OPTIONS',
+      headers: { origin: 'http://page.example', 'access-control-request-method': 'PATCH', 'access-control-request-headers': 'authorization, idempotency-key' },
+    });
+    assert.equal(response.status, 204);
+    assert.equal(response.headers.get('access-control-allow-origin'), '*');
+    assert.match(response.headers.get('access-control-allow-headers') ?? '', /Authorization/);
+    assert.match(response.headers.get('access-control-allow-headers') ?? '', /Idempotency-Key/);
+    assert.match(response.headers.get('access-control-allow-methods') ?? '', /PATCH/);
+    assert.equal(response.headers.get('access-control-allow-credentials'), null);
+    const error = await api.call('GET', '/api/v1/products', { headers: { origin: 'http://page.example' } });
+    assert.equal(error.status, 401);
+    assert.equal(error.headers.get('access-control-allow-origin'), '*', 'errors carry CORS headers too');
+  });
+
+  it('with configured origins, echoes an allowed origin and omits the header for others', async () => {
+    const restricted = await startTestServer({ corsOrigins: ['http://allowed.example'] });
+    try {
+      const allowed = await restricted.call('GET', '/api/v1/health', { headers: { origin: 'http://allowed.example' } });
+      assert.equal(allowed.headers.get('access-control-allow-origin'), 'http://allowed.example');
+      const denied = await restricted.call('GET', '/api/v1/health', { headers: { origin: 'http://evil.example' } });
+      assert.equal(denied.headers.get('access-control-allow-origin'), null);
+    } finally {
+      await restricted.server.close();
+    }
+  });
+});
