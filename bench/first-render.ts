@@ -3,8 +3,8 @@
 import type { Browser } from 'playwright-core';
 import { startServer } from '../src/server/index.ts';
 import { DEMO_CATALOG, backendFor } from './api.ts';
-import { startPageHost } from './browser.ts';
-import { round } from './stats.ts';
+import { measureClockOffset, startPageHost } from './browser.ts';
+import { epochNow, round, sleep } from './stats.ts';
 
 export interface FirstRenderResult {
   /** "GET plans" -> count; API requests only (page, script and token are listed apart). */
@@ -16,8 +16,10 @@ export interface FirstRenderResult {
   /** Resources fetched more than once (the goal is none). */
   repeated: string[];
   completeMs: number;
+  /** API requests in the settle time after completion (listed in the timeline, not counted). */
+  requestsAfterComplete: number;
   errors: string[];
-  /** Every API request in order: ms after navigation started (Node clock) and resource. */
+  /** Every request, socket and frame in order, in ms after navigation start. */
   timeline: string[];
 }
 
@@ -43,7 +45,14 @@ export function resourceOf(method: string, path: string): string {
   return `${method} ${path}`;
 }
 
-export async function measureFirstRender(browser: Browser): Promise<FirstRenderResult> {
+interface NetworkEvent {
+  /** Node's epoch clock when Playwright reported it. */
+  at: number;
+  kind: 'api' | 'preflight' | 'token' | 'socket' | 'frame';
+  name: string;
+}
+
+export async function measureFirstRender(browser: Browser, { settleMs = 500 } = {}): Promise<FirstRenderResult> {
   const server = await startServer({ catalog: DEMO_CATALOG });
   const backend = backendFor(server.url);
   const host = await startPageHost(server.url, backend);
@@ -51,51 +60,51 @@ export async function measureFirstRender(browser: Browser): Promise<FirstRenderR
   try {
     const customer = await backend.createCustomer('pro');
     const apiOrigin = new URL(server.url).origin;
-    const requestsPerResource: Record<string, number> = {};
-    let preflights = 0;
-    let tokenRequests = 0;
-    let sockets = 0;
-    let counting = true;
-    const timeline: string[] = [];
-    let navigationStarted = performance.now();
+    const events: NetworkEvent[] = [];
+    const note = (kind: NetworkEvent['kind'], name: string) => events.push({ at: epochNow(), kind, name });
     page.on('request', (request) => {
-      if (!counting) return;
       const url = new URL(request.url());
-      if (url.pathname === '/token') tokenRequests += 1;
+      if (url.pathname === '/token') note('token', 'token');
       if (url.origin !== apiOrigin) return;
-      if (request.method() === 'OPTIONS') {
-        preflights += 1;
-        return;
-      }
-      const name = resourceOf(request.method(), url.pathname);
-      requestsPerResource[name] = (requestsPerResource[name] ?? 0) + 1;
-      timeline.push(`${(performance.now() - navigationStarted).toFixed(0)} ms ${name}`);
+      if (request.method() === 'OPTIONS') note('preflight', `OPTIONS ${url.pathname}`);
+      else note('api', resourceOf(request.method(), url.pathname) + url.search);
     });
     page.on('websocket', (socket) => {
-      if (!counting) return;
-      sockets += 1;
-      timeline.push(`${(performance.now() - navigationStarted).toFixed(0)} ms socket opened`);
-      socket.on('framereceived', () => {
-        if (counting) timeline.push(`${(performance.now() - navigationStarted).toFixed(0)} ms socket frame`);
-      });
+      note('socket', 'socket opened');
+      socket.on('framereceived', () => note('frame', 'socket frame'));
     });
-    navigationStarted = performance.now();
     await page.goto(host.pageUrl('all', customer));
-    const handle = await page.waitForFunction(() => window.__bench?.completeAt, undefined, { timeout: 20_000, polling: 50 });
+    const handle = await page.waitForFunction(() => window.__bench?.completeAt, undefined, { timeout: 20_000, polling: 20 });
     const completeMs = Number(await handle.jsonValue());
-    counting = false;
+    await sleep(settleMs); // what still comes after "complete" is listed, not counted
     const { errors } = await page.evaluate(() => window.__bench.pending());
-    const apiRequests = Object.values(requestsPerResource).reduce((sum, count) => sum + count, 0);
+    // The page's navigation start on Node's clock, to split events at the moment of completion.
+    const clock = await measureClockOffset(page);
+    const navigationStart = (await page.evaluate(() => performance.timeOrigin)) - clock.offsetMs;
+    const completeAt = navigationStart + completeMs;
+
+    const before = events.filter((event) => event.at <= completeAt);
+    const requestsPerResource: Record<string, number> = {};
+    for (const event of before) {
+      if (event.kind !== 'api') continue;
+      const resource = event.name.replace(/\?.*$/, '');
+      requestsPerResource[resource] = (requestsPerResource[resource] ?? 0) + 1;
+    }
+    const countOf = (kind: NetworkEvent['kind'], list = before) => list.filter((event) => event.kind === kind).length;
+    const after = events.filter((event) => event.at > completeAt);
     return {
       requestsPerResource,
-      apiRequests,
-      preflights,
-      tokenRequests,
-      sockets,
+      apiRequests: countOf('api'),
+      preflights: countOf('preflight'),
+      tokenRequests: countOf('token'),
+      sockets: countOf('socket'),
       repeated: Object.entries(requestsPerResource).filter(([, count]) => count > 1).map(([name]) => name),
       completeMs: round(completeMs, 1),
+      requestsAfterComplete: countOf('api', after),
       errors,
-      timeline,
+      timeline: events.map(
+        (event) => `${(event.at - navigationStart).toFixed(0)} ms ${event.name}${event.at > completeAt ? ' (after complete)' : ''}`,
+      ),
     };
   } finally {
     await page.close();

@@ -1,13 +1,15 @@
 // Bundle sizes as a user pays for them: esbuild --bundle --minify, then gzip -9. The portal is
 // bundled from src/index.ts with the same options as `npm run build` (= dist/planship-portal.js).
 import { build } from 'esbuild';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { ROOT, fromRoot } from './root.ts';
 
 export interface BundleSize {
   minifiedBytes: number;
   gzipBytes: number;
+  /** Minified bytes per package or source folder, largest first (where the bytes go). */
+  breakdown: Record<string, number>;
 }
 
 export interface SizeResult {
@@ -17,8 +19,11 @@ export interface SizeResult {
   official: BundleSize;
   /** The official client when only PlanshipCustomer is imported (tree-shaken). */
   officialCustomerOnly: BundleSize;
+  /** dist/planship-portal.js as built by `npm run build`, gzipped as is (absent before a build). */
+  distGzipBytes?: number;
 }
 
+const DIST_BUNDLE = fromRoot('dist/planship-portal.js');
 export const SIZE_BUDGET_FILE = fromRoot('bench/size-budget.json');
 export const BUDGET_TOLERANCE = 0.05;
 
@@ -41,9 +46,26 @@ async function bundle(entry: { file: string } | { source: string }): Promise<Bun
     tsconfig: fromRoot('tsconfig.json'),
     legalComments: 'none',
     logLevel: 'silent',
+    metafile: true,
   });
   const code = result.outputFiles[0].contents;
-  return { minifiedBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length };
+  const breakdown: Record<string, number> = {};
+  for (const output of Object.values(result.metafile.outputs)) {
+    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
+      const group = groupOf(input);
+      breakdown[group] = (breakdown[group] ?? 0) + bytesInOutput;
+    }
+  }
+  const sorted = Object.fromEntries(Object.entries(breakdown).sort((a, b) => b[1] - a[1]));
+  return { minifiedBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, breakdown: sorted };
+}
+
+/** "node_modules/@lit/reactive-element/x.js" -> "@lit/reactive-element"; "src/client/http.ts" -> "src/client". */
+function groupOf(input: string): string {
+  const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+  if (inPackage) return inPackage[1];
+  const parts = input.split('/');
+  return parts.length > 2 ? parts.slice(0, -1).join('/') : input;
 }
 
 export function measurePortal(): Promise<BundleSize> {
@@ -60,6 +82,7 @@ export async function measureSizes(): Promise<SizeResult> {
     client: await measureClient(),
     official: await bundle({ source: "export * from '@planship/fetch';" }),
     officialCustomerOnly: await bundle({ source: "export { PlanshipCustomer } from '@planship/fetch';" }),
+    distGzipBytes: existsSync(DIST_BUNDLE) ? gzipSync(readFileSync(DIST_BUNDLE), { level: 9 }).length : undefined,
   };
 }
 

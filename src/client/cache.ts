@@ -5,6 +5,9 @@
 // change another caller's copy.
 import { abortError } from './errors.ts';
 
+/** How long catalog answers are served before a background refresh. */
+const MAX_AGE_MS = 60_000;
+
 export type Resource = 'product' | 'plans' | 'subscriptions' | 'entitlements' | 'usage' | 'customer';
 
 /** Only share in-flight requests. */
@@ -35,15 +38,18 @@ interface Entry {
 export class Cache {
   readonly #entries = new Map<string, Entry>();
 
-  constructor(
-    /** Whether invalidations can currently arrive (the live socket is up). */
-    private readonly trusted: () => boolean,
-    /** Called when a background revalidation brought a different answer. */
-    private readonly changed: (resource: Resource) => void,
-    /** Called when an answer from the network is kept (not one overtaken by an invalidation or a push). */
-    private readonly stored: (key: string, value: unknown) => void,
-    private readonly maxAgeMs = 60_000,
-  ) {}
+  /** Whether invalidations can currently arrive (the live socket is up). */
+  readonly #trusted: () => boolean;
+  /** Called when a background revalidation brought a different answer. */
+  readonly #changed: (resource: Resource) => void;
+  /** Called when an answer from the network is kept (not one overtaken by an invalidation or a push). */
+  readonly #stored: (key: string, value: unknown) => void;
+
+  constructor(trusted: () => boolean, changed: (resource: Resource) => void, stored: (key: string, value: unknown) => void) {
+    this.#trusted = trusted;
+    this.#changed = changed;
+    this.#stored = stored;
+  }
 
   read(
     key: string,
@@ -56,16 +62,16 @@ export class Cache {
     let entry = this.#entries.get(key);
     if (!entry) this.#entries.set(key, (entry = { resource, has: false, stale: true, at: 0, generation: 0 }));
     if (entry.has && policy === STALE_WHILE_REVALIDATE) {
-      if (entry.stale || Date.now() - entry.at > this.maxAgeMs) {
+      if (entry.stale || Date.now() - entry.at > MAX_AGE_MS) {
         const before = JSON.stringify(entry.value);
         this.#start(key, entry, load).promise.then(
-          (value) => JSON.stringify(value) !== before && this.changed(resource),
+          (value) => JSON.stringify(value) !== before && this.#changed(resource),
           () => {},
         );
       }
       return Promise.resolve(entry.value);
     }
-    if (entry.has && !entry.stale && policy === UNTIL_INVALIDATED && this.trusted()) {
+    if (entry.has && !entry.stale && policy === UNTIL_INVALIDATED && this.#trusted()) {
       return Promise.resolve(entry.value);
     }
     return this.#join(this.#start(key, entry, load), entry, signal, key);
@@ -98,7 +104,7 @@ export class Cache {
       promise: load(controller.signal).then((value) => {
         if (entry.generation === generation) {
           Object.assign(entry, { value, has: true, stale: false, at: Date.now() });
-          this.stored(key, value);
+          this.#stored(key, value);
         }
         return value;
       }),

@@ -29,7 +29,6 @@ const KIND_BY_STATUS: Record<number, PlanshipErrorKind> = {
   403: 'forbidden',
   404: 'not_found',
   409: 'conflict',
-  413: 'bad_request',
   422: 'validation',
   429: 'rate_limited',
 };
@@ -76,12 +75,12 @@ export class PlanshipAuthError extends PlanshipApiError {
   }
 }
 
-export function abortError(method?: string, path?: string): PlanshipApiError {
-  return new PlanshipApiError('aborted', `${method ?? ''} ${path ?? ''} was aborted`.trim(), { method, path });
+export function abortError(method: string, path: string): PlanshipApiError {
+  return new PlanshipApiError('aborted', `${method} ${path} aborted`, { method, path });
 }
 
 /** Rejects with an `aborted` error as soon as `signal` fires; otherwise settles like `promise`. */
-export function raceAbort<T>(promise: Promise<T>, signal?: AbortSignal, method?: string, path?: string): Promise<T> {
+export function raceAbort<T>(promise: Promise<T>, signal: AbortSignal | undefined, method: string, path: string): Promise<T> {
   if (!signal) return promise;
   if (signal.aborted) return Promise.reject(abortError(method, path));
   return new Promise<T>((resolve, reject) => {

@@ -43,14 +43,18 @@ function parse(text: string): unknown {
 export class Http {
   tokens!: TokenSource;
 
-  constructor(
-    readonly baseUrl: string,
-    private readonly fetchImpl: FetchLike,
-    readonly timeoutMs: number,
-  ) {}
+  readonly #baseUrl: string;
+  readonly #fetch: FetchLike;
+  readonly #timeoutMs: number;
+
+  constructor(baseUrl: string, fetchImpl: FetchLike, timeoutMs: number) {
+    this.#baseUrl = baseUrl;
+    this.#fetch = fetchImpl;
+    this.#timeoutMs = timeoutMs;
+  }
 
   async send({ method, path, body, signal, authorization }: Call): Promise<unknown> {
-    const url = this.baseUrl + path;
+    const url = this.#baseUrl + path;
     // Reused across the retries of this one call, so the server applies it once.
     const key = method === 'POST' && !authorization ? idempotencyKey() : undefined;
     const retriable = method === 'GET' || !!authorization || !!key;
@@ -73,13 +77,13 @@ export class Http {
       const timer = setTimeout(() => {
         timedOut = true;
         controller.abort();
-      }, this.timeoutMs);
+      }, this.#timeoutMs);
       const forwardAbort = () => controller.abort();
       signal?.addEventListener('abort', forwardAbort);
       let status: number;
       let text: string;
       try {
-        const response = await this.fetchImpl(url, {
+        const response = await this.#fetch(url, {
           method,
           headers,
           body: body === undefined ? undefined : JSON.stringify(body),

@@ -43,7 +43,8 @@ export interface RunningServer {
   close(): Promise<void>;
 }
 
-const MAX_TIMER_MS = 2 ** 31 - 1;
+/** Renew dates change with every PATCH, so the timer also looks again at least once a minute. */
+const MAX_TIMER_MS = 60_000;
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const catalog = loadCatalog(options.catalog);
@@ -58,7 +59,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   store.listener = hub;
   const idempotency = new IdempotencyCache(() => clock.now());
 
-  // Time-driven work (renewals, period resets) runs at the next boundary and whenever the clock moves.
+  // Time-driven work (renewals, period resets) runs at the next boundary (checked at least every
+  // minute) and whenever the clock moves.
   let timer: NodeJS.Timeout | undefined;
   const schedule = () => {
     clearTimeout(timer);

@@ -144,10 +144,23 @@ export function membershipWire(subscription: SubscriptionRecord, membership: Mem
   };
 }
 
-/** SubscriptionCustomer: the membership plus the plan. */
+/**
+ * SubscriptionCustomer: the membership plus the plan, and (extra) `customer` with the member's
+ * name, email and alternative_id, so a team's administrator can tell its members apart.
+ */
 export function subscriptionCustomerWire(store: Store, subscription: SubscriptionRecord, membership: MembershipRecord) {
   const index = store.products.get(subscription.productSlug)!;
-  return { ...membershipWire(subscription, membership), plan: planInDbWire(index, index.plans.get(subscription.planSlug)!) };
+  const customer = store.customers.get(membership.customerId);
+  return {
+    ...membershipWire(subscription, membership),
+    plan: planInDbWire(index, index.plans.get(subscription.planSlug)!),
+    customer: {
+      id: membership.customerId,
+      name: customer?.name ?? '',
+      email: customer?.email ?? '',
+      alternative_id: customer?.alternativeId ?? null,
+    },
+  };
 }
 
 /** Customer: CustomerInDbBase plus its subscriptions. */

@@ -124,7 +124,9 @@ export class WsHub implements StoreListener {
 
   private push(channel: Channel, frame: string): void {
     channel.lastFrame = frame;
-    for (const socket of channel.sockets) if (socket.readyState === socket.OPEN) socket.send(frame);
+    // Encode once for every socket of the channel (a text frame all the same).
+    const data = Buffer.from(frame);
+    for (const socket of channel.sockets) if (socket.readyState === socket.OPEN) socket.send(data, { binary: false });
   }
 
   /** StoreListener: something changed for these customers in this product. */

@@ -4,7 +4,7 @@ import { PlanshipCustomer } from '../../src/client/index.ts';
 import { PlanshipProvider } from '../../src/components/provider/provider.ts';
 import { PlanshipElement } from '../../src/components/shared/planship-element.ts';
 import type { PlanshipEntitlement } from '../../src/components/entitlement/entitlement.ts';
-import { PRODUCT, createCustomer, customerToken, serverInfo, tokenGetter } from './helpers.ts';
+import { PRODUCT, admin, createCustomer, customerToken, serverInfo, tokenGetter } from './helpers.ts';
 
 let tagCount = 0;
 
@@ -69,6 +69,22 @@ describe('<planship-provider>', () => {
     expect(first.connectionState).to.equal('closed');
     await waitUntil(() => gate.querySelector('#no')!.assignedSlot !== null, 'child did not follow the new customer', { timeout: 5000 });
     await live(provider);
+  });
+
+  it('keeps its client when only the token getter is replaced, and uses the new getter', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const provider = await mountProvider(id);
+    await live(provider);
+    const client = provider.client!;
+    const next = tokenGetter(id);
+    provider.getAccessToken = next;
+    await provider.updateComplete;
+    expect(provider.client).to.equal(client);
+    // The server drops the socket; reconnecting forces a token refresh, which must reach the new getter.
+    await admin('POST', '/__emulator/sockets/close', {});
+    await waitUntil(() => next.calls > 0, 'the new getter was never asked', { timeout: 8000 });
+    await live(provider);
+    expect(provider.client).to.equal(client);
   });
 
   it('disposes its client when removed and makes a new one when put back', async () => {

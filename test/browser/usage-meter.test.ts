@@ -1,5 +1,6 @@
 import { expect, fixture, html, waitUntil } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
+import { sendKeys } from '@web/test-runner-commands';
 import '../../src/index.ts';
 import type { TokenGetter } from '../../src/client/index.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
@@ -155,6 +156,14 @@ describe('<planship-usage-meter>', () => {
     await expect(meter).to.be.accessible();
   });
 
+  it('shows an empty state for a lever that is not metered', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const { meter } = await mount(id, html`<planship-usage-meter lever="sso"></planship-usage-meter>`);
+    await settled(meter);
+    expect(part(meter, 'empty')!.textContent).to.contain('no usage lever called "sso"');
+    expect(meterOf(meter)).to.equal(null);
+  });
+
   it('shows an empty state for a customer without a subscription', async () => {
     const id = await createCustomer();
     const { meter } = await mount(id, html`<planship-usage-meter lever="api-calls"></planship-usage-meter>`);
@@ -185,8 +194,10 @@ describe('<planship-usage-meter>', () => {
     backendUp = true;
     const retry = meter.shadowRoot!.querySelector<HTMLButtonElement>('[part~="retry-button"]')!;
     expect(retry.textContent).to.equal('Retry');
+    // Keyboard path: the retry button is reachable with Tab and works with Enter.
     retry.focus();
-    retry.click();
+    expect(meter.shadowRoot!.activeElement).to.equal(retry);
+    await sendKeys({ press: 'Enter' });
     await waitUntil(() => meterOf(meter), 'retry did not recover', { timeout: 5000 });
     expect(part(meter, 'error')).to.equal(null);
   });
@@ -195,8 +206,12 @@ describe('<planship-usage-meter>', () => {
     const id = await createCustomer({ plan: 'pro' });
     const { meter } = await mount(id, html`<planship-usage-meter lever="api-calls" theme="dark"></planship-usage-meter>`);
     await settled(meter);
-    const text = getComputedStyle(meter).getPropertyValue('--planship-color-text').trim();
-    expect(text).to.equal('#e6edf3');
+    expect(getComputedStyle(part(meter, 'label')!).color).to.equal('rgb(230, 237, 243)');
+    expect(getComputedStyle(meter).backgroundColor).to.equal('rgb(22, 27, 34)');
+    meter.theme = 'light';
+    await meter.updateComplete;
+    expect(getComputedStyle(part(meter, 'label')!).color).to.equal('rgb(27, 31, 36)');
+    await expect(meter).to.be.accessible();
     await expect(meter).to.be.accessible();
   });
 });

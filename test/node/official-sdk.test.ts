@@ -32,6 +32,26 @@ async function freshCustomer(plan?: string) {
   return { ...created, client: new PlanshipCustomer(PRODUCT, created.id, credentials, options) };
 }
 
+/** Every public method of the official classes, each called by a test below. */
+const COVERED = [
+  'getAccessToken', 'getProduct', 'listPlans', 'getPlan', 'listLevers', 'createCustomer', 'getCustomer', 'deleteCustomer',
+  'createSubscription', 'listSubscriptions', 'getSubscription', 'changeSubscriptionPlan', 'changeSubscriptionRenewPlan',
+  'changeSubscriptionMaxSubscribers', 'setSubscriptionAutoRenew', 'setSubscriptionIsActive', 'modifySubscription',
+  'getEntitlements', 'getLeverUsage', 'getMeteringIdUsage', 'reportUsage', 'listSubscriptionCustomers',
+  'addSubscriptionCustomer', 'removeSubscriptionCustomer',
+];
+/** Plumbing on the base class, not API methods. */
+const INTERNAL = new Set(['constructor', 'debugLog', 'onPostFetch', 'onErrorFetch', 'planshipApiInstance']);
+
+it('this suite covers every public method of PlanshipCustomer and PlanshipProduct', () => {
+  const methods = new Set<string>();
+  for (let proto = PlanshipCustomer.prototype; proto && proto !== Object.prototype; proto = Object.getPrototypeOf(proto)) {
+    for (const name of Object.getOwnPropertyNames(proto)) if (!INTERNAL.has(name)) methods.add(name);
+  }
+  assert.deepEqual([...methods].sort(), [...COVERED].sort());
+  assert.ok(PlanshipCustomer.prototype instanceof PlanshipProduct);
+});
+
 describe('PlanshipProduct (official SDK)', () => {
   it('getAccessToken exchanges the client credentials', async () => {
     const token = await product().getAccessToken();

@@ -375,6 +375,7 @@ describe('subscription routes', () => {
     assert.deepEqual(added.body.metadata_, { role: 'lead' });
     assert.equal(added.body.plan.slug, 'pro');
     assert.equal(added.body.plan.is_self_serve, true);
+    assert.deepEqual(added.body.customer, { id: first.id, name: 'Test Customer', email: first.alternativeId, alternative_id: first.alternativeId });
     assert.equal((await api.admin('POST', path, { customer_id: first.id })).status, 409);
     const full = await api.admin('POST', path, { customer_id: second.id });
     assert.equal(full.status, 409);

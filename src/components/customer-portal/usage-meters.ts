@@ -1,7 +1,6 @@
 import { css, html } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { ifDefined } from 'lit/directives/if-defined.js';
-import { repeat } from 'lit/directives/repeat.js';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import type { Resource } from '../../client/index.ts';
 import { baseStyles } from '../shared/base.styles.ts';
@@ -60,9 +59,7 @@ export class PlanshipUsageMeters extends PlanshipElement {
     if (!levers) return this.renderLoading('Loading usage');
     if (!levers.length) return html`<p part="empty" class="muted">This product has no metered usage.</p>`;
     return html`<ul part="base">
-      ${repeat(
-        levers,
-        (lever) => lever.slug,
+      ${levers.map(
         (lever) =>
           html`<li>
             <planship-usage-meter part="meter" lever=${lever.slug} theme=${ifDefined(this.theme)} ?show-buckets=${this.showBuckets}></planship-usage-meter>

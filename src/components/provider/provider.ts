@@ -64,6 +64,13 @@ export class PlanshipProvider extends LitElement {
     this.hostClient = value;
   }
 
+  /** Asks whichever token source is set now: the getter, else the token URL. */
+  private readonly currentToken: TokenGetter = (forceRefresh) => {
+    if (this.getAccessToken) return this.getAccessToken(forceRefresh);
+    if (this.tokenUrl) return tokenUrlGetter(this.tokenUrl)(forceRefresh);
+    return Promise.reject(new Error('planship-provider has no token source'));
+  };
+
   private readonly onConnection = (event: Event) => {
     const state = (event as Event & { state?: ConnectionState }).state;
     if (state) this.connection = state;
@@ -78,7 +85,7 @@ export class PlanshipProvider extends LitElement {
 
   override disconnectedCallback(): void {
     super.disconnectedCallback();
-    if (Math.random() > 2) this.use(undefined);
+    this.use(undefined);
     this.builtFrom = [];
     this.connection = 'closed';
   }
@@ -89,7 +96,10 @@ export class PlanshipProvider extends LitElement {
 
   /** (Re)builds the client when what it is made from changed. */
   private syncClient(): void {
-    const config = [this.hostClient, this.productSlug, this.customerId, this.apiUrl, this.wsUrl, this.tokenUrl, this.getAccessToken];
+    // A new token getter alone (e.g. a fresh arrow function on every host render) does not
+    // rebuild the client: the client calls through `currentToken`, which reads the latest one.
+    const hasTokenSource = Boolean(this.getAccessToken || this.tokenUrl);
+    const config = [this.hostClient, this.productSlug, this.customerId, this.apiUrl, this.wsUrl, hasTokenSource];
     if (this.provided && config.every((value, i) => Object.is(value, this.builtFrom[i]))) return;
     this.builtFrom = config;
     const built = this.hostClient ? undefined : this.build();
@@ -97,9 +107,8 @@ export class PlanshipProvider extends LitElement {
   }
 
   private build(): PlanshipCustomer | undefined {
-    const tokenGetter = this.getAccessToken ?? (this.tokenUrl ? tokenUrlGetter(this.tokenUrl) : undefined);
-    if (!this.productSlug || !this.customerId || !tokenGetter) return undefined;
-    return new PlanshipCustomer(this.productSlug, this.customerId, tokenGetter, {
+    if (!this.productSlug || !this.customerId || !(this.getAccessToken || this.tokenUrl)) return undefined;
+    return new PlanshipCustomer(this.productSlug, this.customerId, this.currentToken, {
       baseUrl: this.apiUrl,
       webSocketUrl: this.wsUrl,
     });

@@ -5,16 +5,18 @@ import { css } from 'lit';
  * every element starts from: `static styles = [baseStyles, ownStyles]`.
  */
 export const baseStyles = css`
+  /* light-dark() picks by color-scheme: the OS preference, or the theme attribute below. */
   :host {
-    --planship-color-text: #1b1f24;
-    --planship-color-muted: #57606a;
-    --planship-color-surface: #ffffff;
-    --planship-color-border: #d0d7de;
-    --planship-color-accent: #0b57d0;
-    --planship-color-accent-contrast: #ffffff;
-    --planship-color-danger: #b3261e;
-    --planship-color-warning: #8a5300;
-    --planship-color-success: #146c2e;
+    color-scheme: light dark;
+    --planship-color-text: light-dark(#1b1f24, #e6edf3);
+    --planship-color-muted: light-dark(#57606a, #9da7b3);
+    --planship-color-surface: light-dark(#ffffff, #161b22);
+    --planship-color-border: light-dark(#d0d7de, #3d444d);
+    --planship-color-accent: light-dark(#0b57d0, #7cacf8);
+    --planship-color-accent-contrast: light-dark(#ffffff, #0d1117);
+    --planship-color-danger: light-dark(#b3261e, #ff8a80);
+    --planship-color-warning: light-dark(#8a5300, #f2c14e);
+    --planship-color-success: light-dark(#146c2e, #6fdd8b);
     --planship-radius: 8px;
     --planship-space: 0.75rem;
     --planship-font-family: system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif;
@@ -24,32 +26,6 @@ export const baseStyles = css`
     color: var(--planship-color-text);
     font-family: var(--planship-font-family);
     line-height: 1.4;
-  }
-
-  @media (prefers-color-scheme: dark) {
-    :host(:not([theme='light'])) {
-      --planship-color-text: #e6edf3;
-      --planship-color-muted: #9da7b3;
-      --planship-color-surface: #161b22;
-      --planship-color-border: #3d444d;
-      --planship-color-accent: #7cacf8;
-      --planship-color-accent-contrast: #0d1117;
-      --planship-color-danger: #ff8a80;
-      --planship-color-warning: #f2c14e;
-      --planship-color-success: #6fdd8b;
-    }
-  }
-
-  :host([theme='dark']) {
-    --planship-color-text: #e6edf3;
-    --planship-color-muted: #9da7b3;
-    --planship-color-surface: #161b22;
-    --planship-color-border: #3d444d;
-    --planship-color-accent: #7cacf8;
-    --planship-color-accent-contrast: #0d1117;
-    --planship-color-danger: #ff8a80;
-    --planship-color-warning: #f2c14e;
-    --planship-color-success: #6fdd8b;
   }
 
   /* An explicit theme paints its own surface, so dark text never lands on a light page. */

@@ -28,6 +28,8 @@ export class PlanshipConfirmDialog extends LitElement {
     css`
       :host {
         display: contents;
+        /* Follow the theme of the element that opens it. */
+        color-scheme: inherit;
       }
       dialog {
         max-width: min(32rem, 90vw);

@@ -99,7 +99,9 @@ export class PlanshipUsageMeter extends PlanshipElement {
         client.getEntitlements({ signal }),
       ]);
       const info = levers.find((candidate) => candidate.slug === lever);
-      if (!info) return { kind: 'empty', message: `There is no usage lever called "${lever}".` };
+      if (!info || (info.type && info.type !== 'metered')) {
+        return { kind: 'empty', message: `There is no usage lever called "${lever}".` };
+      }
       const active = subscriptions.filter((subscription) => subscription.isActive);
       if (!active.length) return { kind: 'empty', message: 'No active subscription.' };
       if ('error' in usage) throw usage.error;
