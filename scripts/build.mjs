@@ -5,9 +5,8 @@
 //   dist/types/              .d.ts for both
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { readFileSync } from 'node:fs';
 
 const tsconfig = 'tsconfig.json';
 rmSync('dist', { recursive: true, force: true });
@@ -54,6 +53,10 @@ const types = spawnSync(
   { stdio: 'inherit' },
 );
 if (types.status !== 0) process.exit(types.status ?? 1);
+
+// The custom-elements manifest, read from each element's JSDoc (@summary, @slot, @csspart, ...).
+const manifest = spawnSync('npm', ['run', '--silent', 'analyze'], { stdio: 'inherit' });
+if (manifest.status !== 0) process.exit(manifest.status ?? 1);
 
 const bundle = readFileSync('dist/planship-portal.js');
 console.log(
