@@ -56,6 +56,34 @@ describe('in-flight sharing and caching', () => {
     assert.equal(recorder.requests.filter((request) => request.method === 'GET').length, 4);
   });
 
+  it('stale-while-revalidate: an old catalog answer is served at once, refreshed behind, and a difference is announced', async () => {
+    let renamed = false;
+    // Simulated fault: the catalog changes upstream (our server's catalog is fixed at start).
+    const recorder = recordingFetch(async (input, init) => {
+      const response = await fetch(input, init);
+      if (!renamed || !String(input).endsWith('/plans')) return response;
+      const plans = await response.json();
+      plans[0].name = 'Free (renamed)';
+      return new Response(JSON.stringify(plans), { status: 200 });
+    });
+    const client = customerClient(server, 'ada@example.com', { fetch: recorder });
+    const changes = collectChanges(client);
+    assert.equal((await client.listPlans())[0].name, 'Free');
+    const realNow = Date.now;
+    Date.now = () => realNow() + 61_000;
+    try {
+      renamed = true;
+      const served = await client.listPlans();
+      assert.equal(served[0].name, 'Free', 'the cached answer comes back without waiting');
+      await waitFor(() => changes.length, 'the background refresh');
+      assert.deepEqual(changes, [['plans']]);
+      assert.equal((await client.listPlans())[0].name, 'Free (renamed)');
+      assert.equal(recorder.count('GET', '/plans'), 2);
+    } finally {
+      Date.now = realNow;
+    }
+  });
+
   it('each reader gets its own copy', async () => {
     const client = customerClient(server, 'ada@example.com');
     const first = await client.listPlans();
