@@ -194,9 +194,11 @@ export class WsHub implements StoreListener {
     return closed;
   }
 
-  openCount(): number {
+  /** Open entitlements sockets, of one customer (its uuid) when given. */
+  openCount(customerId?: string): number {
     let open = 0;
     for (const channel of this.channels.values()) {
+      if (customerId !== undefined && channel.customerId !== customerId) continue;
       for (const socket of channel.sockets) if (socket.readyState === socket.OPEN) open += 1;
     }
     return open;

@@ -66,9 +66,11 @@ export function emulatorRoutes(services: Services): Route[] {
       method: 'GET',
       path: '/__emulator/sockets',
       auth: true,
-      handler({ principal }) {
+      handler({ principal, query }) {
         requireProduct(principal);
-        return { body: { open: hub.openCount() } };
+        const customer = query.get('customer');
+        const customerId = customer === null ? undefined : (store.findCustomer(customer)?.id ?? '');
+        return { body: { open: hub.openCount(customerId) } };
       },
     },
   ];

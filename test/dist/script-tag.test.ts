@@ -1,0 +1,97 @@
+// One Playwright test as a user of the script tag: the built dist/planship-portal.js in a plain
+// HTML page (no bundler), against the real server, with a token minted by a tiny "backend".
+import { after, before, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import { readFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { chromium, type Browser } from 'playwright-core';
+import { startServer } from '../../src/server/index.ts';
+import { CHROMIUM_ARGS, locateBrowser } from '../../scripts/find-browser.mjs';
+
+const basic = 'Basic ' + Buffer.from('demo-client:demo-secret').toString('base64');
+let api: Awaited<ReturnType<typeof startServer>>;
+let host: Server;
+let hostUrl: string;
+let browser: Browser;
+
+function page(apiUrl: string) {
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Script tag</title>
+<script type="module" src="/planship-portal.js"></script></head><body><main>
+<planship-provider product-slug="acme-analytics" customer-id="grace@example.com" api-url="${apiUrl}" token-url="/token">
+  <planship-plan-picker></planship-plan-picker>
+  <planship-usage-meter lever="api-calls"></planship-usage-meter>
+</planship-provider></main></body></html>`;
+}
+
+before(async () => {
+  api = await startServer({ catalog: 'demo/catalog.json' });
+  host = createServer(async (request, response): Promise<void> => {
+    if (request.url === '/planship-portal.js') {
+      response.writeHead(200, { 'content-type': 'text/javascript' });
+      response.end(readFileSync('dist/planship-portal.js'));
+      return;
+    }
+    if (request.url?.startsWith('/token')) {
+      const minted = await fetch(`${api.url}/api/v1/auth/customer-token`, {
+        method: 'POST',
+        headers: { authorization: basic, 'content-type': 'application/json' },
+        body: JSON.stringify({ customer_id: 'grace@example.com' }),
+      });
+      response.writeHead(minted.status, { 'content-type': 'application/json' });
+      response.end(await minted.text());
+      return;
+    }
+    response.writeHead(200, { 'content-type': 'text/html' });
+    response.end(page(api.url));
+  });
+  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
+  hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+  browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || (await locateBrowser()), args: CHROMIUM_ARGS });
+});
+
+after(async () => {
+  await browser?.close();
+  await new Promise((resolve) => host?.close(resolve));
+  await api?.close();
+});
+
+test('the built bundle registers every element and shows live plans and usage in a plain page', async () => {
+  const tab = await browser.newPage();
+  const errors: string[] = [];
+  tab.on('pageerror', (error) => errors.push(error.message));
+  await tab.goto(hostUrl);
+  const tags = await tab.evaluate(() =>
+    ['planship-provider', 'planship-plan-picker', 'planship-subscription-manager', 'planship-usage-meter',
+      'planship-entitlement', 'planship-customer-portal'].filter((tag) => customElements.get(tag)),
+  );
+  assert.equal(tags.length, 6, `registered: ${tags.join(', ')}`);
+  // Grace is on Starter: the picker offers the other self-serve plans by name.
+  await tab.getByRole('button', { name: /Pro/ }).first().waitFor({ timeout: 15000 });
+  const meter = tab.getByRole('meter').or(tab.getByRole('progressbar', { name: /API calls/i })).first();
+  await meter.waitFor({ timeout: 15000 });
+  const before = Number(await meter.getAttribute('aria-valuenow'));
+  const reported = await fetch(`${api.url}/api/v1/customers/grace@example.com/products/acme-analytics/usage/api-calls`, {
+    method: 'POST',
+    headers: { authorization: basic, 'content-type': 'application/json' },
+    body: JSON.stringify({ usage: 7 }),
+  });
+  assert.equal(reported.status, 200);
+  await tab.waitForFunction(
+    (expected) => {
+      const find = (root: Document | ShadowRoot): Element | null => {
+        const hit = root.querySelector('[role=meter]');
+        if (hit) return hit;
+        for (const element of root.querySelectorAll('*')) {
+          const inner = element.shadowRoot && find(element.shadowRoot);
+          if (inner) return inner;
+        }
+        return null;
+      };
+      return Number(find(document)?.getAttribute('aria-valuenow')) === expected;
+    },
+    before + 7,
+    { timeout: 15000 },
+  );
+  assert.deepEqual(errors, []);
+});
