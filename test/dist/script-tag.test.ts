@@ -24,6 +24,17 @@ function page(apiUrl: string) {
 </planship-provider></main></body></html>`;
 }
 
+/** Source of a page-side function: the first role=meter's value, searching shadow roots. */
+const findMeterValue = `function find(root) {
+  const hit = root.querySelector('[role=meter]');
+  if (hit) return Number(hit.getAttribute('aria-valuenow'));
+  for (const element of root.querySelectorAll('*')) {
+    const inner = element.shadowRoot ? find(element.shadowRoot) : undefined;
+    if (inner !== undefined) return inner;
+  }
+  return undefined;
+}`;
+
 before(async () => {
   api = await startServer({ catalog: 'demo/catalog.json' });
   host = createServer(async (request, response): Promise<void> => {
@@ -67,7 +78,7 @@ test('the built bundle registers every element and shows live plans and usage in
   );
   assert.equal(tags.length, 6, `registered: ${tags.join(', ')}`);
   // Grace is on Starter: the picker offers the other self-serve plans by name.
-  await tab.getByRole('button', { name: /Pro/ }).first().waitFor({ timeout: 15000 });
+  await tab.getByRole('radio', { name: /Switch to Pro/ }).waitFor({ timeout: 15000 });
   const meter = tab.getByRole('meter').or(tab.getByRole('progressbar', { name: /API calls/i })).first();
   await meter.waitFor({ timeout: 15000 });
   const before = Number(await meter.getAttribute('aria-valuenow'));
@@ -77,20 +88,10 @@ test('the built bundle registers every element and shows live plans and usage in
     body: JSON.stringify({ usage: 7 }),
   });
   assert.equal(reported.status, 200);
+  // A string, not a function: tsx would wrap a function with helpers the page doesn't have.
   await tab.waitForFunction(
-    (expected) => {
-      const find = (root: Document | ShadowRoot): Element | null => {
-        const hit = root.querySelector('[role=meter]');
-        if (hit) return hit;
-        for (const element of root.querySelectorAll('*')) {
-          const inner = element.shadowRoot && find(element.shadowRoot);
-          if (inner) return inner;
-        }
-        return null;
-      };
-      return Number(find(document)?.getAttribute('aria-valuenow')) === expected;
-    },
-    before + 7,
+    `(${findMeterValue})(document) === ${before + 7}`,
+    undefined,
     { timeout: 15000 },
   );
   assert.deepEqual(errors, []);
