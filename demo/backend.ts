@@ -1,8 +1,10 @@
 // The demo host backend: the part of a customer's own app that holds the Planship client
-// credentials. It finds or creates the Planship customer for the signed-in user and mints a
-// short-lived customer-scoped token for the page. This is the pattern to copy.
+// credentials. On each page load it finds the Planship customer by the app's own user id (the
+// external id), creates it on the first visit, and mints a short-lived token scoped to that one
+// customer for the page. This is the pattern to copy.
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { PlanshipAdmin, PlanshipApiError, PlanshipCustomer } from '../src/client/admin.ts';
 
 export interface DemoBackendOptions {
   apiUrl: string;
@@ -21,31 +23,42 @@ export const DEMO_USERS = [
   { id: 'newcomer@example.com', name: 'New Customer' },
 ];
 
-export async function startDemoBackend(options: DemoBackendOptions) {
-  const basic = 'Basic ' + Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64');
+/** How long a page's token lives; the page's token getter asks again when it runs out. */
+const PAGE_TOKEN_SECONDS = 900;
 
-  async function planship(method: string, path: string, body?: unknown) {
-    const response = await fetch(options.apiUrl + path, {
-      method,
-      headers: { authorization: basic, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const answer = await response.json().catch(() => ({}));
-    return { status: response.status, body: answer as any };
+export async function startDemoBackend(options: DemoBackendOptions) {
+  const credentials = { clientId: options.clientId, clientSecret: options.clientSecret };
+  const planship = new PlanshipAdmin(options.productSlug, credentials, { baseUrl: options.apiUrl });
+  /** Backend-side clients of single customers (usage, plan changes), one per customer. */
+  const customerClients = new Map<string, PlanshipCustomer>();
+
+  function customerClient(customerId: string): PlanshipCustomer {
+    let client = customerClients.get(customerId);
+    if (!client) {
+      client = new PlanshipCustomer(options.productSlug, customerId, credentials, { baseUrl: options.apiUrl });
+      customerClients.set(customerId, client);
+    }
+    return client;
   }
 
-  /** Finds the Planship customer by our own user id (alternative_id) or creates it on first visit. */
+  /** The Planship customer of our user: found by our own user id, created on the first visit. */
   async function ensureCustomer(userId: string): Promise<string> {
-    const found = await planship('GET', `/api/v1/customers/${encodeURIComponent(userId)}`);
-    if (found.status === 200) return found.body.id;
+    try {
+      return (await planship.getCustomerByExternalId(userId)).id;
+    } catch (error) {
+      if (!(error instanceof PlanshipApiError && error.kind === 'not_found')) throw error;
+    }
     const user = DEMO_USERS.find((candidate) => candidate.id === userId);
-    const created = await planship('POST', '/api/v1/customers', {
-      alternative_id: userId,
-      email: userId,
-      name: user?.name ?? userId,
-    });
-    if (created.status !== 200) throw new Error(`could not create the customer (${created.status})`);
-    return created.body.id;
+    try {
+      const created = await planship.createCustomer({ alternativeId: userId, email: userId, name: user?.name ?? userId });
+      return created.id;
+    } catch (error) {
+      // Two first requests at once: the other one created it (409), so it can be found now.
+      if (error instanceof PlanshipApiError && (error.kind === 'conflict' || error.kind === 'validation')) {
+        return (await planship.getCustomerByExternalId(userId)).id;
+      }
+      throw error;
+    }
   }
 
   function signedInUser(request: IncomingMessage, url: URL): string | undefined {
@@ -75,38 +88,33 @@ export async function startDemoBackend(options: DemoBackendOptions) {
     if (!user) return send(response, 401, { detail: 'Not signed in' });
     if (url.pathname === '/api/planship/token' && request.method === 'GET') {
       const customerId = await ensureCustomer(user);
-      const minted = await planship('POST', '/api/v1/auth/customer-token', { customer_id: customerId, expires_in: 900 });
-      if (minted.status !== 200) return send(response, 502, { detail: 'Could not mint a token' });
-      return send(response, 200, { access_token: minted.body.access_token, expires_in: minted.body.expires_in });
+      const token = await planship.createCustomerToken(customerId, { expiresIn: PAGE_TOKEN_SECONDS });
+      return send(response, 200, { access_token: token.accessToken, expires_in: token.expiresIn });
     }
     if (url.pathname === '/api/demo/usage' && request.method === 'POST') {
       // Usage is reported by the backend, where the metering happens, never by the page.
       const { metering_id: meteringId = 'api-calls', usage = 100 } = await readJson(request);
-      const customerId = await ensureCustomer(user);
-      const reported = await planship(
-        'POST',
-        `/api/v1/customers/${customerId}/products/${options.productSlug}/usage/${encodeURIComponent(meteringId)}`,
-        { usage },
-      );
-      return send(response, reported.status, reported.body);
+      const customer = customerClient(await ensureCustomer(user));
+      return send(response, 200, await customer.reportUsage(meteringId, usage));
     }
     if (url.pathname === '/api/demo/checkout' && request.method === 'POST') {
       // The host-checkout example: the host takes payment, then changes the plan from its backend.
       const { subscription_id: subscriptionId, plan_slug: planSlug } = await readJson(request);
-      const customerId = await ensureCustomer(user);
-      const path = subscriptionId
-        ? `/api/v1/customers/${customerId}/subscriptions/${encodeURIComponent(subscriptionId)}`
-        : `/api/v1/products/${options.productSlug}/plans/${encodeURIComponent(planSlug)}/subscriptions`;
+      const customer = customerClient(await ensureCustomer(user));
       const changed = subscriptionId
-        ? await planship('PATCH', path, { plan_slug: planSlug })
-        : await planship('POST', path, { customer_id: customerId });
-      return send(response, changed.status, changed.body);
+        ? await customer.changeSubscriptionPlan(subscriptionId, planSlug)
+        : await customer.createSubscription(planSlug);
+      return send(response, 200, changed);
     }
     send(response, 404, { detail: 'Not Found' });
   }
 
   const server = createServer((request, response) => {
-    handle(request, response).catch(() => send(response, 500, { detail: 'Demo backend error' }));
+    handle(request, response).catch((error: unknown) => {
+      // API errors keep their status and detail (never a token: the client's errors carry none).
+      if (error instanceof PlanshipApiError && error.status) return send(response, error.status, { detail: error.detail ?? error.message });
+      send(response, error instanceof SyntaxError ? 400 : 500, { detail: 'Demo backend error' });
+    });
   });
   await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;

@@ -24,7 +24,7 @@ await build({
 });
 
 await build({
-  entryPoints: { index: 'src/index.ts', client: 'src/client/index.ts' },
+  entryPoints: { index: 'src/index.ts', client: 'src/client/index.ts', admin: 'src/client/admin.ts' },
   outdir: 'dist/lib',
   bundle: true,
   splitting: true,

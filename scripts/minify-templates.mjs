@@ -6,8 +6,6 @@
 //         HTML collapses such runs anyway; the elements use no <pre>)
 import { readFile } from 'node:fs/promises';
 
-const TAG = /\b(css|html)`/g;
-
 /** Index just past the template literal that starts at `start` (just after its backtick). */
 function templateEnd(source, start) {
   let i = start;
@@ -74,26 +72,47 @@ function minifyBody(body, minify) {
   return out + minify(body.slice(literalStart));
 }
 
+/**
+ * Rewrites every css`` and html`` template in `source`. Comments and strings are skipped, so a
+ * backtick inside them cannot start a template by mistake.
+ */
 export function minifyTemplates(source) {
   let out = '';
-  let last = 0;
-  for (const match of source.matchAll(TAG)) {
-    const open = match.index + match[0].length;
-    if (open <= last) continue; // inside a template already rewritten
-    const end = templateEnd(source, open);
-    const minify = match[1] === 'css' ? minifyCss : minifyHtml;
-    out += source.slice(last, open) + minifyBody(source.slice(open, end - 1), minify) + '`';
-    last = end;
+  let i = 0;
+  while (i < source.length) {
+    const char = source[i];
+    const next = source[i + 1];
+    let end;
+    if (char === '/' && next === '/') end = source.indexOf('\n', i) >>> 0;
+    else if (char === '/' && next === '*') end = source.indexOf('*/', i + 2) + 2;
+    else if (char === '"' || char === "'") end = stringEnd(source, i);
+    else if (char === '`') {
+      end = templateEnd(source, i + 1);
+      const tag = /\b(css|html)$/.exec(source.slice(Math.max(0, i - 4), i))?.[1];
+      if (tag) {
+        out += '`' + minifyBody(source.slice(i + 1, end - 1), tag === 'css' ? minifyCss : minifyHtml) + '`';
+        i = end;
+        continue;
+      }
+    } else end = i + 1;
+    end = Math.min(end, source.length);
+    out += source.slice(i, end);
+    i = end;
   }
-  return out + source.slice(last);
+  return out;
 }
 
 export const minifyTemplatesPlugin = {
   name: 'minify-lit-templates',
   setup(build) {
-    build.onLoad({ filter: /src[\\/]components[\\/].*\.ts$/ }, async ({ path }) => ({
-      contents: minifyTemplates(await readFile(path, 'utf8')),
-      loader: 'ts',
-    }));
+    build.onLoad({ filter: /src[\\/]components[\\/].*\.ts$/ }, async ({ path }) => {
+      const source = await readFile(path, 'utf8');
+      try {
+        return { contents: minifyTemplates(source), loader: 'ts' };
+      } catch (error) {
+        // Never break the build over a size optimisation: ship that file as written.
+        return { contents: source, loader: 'ts', warnings: [{ text: `templates left as written: ${error.message}` }] };
+      }
+    });
   },
 };

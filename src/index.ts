@@ -5,12 +5,12 @@ export * from './client/index.ts';
 export { PlanshipProvider } from './components/provider/provider.ts';
 export { PlanshipPlanPicker } from './components/plan-picker/plan-picker.ts';
 export { PlanshipSubscriptionManager } from './components/subscription-manager/subscription-manager.ts';
+export { PlanshipSubscriptionMembers } from './components/subscription-manager/members-list.ts';
 export { PlanshipUsageMeter, type UsageStatus } from './components/usage-meter/usage-meter.ts';
 export { PlanshipEntitlement } from './components/entitlement/entitlement.ts';
 export { PlanshipUsageMeters } from './components/customer-portal/usage-meters.ts';
 export { PlanshipCustomerPortal } from './components/customer-portal/customer-portal.ts';
-export { PlanshipConfirmDialog, type ConfirmOptions } from './components/shared/confirm-dialog.ts';
-export { PlanshipElement } from './components/shared/planship-element.ts';
+export { PlanshipElement, type ConfirmOptions } from './components/shared/planship-element.ts';
 export { planshipClientContext } from './components/shared/context.ts';
 export {
   PlanshipPlanChangeEvent,

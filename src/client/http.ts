@@ -11,6 +11,8 @@ export interface Call {
   signal?: AbortSignal;
   /** A fixed Authorization header (the Basic token exchange) instead of a bearer token. */
   authorization?: string;
+  /** For non-JSON answers (CSV): `send` resolves with the 2xx Response, its body unread. */
+  raw?: boolean;
 }
 
 export type FetchLike = (input: string, init: RequestInit) => Promise<Response>;
@@ -53,7 +55,7 @@ export class Http {
     this.#timeoutMs = timeoutMs;
   }
 
-  async send({ method, path, body, signal, authorization }: Call): Promise<unknown> {
+  async send({ method, path, body, signal, authorization, raw }: Call): Promise<unknown> {
     const url = this.#baseUrl + path;
     // Reused across the retries of this one call, so the server applies it once.
     const key = method === 'POST' && !authorization ? idempotencyKey() : undefined;
@@ -82,6 +84,7 @@ export class Http {
       signal?.addEventListener('abort', forwardAbort);
       let status: number;
       let text: string;
+      let keepListening = false;
       try {
         const response = await this.#fetch(url, {
           method,
@@ -90,6 +93,11 @@ export class Http {
           signal: controller.signal,
         });
         status = response.status;
+        if (raw && status >= 200 && status < 300) {
+          // The body streams after we return: the timeout no longer applies, the caller's signal does.
+          keepListening = true;
+          return response;
+        }
         text = await response.text();
       } catch (cause) {
         if (signal?.aborted) throw abortError(method, path);
@@ -101,7 +109,7 @@ export class Http {
         throw error('network', 'could not reach the server', { cause });
       } finally {
         clearTimeout(timer);
-        signal?.removeEventListener('abort', forwardAbort);
+        if (!keepListening) signal?.removeEventListener('abort', forwardAbort);
       }
 
       if (status >= 200 && status < 300) {

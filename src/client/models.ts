@@ -247,3 +247,69 @@ export function toWire(params: object | undefined): Record<string, unknown> {
   }
   return body;
 }
+
+// --- customer management (PlanshipAdmin; Polar's Customers API over Planship) ---------------
+
+export type CustomerSortField = 'created_at' | 'email' | 'name';
+/** A field, ascending, or with "-" descending. */
+export type CustomerSorting = CustomerSortField | `-${CustomerSortField}`;
+export type MetadataFilterValue = string | number | boolean;
+
+export interface ListCustomersParameters {
+  /** From 1. */
+  page?: number;
+  /** Default 10; the server clamps it to 100. */
+  limit?: number;
+  /** Case-insensitive substring of email or name, or prefix of the alternative id. */
+  query?: string;
+  /** Exact, case-insensitive. */
+  email?: string;
+  /** Customers with (true) or without (false) an active subscription. */
+  active?: boolean;
+  /** Several values of one key: any of them; several keys: all of them. */
+  metadata?: { [key: string]: MetadataFilterValue | MetadataFilterValue[] };
+  /** Default `-created_at`; several apply in order. */
+  sorting?: CustomerSorting | CustomerSorting[];
+}
+
+export interface Pagination {
+  totalCount: number;
+  /** 0 when nothing matched. */
+  maxPage: number;
+}
+
+export interface CustomerList {
+  items: CustomerInDbBase[];
+  pagination: Pagination;
+}
+
+/** Only the fields given change. `metadata` replaces the whole object. */
+export interface UpdateCustomerParameters {
+  name?: string | null;
+  email?: string | null;
+  metadata?: { [key: string]: string | number | boolean };
+  /** Can be set once, while the customer has none. */
+  alternativeId?: string;
+}
+
+/** The answer of a delete: the customer as it was left, with its released alternative id. */
+export interface DeletedCustomer extends CustomerInDbBase {
+  deletedAt?: Date | null;
+}
+
+export interface CustomerStateSubscription extends CustomerSubscriptionWithPlan {
+  planDetails: PlanDetails;
+}
+
+/** A customer's whole state in one read. Keys of `entitlements` and `usage` are product slugs. */
+export interface CustomerState extends CustomerInDbBase {
+  activeSubscriptions: CustomerStateSubscription[];
+  entitlements: { [productSlug: string]: Entitlements };
+  /** Current-period usage of every metered lever, by product slug, then lever slug. */
+  usage: { [productSlug: string]: { [leverSlug: string]: LeverUsage } };
+}
+
+/** A token for one customer, for that customer's browser. */
+export interface CustomerToken extends TokenResponse {
+  customerId: string;
+}

@@ -2,6 +2,8 @@
 // POSTs and FastAPI-shaped errors. An unexpected exception is logged (method and path only,
 // never headers or tokens) and answered with 500 {"detail": "Internal Server Error"}.
 import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import { principalKey, type Auth, type Principal } from './auth.ts';
 import { HttpError, invalidField, notFound } from './errors.ts';
 import type { IdempotencyCache } from './idempotency.ts';
@@ -23,6 +25,8 @@ export interface Context {
 export interface Reply {
   status?: number;
   body: unknown;
+  /** Instead of JSON: a streamed text body (written with backpressure, chunk by chunk). */
+  stream?: { contentType: string; headers?: Record<string, string>; chunks: Iterable<string> | AsyncIterable<string> };
 }
 
 export interface Route {
@@ -134,7 +138,19 @@ export function createRequestHandler(options: HttpOptions) {
       return send(request, response, reply.status, reply.body, replayed ? { 'idempotent-replayed': 'true' } : {});
     }
     const reply = await route.handler(context);
+    if (reply.stream) return stream(request, response, reply.status ?? 200, reply.stream);
     send(request, response, reply.status ?? 200, reply.body);
+  }
+
+  async function stream(request: IncomingMessage, response: ServerResponse, status: number, body: NonNullable<Reply['stream']>) {
+    response.writeHead(status, {
+      ...corsHeaders(request),
+      'content-type': body.contentType,
+      'cache-control': 'no-store',
+      ...body.headers,
+    });
+    // A client that goes away mid-stream just ends it; the headers are sent, so no error answer.
+    await pipeline(Readable.from(body.chunks), response).catch(() => response.destroy());
   }
 
   function tooLarge(request: IncomingMessage, response: ServerResponse) {

@@ -11,6 +11,7 @@ import { nextUtcMidnight } from './periods.ts';
 import { authRoutes } from './routes/auth.ts';
 import { catalogRoutes } from './routes/catalog.ts';
 import type { Services } from './routes/common.ts';
+import { customerAdminRoutes } from './routes/customer-admin.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { emulatorRoutes } from './routes/emulator.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
@@ -80,6 +81,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     routes: [
       ...authRoutes(services),
       ...catalogRoutes(services),
+      ...customerAdminRoutes(services),
       ...customerRoutes(services),
       ...subscriptionRoutes(services),
       ...usageRoutes(services),

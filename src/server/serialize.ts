@@ -134,6 +134,19 @@ export function customerWire(store: Store, customer: CustomerRecord) {
   };
 }
 
+/**
+ * A deleted customer (the answer of DELETE): its released alternative_id is shown again, as
+ * Polar shows `external_id` of a deleted customer, plus (extra) deleted_at.
+ */
+export function deletedCustomerWire(store: Store, customer: CustomerRecord) {
+  const released = customer.metadata.__alternative_id;
+  return {
+    ...customerWire(store, customer),
+    alternative_id: customer.alternativeId ?? (typeof released === 'string' ? released : null),
+    deleted_at: customer.deletedAt === null ? null : iso(customer.deletedAt),
+  };
+}
+
 export function membershipWire(subscription: SubscriptionRecord, membership: MembershipRecord) {
   return {
     metadata_: membership.metadata,

@@ -4,22 +4,15 @@
 import type { Catalog } from './catalog.ts';
 import type { Clock } from './clock.ts';
 import { conflict } from './errors.ts';
-import { newUuid, stableUuid, UUID_PATTERN } from './ids.ts';
+import { newUuid, stableUuid } from './ids.ts';
+import { anonymizeCustomer } from './anonymize.ts';
+import { CustomerDirectory, type CustomerPatch, type CustomerRecord } from './customer-directory.ts';
 import { addMonth } from './periods.ts';
 import { buildProductIndex, limitOf, type ProductIndex } from './product-index.ts';
 import { UsageLedger } from './usage.ts';
 
 export type { ProductIndex } from './product-index.ts';
-
-export interface CustomerRecord {
-  id: string;
-  alternativeId: string | null;
-  name: string;
-  email: string;
-  metadata: Record<string, unknown>;
-  createdAt: number;
-  deletedAt: number | null;
-}
+export type { CustomerPatch, CustomerRecord } from './customer-directory.ts';
 
 export interface MembershipRecord {
   customerId: string;
@@ -73,11 +66,10 @@ export interface StoreListener {
 export class Store {
   readonly organizationId: string;
   readonly products = new Map<string, ProductIndex>();
-  customers = new Map<string, CustomerRecord>();
+  customers = new CustomerDirectory();
   subscriptions = new Map<string, SubscriptionRecord>();
   usage = new UsageLedger();
   listener: StoreListener | undefined;
-  private byAlternativeId = new Map<string, string>();
   private membershipsByCustomer = new Map<string, Set<string>>();
 
   constructor(
@@ -97,13 +89,12 @@ export class Store {
   private seed(): void {
     const org = this.catalog.organization.slug;
     const now = this.clock.now();
-    this.customers = new Map();
+    this.customers = new CustomerDirectory();
     this.subscriptions = new Map();
     this.usage = new UsageLedger();
-    this.byAlternativeId = new Map();
     this.membershipsByCustomer = new Map();
     this.catalog.customers.forEach((seed, customerIndex) => {
-      const customer = this.insertCustomer({
+      const customer = this.customers.insert({
         id: seed.id ?? stableUuid(org, 'customer', String(customerIndex), seed.alternativeId ?? ''),
         alternativeId: seed.alternativeId,
         name: seed.name,
@@ -134,58 +125,55 @@ export class Store {
 
   /** A live customer by uuid or alternative_id. */
   findCustomer(reference: string): CustomerRecord | undefined {
-    if (UUID_PATTERN.test(reference)) {
-      const byId = this.customers.get(reference.toLowerCase());
-      if (byId && byId.deletedAt === null) return byId;
-    }
-    const id = this.byAlternativeId.get(reference);
-    return id === undefined ? undefined : this.customers.get(id);
+    return this.customers.find(reference);
   }
 
   isLiveCustomer(id: string): boolean {
-    const customer = this.customers.get(id);
-    return customer !== undefined && customer.deletedAt === null;
+    return this.customers.isLive(id);
   }
 
   createCustomer(input: { alternativeId: string | null; name: string; email: string; metadata: Record<string, unknown> }): CustomerRecord {
-    if (input.alternativeId !== null && this.byAlternativeId.has(input.alternativeId)) {
+    if (input.alternativeId !== null && this.customers.alternativeIdTaken(input.alternativeId)) {
       throw conflict(`A customer with alternative_id "${input.alternativeId}" already exists`);
     }
-    return this.insertCustomer({ id: newUuid(), ...input, createdAt: this.clock.now(), deletedAt: null });
+    return this.customers.insert({ id: newUuid(), ...input, createdAt: this.clock.now(), deletedAt: null });
   }
 
-  private insertCustomer(customer: CustomerRecord): CustomerRecord {
-    this.customers.set(customer.id, customer);
-    if (customer.alternativeId !== null) this.byAlternativeId.set(customer.alternativeId, customer.id);
-    return customer;
+  updateCustomer(customer: CustomerRecord, patch: CustomerPatch): CustomerRecord {
+    return this.customers.update(customer, patch);
   }
 
   /**
-   * Soft delete: the customer leaves every subscription (a subscription left without subscribers
-   * is deactivated), its alternative_id is released (kept in metadata as `__alternative_id`) and
-   * it disappears from every lookup.
+   * Soft delete: the customer leaves every subscription, and a subscription left without a
+   * subscriber or without an administrator (nobody left to use or manage it) is deactivated.
+   * Its alternative_id is released (kept in metadata as `__alternative_id`), its email freed,
+   * its tokens stop working and it disappears from every lookup. Its sockets get the revoked
+   * entitlements and close. `anonymize` also scrubs its personal data (see anonymize.ts).
    */
-  deleteCustomer(customer: CustomerRecord): CustomerRecord {
-    const snapshot = { ...customer, metadata: { ...customer.metadata } };
+  deleteCustomer(customer: CustomerRecord, options: { anonymize?: boolean } = {}): CustomerRecord {
     const affected = new Map<string, Set<string>>();
     for (const subscription of this.subscriptionsOf(customer.id)) {
       subscription.members.delete(customer.id);
-      const hasSubscribers = [...subscription.members.values()].some((member) => member.isSubscriber);
-      if (!hasSubscribers) subscription.isActive = false;
+      const members = [...subscription.members.values()];
+      if (!members.some((member) => member.isSubscriber) || !members.some((member) => member.isAdministrator)) {
+        subscription.isActive = false;
+      }
       const customers = affected.get(subscription.productSlug) ?? new Set<string>();
       for (const member of subscription.members.keys()) customers.add(member);
       affected.set(subscription.productSlug, customers);
     }
     this.membershipsByCustomer.delete(customer.id);
-    if (customer.alternativeId !== null) {
-      this.byAlternativeId.delete(customer.alternativeId);
-      customer.metadata = { ...customer.metadata, __alternative_id: customer.alternativeId };
-      customer.alternativeId = null;
-    }
-    customer.deletedAt = this.clock.now();
+    this.customers.markDeleted(customer, this.clock.now());
+    if (options.anonymize) anonymizeCustomer(customer, this.clock.now());
     this.listener?.customerDeleted(customer.id);
     for (const [productSlug, customers] of affected) this.listener?.changed(customers, productSlug);
-    return snapshot;
+    return customer;
+  }
+
+  /** GDPR scrub of an already deleted customer (idempotent). */
+  anonymizeDeletedCustomer(customer: CustomerRecord): CustomerRecord {
+    anonymizeCustomer(customer, this.clock.now());
+    return customer;
   }
 
   // --- subscriptions ---------------------------------------------------------------------

@@ -37,8 +37,7 @@ const radios = (picker: PlanshipPlanPicker) => [...shadow(picker).querySelectorA
 const radioFor = (picker: PlanshipPlanPicker, slug: string) =>
   shadow(picker).querySelector<HTMLButtonElement>(`[role="radio"][data-plan="${slug}"]`);
 const card = (picker: PlanshipPlanPicker, slug: string) => shadow(picker).querySelector<HTMLElement>(`[part~="plan"][data-plan="${slug}"]`)!;
-const dialogOf = (picker: PlanshipPlanPicker) => shadow(picker).querySelector('planship-confirm-dialog')!;
-const openDialog = (picker: PlanshipPlanPicker) => dialogOf(picker).shadowRoot!.querySelector('dialog')!;
+const openDialog = (picker: PlanshipPlanPicker) => shadow(picker).querySelector('dialog')!;
 
 async function loaded(picker: PlanshipPlanPicker) {
   await until(() => radios(picker).length > 0, 'the plans did not render');
@@ -218,7 +217,7 @@ describe('<planship-plan-picker>', () => {
     const items = [...dialog.querySelectorAll('li')].map((node) => node.textContent!);
     expect(items).to.include('Single sign-on');
     expect(items.some((item) => item.startsWith('Export formats') && item.includes('PARQUET'))).to.equal(true);
-    await expect(dialogOf(picker)).to.be.accessible();
+    await expect(openDialog(picker)).to.be.accessible();
     // Escape keeps the current plan.
     await sendKeys({ press: 'Escape' });
     await until(() => !openDialog(picker).open);
@@ -228,7 +227,7 @@ describe('<planship-plan-picker>', () => {
     // Confirming goes ahead.
     radioFor(picker, 'starter')!.click();
     await until(() => openDialog(picker).open);
-    openDialog(picker).querySelector<HTMLButtonElement>('[part~="confirm-button"]')!.click();
+    openDialog(picker).querySelector<HTMLButtonElement>('[part~="dialog-confirm"]')!.click();
     await until(() => radioFor(picker, 'starter')?.getAttribute('aria-checked') === 'true', 'the downgrade did not happen');
     expect(requests).to.equal(1);
     expect(await planOnServer(id)).to.equal('starter');

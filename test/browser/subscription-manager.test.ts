@@ -45,7 +45,7 @@ const inMembers = <T extends HTMLElement = HTMLElement>(manager: PlanshipSubscri
   members(manager)?.shadowRoot?.querySelector<T>(selector) ?? null;
 const memberIds = (manager: PlanshipSubscriptionManager) =>
   [...(members(manager)?.shadowRoot?.querySelectorAll('[part~="member"] .member-id') ?? [])].map((node) => node.textContent!.trim());
-const dialogIn = (host: Element) => host.shadowRoot!.querySelector('planship-confirm-dialog')!.shadowRoot!.querySelector('dialog')!;
+const dialogIn = (host: Element) => host.shadowRoot!.querySelector('dialog')!;
 
 async function loaded(manager: PlanshipSubscriptionManager) {
   await until(() => part(manager, 'subscription'), 'no subscription shown');
@@ -60,7 +60,7 @@ async function serverSubscription(customerId: string): Promise<WireSubscription>
 
 async function confirm(host: Element) {
   await until(() => dialogIn(host).open, 'no confirmation dialog');
-  dialogIn(host).querySelector<HTMLButtonElement>('[part~="confirm-button"]')!.click();
+  dialogIn(host).querySelector<HTMLButtonElement>('[part~="dialog-confirm"]')!.click();
 }
 
 describe('<planship-subscription-manager>', () => {
@@ -108,15 +108,13 @@ describe('<planship-subscription-manager>', () => {
     await expect(manager).to.be.accessible();
   });
 
-  it('hands tokens set on it down to the members area and the confirm dialog', async () => {
+  it('paints a token set on it in its own controls and in the nested members area', async () => {
     const id = await createCustomer({ plan: 'pro' });
     const { manager } = await mount(id);
     manager.style.setProperty('--planship-color-danger', 'rgb(200, 0, 100)');
     await loaded(manager);
-    const removeColor = () => getComputedStyle(members(manager)!).getPropertyValue('--planship-color-danger').trim();
-    expect(removeColor()).to.equal('rgb(200, 0, 100)');
-    const dialog = root(manager).querySelector('planship-confirm-dialog')!;
-    expect(getComputedStyle(dialog).getPropertyValue('--planship-color-danger').trim()).to.equal('rgb(200, 0, 100)');
+    expect(getComputedStyle(part(manager, 'cancel-button')!).color).to.equal('rgb(200, 0, 100)');
+    expect(getComputedStyle(members(manager)!).getPropertyValue('--_danger').trim()).to.equal('rgb(200, 0, 100)');
   });
 
   it('shows an empty state for a customer without a subscription', async () => {
@@ -200,7 +198,7 @@ describe('<planship-subscription-manager>', () => {
     part<HTMLButtonElement>(manager, 'cancel-button')!.click();
     await until(() => dialogIn(manager).open, 'no confirmation dialog');
     expect(dialogIn(manager).textContent).to.contain('Cancel Pro?');
-    await expect(root(manager).querySelector('planship-confirm-dialog')!).to.be.accessible();
+    await expect(dialogIn(manager)).to.be.accessible();
     await sendKeys({ press: 'Escape' });
     await until(() => !dialogIn(manager).open);
     await new Promise((resolve) => setTimeout(resolve, 100));

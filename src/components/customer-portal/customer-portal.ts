@@ -1,6 +1,5 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
-import { ifDefined } from 'lit/directives/if-defined.js';
 import type { PlanshipCustomer, TokenGetter } from '../../client/index.ts';
 import { baseStyles } from '../shared/base.styles.ts';
 import type { Price } from '../shared/format.ts';
@@ -33,12 +32,10 @@ export class PlanshipCustomerPortal extends LitElement {
   static override styles = [
     baseStyles,
     css`
-      [part~='base'] {
-        display: grid;
-        gap: calc(var(--planship-space) * 2);
+      [part~=base] {
+        gap: calc(var(--_space) * 2);
       }
       h2 {
-        margin: 0 0 var(--planship-space);
         font-size: 1.25em;
       }
     `,
@@ -71,28 +68,29 @@ export class PlanshipCustomerPortal extends LitElement {
   }
 
   override render() {
-    const theme = ifDefined(this.theme);
-    const content = html`<div part="base">
-      <section part="section" aria-labelledby="plans-heading">
-        <h2 part="heading" id="plans-heading">Plans</h2>
-        <planship-plan-picker part="plan-picker" theme=${theme} change-at=${this.changeAt} .prices=${this.prices}></planship-plan-picker>
-      </section>
-      <section part="section" aria-labelledby="subscription-heading">
-        <h2 part="heading" id="subscription-heading">Subscription</h2>
-        <planship-subscription-manager part="subscription-manager" theme=${theme}></planship-subscription-manager>
-      </section>
-      <section part="section" aria-labelledby="usage-heading">
-        <h2 part="heading" id="usage-heading">Usage</h2>
-        <planship-usage-meters part="usage" theme=${theme}></planship-usage-meters>
-      </section>
+    const theme = this.theme ?? nothing;
+    const section = (id: string, heading: string, content: TemplateResult) =>
+      html`<section part="section" class="stack" aria-labelledby=${id}><h2 part="heading" id=${id}>${heading}</h2>${content}</section>`;
+    const content = html`<div part="base" class="stack">
+      ${section(
+        'plans-heading',
+        'Plans',
+        html`<planship-plan-picker part="plan-picker" theme=${theme} change-at=${this.changeAt} .prices=${this.prices}></planship-plan-picker>`,
+      )}
+      ${section(
+        'subscription-heading',
+        'Subscription',
+        html`<planship-subscription-manager part="subscription-manager" theme=${theme}></planship-subscription-manager>`,
+      )}
+      ${section('usage-heading', 'Usage', html`<planship-usage-meters part="usage" theme=${theme}></planship-usage-meters>`)}
     </div>`;
     if (!this.ownsProvider) return content;
     return html`<planship-provider
-      product-slug=${ifDefined(this.productSlug)}
-      customer-id=${ifDefined(this.customerId)}
-      api-url=${ifDefined(this.apiUrl)}
-      ws-url=${ifDefined(this.wsUrl)}
-      token-url=${ifDefined(this.tokenUrl)}
+      product-slug=${this.productSlug ?? nothing}
+      customer-id=${this.customerId ?? nothing}
+      api-url=${this.apiUrl ?? nothing}
+      ws-url=${this.wsUrl ?? nothing}
+      token-url=${this.tokenUrl ?? nothing}
       .getAccessToken=${this.getAccessToken}
       .client=${this.client}
       >${content}</planship-provider

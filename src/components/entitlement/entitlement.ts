@@ -1,21 +1,9 @@
 import { css, html, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Resource } from '../../client/index.ts';
+import { grants } from '../shared/format.ts';
 import { baseStyles } from '../shared/base.styles.ts';
 import { PlanshipElement } from '../shared/planship-element.ts';
-
-/**
- * Whether an entitlement value grants access: boolean as is; numbers (numeric limits and
- * metered remaining amounts) at least `min`, or above zero; lists include `includes`, or are
- * non-empty; null is unlimited.
- */
-export function isAllowed(value: unknown, min?: number, includes?: string): boolean {
-  if (value === null) return true;
-  if (typeof value === 'boolean') return value;
-  if (typeof value === 'number') return min === undefined ? value > 0 : value >= min;
-  if (Array.isArray(value)) return includes ? value.map(String).includes(includes) : value.length > 0;
-  return false;
-}
 
 /**
  * @summary Shows its content only when the customer is entitled to a lever; flips live when the
@@ -28,7 +16,6 @@ export function isAllowed(value: unknown, min?: number, includes?: string): bool
  * @csspart error - The error message with its retry button.
  * @csspart retry-button - The retry button.
  *
- * @cssprop --planship-color-danger - Color of the error state (and the other --planship-color-* tokens).
  *
  * @fires planship-error - Reading the entitlements failed.
  */
@@ -55,9 +42,10 @@ export class PlanshipEntitlement extends PlanshipElement {
   /** Present when the customer is entitled (absent while loading or denied). */
   @property({ type: Boolean, reflect: true }) allowed = false;
 
-  /** The lever's current value; undefined while unknown. */
-  @state() private value?: { current: unknown };
+  /** The customer's entitlements; undefined while unknown. */
+  @state() private entitlements?: Record<string, unknown>;
   @state() private error?: unknown;
+  /** Only the latest read may answer (a slow earlier one must not overwrite it). */
   private readId = 0;
 
   protected override planshipChanged(resources: ReadonlySet<Resource>): void {
@@ -65,53 +53,37 @@ export class PlanshipEntitlement extends PlanshipElement {
   }
 
   protected override willUpdate(changed: PropertyValues): void {
-    super.willUpdate(changed);
     if (changed.has('client')) {
-      this.value = undefined;
-      this.error = undefined;
+      this.entitlements = this.error = undefined;
       void this.read();
     }
-    if (changed.has('lever') && this.value) this.value = this.pick(this.latest);
-    this.allowed = this.value !== undefined && isAllowed(this.value.current, this.min, this.includes);
+    this.allowed = !!this.entitlements && grants(this.entitlements[this.lever], this.min, this.includes);
   }
 
-  private latest?: Record<string, unknown>;
-
-  private pick(entitlements: Record<string, unknown> | undefined) {
-    return entitlements ? { current: entitlements[this.lever] } : undefined;
-  }
-
-  /** Reads the entitlements: synchronously from the client's last known value when it has one. */
+  /** Reads the entitlements: at once from the client's last known value when it has one. */
   private async read(): Promise<void> {
     const client = this.client;
     const id = ++this.readId;
     if (!client) return;
-    const known = client.entitlements as Record<string, unknown> | undefined;
-    if (known) {
-      this.latest = known;
-      this.value = this.pick(known);
-    }
+    this.entitlements = client.entitlements ?? this.entitlements;
     try {
-      const entitlements = (await client.getEntitlements()) as Record<string, unknown>;
-      if (id !== this.readId) return;
-      this.latest = entitlements;
-      this.value = this.pick(entitlements);
-      this.error = undefined;
+      const entitlements = await client.getEntitlements();
+      if (id === this.readId) [this.entitlements, this.error] = [entitlements, undefined];
     } catch (error) {
       if (id !== this.readId) return;
-      if (!this.value) this.error = error;
-      this.fail(error, 'load');
+      this.error = error;
+      this.fail(error);
     }
   }
 
   override render() {
-    if (this.error && !this.value) {
+    if (this.error && !this.entitlements) {
       return this.renderError(this.error, () => {
         this.error = undefined;
         void this.read();
       });
     }
-    if (!this.client || !this.value) return html`<slot name="loading"></slot>`;
+    if (!this.client || !this.entitlements) return html`<slot name="loading"></slot>`;
     return this.allowed ? html`<slot></slot>` : html`<slot name="denied"></slot>`;
   }
 }

@@ -1,14 +1,9 @@
 import type { LeverInList, PlanDetails, PlanshipCustomer, Subscription } from '../../client/index.ts';
-import { describeEntitlement, grantsSomething, planEntitlementValues } from '../shared/format.ts';
+import { describeEntitlement, grants, planValues } from '../shared/format.ts';
 
-export interface PickerPlan {
-  slug: string;
-  name: string;
-  description: string;
-  selfServe: boolean;
+export interface PickerPlan extends PlanDetails {
   /** What the plan includes, in words, in the levers' order. */
   features: string[];
-  details: PlanDetails;
 }
 
 export interface PickerData {
@@ -30,32 +25,17 @@ export async function loadPickerData(client: PlanshipCustomer, signal: AbortSign
     client.listSubscriptions({ productSlug: client.productSlug, signal }),
   ]);
   const subscription = subscriptions.find((candidate) => candidate.isActive);
-  const currentSlug = subscription?.plan.slug;
   const shown = plans
-    .filter((plan) => extra(plan, 'isPublic') !== false || plan.slug === currentSlug)
+    .filter((plan) => plan.isPublic !== false || plan.slug === subscription?.plan.slug)
     .sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
   const details = await Promise.all(shown.map((plan) => client.getPlan(plan.slug, { signal })));
   return {
     levers,
     subscription,
-    plans: shown.map((plan, index) => {
-      const detail = details[index];
-      const values = planEntitlementValues(detail);
-      return {
-        slug: plan.slug,
-        name: plan.name,
-        description: plan.description ?? '',
-        selfServe: extra(detail, 'isSelfServe') !== false,
-        features: levers
-          .filter((lever) => lever.slug in values && grantsSomething(values[lever.slug]))
-          .map((lever) => describeEntitlement(lever, values[lever.slug])),
-        details: detail,
-      };
+    plans: details.map((plan) => {
+      const values = planValues(plan);
+      const features = levers.filter(({ slug }) => grants(values[slug])).map(({ slug, name }) => describeEntitlement(name, values[slug]));
+      return { ...plan, features };
     }),
   };
-}
-
-/** Fields the local API adds to Planship's plan models (is_public, is_self_serve). */
-function extra(model: object, key: 'isPublic' | 'isSelfServe'): unknown {
-  return (model as Record<string, unknown>)[key];
 }

@@ -1,17 +1,10 @@
-import { html, nothing } from 'lit';
-import { customElement, property, query, state } from 'lit/decorators.js';
-import { Task, TaskStatus, initialState } from '@lit/task';
-import type { Resource } from '../../client/index.ts';
+import { css, html, nothing } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
 import { baseStyles } from '../shared/base.styles.ts';
-import { PlanshipElement } from '../shared/planship-element.ts';
+import { PlanshipElement, flag } from '../shared/planship-element.ts';
 import { PlanshipPlanChangeEvent, PlanshipSubscriptionChangeEvent, type PlanChangeAt } from '../shared/events.ts';
-import { describeError, formatDate, formatPrice, lostEntitlements, type Price } from '../shared/format.ts';
-import type { PlanshipConfirmDialog } from '../shared/confirm-dialog.ts';
-import '../shared/confirm-dialog.ts';
-import { ActionController } from '../subscription-manager/action-controller.ts';
+import { formatDate, formatPrice, lostEntitlements, type Price } from '../shared/format.ts';
 import { loadPickerData, type PickerData, type PickerPlan } from './picker-data.ts';
-import { styles } from './plan-picker.styles.ts';
-import { nestedTokens } from '../subscription-manager/subscription-manager.styles.ts';
 
 /** What activating a plan's radio does, and how it is labelled. */
 interface PlanAction {
@@ -19,9 +12,6 @@ interface PlanAction {
   /** Undefined: nothing to do (e.g. the current plan with no scheduled change). */
   changeAt?: PlanChangeAt;
 }
-
-const NEXT_KEYS = new Set(['ArrowRight', 'ArrowDown']);
-const PREVIOUS_KEYS = new Set(['ArrowLeft', 'ArrowUp']);
 
 /**
  * @summary The product's public plans with their entitlements in words; customers switch plans
@@ -43,7 +33,7 @@ const PREVIOUS_KEYS = new Set(['ArrowLeft', 'ArrowUp']);
  * @csspart name - A plan's name.
  * @csspart description - A plan's description.
  * @csspart price - A plan's price.
- * @csspart badge - A "Current plan" or "From renewal" badge (also `current-badge`, `renew-badge`).
+ * @csspart badge - A "Current plan" or "From <date>" badge (also `current-badge`, `renew-badge`).
  * @csspart entitlements - The list of what a plan includes.
  * @csspart action - A plan's choose button (role="radio").
  * @csspart contact - The "contact us" area of a non-self-serve plan.
@@ -54,9 +44,12 @@ const PREVIOUS_KEYS = new Set(['ArrowLeft', 'ArrowUp']);
  * @csspart error - The load error with its retry button.
  * @csspart retry-button - A retry button.
  * @csspart stale - The "reconnecting" hint.
+ * @csspart dialog - The confirmation <dialog>.
+ * @csspart dialog-heading - The confirmation's question.
+ * @csspart dialog-confirm - The confirmation's "yes" button.
+ * @csspart dialog-cancel - The confirmation's "no" button (focused first, the safe choice).
  *
  * @cssprop --planship-plan-min-width - Minimum width of a plan card (default 13rem).
- * @cssprop --planship-color-accent - Marks the current plan (and the other --planship-* tokens).
  *
  * @fires planship-plan-change - Before a plan change; cancelable (call `preventDefault()` to run your own checkout).
  * @fires planship-subscription-change - After the plan (or renew plan) changed or a subscription was created.
@@ -64,7 +57,46 @@ const PREVIOUS_KEYS = new Set(['ArrowLeft', 'ArrowUp']);
  */
 @customElement('planship-plan-picker')
 export class PlanshipPlanPicker extends PlanshipElement {
-  static override styles = [baseStyles, styles, nestedTokens];
+  static override styles = [
+    baseStyles,
+    css`
+      [part~=plans] {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(var(--planship-plan-min-width, 13rem), 1fr));
+        gap: var(--_space);
+      }
+      [part~=plan] {
+        display: flex;
+        flex-direction: column;
+      }
+      [part~=current],
+      [aria-checked=true] {
+        border-color: var(--_accent);
+        box-shadow: 0 0 0 1px var(--_accent);
+        color: var(--_accent);
+      }
+      [part~=current] {
+        color: inherit;
+      }
+      [part~=price] {
+        font-size: 1.2em;
+        font-weight: 600;
+      }
+      [part~=badge] {
+        align-self: start;
+      }
+      [part~=renew-badge] {
+        color: var(--_warning);
+      }
+      [part~=entitlements] {
+        padding-inline-start: 1.1em;
+      }
+      [part~=action],
+      [part~=contact] {
+        margin-top: auto;
+      }
+    `,
+  ];
 
   /** Prices per plan slug, formatted with Intl in the page's language. */
   @property({ attribute: false }) prices?: Record<string, Price>;
@@ -75,37 +107,14 @@ export class PlanshipPlanPicker extends PlanshipElement {
   /** The plan whose radio holds the group's Tab stop (roving tabindex). */
   @state() private focusSlug?: string;
 
-  @query('planship-confirm-dialog') private dialog!: PlanshipConfirmDialog;
-
-  private readonly actions = new ActionController(this, (error, action) => this.fail(error, action));
-
-  private readonly task = new Task(this, {
-    args: () => [this.client] as const,
-    task: async ([client], { signal }): Promise<PickerData | typeof initialState> =>
-      client ? loadPickerData(client, signal) : initialState,
-    onError: (error) => this.fail(error, 'load'),
-  });
-
-  protected override planshipChanged(resources: ReadonlySet<Resource>): void {
-    if (resources.has('plans') || resources.has('subscriptions') || resources.has('product')) void this.task.run();
-  }
+  private task = this.load(['plans', 'subscriptions', 'product'], loadPickerData);
 
   override render() {
-    if (!this.client) return this.renderNoClient();
-    const { status, value, error } = this.task;
-    let body;
-    if (status === TaskStatus.ERROR) body = this.renderError(error, () => void this.task.run());
-    else if (!value) body = this.renderLoading('Loading plans');
-    else if (!value.plans.length) body = html`<slot name="empty"><p part="empty" class="muted">No plans are available.</p></slot>`;
-    else body = this.renderPlans(value);
-    return html`<div part="base">${this.renderReconnectingHint()}${body}</div>
-      <planship-confirm-dialog></planship-confirm-dialog>`;
-  }
-
-  /** The plans that take part in the radio group: self-serve ones and the current one. */
-  private selectable(data: PickerData): PickerPlan[] {
-    const current = data.subscription?.plan.slug;
-    return data.plans.filter((plan) => plan.selfServe || plan.slug === current);
+    return html`${this.renderTask(this.task, 'Loading plans', (data) =>
+        data.plans.length
+          ? this.renderPlans(data)
+          : html`<slot name="empty"><p part="empty" class="muted">No plans are available.</p></slot>`,
+      )}${this.renderDialog()}`;
   }
 
   private actionFor(plan: PickerPlan, data: PickerData): PlanAction {
@@ -116,7 +125,7 @@ export class PlanshipPlanPicker extends PlanshipElement {
     const scheduled = subscription.renewPlan?.slug ?? current;
     if (plan.slug === current) {
       // The current plan only acts to call off a scheduled change.
-      return scheduled !== current && plan.selfServe
+      return scheduled !== current && plan.isSelfServe !== false
         ? { label: `Keep ${plan.name}`, changeAt: 'renewal' }
         : { label: `Current plan: ${plan.name}` };
     }
@@ -130,142 +139,120 @@ export class PlanshipPlanPicker extends PlanshipElement {
 
   /** Only administrators of the subscription may change its plan (the API enforces it too). */
   private canChange(data: PickerData): boolean {
-    return !data.subscription || data.subscription.isAdministrator !== false;
+    return data.subscription?.isAdministrator !== false;
   }
 
   private renderPlans(data: PickerData) {
-    const selectable = this.selectable(data);
-    const tabStop = selectable.find((plan) => plan.slug === this.focusSlug)?.slug ?? data.subscription?.plan.slug ?? selectable[0]?.slug;
-    const failure = this.actions.failure;
+    const current = data.subscription?.plan.slug;
+    // The radio group: self-serve plans and the current one; one of them holds the Tab stop.
+    const selectable = data.plans.filter((plan) => plan.isSelfServe !== false || plan.slug === current).map((plan) => plan.slug);
+    const tabStop = selectable.find((slug) => slug === this.focusSlug) ?? current ?? selectable[0];
     const readOnly = !this.canChange(data);
     return html`${readOnly
-        ? html`<p part="note" class="muted" id="read-only-note">Only an administrator of this subscription can change its plan.</p>`
+        ? html`<p part="note" class="muted" id="note">Only an administrator of this subscription can change its plan.</p>`
         : nothing}
       <div
         part="plans"
         role="radiogroup"
         aria-label="Plans"
-        aria-readonly=${readOnly ? 'true' : nothing}
-        aria-describedby=${readOnly ? 'read-only-note' : nothing}
+        aria-readonly=${flag(readOnly)}
+        aria-describedby=${readOnly ? 'note' : nothing}
         @keydown=${this.onKeydown}
       >
-        ${data.plans.map((plan, index) => this.renderPlan(plan, index, data, tabStop))}
+        ${data.plans.map((plan, index) => this.renderPlan(plan, index, data, selectable.includes(plan.slug), tabStop))}
       </div>
-      ${failure
-        ? html`<div part="action-error" class="alert" role="alert">
-            <span>Could not change the plan: ${describeError(failure.error)}</span>
-            <button part="retry-button" type="button" @click=${failure.retry}>Retry</button>
-          </div>`
-        : nothing}`;
+      ${this.renderFailure('', 'Could not change the plan: ')}`;
   }
 
-  private renderPlan(plan: PickerPlan, index: number, data: PickerData, tabStop: string | undefined) {
+  private renderPlan(plan: PickerPlan, index: number, data: PickerData, selectable: boolean, tabStop?: string) {
+    const { slug, name, description, features } = plan;
     const subscription = data.subscription;
-    const isCurrent = subscription?.plan.slug === plan.slug;
-    const isScheduled = !!subscription && !isCurrent && subscription.renewPlan?.slug === plan.slug;
-    const price = this.prices?.[plan.slug];
-    const parts = ['plan', isCurrent ? 'current' : '', isScheduled ? 'scheduled' : ''].filter(Boolean).join(' ');
-    return html`<div part=${parts} data-plan=${plan.slug}>
-      <h3 part="name">${plan.name}</h3>
-      ${isCurrent ? html`<span part="badge current-badge">Current plan</span>` : nothing}
-      ${isScheduled
-        ? html`<span part="badge renew-badge">From ${formatDate(subscription!.renewAt ?? '') || 'renewal'}</span>`
-        : nothing}
-      <slot name=${`price-${plan.slug}`}>${price ? html`<p part="price">${formatPrice(price)}</p>` : nothing}</slot>
-      ${plan.description ? html`<p part="description" id=${`description-${index}`}>${plan.description}</p>` : nothing}
-      ${plan.features.length
-        ? html`<ul part="entitlements" aria-label=${`${plan.name} includes`}>
-            ${plan.features.map((feature) => html`<li>${feature}</li>`)}
+    const isCurrent = subscription?.plan.slug === slug;
+    const isScheduled = !isCurrent && subscription?.renewPlan?.slug === slug;
+    const price = this.prices?.[slug];
+    const action = this.actionFor(plan, data);
+    const pending = this.actions.pending;
+    return html`<div part=${isCurrent ? 'plan current' : isScheduled ? 'plan scheduled' : 'plan'} class="card" data-plan=${slug}>
+      <h3 part="name">${name}</h3>
+      ${isCurrent
+        ? html`<span part="badge current-badge" class="badge">Current plan</span>`
+        : isScheduled
+          ? html`<span part="badge renew-badge" class="badge">From ${formatDate(subscription!.renewAt) || 'renewal'}</span>`
+          : nothing}
+      <slot name=${`price-${slug}`}>${price ? html`<p part="price">${formatPrice(price)}</p>` : nothing}</slot>
+      ${description ? html`<p part="description" id=${`description-${index}`}>${description}</p>` : nothing}
+      ${features.length
+        ? html`<ul part="entitlements" aria-label=${`${name} includes`}>
+            ${features.map((feature) => html`<li>${feature}</li>`)}
           </ul>`
         : nothing}
-      ${plan.selfServe || isCurrent ? this.renderAction(plan, data, tabStop, index) : this.renderContact(plan)}
+      ${selectable
+        ? html`<button
+            part="action"
+            type="button"
+            role="radio"
+            class=${subscription ? '' : 'primary'}
+            data-plan=${slug}
+            aria-checked=${String(isCurrent)}
+            aria-describedby=${description ? `description-${index}` : nothing}
+            aria-disabled=${flag(pending || (!action.changeAt && !isCurrent))}
+            aria-busy=${flag(pending === slug)}
+            tabindex=${slug === tabStop ? 0 : -1}
+            @click=${() => this.choose(plan, data)}
+            @focus=${() => (this.focusSlug = slug)}
+          >${action.label}${pending === slug ? html` <span class="spinner"></span>` : nothing}</button>`
+        : html`<div part="contact">
+            <slot name=${`contact-${slug}`}><slot name="contact">Contact us about ${name}.</slot></slot>
+          </div>`}
     </div>`;
   }
 
-  private renderAction(plan: PickerPlan, data: PickerData, tabStop: string | undefined, index: number) {
-    const action = this.actionFor(plan, data);
-    const pending = this.actions.isPending(plan.slug);
-    // The current plan is the checked radio; choosing it again is simply a no-op.
-    const checked = data.subscription?.plan.slug === plan.slug;
-    return html`<button
-      part="action"
-      type="button"
-      role="radio"
-      class=${action.changeAt && !data.subscription ? 'primary' : ''}
-      data-plan=${plan.slug}
-      aria-checked=${checked ? 'true' : 'false'}
-      aria-describedby=${plan.description ? `description-${index}` : nothing}
-      aria-disabled=${this.actions.pending || (!action.changeAt && !checked) ? 'true' : nothing}
-      aria-busy=${pending ? 'true' : nothing}
-      tabindex=${plan.slug === tabStop ? '0' : '-1'}
-      @click=${() => void this.choose(plan)}
-      @focus=${() => (this.focusSlug = plan.slug)}
-    >
-      ${action.label}${pending ? html`<span class="spinner" aria-hidden="true"></span>` : nothing}
-    </button>`;
-  }
-
-  private renderContact(plan: PickerPlan) {
-    return html`<div part="contact">
-      <slot name=${`contact-${plan.slug}`}><slot name="contact">Contact us about ${plan.name}.</slot></slot>
-    </div>`;
-  }
-
+  /** Arrow keys, Home and End move through the radio group (wrapping); focus takes the Tab stop along. */
   private onKeydown(event: KeyboardEvent) {
-    const data = this.task.value;
-    const target = (event.target as HTMLElement).closest('[role="radio"]') as HTMLElement | null;
-    if (!data || !target) return;
-    const radios = [...this.renderRoot.querySelectorAll<HTMLElement>('[role="radio"]')];
-    const at = radios.indexOf(target);
-    let next: number | undefined;
-    if (NEXT_KEYS.has(event.key)) next = (at + 1) % radios.length;
-    else if (PREVIOUS_KEYS.has(event.key)) next = (at - 1 + radios.length) % radios.length;
-    else if (event.key === 'Home') next = 0;
-    else if (event.key === 'End') next = radios.length - 1;
-    if (next === undefined) return;
+    const radios = [...this.renderRoot.querySelectorAll<HTMLElement>('[role=radio]')];
+    const count = radios.length;
+    const at = radios.indexOf(event.target as HTMLElement);
+    const next = ({ ArrowRight: at + 1, ArrowDown: at + 1, ArrowLeft: at - 1 + count, ArrowUp: at - 1 + count, Home: 0, End: count - 1 } as Record<string, number>)[
+      event.key
+    ];
+    if (at < 0 || next === undefined) return;
     event.preventDefault();
-    this.focusSlug = radios[next].dataset.plan;
-    radios[next].focus();
+    radios[next % count].focus();
   }
 
   /** Confirms a downgrade, asks the host (cancelable event), then changes the plan. */
-  private async choose(plan: PickerPlan) {
-    const data = this.task.value;
-    if (!data || this.actions.pending || !this.client) return;
+  private async choose(plan: PickerPlan, data: PickerData) {
     const { changeAt } = this.actionFor(plan, data);
-    if (!changeAt) return;
+    const client = this.client!;
+    if (!changeAt || this.actions.pending) return;
     const subscription = data.subscription;
     const current = data.plans.find((candidate) => candidate.slug === subscription?.plan.slug);
-    const lost = current ? lostEntitlements(current.details, plan.details, data.levers) : [];
-    if (lost.length) {
-      const confirmed = await this.dialog.confirm({
+    const lost = current ? lostEntitlements(current, plan, data.levers) : [];
+    if (
+      lost.length &&
+      !(await this.confirm({
         heading: `Switch to ${plan.name}?`,
         message: `${changeAt === 'renewal' ? 'From your next renewal you' : 'You'} will lose:`,
         items: lost,
         confirmLabel: `Switch to ${plan.name}`,
         cancelLabel: `Keep ${current!.name}`,
-      });
-      if (!confirmed) return;
+      }))
+    ) {
+      return;
     }
-    const event = new PlanshipPlanChangeEvent({
-      subscriptionId: subscription?.subscriptionId,
-      fromPlan: subscription?.plan.slug,
-      toPlan: plan.slug,
-      changeAt,
-    });
-    if (!this.dispatchEvent(event)) return;
-    const client = this.client;
-    await this.actions.run(plan.slug, subscription ? 'change-plan' : 'create-subscription', async () => {
-      if (!subscription) {
+    const request = { subscriptionId: subscription?.subscriptionId, fromPlan: subscription?.plan.slug, toPlan: plan.slug, changeAt };
+    if (!this.emit(new PlanshipPlanChangeEvent(request))) return;
+    if (!subscription) {
+      await this.actions.run(plan.slug, 'create-subscription', async () => {
         const created = await client.createSubscription(plan.slug);
-        this.dispatchEvent(new PlanshipSubscriptionChangeEvent(created.id, 'created'));
-        return;
-      }
-      const id = subscription.subscriptionId;
-      const changed =
-        changeAt === 'now' ? await client.changeSubscriptionPlan(id, plan.slug) : await client.changeSubscriptionRenewPlan(id, plan.slug);
-      this.dispatchEvent(new PlanshipSubscriptionChangeEvent(id, changeAt === 'now' ? 'plan' : 'renew-plan', changed));
-    });
+        this.emit(new PlanshipSubscriptionChangeEvent(created.id, 'created'));
+      });
+      return;
+    }
+    const id = subscription.subscriptionId;
+    await this.changeSubscription(plan.slug, 'change-plan', id, changeAt === 'now' ? 'plan' : 'renew-plan', () =>
+      changeAt === 'now' ? client.changeSubscriptionPlan(id, plan.slug) : client.changeSubscriptionRenewPlan(id, plan.slug),
+    );
   }
 }
 

@@ -12,6 +12,9 @@ import { tokenUrlGetter } from './token-url.ts';
  * Give it a token source: the `token-url` attribute (your backend's token route) or the
  * `getAccessToken` property. Or hand it a ready `client`.
  *
+ * It renders nothing of its own (`display: contents`), but the `--planship-*` theme tokens set
+ * on it reach every element inside.
+ *
  * @slot - The portal elements (and any other content).
  */
 @customElement('planship-provider')
@@ -65,13 +68,13 @@ export class PlanshipProvider extends LitElement {
   }
 
   /** Asks whichever token source is set now: the getter, else the token URL. */
-  private readonly currentToken: TokenGetter = (forceRefresh) => {
+  private currentToken: TokenGetter = (forceRefresh) => {
     if (this.getAccessToken) return this.getAccessToken(forceRefresh);
     if (this.tokenUrl) return tokenUrlGetter(this.tokenUrl)(forceRefresh);
     return Promise.reject(new Error('planship-provider has no token source'));
   };
 
-  private readonly onConnection = (event: Event) => {
+  private onConnection = (event: Event) => {
     const state = (event as Event & { state?: ConnectionState }).state;
     if (state) this.connection = state;
   };

@@ -15,17 +15,14 @@ export interface PlanChangeDetail {
  */
 export class PlanshipPlanChangeEvent extends Event implements PlanChangeDetail {
   static readonly eventName = 'planship-plan-change';
-  readonly subscriptionId: string | undefined;
-  readonly fromPlan: string | undefined;
-  readonly toPlan: string;
-  readonly changeAt: PlanChangeAt;
+  declare readonly subscriptionId: string | undefined;
+  declare readonly fromPlan: string | undefined;
+  declare readonly toPlan: string;
+  declare readonly changeAt: PlanChangeAt;
 
   constructor(detail: PlanChangeDetail) {
     super(PlanshipPlanChangeEvent.eventName, { bubbles: true, composed: true, cancelable: true });
-    this.subscriptionId = detail.subscriptionId;
-    this.fromPlan = detail.fromPlan;
-    this.toPlan = detail.toPlan;
-    this.changeAt = detail.changeAt;
+    Object.assign(this, detail);
   }
 }
 

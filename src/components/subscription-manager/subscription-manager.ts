@@ -1,16 +1,11 @@
-import { html, nothing } from 'lit';
-import { customElement, query } from 'lit/decorators.js';
-import { Task, TaskStatus, initialState } from '@lit/task';
-import type { PlanshipCustomer, Resource, Subscription } from '../../client/index.ts';
+import { css, html, nothing } from 'lit';
+import { customElement } from 'lit/decorators.js';
+import type { PlanshipCustomer, Subscription } from '../../client/index.ts';
 import { baseStyles } from '../shared/base.styles.ts';
-import { PlanshipElement } from '../shared/planship-element.ts';
-import { PlanshipSubscriptionChangeEvent, type SubscriptionChangeKind } from '../shared/events.ts';
-import { describeError, formatDate } from '../shared/format.ts';
-import type { PlanshipConfirmDialog } from '../shared/confirm-dialog.ts';
-import '../shared/confirm-dialog.ts';
-import { ActionController } from './action-controller.ts';
+import { PlanshipElement, flag } from '../shared/planship-element.ts';
+import type { SubscriptionChangeKind } from '../shared/events.ts';
+import { formatDate } from '../shared/format.ts';
 import './members-list.ts';
-import { nestedTokens, styles } from './subscription-manager.styles.ts';
 
 /**
  * @summary The customer's subscriptions to the product: plan, renewal, scheduled change,
@@ -19,7 +14,7 @@ import { nestedTokens, styles } from './subscription-manager.styles.ts';
  * Controls that change a subscription are shown to its administrators; other members see it
  * read-only. Cancelling, removing a member and lowering seats ask for confirmation first.
  *
- * @slot empty - Shown when the customer has no subscription (default "No subscription yet").
+ * @slot empty - Shown when the customer has no subscription (default "No subscription yet.").
  *
  * @csspart base - The wrapper.
  * @csspart subscription - One subscription card; also `inactive` when cancelled.
@@ -37,191 +32,133 @@ import { nestedTokens, styles } from './subscription-manager.styles.ts';
  * @csspart error - The load error with its retry button.
  * @csspart retry-button - A retry button.
  * @csspart stale - The "reconnecting" hint.
+ * @csspart dialog - The confirmation <dialog>.
+ * @csspart dialog-heading - The confirmation's question.
+ * @csspart dialog-confirm - The confirmation's "yes" button.
+ * @csspart dialog-cancel - The confirmation's "no" button (focused first, the safe choice).
  *
- * @cssprop --planship-color-danger - Destructive buttons (and the other --planship-* tokens).
  *
  * @fires planship-subscription-change - After a change to a subscription succeeded.
  * @fires planship-error - A read or action failed (the element shows it with a retry button).
  */
 @customElement('planship-subscription-manager')
 export class PlanshipSubscriptionManager extends PlanshipElement {
-  static override styles = [baseStyles, styles, nestedTokens];
+  static override styles = [
+    baseStyles,
+    css`
+      [part~=status] {
+        font-size: 0.85em;
+        color: var(--_success);
+      }
+      [part~=inactive] [part~=status] {
+        color: var(--_danger);
+      }
+      /* The switch's track and thumb, drawn in one pseudo-element. */
+      .switch::before {
+        content: '';
+        width: 2em;
+        height: 1em;
+        margin-inline-end: 0.5em;
+        vertical-align: middle;
+        display: inline-block;
+        border-radius: 1em;
+        background: radial-gradient(circle at var(--_x, 0.5em), var(--_surface) 0.35em, #0000 0.4em) var(--_on, var(--_border));
+      }
+      [aria-checked=true] {
+        --_x: 1.5em;
+        --_on: var(--_accent);
+      }
+    `,
+  ];
 
-  @query('planship-confirm-dialog') private dialog!: PlanshipConfirmDialog;
-
-  private readonly actions = new ActionController(this, (error, action) => this.fail(error, action));
-
-  private readonly task = new Task(this, {
-    args: () => [this.client] as const,
-    task: async ([client], { signal }): Promise<Subscription[] | typeof initialState> =>
-      client ? client.listSubscriptions({ productSlug: client.productSlug, signal }) : initialState,
-    onError: (error) => this.fail(error, 'load'),
-  });
-
-  protected override planshipChanged(resources: ReadonlySet<Resource>): void {
-    if (resources.has('subscriptions') || resources.has('plans') || resources.has('customer')) void this.task.run();
-  }
+  private task = this.load(['subscriptions', 'plans', 'customer'], (client, signal) =>
+    client.listSubscriptions({ productSlug: client.productSlug, signal }),
+  );
 
   override render() {
-    if (!this.client) return this.renderNoClient();
-    const { status, value, error } = this.task;
-    let body;
-    if (status === TaskStatus.ERROR) body = this.renderError(error, () => void this.task.run());
-    else if (!value) body = this.renderLoading('Loading subscriptions');
-    else if (!value.length) body = html`<slot name="empty"><p part="empty" class="muted">No subscription yet.</p></slot>`;
-    else body = value.map((subscription) => this.renderSubscription(subscription));
-    return html`<div part="base">${this.renderReconnectingHint()}${body}</div>
-      <planship-confirm-dialog></planship-confirm-dialog>`;
+    return html`${this.renderTask(this.task, 'Loading subscriptions', (subscriptions) =>
+        subscriptions.length
+          ? subscriptions.map((subscription) => this.renderSubscription(subscription))
+          : html`<slot name="empty"><p part="empty" class="muted">No subscription yet.</p></slot>`,
+      )}${this.renderDialog()}`;
   }
 
   private renderSubscription(subscription: Subscription) {
-    const id = subscription.subscriptionId;
-    const headingId = `subscription-${id}`;
+    const { subscriptionId: id, plan, renewPlan, isActive, autoRenew } = subscription;
     const canManage = subscription.isAdministrator === true;
-    return html`<section
-      part=${subscription.isActive ? 'subscription' : 'subscription inactive'}
-      aria-labelledby=${headingId}
-      data-subscription=${id}
-    >
-      <header>
-        <h3 part="plan-name" id=${headingId}>${subscription.plan.name}</h3>
-        <span part="status" class=${subscription.isActive ? 'active' : 'inactive'}>
-          ${subscription.isActive ? 'Active' : 'Cancelled'}
-        </span>
-      </header>
-      ${this.renderRenewal(subscription, canManage)}
-      ${canManage ? this.renderLifecycle(subscription) : html`<p class="muted">Managed by this subscription's administrator.</p>`}
+    const date = formatDate(subscription.renewAt);
+    const scheduled = isActive && autoRenew && renewPlan && renewPlan.slug !== plan.slug;
+    const key = (change: SubscriptionChangeKind) => `${id}:${change}`;
+    const renewal = !isActive
+      ? 'This subscription is cancelled.'
+      : !autoRenew
+        ? `Ends on ${date}; it will not renew.`
+        : scheduled
+          ? html`Changes to <strong>${renewPlan.name}</strong> on ${date}.`
+          : `Renews on ${date}.`;
+    return html`<section part=${isActive ? 'subscription' : 'subscription inactive'} class="card" aria-labelledby=${`plan-${id}`} data-subscription=${id}>
+      <div class="row">
+        <h3 part="plan-name" id=${`plan-${id}`}>${plan.name}</h3>
+        <span part="status">${isActive ? 'Active' : 'Cancelled'}</span>
+      </div>
+      <p part="renewal">${renewal}</p>
+      ${!canManage
+        ? html`<p class="muted">Managed by this subscription's administrator.</p>`
+        : html`<div class="row">
+            ${scheduled
+              ? this.button('keep-plan-button', `Keep ${plan.name}`, key('renew-plan'), () =>
+                  this.act(subscription, 'renew-plan', 'keep-plan', (client) => client.changeSubscriptionRenewPlan(id, plan.slug)),
+                )
+              : nothing}
+            ${isActive
+              ? html`<button
+                    part="auto-renew"
+                    class="switch"
+                    type="button"
+                    role="switch"
+                    aria-checked=${String(autoRenew)}
+                    aria-busy=${flag(this.actions.pending === key('auto-renew'))}
+                    aria-disabled=${flag(this.actions.pending)}
+                    @click=${() =>
+                      this.act(subscription, 'auto-renew', 'auto-renew', (client) => client.setSubscriptionAutoRenew(id, !autoRenew))}
+                  >Auto-renew</button>
+                  ${this.button('cancel-button', 'Cancel subscription', key('active'), () => this.setActive(subscription, false), 'danger')}`
+              : this.button('resume-button', 'Resume subscription', key('active'), () => this.setActive(subscription, true), 'primary')}
+          </div>`}
+      ${this.renderFailure(`${id}:`)}
       <planship-subscription-members part="members" .subscription=${subscription} ?can-manage=${canManage} theme=${this.theme ?? nothing}>
       </planship-subscription-members>
     </section>`;
   }
 
-  private renderRenewal(subscription: Subscription, canManage: boolean) {
-    if (!subscription.isActive) return html`<p part="renewal">This subscription is cancelled.</p>`;
-    const date = formatDate(subscription.renewAt ?? '');
-    const renewPlan = subscription.renewPlan;
-    if (!subscription.autoRenew) return html`<p part="renewal">Ends on ${date}; it will not renew.</p>`;
-    if (!renewPlan || renewPlan.slug === subscription.plan.slug) return html`<p part="renewal">Renews on ${date}.</p>`;
-    const key = `${subscription.subscriptionId}:keep-plan`;
-    return html`<p part="renewal">Changes to <strong>${renewPlan.name}</strong> on ${date}.</p>
-      ${canManage
-        ? html`<button
-            part="keep-plan-button"
-            type="button"
-            aria-busy=${this.actions.isPending(key) ? 'true' : nothing}
-            aria-disabled=${this.actions.pending ? 'true' : nothing}
-            @click=${() => this.act(subscription, 'keep-plan', 'keep-plan', (client) =>
-              client.changeSubscriptionRenewPlan(subscription.subscriptionId, subscription.plan.slug),
-            )}
-          >
-            Keep ${subscription.plan.name}
-          </button>`
-        : nothing}
-      ${this.renderFailure(key)}`;
-  }
-
-  private renderLifecycle(subscription: Subscription) {
+  private act(subscription: Subscription, change: SubscriptionChangeKind, action: string, work: (client: PlanshipCustomer) => Promise<Subscription>) {
+    const client = this.client!;
     const id = subscription.subscriptionId;
-    const busy = (key: string) => (this.actions.isPending(`${id}:${key}`) ? 'true' : nothing);
-    // aria-disabled rather than disabled, so the pressed control keeps keyboard focus.
-    const blocked = this.actions.pending ? 'true' : nothing;
-    return html`<div class="controls">
-      ${subscription.isActive
-        ? html`<button
-              part="auto-renew"
-              class="switch"
-              type="button"
-              role="switch"
-              aria-checked=${subscription.autoRenew ? 'true' : 'false'}
-              aria-busy=${busy('auto-renew')}
-              aria-disabled=${blocked}
-              @click=${() => this.setAutoRenew(subscription)}
-            >
-              <span class="track" aria-hidden="true"><span class="thumb"></span></span>
-              Auto-renew
-            </button>
-            <button
-              part="cancel-button"
-              class="danger"
-              type="button"
-              aria-busy=${busy('active')}
-              aria-disabled=${blocked}
-              @click=${() => this.cancel(subscription)}
-            >
-              Cancel subscription
-            </button>`
-        : html`<button
-            part="resume-button"
-            class="primary"
-            type="button"
-            aria-busy=${busy('active')}
-            aria-disabled=${blocked}
-            @click=${() => this.resume(subscription)}
-          >
-            Resume subscription
-          </button>`}
-    </div>
-    ${this.renderFailure(`${id}:auto-renew`)}${this.renderFailure(`${id}:active`)}`;
+    return this.changeSubscription(`${id}:${change}`, action, id, change, () => work(client));
   }
 
-  private renderFailure(key: string) {
-    const failure = this.actions.failureFor(key);
-    if (!failure) return nothing;
-    return html`<div part="action-error" class="alert" role="alert">
-      <span>${describeError(failure.error)}</span>
-      <button part="retry-button" type="button" @click=${failure.retry}>Retry</button>
-    </div>`;
-  }
-
-  private setAutoRenew(subscription: Subscription) {
-    const next = !subscription.autoRenew;
-    return this.act(subscription, 'auto-renew', 'auto-renew', (client) =>
-      client.setSubscriptionAutoRenew(subscription.subscriptionId, next),
-    );
-  }
-
-  private async cancel(subscription: Subscription) {
+  /** Cancels (after confirmation) or resumes, then moves focus to the button that replaced the pressed one. */
+  private async setActive(subscription: Subscription, active: boolean) {
+    const id = subscription.subscriptionId;
     if (this.actions.pending) return;
-    const confirmed = await this.dialog.confirm({
-      heading: `Cancel ${subscription.plan.name}?`,
-      message: 'The subscription stops now and everyone on it loses what the plan includes. You can resume it later.',
-      confirmLabel: 'Cancel subscription',
-      cancelLabel: 'Keep subscription',
-    });
-    if (!confirmed) return;
-    if (await this.act(subscription, 'active', 'cancel', (client) => client.setSubscriptionIsActive(subscription.subscriptionId, false))) {
-      await this.refocus(subscription, 'resume-button');
+    if (
+      !active &&
+      !(await this.confirm({
+        heading: `Cancel ${subscription.plan.name}?`,
+        message: 'The subscription stops now and everyone on it loses what the plan includes. You can resume it later.',
+        confirmLabel: 'Cancel subscription',
+        cancelLabel: 'Keep subscription',
+      }))
+    ) {
+      return;
     }
-  }
-
-  private async resume(subscription: Subscription) {
-    if (await this.act(subscription, 'active', 'resume', (client) => client.setSubscriptionIsActive(subscription.subscriptionId, true))) {
-      await this.refocus(subscription, 'cancel-button');
+    if (await this.act(subscription, 'active', active ? 'resume' : 'cancel', (client) => client.setSubscriptionIsActive(id, active))) {
+      await this.task.taskComplete.catch(() => undefined);
+      await this.updateComplete;
+      this.renderRoot
+        .querySelector<HTMLElement>(`[data-subscription="${CSS.escape(id)}"] [part~=${active ? 'cancel' : 'resume'}-button]`)
+        ?.focus();
     }
-  }
-
-  /** Cancel and resume swap buttons; move focus to the new one once the list has re-read. */
-  private async refocus(subscription: Subscription, part: string) {
-    await this.task.taskComplete.catch(() => undefined);
-    await this.updateComplete;
-    const section = this.renderRoot.querySelector(`[data-subscription="${CSS.escape(subscription.subscriptionId)}"]`);
-    section?.querySelector<HTMLElement>(`[part~="${part}"]`)?.focus();
-  }
-
-  /** Runs one subscription change; `control` names the button (pending / error beside it). */
-  private async act(
-    subscription: Subscription,
-    control: 'auto-renew' | 'active' | 'keep-plan',
-    action: string,
-    work: (client: PlanshipCustomer) => Promise<Subscription>,
-  ): Promise<boolean> {
-    const client = this.client;
-    if (!client) return false;
-    const change: SubscriptionChangeKind = control === 'keep-plan' ? 'renew-plan' : control;
-    return this.actions.run(`${subscription.subscriptionId}:${control}`, action, async () => {
-      const changed = await work(client);
-      this.dispatchEvent(new PlanshipSubscriptionChangeEvent(subscription.subscriptionId, change, changed));
-    });
   }
 }
 

@@ -1,9 +1,25 @@
 // Customers: create, get (by uuid or alternative_id), delete (soft; see Store.deleteCustomer).
+// Management beyond the seed (list, export, update, state, by external id) is in customer-admin.ts.
 import { requireProduct } from '../auth.ts';
+import { readCustomerFields } from '../customer-fields.ts';
+import { notFound } from '../errors.ts';
 import type { Route } from '../http.ts';
-import { customerWire, customerWithSubscriptionsWire } from '../serialize.ts';
-import { BodyFields } from '../validate.ts';
+import { customerWire, customerWithSubscriptionsWire, deletedCustomerWire } from '../serialize.ts';
+import type { CustomerRecord, Store } from '../store.ts';
+import { BodyFields, queryBoolean } from '../validate.ts';
 import { customerFor, type Services } from './common.ts';
+
+/**
+ * DELETE by id or external id, `?anonymize=true|false`. Deleting a deleted customer is a 404,
+ * except `anonymize=true` by uuid: that scrubs a customer deleted earlier (idempotent).
+ */
+export function deleteCustomerReply(store: Store, query: URLSearchParams, live: CustomerRecord | undefined, reference: string) {
+  const anonymize = queryBoolean(query, 'anonymize', false);
+  if (live) return { body: deletedCustomerWire(store, store.deleteCustomer(live, { anonymize })) };
+  const deleted = anonymize ? store.customers.findDeleted(reference) : undefined;
+  if (!deleted) throw notFound('Customer not found');
+  return { body: deletedCustomerWire(store, store.anonymizeDeletedCustomer(deleted)) };
+}
 
 export function customerRoutes({ store }: Services): Route[] {
   return [
@@ -15,9 +31,7 @@ export function customerRoutes({ store }: Services): Route[] {
         requireProduct(principal, 'customers:write');
         const fields = new BodyFields(body, ['body'], { optionalBody: true });
         const alternativeId = fields.string('alternative_id', { nullable: true, maxLength: 256 });
-        const name = fields.string('name', { nullable: true, maxLength: 256 });
-        const email = fields.string('email', { nullable: true, maxLength: 320 });
-        const metadata = fields.object('metadata', { nullable: true });
+        const { name, email, metadata } = readCustomerFields(fields, store);
         if (alternativeId === '') fields.fail('alternative_id', 'String should have at least 1 character', 'string_too_short');
         fields.done();
         const customer = store.createCustomer({
@@ -41,10 +55,9 @@ export function customerRoutes({ store }: Services): Route[] {
       method: 'DELETE',
       path: '/api/v1/customers/:customer',
       auth: true,
-      handler({ principal, params }) {
+      handler({ principal, params, query }) {
         requireProduct(principal, 'customers:write');
-        const customer = customerFor(store, principal, params.customer, 'customers:write');
-        return { body: customerWire(store, store.deleteCustomer(customer)) };
+        return deleteCustomerReply(store, query, store.findCustomer(params.customer), params.customer);
       },
     },
   ];

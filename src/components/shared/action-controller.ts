@@ -8,8 +8,8 @@ export interface ActionFailure {
 }
 
 /**
- * Runs one user action at a time for an element: tracks which control is pending, keeps the
- * last failure with a retry, and reports failures through `onError` (the element's event).
+ * One user action at a time per element: which control is pending, the last failure with its
+ * retry, and failures reported through `onError` (the element's planship-error event).
  */
 export class ActionController {
   /** The key of the action under way, if any. */
@@ -21,18 +21,7 @@ export class ActionController {
     private readonly onError: (error: unknown, action: string) => void,
   ) {}
 
-  isPending(key: string): boolean {
-    return this.pending === key;
-  }
-
-  failureFor(key: string): ActionFailure | undefined {
-    return this.failure?.key === key ? this.failure : undefined;
-  }
-
-  /**
-   * Runs `work` unless another action is pending. Resolves to true on success, false when it
-   * failed or did not start.
-   */
+  /** Runs `work` unless another action is pending; true when it ran and succeeded. */
   async run(key: string, action: string, work: () => Promise<unknown>): Promise<boolean> {
     if (this.pending) return false;
     this.pending = key;
@@ -49,10 +38,5 @@ export class ActionController {
       this.pending = undefined;
       this.host.requestUpdate();
     }
-  }
-
-  clearFailure(): void {
-    this.failure = undefined;
-    this.host.requestUpdate();
   }
 }

@@ -1,0 +1,61 @@
+import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import '../../src/index.ts';
+import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
+import { PRODUCT, createCustomer, serverInfo, tokenGetter } from './helpers.ts';
+
+const until = (predicate: () => unknown, message?: string) => waitUntil(predicate, message, { timeout: 5000 });
+const inShadow = (host: Element | null | undefined, selector: string) => host?.shadowRoot?.querySelector<HTMLElement>(selector) ?? null;
+
+/** The accent as each element paints it: picker button, meter bar, manager switch, nested members badge. */
+function accents(provider: PlanshipProvider): Record<string, string> {
+  const picker = provider.querySelector('planship-plan-picker');
+  const meter = provider.querySelector('planship-usage-meter');
+  const manager = provider.querySelector('planship-subscription-manager');
+  return {
+    pickerButton: getComputedStyle(inShadow(picker, '[role=radio][aria-checked=true]')!).color,
+    meterBar: getComputedStyle(inShadow(meter, '[part~=indicator]')!).backgroundColor,
+    managerSwitch: getComputedStyle(inShadow(manager, '[part~=auto-renew]')!, '::before').backgroundColor,
+    membersBadge: getComputedStyle(inShadow(inShadow(manager, '[part~=members]'), '[part~=admin-badge]')!).color,
+  };
+}
+
+const all = (color: string) => ({ pickerButton: color, meterBar: color, managerSwitch: color, membersBadge: color });
+
+describe('theming with --planship-* tokens', () => {
+  afterEach(() => document.documentElement.style.removeProperty('--planship-color-accent'));
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`takes a token set on :root or on the provider, in every element (${theme})`, async () => {
+      const id = await createCustomer({ plan: 'pro' });
+      const { url, wsUrl } = await serverInfo();
+      const provider = await fixture<PlanshipProvider>(html`<planship-provider
+        product-slug=${PRODUCT}
+        customer-id=${id}
+        api-url=${url}
+        ws-url=${wsUrl}
+        .getAccessToken=${tokenGetter(id)}
+      >
+        <planship-plan-picker theme=${theme}></planship-plan-picker>
+        <planship-usage-meter lever="api-calls" theme=${theme}></planship-usage-meter>
+        <planship-subscription-manager theme=${theme}></planship-subscription-manager>
+      </planship-provider>`);
+      await until(() => {
+        try {
+          return Object.values(accents(provider)).every(Boolean);
+        } catch {
+          return false;
+        }
+      }, 'the elements did not load');
+
+      // The built-in default follows the theme.
+      expect(accents(provider)).to.deep.equal(all(theme === 'light' ? 'rgb(11, 87, 208)' : 'rgb(124, 172, 248)'));
+
+      document.documentElement.style.setProperty('--planship-color-accent', 'rgb(1, 2, 3)');
+      expect(accents(provider)).to.deep.equal(all('rgb(1, 2, 3)'));
+
+      // Nearer wins: the provider's value over the page's.
+      provider.style.setProperty('--planship-color-accent', 'rgb(4, 5, 6)');
+      expect(accents(provider)).to.deep.equal(all('rgb(4, 5, 6)'));
+    });
+  }
+});
