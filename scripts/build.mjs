@@ -7,6 +7,7 @@ import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { minifyTemplatesPlugin } from './minify-templates.mjs';
 
 const tsconfig = 'tsconfig.json';
 rmSync('dist', { recursive: true, force: true });
@@ -20,6 +21,8 @@ await build({
   target: 'es2022',
   tsconfig,
   legalComments: 'none',
+  // css`` and html`` literals keep their whitespace under --minify; this collapses it.
+  plugins: [minifyTemplatesPlugin],
   logLevel: 'warning',
 });
 

@@ -1,6 +1,7 @@
-import { css, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { baseStyles } from '../shared/base.styles.ts';
+import { styles } from './plan-picker.styles.ts';
 import { PlanshipElement, flag } from '../shared/planship-element.ts';
 import { PlanshipPlanChangeEvent, PlanshipSubscriptionChangeEvent, type PlanChangeAt } from '../shared/events.ts';
 import { formatDate, formatPrice, lostEntitlements, type Price } from '../shared/format.ts';
@@ -57,46 +58,7 @@ interface PlanAction {
  */
 @customElement('planship-plan-picker')
 export class PlanshipPlanPicker extends PlanshipElement {
-  static override styles = [
-    baseStyles,
-    css`
-      [part~=plans] {
-        display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(var(--planship-plan-min-width, 13rem), 1fr));
-        gap: var(--_space);
-      }
-      [part~=plan] {
-        display: flex;
-        flex-direction: column;
-      }
-      [part~=current],
-      [aria-checked=true] {
-        border-color: var(--_accent);
-        box-shadow: 0 0 0 1px var(--_accent);
-        color: var(--_accent);
-      }
-      [part~=current] {
-        color: inherit;
-      }
-      [part~=price] {
-        font-size: 1.2em;
-        font-weight: 600;
-      }
-      [part~=badge] {
-        align-self: start;
-      }
-      [part~=renew-badge] {
-        color: var(--_warning);
-      }
-      [part~=entitlements] {
-        padding-inline-start: 1.1em;
-      }
-      [part~=action],
-      [part~=contact] {
-        margin-top: auto;
-      }
-    `,
-  ];
+  static override styles = [baseStyles, styles];
 
   /** Prices per plan slug, formatted with Intl in the page's language. */
   @property({ attribute: false }) prices?: Record<string, Price>;

@@ -1,7 +1,8 @@
-import { css, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Subscription, SubscriptionCustomer } from '../../client/index.ts';
 import { baseStyles } from '../shared/base.styles.ts';
+import { membersStyles } from './subscription-manager.styles.ts';
 import { PlanshipElement } from '../shared/planship-element.ts';
 import { formatNumber } from '../shared/format.ts';
 
@@ -33,24 +34,7 @@ import { formatNumber } from '../shared/format.ts';
  */
 @customElement('planship-subscription-members')
 export class PlanshipSubscriptionMembers extends PlanshipElement {
-  static override styles = [
-    baseStyles,
-    css`
-      .summary {
-        flex-basis: 100%;
-      }
-      [type=number] {
-        width: 6em;
-      }
-      ul {
-        padding: 0;
-        list-style: none;
-      }
-      .member-id {
-        overflow-wrap: anywhere;
-      }
-    `,
-  ];
+  static override styles = [baseStyles, membersStyles];
 
   /** The subscription whose members are shown. */
   @property({ attribute: false }) subscription?: Subscription;

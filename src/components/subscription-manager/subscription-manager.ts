@@ -1,7 +1,8 @@
-import { css, html, nothing } from 'lit';
+import { html, nothing } from 'lit';
 import { customElement } from 'lit/decorators.js';
 import type { PlanshipCustomer, Subscription } from '../../client/index.ts';
 import { baseStyles } from '../shared/base.styles.ts';
+import { styles } from './subscription-manager.styles.ts';
 import { PlanshipElement, flag } from '../shared/planship-element.ts';
 import type { SubscriptionChangeKind } from '../shared/events.ts';
 import { formatDate } from '../shared/format.ts';
@@ -43,33 +44,7 @@ import './members-list.ts';
  */
 @customElement('planship-subscription-manager')
 export class PlanshipSubscriptionManager extends PlanshipElement {
-  static override styles = [
-    baseStyles,
-    css`
-      [part~=status] {
-        font-size: 0.85em;
-        color: var(--_success);
-      }
-      [part~=inactive] [part~=status] {
-        color: var(--_danger);
-      }
-      /* The switch's track and thumb, drawn in one pseudo-element. */
-      .switch::before {
-        content: '';
-        width: 2em;
-        height: 1em;
-        margin-inline-end: 0.5em;
-        vertical-align: middle;
-        display: inline-block;
-        border-radius: 1em;
-        background: radial-gradient(circle at var(--_x, 0.5em), var(--_surface) 0.35em, #0000 0.4em) var(--_on, var(--_border));
-      }
-      [aria-checked=true] {
-        --_x: 1.5em;
-        --_on: var(--_accent);
-      }
-    `,
-  ];
+  static override styles = [baseStyles, styles];
 
   private task = this.load(['subscriptions', 'plans', 'customer'], (client, signal) =>
     client.listSubscriptions({ productSlug: client.productSlug, signal }),

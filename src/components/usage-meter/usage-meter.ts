@@ -1,7 +1,8 @@
-import { css, html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, type PropertyValues } from 'lit';
 import { customElement, property } from 'lit/decorators.js';
 import { TaskStatus } from '@lit/task';
 import { baseStyles } from '../shared/base.styles.ts';
+import { styles } from './usage-meter.styles.ts';
 import { PlanshipElement } from '../shared/planship-element.ts';
 import { formatNumber } from '../shared/format.ts';
 
@@ -59,42 +60,7 @@ export function usageStatus(usage: number, limit: number | null): UsageStatus {
  */
 @customElement('planship-usage-meter')
 export class PlanshipUsageMeter extends PlanshipElement {
-  static override styles = [
-    baseStyles,
-    css`
-      .row {
-        justify-content: space-between;
-      }
-      [part~=label] {
-        font-weight: 600;
-      }
-      [part~=meter] {
-        height: var(--planship-usage-meter-height, 0.5rem);
-        border-radius: 1em;
-        background: var(--_border);
-        overflow: hidden;
-      }
-      [part~=indicator] {
-        height: 100%;
-        background: var(--planship-usage-meter-color, var(--_accent));
-        transition: width 0.3s;
-      }
-      :host([status=warning]) [part~=indicator] {
-        background: var(--planship-usage-meter-warning-color, var(--_warning));
-      }
-      :host([status=exceeded]) [part~=indicator] {
-        background: var(--planship-usage-meter-exceeded-color, var(--_danger));
-      }
-      :host([status=exceeded]) [part~=value] {
-        color: var(--_danger);
-      }
-      [part~=buckets] {
-        padding: 0;
-        list-style: none;
-        font-size: 0.875em;
-      }
-    `,
-  ];
+  static override styles = [baseStyles, styles];
 
   /** The metered lever's slug, e.g. `api-calls`. */
   @property({ type: String }) lever = '';
