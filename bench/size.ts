@@ -1,8 +1,9 @@
 // Bundle sizes as a user pays for them: esbuild --bundle --minify, then gzip -9. The portal is
-// bundled from src/index.ts with the same options as `npm run build` (= dist/planship-portal.js).
+// bundled from src/elements.ts with the same options as `npm run build` (= dist/planship-portal.js).
 import { build } from 'esbuild';
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { minifyTemplatesPlugin } from '../scripts/minify-templates.mjs';
 import { ROOT, fromRoot } from './root.ts';
 
 export interface BundleSize {
@@ -45,6 +46,7 @@ async function bundle(entry: { file: string } | { source: string }): Promise<Bun
     platform: 'browser',
     tsconfig: fromRoot('tsconfig.json'),
     legalComments: 'none',
+    plugins: [minifyTemplatesPlugin],
     logLevel: 'silent',
     metafile: true,
   });
@@ -69,7 +71,7 @@ function groupOf(input: string): string {
 }
 
 export function measurePortal(): Promise<BundleSize> {
-  return bundle({ file: 'src/index.ts' });
+  return bundle({ file: 'src/elements.ts' });
 }
 
 export function measureClient(): Promise<BundleSize> {

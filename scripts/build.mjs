@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 // `npm run build`:
-//   dist/planship-portal.js  one self-contained ES module (lit included) for a <script> tag
+//   dist/planship-portal.js  one self-contained ES module (lit included) for a <script> tag;
+//                            it registers the elements and exports nothing (src/elements.ts)
 //   dist/lib/                the library for bundlers (lit, @lit/*, ws external), code-split
 //   dist/types/              .d.ts for both
 import { build } from 'esbuild';
@@ -13,7 +14,7 @@ const tsconfig = 'tsconfig.json';
 rmSync('dist', { recursive: true, force: true });
 
 await build({
-  entryPoints: ['src/index.ts'],
+  entryPoints: ['src/elements.ts'],
   outfile: 'dist/planship-portal.js',
   bundle: true,
   minify: true,

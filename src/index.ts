@@ -1,5 +1,8 @@
-// The drop-in entry: importing it registers every <planship-*> element. It also re-exports the
-// client, the element classes and the event classes for bundler users.
+// The library entry for bundlers (`planship-portal`): importing it registers every <planship-*>
+// element, like the drop-in bundle's entry (elements.ts), and exports the client, the element
+// classes and the event classes.
+import './elements.ts';
+
 export * from './client/index.ts';
 
 export { PlanshipProvider } from './components/provider/provider.ts';

@@ -48,22 +48,18 @@ export function detailText(detail: unknown): string | undefined {
 }
 
 export class PlanshipApiError extends Error {
-  readonly kind: PlanshipErrorKind;
+  declare readonly kind: PlanshipErrorKind;
   /** HTTP status, absent for network, timeout and abort errors. */
-  readonly status?: number;
+  declare readonly status?: number;
   /** The server's `detail` (a string, or FastAPI's list of `{loc, msg, type}`). */
-  readonly detail?: unknown;
-  readonly method?: string;
-  readonly path?: string;
+  declare readonly detail?: unknown;
+  declare readonly method?: string;
+  declare readonly path?: string;
 
   constructor(kind: PlanshipErrorKind, message: string, init: PlanshipErrorInit = {}) {
-    super(message, { cause: init.cause });
-    this.name = 'PlanshipApiError';
-    this.kind = kind;
-    this.status = init.status;
-    this.detail = init.detail;
-    this.method = init.method;
-    this.path = init.path;
+    super(message, init);
+    // status, detail, method and path as given (and `cause`, which Error already set).
+    Object.assign(this, init, { name: 'PlanshipApiError', kind });
   }
 }
 

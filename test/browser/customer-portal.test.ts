@@ -3,8 +3,7 @@ import '../../src/index.ts';
 import type { TokenGetter } from '../../src/client/index.ts';
 import type { PlanshipCustomerPortal } from '../../src/components/customer-portal/customer-portal.ts';
 import type { PlanshipUsageMeters } from '../../src/components/customer-portal/usage-meters.ts';
-import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
-import { PRODUCT, createCustomer, customerToken, serverInfo, tokenGetter } from './helpers.ts';
+import { PRODUCT, createCustomer, customerToken, mountProvider, serverInfo, tokenGetter } from './helpers.ts';
 
 const inside = (root: Element, selector: string) => root.shadowRoot!.querySelector<HTMLElement>(selector);
 
@@ -22,14 +21,10 @@ describe('<planship-customer-portal>', () => {
 
   it('composes picker, manager and one meter per metered lever inside a provider', async () => {
     const id = await createCustomer({ plan: 'pro' });
-    const { url, wsUrl } = await serverInfo();
-    const provider = await fixture<PlanshipProvider>(html`<planship-provider
-      product-slug=${PRODUCT} customer-id=${id} api-url=${url} ws-url=${wsUrl} .getAccessToken=${tokenGetter(id)}>
-      <planship-customer-portal></planship-customer-portal>
-    </planship-provider>`);
+    const provider = await mountProvider(id, html`<planship-customer-portal></planship-customer-portal>`);
     const portal = provider.querySelector('planship-customer-portal')!;
     await portal.updateComplete;
-    expect(inside(portal, 'planship-provider')).to.equal(null);
+    expect(portal.client, 'the portal passes on the outer client').to.equal(provider.client);
     const headings = [...portal.shadowRoot!.querySelectorAll('h2')].map((heading) => heading.textContent);
     expect(headings).to.deep.equal(['Plans', 'Subscription', 'Usage']);
     const meters = await metersReady(inside(portal, 'planship-usage-meters') as PlanshipUsageMeters);
@@ -41,24 +36,22 @@ describe('<planship-customer-portal>', () => {
     await expect(portal).to.be.accessible();
   });
 
-  it('makes its own provider from its attributes (one-tag use) and passes prices and theme on', async () => {
+  it('is its own provider when given attributes (one-tag use) and passes prices and theme on', async () => {
     const id = await createCustomer({ plan: 'starter' });
     const { url, wsUrl } = await serverInfo();
     const portal = await fixture<PlanshipCustomerPortal>(html`<planship-customer-portal
       product-slug=${PRODUCT} customer-id=${id} api-url=${url} ws-url=${wsUrl} theme="dark"
       .getAccessToken=${tokenGetter(id)}
       .prices=${{ pro: { amount: 49, currency: 'USD', interval: 'month' } }}></planship-customer-portal>`);
-    const provider = inside(portal, 'planship-provider') as PlanshipProvider;
-    expect(provider).to.not.equal(null);
-    expect(provider.client!.customerId).to.equal(id);
-    await waitUntil(() => provider.getAttribute('connection') === 'live', 'own provider never went live', { timeout: 5000 });
+    expect(portal.client!.customerId).to.equal(id);
+    await waitUntil(() => portal.getAttribute('connection') === 'live', 'own client never went live', { timeout: 5000 });
     const picker = inside(portal, 'planship-plan-picker')!;
     expect(picker.getAttribute('theme')).to.equal('dark');
     await waitUntil(() => picker.shadowRoot!.querySelector('[data-plan="pro"] [part~="price"]'), 'price not shown', { timeout: 5000 });
     expect(picker.shadowRoot!.querySelector('[data-plan="pro"] [part~="price"]')!.textContent).to.contain('49');
     await metersReady(inside(portal, 'planship-usage-meters') as PlanshipUsageMeters);
     await expect(portal).to.be.accessible();
-    const client = provider.client!;
+    const client = portal.client!;
     portal.remove();
     expect(client.connectionState).to.equal('closed');
   });

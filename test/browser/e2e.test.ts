@@ -1,18 +1,10 @@
 // End to end in real Chromium against the real server: the elements together, live.
-import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
-import type { TemplateResult } from 'lit';
+import { expect, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
 import '../../src/index.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
-import { PRODUCT, admin, createCustomer, reportUsage, serverInfo, tokenGetter } from './helpers.ts';
+import { PRODUCT, admin, createCustomer, mountProvider, reportUsage, serverInfo, tokenGetter } from './helpers.ts';
 
 const MARKUP_PRODUCT = 'markup-product';
-
-async function mount(customerId: string, inner: TemplateResult, product = PRODUCT) {
-  const { url, wsUrl } = await serverInfo();
-  return fixture<PlanshipProvider>(html`<planship-provider
-    product-slug=${product} customer-id=${customerId} api-url=${url} ws-url=${wsUrl}
-    .getAccessToken=${tokenGetter(customerId)}>${inner}</planship-provider>`);
-}
 
 const portalParts = html`
   <planship-plan-picker></planship-plan-picker>
@@ -58,7 +50,7 @@ describe('e2e: the portal elements together against the real server', () => {
 
   it('a plan change in the picker reaches the API, the manager, the meter limit and a gate without reload', async () => {
     const id = await createCustomer({ plan: 'starter' });
-    const provider = await mount(id, portalParts);
+    const provider = await mountProvider(id, portalParts);
     await portalReady(provider);
     expect(managerPlan(provider)).to.equal('Starter');
     expect(meterMax(provider)).to.equal('10000');
@@ -77,7 +69,7 @@ describe('e2e: the portal elements together against the real server', () => {
 
   it('preventDefault on planship-plan-change stops the API call; a backend change then shows live', async () => {
     const id = await createCustomer({ plan: 'starter' });
-    const provider = await mount(id, portalParts);
+    const provider = await mountProvider(id, portalParts);
     await portalReady(provider);
     const asked: { fromPlan?: string; toPlan: string; changeAt: string; subscriptionId?: string }[] = [];
     provider.addEventListener('planship-plan-change', (event) => {
@@ -103,7 +95,7 @@ describe('e2e: the portal elements together against the real server', () => {
 
   it('a usage report made on the server moves the meter (and measures how fast)', async () => {
     const id = await createCustomer({ plan: 'pro' });
-    const provider = await mount(id, html`<planship-usage-meter lever="api-calls"></planship-usage-meter>`);
+    const provider = await mountProvider(id, html`<planship-usage-meter lever="api-calls"></planship-usage-meter>`);
     await waitUntil(() => meterNow(provider) === '0' && provider.getAttribute('connection') === 'live', 'meter not ready', { timeout: 5000 });
     const latencies: number[] = [];
     let total = 0;
@@ -122,7 +114,7 @@ describe('e2e: the portal elements together against the real server', () => {
 
   it('shows the reconnecting hint while the server drops sockets and hides it once back', async () => {
     const id = await createCustomer({ plan: 'pro' });
-    const provider = await mount(id, html`<planship-usage-meter lever="api-calls"></planship-usage-meter>`);
+    const provider = await mountProvider(id, html`<planship-usage-meter lever="api-calls"></planship-usage-meter>`);
     await waitUntil(() => meterNow(provider) && provider.getAttribute('connection') === 'live', 'meter not ready', { timeout: 5000 });
     const meterRoot = shadow(provider, 'planship-usage-meter');
     expect(meterRoot.querySelector('[part~="stale"]')).to.equal(null);
@@ -144,11 +136,12 @@ describe('e2e: the portal elements together against the real server', () => {
   it('renders plan and lever names containing HTML as text', async () => {
     delete (window as { __xss?: unknown }).__xss;
     const id = await createCustomer({ plan: 'basic', product: MARKUP_PRODUCT });
-    const provider = await mount(
+    const provider = await mountProvider(
       id,
       html`<planship-customer-portal></planship-customer-portal>
         <planship-usage-meter lever="calls"></planship-usage-meter>
         <planship-entitlement lever="feature"><span slot="denied">Denied</span></planship-entitlement>`,
+      undefined,
       MARKUP_PRODUCT,
     );
     const portal = provider.querySelector('planship-customer-portal')!;

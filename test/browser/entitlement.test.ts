@@ -1,27 +1,21 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, html, waitUntil } from '@open-wc/testing';
 import '../../src/index.ts';
-import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
 import type { PlanshipEntitlement } from '../../src/components/entitlement/entitlement.ts';
-import { PRODUCT, admin, createCustomer, customerToken, reportUsage, serverInfo, tokenGetter } from './helpers.ts';
+import { admin, createCustomer, customerToken, mountProvider, reportUsage, slowTokenGetter } from './helpers.ts';
 
 type Getter = (forceRefresh?: boolean) => Promise<string>;
 
 /** A gate with allowed, denied and loading content, as a host page writes it. */
-async function mountGate(customerId: string, attributes: { lever: string; min?: number; includes?: string }, getter: Getter = tokenGetter(customerId)) {
-  const { url, wsUrl } = await serverInfo();
-  const provider = await fixture<PlanshipProvider>(html`<planship-provider
-    product-slug=${PRODUCT}
-    customer-id=${customerId}
-    api-url=${url}
-    ws-url=${wsUrl}
-    .getAccessToken=${getter}
-  >
-    <planship-entitlement lever=${attributes.lever} .min=${attributes.min} .includes=${attributes.includes}>
+async function mountGate(customerId: string, attributes: { lever: string; min?: number; includes?: string }, getter?: Getter) {
+  const provider = await mountProvider(
+    customerId,
+    html`<planship-entitlement lever=${attributes.lever} .min=${attributes.min} .includes=${attributes.includes}>
       <button id="allowed">Configure</button>
       <a id="denied" slot="denied" href="#upgrade">Upgrade to unlock</a>
       <span id="loading" slot="loading">Checking your plan</span>
-    </planship-entitlement>
-  </planship-provider>`);
+    </planship-entitlement>`,
+    getter,
+  );
   const gate = provider.querySelector('planship-entitlement')!;
   return { provider, gate };
 }
@@ -60,20 +54,16 @@ describe('<planship-entitlement>', () => {
 
   it('shows only the loading slot while loading, never the denied content', async () => {
     const id = await createCustomer({ plan: 'pro' });
-    let release!: () => void;
-    const gateOpen = new Promise<void>((resolve) => (release = resolve));
+    const slow = slowTokenGetter(id);
     const seen = new Set<string>();
-    const { gate } = await mountGate(id, { lever: 'sso' }, async () => {
-      await gateOpen;
-      return customerToken(id);
-    });
+    const { gate } = await mountGate(id, { lever: 'sso' }, slow.getter);
     expect(shown(gate)).to.deep.equal(['loading']);
     expect(gate.hasAttribute('allowed')).to.equal(false);
     await expect(gate).to.be.accessible();
     // Watch every render until the answer lands: allowed must come straight after loading.
     const observer = new MutationObserver(() => shown(gate).forEach((what) => seen.add(what)));
     observer.observe(gate.shadowRoot!, { childList: true, subtree: true });
-    release();
+    slow.release();
     await decided(gate);
     observer.disconnect();
     expect(shown(gate)).to.deep.equal(['allowed']);

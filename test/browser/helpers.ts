@@ -1,6 +1,10 @@
 // Helpers for browser tests: they act as the host's backend through the test runner's server
 // commands, so the page only ever holds customer-scoped tokens.
+import { fixture, html } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
+import type { TemplateResult } from 'lit';
+import type { TokenGetter } from '../../src/client/index.ts';
+import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
 
 export const PRODUCT = 'acme-analytics';
 
@@ -66,4 +70,44 @@ export async function createCustomer(
 
 export function reportUsage(customerId: string, meteringId: string, usage: number, product = PRODUCT) {
   return admin('POST', `/api/v1/customers/${customerId}/products/${product}/usage/${meteringId}`, { usage });
+}
+
+/** A provider for the customer around the elements under test, as a host page writes it. */
+export async function mountProvider(
+  customerId: string,
+  children: TemplateResult,
+  getter: TokenGetter = tokenGetter(customerId),
+  product = PRODUCT,
+): Promise<PlanshipProvider> {
+  const { url, wsUrl } = await serverInfo();
+  return fixture<PlanshipProvider>(html`<planship-provider
+    product-slug=${product}
+    customer-id=${customerId}
+    api-url=${url}
+    ws-url=${wsUrl}
+    .getAccessToken=${getter}
+  >${children}</planship-provider>`);
+}
+
+/** A token getter that holds its answer until released: the host's backend being slow. */
+export function slowTokenGetter(customerId: string) {
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  const getter = async () => {
+    await held;
+    return customerToken(customerId);
+  };
+  return { getter, release };
+}
+
+/** Simulated slow network: every PATCH waits until `release()`; `restore()` puts fetch back. */
+export function holdPatches() {
+  const realFetch = window.fetch;
+  let release!: () => void;
+  const held = new Promise<void>((resolve) => (release = resolve));
+  window.fetch = async (input, init) => {
+    if (init?.method === 'PATCH') await held;
+    return realFetch(input, init);
+  };
+  return { release, restore: () => (window.fetch = realFetch) };
 }

@@ -1,4 +1,4 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { TemplateResult } from 'lit';
 import '../../src/components/provider/provider.ts';
@@ -6,30 +6,18 @@ import '../../src/components/plan-picker/plan-picker.ts';
 import type { PlanshipPlanPicker } from '../../src/components/plan-picker/plan-picker.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
 import type { PlanshipPlanChangeEvent, PlanshipSubscriptionChangeEvent } from '../../src/components/shared/events.ts';
-import { PRODUCT, admin, createCustomer, customerToken, serverInfo, tokenGetter } from './helpers.ts';
+import { admin, createCustomer, customerToken, holdPatches, mountProvider, slowTokenGetter } from './helpers.ts';
 
 type Getter = (forceRefresh?: boolean) => Promise<string>;
 
 /** waitUntil with room for a busy machine (the default is one second). */
 const until = (predicate: () => unknown, message?: string) => waitUntil(predicate, message, { timeout: 5000 });
 
-async function mount(customerId: string, options: { getter?: Getter; picker?: TemplateResult } = {}) {
-  const { url, wsUrl } = await serverInfo();
-  const wrapper = await fixture<HTMLDivElement>(html`<div>
-    <button id="before">before</button>
-    <planship-provider
-      product-slug=${PRODUCT}
-      customer-id=${customerId}
-      api-url=${url}
-      ws-url=${wsUrl}
-      .getAccessToken=${options.getter ?? tokenGetter(customerId)}
-    >
-      ${options.picker ?? html`<planship-plan-picker></planship-plan-picker>`}
-    </planship-provider>
-  </div>`);
-  const provider = wrapper.querySelector('planship-provider') as PlanshipProvider;
-  const picker = wrapper.querySelector('planship-plan-picker') as PlanshipPlanPicker;
-  return { wrapper, provider, picker };
+/** A picker in a provider, after a button that Tab starts from. */
+async function mount(customerId: string, options: { getter?: Getter; picker?: TemplateResult; product?: string } = {}) {
+  const picker = options.picker ?? html`<planship-plan-picker></planship-plan-picker>`;
+  const provider = await mountProvider(customerId, html`<button id="before">before</button>${picker}`, options.getter, options.product);
+  return { provider, picker: provider.querySelector('planship-plan-picker') as PlanshipPlanPicker };
 }
 
 const shadow = (picker: PlanshipPlanPicker) => picker.shadowRoot!;
@@ -64,18 +52,13 @@ describe('<planship-plan-picker>', () => {
 
   it('shows a loading state until the token arrives, then the plans (accessible in both)', async () => {
     const id = await createCustomer({ plan: 'pro' });
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const getter = async () => {
-      await gate;
-      return customerToken(id);
-    };
-    const { picker } = await mount(id, { getter });
+    const slow = slowTokenGetter(id);
+    const { picker } = await mount(id, { getter: slow.getter });
     const loading = shadow(picker).querySelector('[role="progressbar"]');
     expect(loading, 'loading indicator').to.exist;
     expect(loading!.getAttribute('aria-busy')).to.equal('true');
     await expect(picker).to.be.accessible();
-    release();
+    slow.release();
     await loaded(picker);
     expect(shadow(picker).querySelector('[role="progressbar"]')).to.equal(null);
     await expect(picker).to.be.accessible();
@@ -281,11 +264,11 @@ describe('<planship-plan-picker>', () => {
 
   it('is one radio group: one Tab stop on the current plan, arrows and Home/End move, Enter chooses', async () => {
     const id = await createCustomer({ plan: 'starter' });
-    const { wrapper, picker } = await mount(id);
+    const { provider, picker } = await mount(id);
     await loaded(picker);
     expect(shadow(picker).querySelector('[role="radiogroup"]')).to.exist;
     expect(radios(picker).filter((radio) => radio.tabIndex === 0).map((radio) => radio.dataset.plan)).to.deep.equal(['starter']);
-    wrapper.querySelector<HTMLButtonElement>('#before')!.focus();
+    provider.querySelector<HTMLButtonElement>('#before')!.focus();
     await sendKeys({ press: 'Tab' });
     const focused = () => (shadow(picker).activeElement as HTMLElement | null)?.dataset.plan;
     expect(focused()).to.equal('starter');
@@ -375,13 +358,7 @@ describe('<planship-plan-picker>', () => {
     const { picker } = await mount(id);
     await loaded(picker);
     // Simulated slow network: hold the plan change until the test lets it through.
-    const realFetch = window.fetch;
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    window.fetch = async (input, init) => {
-      if (init?.method === 'PATCH') await held;
-      return realFetch(input, init);
-    };
+    const network = holdPatches();
     try {
       let requests = 0;
       picker.addEventListener('planship-plan-change', () => (requests += 1));
@@ -391,13 +368,13 @@ describe('<planship-plan-picker>', () => {
       radioFor(picker, 'business')!.click();
       expect(requests).to.equal(1);
       await expect(picker).to.be.accessible();
-      release();
+      network.release();
       await until(() => radioFor(picker, 'pro')!.getAttribute('aria-checked') === 'true', 'the change did not finish');
       expect(radioFor(picker, 'pro')!.getAttribute('aria-busy')).to.equal(null);
       expect(radioFor(picker, 'business')!.getAttribute('aria-disabled')).to.equal(null);
       expect(await planOnServer(id)).to.equal('pro');
     } finally {
-      window.fetch = realFetch;
+      network.restore();
     }
   });
 
@@ -425,14 +402,8 @@ describe('<planship-plan-picker>', () => {
   });
 
   it('renders plan names containing markup as text', async () => {
-    const { url, wsUrl } = await serverInfo();
     const id = await createCustomer({ plan: 'basic', product: 'markup-product' });
-    const wrapper = await fixture<HTMLDivElement>(html`<div>
-      <planship-provider product-slug="markup-product" customer-id=${id} api-url=${url} ws-url=${wsUrl} .getAccessToken=${tokenGetter(id)}>
-        <planship-plan-picker></planship-plan-picker>
-      </planship-provider>
-    </div>`);
-    const picker = wrapper.querySelector('planship-plan-picker') as PlanshipPlanPicker;
+    const { picker } = await mount(id, { product: 'markup-product' });
     await loaded(picker);
     expect(shadow(picker).querySelector('img')).to.equal(null);
     expect(shadow(picker).querySelector('b')).to.equal(null);

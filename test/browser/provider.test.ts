@@ -4,7 +4,7 @@ import { PlanshipCustomer } from '../../src/client/index.ts';
 import { PlanshipProvider } from '../../src/components/provider/provider.ts';
 import { PlanshipElement } from '../../src/components/shared/planship-element.ts';
 import type { PlanshipEntitlement } from '../../src/components/entitlement/entitlement.ts';
-import { PRODUCT, admin, createCustomer, customerToken, serverInfo, tokenGetter } from './helpers.ts';
+import { PRODUCT, admin, createCustomer, customerToken, mountProvider, serverInfo, tokenGetter } from './helpers.ts';
 
 let tagCount = 0;
 
@@ -20,18 +20,7 @@ function defineProbe() {
   return tag;
 }
 
-async function mountProvider(customerId: string) {
-  const { url, wsUrl } = await serverInfo();
-  return fixture<PlanshipProvider>(html`<planship-provider
-    product-slug=${PRODUCT}
-    customer-id=${customerId}
-    api-url=${url}
-    ws-url=${wsUrl}
-    .getAccessToken=${tokenGetter(customerId)}
-  >
-    <planship-entitlement lever="sso"><span id="yes">SSO</span><span id="no" slot="denied">No SSO</span></planship-entitlement>
-  </planship-provider>`);
-}
+const ssoGate = html`<planship-entitlement lever="sso"><span id="yes">SSO</span><span id="no" slot="denied">No SSO</span></planship-entitlement>`;
 
 const live = (provider: PlanshipProvider) =>
   waitUntil(() => provider.getAttribute('connection') === 'live', 'provider never went live', { timeout: 5000 });
@@ -41,7 +30,7 @@ describe('<planship-provider>', () => {
 
   it('builds one client from its attributes, provides it and goes live', async () => {
     const id = await createCustomer({ plan: 'pro' });
-    const provider = await mountProvider(id);
+    const provider = await mountProvider(id, ssoGate);
     const client = provider.client!;
     expect(client).to.be.instanceOf(PlanshipCustomer);
     expect(client.productSlug).to.equal(PRODUCT);
@@ -56,7 +45,7 @@ describe('<planship-provider>', () => {
   it('replaces the client when an attribute changes and disposes the old one', async () => {
     const pro = await createCustomer({ plan: 'pro' });
     const starter = await createCustomer({ plan: 'starter' });
-    const provider = await mountProvider(pro);
+    const provider = await mountProvider(pro, ssoGate);
     const gate = provider.querySelector<PlanshipEntitlement>('planship-entitlement')!;
     await waitUntil(() => gate.hasAttribute('allowed'), 'pro never allowed', { timeout: 5000 });
     const first = provider.client!;
@@ -73,7 +62,7 @@ describe('<planship-provider>', () => {
 
   it('keeps its client when only the token getter is replaced, and uses the new getter', async () => {
     const id = await createCustomer({ plan: 'pro' });
-    const provider = await mountProvider(id);
+    const provider = await mountProvider(id, ssoGate);
     await live(provider);
     const client = provider.client!;
     const next = tokenGetter(id);
@@ -89,7 +78,7 @@ describe('<planship-provider>', () => {
 
   it('disposes its client when removed and makes a new one when put back', async () => {
     const id = await createCustomer({ plan: 'pro' });
-    const provider = await mountProvider(id);
+    const provider = await mountProvider(id, ssoGate);
     await live(provider);
     const first = provider.client!;
     const parent = provider.parentElement!;

@@ -1,12 +1,11 @@
-import { expect, fixture, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, html, oneEvent, waitUntil } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/components/provider/provider.ts';
 import '../../src/components/subscription-manager/subscription-manager.ts';
 import type { PlanshipSubscriptionManager } from '../../src/components/subscription-manager/subscription-manager.ts';
 import type { PlanshipSubscriptionMembers } from '../../src/components/subscription-manager/members-list.ts';
-import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
 import type { PlanshipSubscriptionChangeEvent } from '../../src/components/shared/events.ts';
-import { PRODUCT, admin, createCustomer, customerToken, serverInfo, tokenGetter } from './helpers.ts';
+import { admin, createCustomer, customerToken, holdPatches, mountProvider, slowTokenGetter } from './helpers.ts';
 
 type Getter = (forceRefresh?: boolean) => Promise<string>;
 
@@ -23,17 +22,8 @@ interface WireSubscription {
   renew_at: string;
 }
 
-async function mount(customerId: string, getter: Getter = tokenGetter(customerId)) {
-  const { url, wsUrl } = await serverInfo();
-  const provider = await fixture<PlanshipProvider>(html`<planship-provider
-    product-slug=${PRODUCT}
-    customer-id=${customerId}
-    api-url=${url}
-    ws-url=${wsUrl}
-    .getAccessToken=${getter}
-  >
-    <planship-subscription-manager></planship-subscription-manager>
-  </planship-provider>`);
+async function mount(customerId: string, getter?: Getter) {
+  const provider = await mountProvider(customerId, html`<planship-subscription-manager></planship-subscription-manager>`, getter);
   return { provider, manager: provider.querySelector('planship-subscription-manager') as PlanshipSubscriptionManager };
 }
 
@@ -66,15 +56,11 @@ async function confirm(host: Element) {
 describe('<planship-subscription-manager>', () => {
   it('shows loading until the token arrives, then the subscription (accessible in both)', async () => {
     const id = await createCustomer({ plan: 'pro' });
-    let release!: () => void;
-    const gate = new Promise<void>((resolve) => (release = resolve));
-    const { manager } = await mount(id, async () => {
-      await gate;
-      return customerToken(id);
-    });
+    const slow = slowTokenGetter(id);
+    const { manager } = await mount(id, slow.getter);
     expect(part(manager, 'loading')!.getAttribute('role')).to.equal('progressbar');
     await expect(manager).to.be.accessible();
-    release();
+    slow.release();
     await loaded(manager);
     expect(part(manager, 'loading')).to.equal(null);
     await expect(manager).to.be.accessible();
@@ -167,13 +153,7 @@ describe('<planship-subscription-manager>', () => {
     const { manager } = await mount(id);
     await loaded(manager);
     // Simulated slow network: hold the change until the test lets it through.
-    const realFetch = window.fetch;
-    let release!: () => void;
-    const held = new Promise<void>((resolve) => (release = resolve));
-    window.fetch = async (input, init) => {
-      if (init?.method === 'PATCH') await held;
-      return realFetch(input, init);
-    };
+    const network = holdPatches();
     try {
       part<HTMLButtonElement>(manager, 'auto-renew')!.click();
       await until(() => part(manager, 'auto-renew')!.getAttribute('aria-busy') === 'true', 'no pending state');
@@ -182,12 +162,12 @@ describe('<planship-subscription-manager>', () => {
       await new Promise((resolve) => setTimeout(resolve, 50));
       expect(dialogIn(manager).open, 'cancel must wait for the pending action').to.equal(false);
       await expect(manager).to.be.accessible();
-      release();
+      network.release();
       await until(() => part(manager, 'auto-renew')!.getAttribute('aria-checked') === 'false', 'the change did not finish');
       expect(part(manager, 'auto-renew')!.getAttribute('aria-busy')).to.equal(null);
       expect(part(manager, 'cancel-button')!.getAttribute('aria-disabled')).to.equal(null);
     } finally {
-      window.fetch = realFetch;
+      network.restore();
     }
   });
 

@@ -1,7 +1,7 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, html, waitUntil } from '@open-wc/testing';
 import '../../src/index.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
-import { PRODUCT, createCustomer, serverInfo, tokenGetter } from './helpers.ts';
+import { createCustomer, mountProvider } from './helpers.ts';
 
 const until = (predicate: () => unknown, message?: string) => waitUntil(predicate, message, { timeout: 5000 });
 const inShadow = (host: Element | null | undefined, selector: string) => host?.shadowRoot?.querySelector<HTMLElement>(selector) ?? null;
@@ -27,18 +27,12 @@ describe('theming with --planship-* tokens', () => {
   for (const theme of ['light', 'dark'] as const) {
     it(`takes a token set on :root or on the provider, in every element (${theme})`, async () => {
       const id = await createCustomer({ plan: 'pro' });
-      const { url, wsUrl } = await serverInfo();
-      const provider = await fixture<PlanshipProvider>(html`<planship-provider
-        product-slug=${PRODUCT}
-        customer-id=${id}
-        api-url=${url}
-        ws-url=${wsUrl}
-        .getAccessToken=${tokenGetter(id)}
-      >
-        <planship-plan-picker theme=${theme}></planship-plan-picker>
-        <planship-usage-meter lever="api-calls" theme=${theme}></planship-usage-meter>
-        <planship-subscription-manager theme=${theme}></planship-subscription-manager>
-      </planship-provider>`);
+      const provider = await mountProvider(
+        id,
+        html`<planship-plan-picker theme=${theme}></planship-plan-picker>
+          <planship-usage-meter lever="api-calls" theme=${theme}></planship-usage-meter>
+          <planship-subscription-manager theme=${theme}></planship-subscription-manager>`,
+      );
       await until(() => {
         try {
           return Object.values(accents(provider)).every(Boolean);

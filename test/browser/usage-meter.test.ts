@@ -1,22 +1,13 @@
-import { expect, fixture, html, waitUntil } from '@open-wc/testing';
+import { expect, html, waitUntil } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/index.ts';
 import type { TokenGetter } from '../../src/client/index.ts';
-import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
 import type { PlanshipUsageMeter } from '../../src/components/usage-meter/usage-meter.ts';
-import { PRODUCT, admin, createCustomer, customerToken, reportUsage, serverInfo, tokenGetter } from './helpers.ts';
+import { PRODUCT, admin, createCustomer, customerToken, mountProvider, reportUsage, slowTokenGetter } from './helpers.ts';
 
-async function mount(customerId: string, inner: TemplateResult, getter: TokenGetter = tokenGetter(customerId)) {
-  const { url, wsUrl } = await serverInfo();
-  const provider = await fixture<PlanshipProvider>(html`<planship-provider
-    product-slug=${PRODUCT}
-    customer-id=${customerId}
-    api-url=${url}
-    ws-url=${wsUrl}
-    .getAccessToken=${getter}
-    >${inner}</planship-provider
-  >`);
+async function mount(customerId: string, inner: TemplateResult, getter?: TokenGetter) {
+  const provider = await mountProvider(customerId, inner, getter);
   return { provider, meter: provider.querySelector('planship-usage-meter')! };
 }
 
@@ -26,17 +17,6 @@ const meterOf = (meter: PlanshipUsageMeter) => meter.shadowRoot!.querySelector<H
 async function settled(meter: PlanshipUsageMeter) {
   await waitUntil(() => meterOf(meter) || part(meter, 'unlimited') || part(meter, 'empty') || part(meter, 'error'), 'meter did not settle', { timeout: 5000 });
   return meter;
-}
-
-/** A token getter that holds its answer until released: the host's backend being slow. */
-function slowTokenGetter(customerId: string) {
-  let release!: () => void;
-  const gate = new Promise<void>((resolve) => (release = resolve));
-  const getter = async () => {
-    await gate;
-    return customerToken(customerId);
-  };
-  return { getter, release };
 }
 
 describe('<planship-usage-meter>', () => {

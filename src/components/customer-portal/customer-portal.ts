@@ -1,9 +1,11 @@
-import { LitElement, css, html, nothing, type TemplateResult } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
-import type { PlanshipCustomer, TokenGetter } from '../../client/index.ts';
+import { css, html, nothing, type TemplateResult } from 'lit';
+import { customElement, property, state } from 'lit/decorators.js';
+import { ContextConsumer } from '@lit/context';
+import type { PlanshipCustomer } from '../../client/index.ts';
 import { baseStyles } from '../shared/base.styles.ts';
+import { planshipClientContext } from '../shared/context.ts';
 import type { Price } from '../shared/format.ts';
-import '../provider/provider.ts';
+import { PlanshipProvider } from '../provider/provider.ts';
 import '../plan-picker/plan-picker.ts';
 import '../subscription-manager/subscription-manager.ts';
 import './usage-meters.ts';
@@ -11,8 +13,10 @@ import './usage-meters.ts';
 /**
  * @summary The whole self-service portal in one tag: plans, subscription and usage.
  *
- * Inside a <planship-provider> it uses that provider's client. Given `product-slug` and
- * `customer-id` (plus `token-url` or `getAccessToken`, or a `client`), it makes its own.
+ * It is a <planship-provider> for its parts. Given `product-slug` and `customer-id` (plus
+ * `token-url` or `getAccessToken`), or a `client`, it makes or shares its own client, and
+ * reflects its `connection`; without them, it passes on the client of the <planship-provider>
+ * around it.
  *
  * @csspart base - The wrapper.
  * @csspart section - Each of the three sections.
@@ -28,7 +32,7 @@ import './usage-meters.ts';
  * @fires planship-error - A read or action failed in one of the parts.
  */
 @customElement('planship-customer-portal')
-export class PlanshipCustomerPortal extends LitElement {
+export class PlanshipCustomerPortal extends PlanshipProvider {
   static override styles = [
     baseStyles,
     css`
@@ -41,20 +45,6 @@ export class PlanshipCustomerPortal extends LitElement {
     `,
   ];
 
-  /** Product slug for the portal's own provider. */
-  @property({ type: String, attribute: 'product-slug' }) productSlug?: string;
-  /** Customer for the portal's own provider. */
-  @property({ type: String, attribute: 'customer-id' }) customerId?: string;
-  /** API base URL for the portal's own provider. */
-  @property({ type: String, attribute: 'api-url' }) apiUrl?: string;
-  /** WebSocket base URL for the portal's own provider. */
-  @property({ type: String, attribute: 'ws-url' }) wsUrl?: string;
-  /** The host backend's token route for the portal's own provider. */
-  @property({ type: String, attribute: 'token-url' }) tokenUrl?: string;
-  /** Token getter for the portal's own provider. */
-  @property({ attribute: false }) getAccessToken?: TokenGetter;
-  /** A ready client for the portal's own provider. */
-  @property({ attribute: false }) client?: PlanshipCustomer;
   /** Prices per plan slug, passed to the plan picker. */
   @property({ attribute: false }) prices?: Record<string, Price>;
   /** When a plan change from the picker takes effect: now, or at renewal. */
@@ -62,16 +52,27 @@ export class PlanshipCustomerPortal extends LitElement {
   /** Forces the light or dark palette on every part; absent follows `prefers-color-scheme`. */
   @property({ type: String, reflect: true }) theme?: 'light' | 'dark';
 
-  /** Makes its own provider when configured; otherwise uses the one around it. */
-  private get ownsProvider(): boolean {
-    return Boolean(this.client || this.customerId || this.productSlug);
+  /** The client of the provider around the portal. */
+  @state() private outerClient?: PlanshipCustomer;
+
+  constructor() {
+    super();
+    // The portal's own context provider skips requests from its host, so this one reaches the
+    // provider around the portal.
+    new ContextConsumer(this, { context: planshipClientContext, subscribe: true, callback: (client) => (this.outerClient = client) });
+  }
+
+  /** Its own client when configured; otherwise the one of the provider around it. */
+  protected override givenClient(): PlanshipCustomer | undefined {
+    const own = super.givenClient();
+    return own || this.customerId || this.productSlug ? own : this.outerClient;
   }
 
   override render() {
     const theme = this.theme ?? nothing;
     const section = (id: string, heading: string, content: TemplateResult) =>
       html`<section part="section" class="stack" aria-labelledby=${id}><h2 part="heading" id=${id}>${heading}</h2>${content}</section>`;
-    const content = html`<div part="base" class="stack">
+    return html`<div part="base" class="stack">
       ${section(
         'plans-heading',
         'Plans',
@@ -84,17 +85,6 @@ export class PlanshipCustomerPortal extends LitElement {
       )}
       ${section('usage-heading', 'Usage', html`<planship-usage-meters part="usage" theme=${theme}></planship-usage-meters>`)}
     </div>`;
-    if (!this.ownsProvider) return content;
-    return html`<planship-provider
-      product-slug=${this.productSlug ?? nothing}
-      customer-id=${this.customerId ?? nothing}
-      api-url=${this.apiUrl ?? nothing}
-      ws-url=${this.wsUrl ?? nothing}
-      token-url=${this.tokenUrl ?? nothing}
-      .getAccessToken=${this.getAccessToken}
-      .client=${this.client}
-      >${content}</planship-provider
-    >`;
   }
 }
 

@@ -1,6 +1,6 @@
-import { LitElement, css, html } from 'lit';
+import { LitElement, css, html, type CSSResultGroup } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
-import { provide } from '@lit/context';
+import { ContextProvider } from '@lit/context';
 import { PlanshipCustomer, type ConnectionState, type TokenGetter } from '../../client/index.ts';
 import { ensureContextRoot, planshipClientContext } from '../shared/context.ts';
 import { tokenUrlGetter } from './token-url.ts';
@@ -19,7 +19,7 @@ import { tokenUrlGetter } from './token-url.ts';
  */
 @customElement('planship-provider')
 export class PlanshipProvider extends LitElement {
-  static override styles = css`
+  static override styles: CSSResultGroup = css`
     :host {
       display: contents;
     }
@@ -49,8 +49,8 @@ export class PlanshipProvider extends LitElement {
   /** A client the host made itself (never disposed by the provider). */
   @state() private hostClient?: PlanshipCustomer;
 
-  @provide({ context: planshipClientContext })
-  @state()
+  /** Hands the client to every element inside (late-upgrading ones included). */
+  private readonly clientProvider = new ContextProvider(this, { context: planshipClientContext });
   private provided?: PlanshipCustomer;
 
   /** Whether the provided client was made here (and so is disposed here). */
@@ -101,12 +101,18 @@ export class PlanshipProvider extends LitElement {
   private syncClient(): void {
     // A new token getter alone (e.g. a fresh arrow function on every host render) does not
     // rebuild the client: the client calls through `currentToken`, which reads the latest one.
+    const given = this.givenClient();
     const hasTokenSource = Boolean(this.getAccessToken || this.tokenUrl);
-    const config = [this.hostClient, this.productSlug, this.customerId, this.apiUrl, this.wsUrl, hasTokenSource];
+    const config = [given, this.productSlug, this.customerId, this.apiUrl, this.wsUrl, hasTokenSource];
     if (this.provided && config.every((value, i) => Object.is(value, this.builtFrom[i]))) return;
     this.builtFrom = config;
-    const built = this.hostClient ? undefined : this.build();
-    this.use(this.hostClient ?? built, built !== undefined);
+    const built = given ? undefined : this.build();
+    this.use(given ?? built, built !== undefined);
+  }
+
+  /** A ready client to share as it is (never disposed here): the one the host set. */
+  protected givenClient(): PlanshipCustomer | undefined {
+    return this.hostClient;
   }
 
   private build(): PlanshipCustomer | undefined {
@@ -127,6 +133,7 @@ export class PlanshipProvider extends LitElement {
     if (old && this.ownsClient) old.dispose();
     this.ownsClient = owned;
     this.provided = client;
+    this.clientProvider.setValue(client);
     if (!client) {
       this.connection = 'idle';
       return;

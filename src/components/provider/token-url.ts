@@ -15,9 +15,9 @@ export function tokenUrlGetter(url: string): TokenGetter {
     const text = (await response.text()).trim();
     let token: unknown = text;
     try {
-      const parsed: unknown = JSON.parse(text);
+      const parsed = JSON.parse(text);
       // A JSON string, or an object with access_token; a bare number stays the text it was.
-      if (typeof parsed !== 'number') token = typeof parsed === 'object' ? (parsed as { access_token?: unknown } | null)?.access_token : parsed;
+      if (typeof parsed !== 'number') token = parsed?.access_token ?? parsed;
     } catch {
       // Not JSON: the bare token.
     }

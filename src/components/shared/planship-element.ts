@@ -1,6 +1,6 @@
 import { LitElement, html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import { consume } from '@lit/context';
+import { ContextConsumer } from '@lit/context';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import type { ConnectionState, PlanshipCustomer, Resource, Subscription } from '../../client/index.ts';
 import { ActionController } from './action-controller.ts';
@@ -48,9 +48,7 @@ const CLIENT_EVENTS = ['planship-change', 'planship-connection'] as const;
  */
 export class PlanshipElement extends LitElement {
   /** The API client, provided by the nearest <planship-provider>. */
-  @consume({ context: planshipClientContext, subscribe: true })
-  @state()
-  protected client?: PlanshipCustomer;
+  @state() protected client?: PlanshipCustomer;
 
   /** Forces the light or dark palette; absent follows `prefers-color-scheme`. */
   @property({ type: String, reflect: true }) theme?: 'light' | 'dark';
@@ -80,6 +78,7 @@ export class PlanshipElement extends LitElement {
 
   constructor() {
     super();
+    new ContextConsumer(this, { context: planshipClientContext, subscribe: true, callback: (client) => (this.client = client) });
     // A controller rather than lifecycle overrides, so subclasses cannot forget to call super.
     const listen = () => this.listenTo(this.client);
     this.addController({

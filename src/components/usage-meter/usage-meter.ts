@@ -9,7 +9,6 @@ import { formatNumber } from '../shared/format.ts';
 export type UsageStatus = 'normal' | 'warning' | 'exceeded' | 'unlimited';
 
 interface MeterContent {
-  kind: 'content';
   leverName: string;
   usage: number;
   /** null: unlimited. */
@@ -17,12 +16,8 @@ interface MeterContent {
   buckets: [string, number][];
 }
 
-interface MeterEmpty {
-  kind: 'empty';
-  message: string;
-}
-
-type MeterData = MeterContent | MeterEmpty;
+/** The meter, or why there is none (the empty state's message). */
+type MeterData = MeterContent | string;
 
 const WARNING_RATIO = 0.8;
 
@@ -84,14 +79,14 @@ export class PlanshipUsageMeter extends PlanshipElement {
         client.getEntitlements({ signal }),
       ]);
       const info = levers.find((candidate) => candidate.slug === lever && candidate.type === 'metered');
-      if (!info) return { kind: 'empty', message: `There is no usage lever called "${lever}".` };
-      if (!subscriptions.some((subscription) => subscription.isActive)) return { kind: 'empty', message: 'No active subscription.' };
+      if (!info) return `There is no usage lever called "${lever}".`;
+      if (!subscriptions.some((subscription) => subscription.isActive)) return 'No active subscription.';
       if ('error' in usage) throw usage.error;
       // A metered entitlement is what remains (below zero once exceeded), or null: unlimited.
       const remaining = entitlements[lever];
       const limit = remaining === null ? null : Number(remaining) + usage.total;
       const buckets = Object.entries(usage.byBucket).map(([bucket, amount]) => [bucket, Number(amount)] as [string, number]);
-      return { kind: 'content', leverName: info.name, usage: usage.total, limit, buckets };
+      return { leverName: info.name, usage: usage.total, limit, buckets };
     },
     () => [this.lever],
   );
@@ -99,12 +94,12 @@ export class PlanshipUsageMeter extends PlanshipElement {
   protected override willUpdate(changed: PropertyValues): void {
     super.willUpdate(changed);
     const data = this.task.status === TaskStatus.ERROR ? undefined : this.task.value;
-    this.status = data?.kind === 'content' ? usageStatus(data.usage, data.limit) : undefined;
+    this.status = typeof data === 'object' ? usageStatus(data.usage, data.limit) : undefined;
   }
 
   override render() {
     return this.renderTask(this.task, 'Loading usage', (data) =>
-      data.kind === 'empty' ? html`<p part="empty" class="muted">${data.message}</p>` : this.renderContent(data),
+      typeof data === 'string' ? html`<p part="empty" class="muted">${data}</p>` : this.renderContent(data),
     );
   }
 

@@ -1,0 +1,10 @@
+// The drop-in bundle's entry (dist/planship-portal.js): it registers every <planship-*> element
+// and exports nothing, as a page uses the elements by their tags. Exporting the client and the
+// classes too would cost about 0.3 kB gzipped; code that needs them imports the library entry
+// (src/index.ts, `planship-portal`), which registers the same elements.
+import './components/provider/provider.ts';
+import './components/plan-picker/plan-picker.ts';
+import './components/subscription-manager/subscription-manager.ts';
+import './components/usage-meter/usage-meter.ts';
+import './components/entitlement/entitlement.ts';
+import './components/customer-portal/customer-portal.ts';
