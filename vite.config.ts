@@ -4,6 +4,8 @@ import { defineConfig } from 'vite';
 
 export default defineConfig({
   define: { __PLANSHIP_API_URL__: JSON.stringify(process.env.PLANSHIP_API_URL ?? 'http://127.0.0.1:8787') },
+  // The page is served from the project root: keep the demo's secrets and server code out of reach.
+  server: { fs: { deny: ['.env', '.env.*', '*.{crt,pem}', '**/.git/**', '**/demo/catalog.json', '**/demo/backend.ts', '**/demo/start.ts', '**/src/server/**'] } },
   build: { target: 'es2022' },
   esbuild: { target: 'es2022' },
 });

@@ -101,6 +101,9 @@ export async function startDemoBackend(options: DemoBackendOptions) {
       // The host-checkout example: the host takes payment, then changes the plan from its backend.
       const { subscription_id: subscriptionId, plan_slug: planSlug } = await readJson(request);
       const customer = customerClient(await ensureCustomer(user));
+      // The page chose the plan, so check it is one the host sells on its own checkout.
+      const plan = await customer.getPlan(String(planSlug));
+      if (!plan.isPublic || !plan.isSelfServe) return send(response, 403, { detail: 'That plan is not sold through checkout' });
       const changed = subscriptionId
         ? await customer.changeSubscriptionPlan(subscriptionId, planSlug)
         : await customer.createSubscription(planSlug);

@@ -75,6 +75,8 @@ describe('demo backend', () => {
     const checkout = await call('POST', '/api/demo/checkout?user=grace%40example.com', { subscription_id: subscription.subscription_id, plan_slug: target });
     assert.equal(checkout.status, 200);
     assert.equal(checkout.body.plan.slug, target);
+    const enterprise = await call('POST', '/api/demo/checkout?user=grace%40example.com', { subscription_id: subscription.subscription_id, plan_slug: 'enterprise' });
+    assert.equal(enterprise.status, 403, 'a plan that is not self-serve is not sold through checkout');
     const unknown = await call('POST', '/api/demo/usage?user=grace%40example.com', { metering_id: 'no-such-meter', usage: 1 });
     assert.equal(unknown.status, 404);
   });
