@@ -1,7 +1,9 @@
 // The bench acts as the host's backend: product credentials from the demo catalog, used only in
 // Node. Fresh customers per measurement so runs never share state.
+import { fromRoot } from './root.ts';
+
 export const PRODUCT = 'acme-analytics';
-export const DEMO_CATALOG = 'demo/catalog.json';
+export const DEMO_CATALOG = fromRoot('demo/catalog.json');
 const PRODUCT_CLIENT = { clientId: 'demo-client', clientSecret: 'demo-secret' };
 const BASIC = 'Basic ' + Buffer.from(`${PRODUCT_CLIENT.clientId}:${PRODUCT_CLIENT.clientSecret}`).toString('base64');
 

@@ -63,7 +63,8 @@ export function tableRows(results: BenchResults, errors: Record<string, string>)
     rows.push([
       'First render, provider + every element',
       `${firstRender.apiRequests} API requests for ${resources} resources (max ${Math.max(0, ...counts)} per resource), ` +
-        `${firstRender.sockets} socket, ${firstRender.tokenRequests} token fetch; complete at ${ms(firstRender.completeMs)}` +
+        `${firstRender.sockets} socket, ${firstRender.tokenRequests} token fetch; content at ${ms(firstRender.contentMs)}, ` +
+        `complete at ${ms(firstRender.completeMs)}` +
         (firstRender.repeated.length
           ? `; repeated: ${firstRender.repeated.map((name) => `${name} ×${firstRender.requestsPerResource[name]}`).join(', ')}`
           : ''),

@@ -3,8 +3,22 @@
 // in a closure so neither the token nor the secret shows up when a client object is logged.
 import { PlanshipAuthError } from './errors.ts';
 
-/** Resolves with a bare Planship access token; `forceRefresh` asks for a new one. */
-export type TokenGetter = (forceRefresh?: boolean) => Promise<string>;
+/** A token with its lifetime in seconds, when the source knows it (e.g. a backend's `expires_in`). */
+export interface AccessToken {
+  accessToken: string;
+  expiresIn?: number;
+}
+
+/**
+ * Resolves with a bare Planship access token (the seed's contract) or an `AccessToken`, whose
+ * `expiresIn` lets the client refresh shortly before expiry; `forceRefresh` asks for a new one.
+ */
+export type TokenGetter = (forceRefresh?: boolean) => Promise<string | AccessToken>;
+
+/** What a getter answered, as the token source takes it. */
+export function fromGetter(answer: string | AccessToken | undefined): ObtainedToken {
+  return typeof answer === 'object' && answer ? { token: answer.accessToken, expiresIn: answer.expiresIn } : { token: answer };
+}
 
 export interface ClientCredentials {
   clientId: string;

@@ -264,10 +264,16 @@ export class PlanshipCustomer extends PlanshipProduct {
       token: (forceRefresh) => this._tokens.token(forceRefresh),
       state: (state) => this.#setState(state),
       frame: (data, first) => {
+        const known = this.#last !== undefined;
         const changed = this.#fresh(data as Entitlements);
         this._cache.put(this.#entitlementsPath(), 'entitlements', data);
-        // The greeting frame of a connection repeats what we already know.
-        if (first && !changed) return;
+        // A connection's greeting frame reports the present, not a change: readers of
+        // subscriptions and usage are as fresh as it is (a reconnect re-reads them in resync),
+        // and readers that saw no entitlements yet are still reading them.
+        if (first) {
+          if (changed && known) this.dispatchEvent(new PlanshipChangeEvent(['entitlements']));
+          return;
+        }
         this._cache.invalidate(['subscriptions', 'usage']);
         this.dispatchEvent(new PlanshipChangeEvent(['entitlements', 'subscriptions', 'usage']));
       },

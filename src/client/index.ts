@@ -16,7 +16,7 @@ export {
   type PlanshipEventMap,
 } from './events.ts';
 export type { Resource } from './cache.ts';
-export type { TokenGetter, ClientCredentials } from './auth.ts';
+export type { AccessToken, TokenGetter, ClientCredentials } from './auth.ts';
 export type { FetchLike } from './http.ts';
 export type { WebSocketConstructor, WebSocketLike } from './live.ts';
 export type * from './models.ts';

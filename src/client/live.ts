@@ -123,7 +123,8 @@ export class LiveSocket {
     };
     socket.onclose = ({ code }) => {
       if (this.#socket !== socket) return;
-      // 4404: the customer is gone; reconnecting cannot help.
+      // 4404: the customer is gone; reconnecting cannot help. Any other close (4401, the token
+      // expired, included) is a drop: reconnect, asking for a fresh token.
       if (code === CUSTOMER_GONE) return this.#options.state('closed'), this.stop();
       if (openedAt && Date.now() - openedAt > STABLE_MS) this.#attempt = 0;
       this.#drop(false);

@@ -117,6 +117,8 @@ export interface SubscriptionCustomerInDbBase {
 
 export interface SubscriptionCustomer extends SubscriptionCustomerInDbBase {
   plan: PlanInDbBase;
+  /** The member, when the API says (this project's server does; visible to its team). */
+  customer?: { id: string; name?: string; email?: string; alternativeId?: string | null };
 }
 
 export interface Customer extends CustomerInDbBase {

@@ -2,6 +2,7 @@
 // plumbing (auth, HTTP, cache, change events) that PlanshipCustomer builds on.
 import {
   basicAuthorization,
+  fromGetter,
   inBrowser,
   isClientCredentials,
   tokenSource,
@@ -60,8 +61,24 @@ export function normalizeArguments(args: unknown[]): [PlanshipAuth, PlanshipOpti
   return [{ clientId: b as string, clientSecret: c as string }, { baseUrl: a, webSocketUrl: d as string | undefined }];
 }
 
+/**
+ * `url` made absolute: a relative one (e.g. `/planship` behind a same-origin proxy) is resolved
+ * against the page. Throws a TypeError for a URL that is not valid (or relative outside a page).
+ */
+export function absoluteUrl(url: string): string {
+  const page = globalThis as { document?: { baseURI?: string }; location?: { href?: string } };
+  let resolved: URL;
+  try {
+    resolved = new URL(url, page.document?.baseURI ?? page.location?.href);
+  } catch {
+    throw new TypeError(`Not a valid URL: "${url}"`);
+  }
+  // An absolute URL stays as written (the seed's clients compare it); a relative one resolves.
+  return (resolved.href.startsWith(url) ? url : resolved.href).replace(/\/+$/, '');
+}
+
 export function webSocketBase(baseUrl: string, explicit?: string): string {
-  if (explicit) return explicit.replace(/\/+$/, '');
+  if (explicit) return absoluteUrl(explicit).replace(/^http/, 'ws');
   // Planship's own service keeps its sockets on a separate host.
   if (new URL(baseUrl).host === 'api.planship.io') return 'wss://websockets-api.planship.io';
   return baseUrl.replace(/^http/, 'ws');
@@ -100,7 +117,7 @@ export class PlanshipProduct extends EventTarget {
     const [auth, options] = normalizeArguments(args);
     this.productSlug = productSlug;
     this._options = options;
-    this.baseUrl = (options.baseUrl || DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.baseUrl = absoluteUrl(options.baseUrl || DEFAULT_BASE_URL);
     const timeoutMs = options.timeoutMs ?? 15_000;
     const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this._http = new Http(this.baseUrl, fetchImpl, timeoutMs);
@@ -121,7 +138,7 @@ export class PlanshipProduct extends EventTarget {
           return { token: answer?.access_token, expiresIn: answer?.expires_in };
         });
     } else if (typeof auth === 'function') {
-      obtain = (force) => auth(force).then((token) => ({ token }));
+      obtain = (force) => auth(force).then(fromGetter);
     } else {
       throw new PlanshipAuthError('Pass a token getter or { clientId, clientSecret }');
     }

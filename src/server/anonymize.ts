@@ -9,8 +9,12 @@ export const ANONYMIZED_EMAIL_DOMAIN = 'anonymized.invalid';
 
 const hash = (salt: string, value: string) => createHash('sha256').update(salt + value).digest('hex');
 
+/**
+ * Only the recorded moment counts: an email that merely ends in the reserved domain (a customer
+ * may be created with one) must not stop its anonymization.
+ */
 export function isAnonymized(customer: CustomerRecord): boolean {
-  return typeof customer.metadata.__anonymized_at === 'string' || customer.email.endsWith(`@${ANONYMIZED_EMAIL_DOMAIN}`);
+  return typeof customer.metadata.__anonymized_at === 'string';
 }
 
 export function anonymizeCustomer(customer: CustomerRecord, now: number): void {

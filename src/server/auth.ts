@@ -103,6 +103,11 @@ export class Auth {
     return record.principal;
   }
 
+  /** When a live token expires (server clock, ms); undefined for unknown tokens. */
+  expiresAt(token: string): number | undefined {
+    return this.tokens.get(token)?.expiresAt;
+  }
+
   /** Authenticates an Authorization header (Bearer token or Basic client credentials). */
   authenticate(header: string | undefined): Principal {
     if (!header) throw unauthorized('Not authenticated');

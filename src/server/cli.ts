@@ -1,6 +1,6 @@
 // `npm run server -- --port 8787 --catalog demo/catalog.json [--host 127.0.0.1]
 //   [--token-ttl 3600] [--heartbeat-ms 30000] [--cors-origins '*']`
-import { CatalogError, startServer } from './index.ts';
+import { CatalogError, ServerOptionsError, startServer } from './index.ts';
 
 function flag(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -13,9 +13,9 @@ function numberFlag(name: string): number | undefined {
   const value = flag(name);
   if (value === undefined) return undefined;
   const parsed = Number(value);
-  if (!Number.isFinite(parsed) || parsed < 0) {
+  if (value.trim() === '' || !Number.isFinite(parsed) || parsed < 0) {
     console.error(`--${name} expects a number, got "${value}"`);
-    process.exit(2);
+    process.exit(1);
   }
   return parsed;
 }
@@ -36,7 +36,7 @@ try {
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);
 } catch (error) {
-  if (error instanceof CatalogError) console.error(error.message);
+  if (error instanceof CatalogError || error instanceof ServerOptionsError) console.error(error.message);
   else console.error(`Could not start the server: ${(error as Error).message}`);
   process.exit(1);
 }

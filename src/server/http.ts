@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { principalKey, type Auth, type Principal } from './auth.ts';
 import { HttpError, invalidField, notFound } from './errors.ts';
 import type { IdempotencyCache } from './idempotency.ts';
+import { parseRequestTarget } from './request-target.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
 
@@ -48,6 +49,18 @@ export interface HttpOptions {
   idempotency: IdempotencyCache;
   corsOrigins: '*' | string[];
   log: (message: string) => void;
+  /** Sees every routed API request once its body is parsed (never its headers, so no tokens). */
+  onRequest?: (record: RequestRecord) => void;
+}
+
+export interface RequestRecord {
+  method: string;
+  /** The path as sent (percent-encoded), without the query. */
+  path: string;
+  /** Each query parameter; a repeated one as an array, in order. */
+  query: Record<string, string | string[]>;
+  /** The parsed body (undefined when empty). */
+  body: unknown;
 }
 
 const ALLOWED_HEADERS = 'Authorization, Content-Type, Idempotency-Key';
@@ -99,7 +112,11 @@ export function createRequestHandler(options: HttpOptions) {
 
   async function handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
     const method = request.method ?? 'GET';
-    const url = new URL(request.url ?? '/', 'http://localhost');
+    const url = parseRequestTarget(request.url);
+    if (!url) {
+      request.resume();
+      return send(request, response, 404, { detail: 'Not Found' });
+    }
     if (method === 'OPTIONS') {
       request.resume();
       response.writeHead(204, {
@@ -124,8 +141,18 @@ export function createRequestHandler(options: HttpOptions) {
     const raw = await readBody(request);
     if (raw === undefined) return tooLarge(request, response);
 
+    // Parsed before authenticating so the request hook sees it, but a 401 still wins over a 400.
+    let body: unknown;
+    let malformed: unknown;
+    try {
+      body = parseBody(request, raw);
+    } catch (error) {
+      malformed = error;
+    }
+    options.onRequest?.({ method, path: url.pathname, query: queryRecord(url.query), body });
     const principal = route.auth ? options.auth.authenticate(request.headers.authorization) : (undefined as unknown as Principal);
-    const context: Context = { method, params, query: url.searchParams, headers: request.headers, body: parseBody(request, raw), principal };
+    if (malformed) throw malformed;
+    const context: Context = { method, params, query: url.query, headers: request.headers, body, principal };
 
     const idempotencyKey = request.headers['idempotency-key'];
     if (method === 'POST' && route.auth && typeof idempotencyKey === 'string' && idempotencyKey !== '') {
@@ -170,6 +197,16 @@ export function createRequestHandler(options: HttpOptions) {
       send(request, response, 500, { detail: 'Internal Server Error' });
     });
   };
+}
+
+function queryRecord(query: URLSearchParams): Record<string, string | string[]> {
+  // fromEntries defines own properties, so a "__proto__" parameter stays a plain key.
+  return Object.fromEntries(
+    [...new Set(query.keys())].map((key) => {
+      const values = query.getAll(key);
+      return [key, values.length === 1 ? values[0] : values];
+    }),
+  );
 }
 
 function split(path: string): string[] {

@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Auth } from './auth.ts';
 import { loadCatalog } from './catalog.ts';
 import { Clock } from './clock.ts';
-import { createRequestHandler } from './http.ts';
+import { createRequestHandler, type RequestRecord } from './http.ts';
 import { IdempotencyCache } from './idempotency.ts';
 import { nextUtcMidnight } from './periods.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -32,6 +32,23 @@ export interface StartServerOptions {
   corsOrigins?: '*' | string | string[];
   /** Where unexpected errors are logged (never with tokens); default console.error. */
   log?: (message: string) => void;
+  /** Test hook: sees every routed API request (method, path, query, parsed body; never headers). */
+  onRequest?: (record: RequestRecord) => void;
+}
+
+export type { RequestRecord } from './http.ts';
+
+/** A startServer option with a value it cannot use (the CLI prints the message). */
+export class ServerOptionsError extends Error {
+  override name = 'ServerOptionsError';
+}
+
+function positiveNumber(name: string, value: unknown, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+    throw new ServerOptionsError(`${name} must be a positive finite number, got ${String(value)}`);
+  }
+  return value;
 }
 
 export interface RunningServer {
@@ -48,15 +65,16 @@ export interface RunningServer {
 const MAX_TIMER_MS = 60_000;
 
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
+  const tokenTtlSeconds = positiveNumber('tokenTtlSeconds', options.tokenTtlSeconds, 3600);
+  const heartbeatMs = positiveNumber('heartbeatMs', options.heartbeatMs, 30_000);
   const catalog = loadCatalog(options.catalog);
-  const tokenTtlSeconds = options.tokenTtlSeconds ?? 3600;
   const corsOrigins = normaliseOrigins(options.corsOrigins ?? '*');
   const log = options.log ?? ((message: string) => console.error(message));
 
   const clock = new Clock();
   const store = new Store(catalog, clock);
   const auth = new Auth(catalog, clock, tokenTtlSeconds, (id) => store.isLiveCustomer(id));
-  const hub = new WsHub({ store, auth, clock, heartbeatMs: options.heartbeatMs ?? 30_000, corsOrigins });
+  const hub = new WsHub({ store, auth, clock, heartbeatMs, corsOrigins });
   store.listener = hub;
   const idempotency = new IdempotencyCache(() => clock.now());
 
@@ -91,13 +109,19 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     idempotency,
     corsOrigins,
     log,
+    onRequest: options.onRequest,
   });
 
   const server = createServer({ keepAliveTimeout: 10_000 }, handler);
   server.on('upgrade', (request, socket, head) => hub.handleUpgrade(request, socket, head));
   server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n');
-    else socket.destroy();
+    // Unparseable requests still get a FastAPI-shaped answer.
+    const body = '{"detail":"Bad Request"}';
+    if (!socket.writable) {
+      socket.destroy();
+      return;
+    }
+    socket.end(`HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
   });
 
   await new Promise<void>((resolve, reject) => {

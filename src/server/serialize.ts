@@ -1,6 +1,7 @@
 // Wire shapes of reference/planship-api.md section 4: snake_case, `metadata_` on output.
 // Extra fields beyond Planship's models (marked "extra") help the portal and are ignored by the
 // official SDK.
+import type { Principal } from './auth.ts';
 import type { CatalogLever, CatalogPlan } from './catalog.ts';
 import { formatEntitlement, leverDefault } from './entitlements.ts';
 import type { CustomerRecord, MembershipRecord, ProductIndex, Store, SubscriptionRecord, UsageRecordResult } from './store.ts';
@@ -158,30 +159,37 @@ export function membershipWire(subscription: SubscriptionRecord, membership: Mem
 }
 
 /**
- * SubscriptionCustomer: the membership plus the plan, and (extra) `customer` with the member's
- * name, email and alternative_id, so a team's administrator can tell its members apart.
+ * SubscriptionCustomer: the membership plus the plan, and (extra) `customer`. Product
+ * credentials (the host backend) see the member's name, email and alternative_id, so an admin
+ * screen can tell members apart; a customer token sees them only for its own customer, and just
+ * `{id}` for everyone else (a token must not read other customers' personal details).
  */
-export function subscriptionCustomerWire(store: Store, subscription: SubscriptionRecord, membership: MembershipRecord) {
+export function subscriptionCustomerWire(store: Store, subscription: SubscriptionRecord, membership: MembershipRecord, viewer: Principal) {
   const index = store.products.get(subscription.productSlug)!;
-  const customer = store.customers.get(membership.customerId);
   return {
     ...membershipWire(subscription, membership),
     plan: planInDbWire(index, index.plans.get(subscription.planSlug)!),
-    customer: {
-      id: membership.customerId,
-      name: customer?.name ?? '',
-      email: customer?.email ?? '',
-      alternative_id: customer?.alternativeId ?? null,
-    },
+    customer: memberDetails(store, membership.customerId, viewer),
   };
 }
 
-/** Customer: CustomerInDbBase plus its subscriptions. */
-export function customerWithSubscriptionsWire(store: Store, customer: CustomerRecord) {
+function memberDetails(store: Store, customerId: string, viewer: Principal) {
+  if (viewer.kind === 'customer' && viewer.customerId !== customerId) return { id: customerId };
+  const customer = store.customers.get(customerId);
+  return {
+    id: customerId,
+    name: customer?.name ?? '',
+    email: customer?.email ?? '',
+    alternative_id: customer?.alternativeId ?? null,
+  };
+}
+
+/** Customer: CustomerInDbBase plus its subscriptions (its own memberships only). */
+export function customerWithSubscriptionsWire(store: Store, customer: CustomerRecord, viewer: Principal) {
   return {
     ...customerWire(store, customer),
     subscriptions: store.subscriptionsOf(customer.id).map((subscription) =>
-      subscriptionCustomerWire(store, subscription, subscription.members.get(customer.id)!),
+      subscriptionCustomerWire(store, subscription, subscription.members.get(customer.id)!, viewer),
     ),
   };
 }

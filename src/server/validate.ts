@@ -68,7 +68,7 @@ export class BodyFields {
     return value;
   }
 
-  integer(key: string, options: FieldOptions & { min?: number } = {}): number | null | undefined {
+  integer(key: string, options: FieldOptions & { min?: number; max?: number } = {}): number | null | undefined {
     const { present, value } = this.raw(key, options);
     if (!present) return undefined;
     if (value === null && options.nullable) return null;
@@ -81,6 +81,9 @@ export class BodyFields {
     if (!Number.isSafeInteger(value)) return this.issue(loc, 'Input should be a valid integer, unable to parse value', 'int_parsing_size');
     if (options.min !== undefined && value < options.min) {
       return this.issue(loc, `Input should be greater than or equal to ${options.min}`, 'greater_than_equal');
+    }
+    if (options.max !== undefined && value > options.max) {
+      return this.issue(loc, `Input should be less than or equal to ${options.max}`, 'less_than_equal');
     }
     return value;
   }

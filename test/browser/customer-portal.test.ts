@@ -81,4 +81,62 @@ describe('<planship-customer-portal>', () => {
     const settled = await metersReady(meters);
     expect(settled).to.have.length(3);
   });
+
+  it('shows each empty state for a customer without a subscription (accessible)', async () => {
+    const id = await createCustomer();
+    const provider = await mountProvider(id, html`<planship-customer-portal></planship-customer-portal>`);
+    const portal = provider.querySelector('planship-customer-portal')!;
+    const picker = inside(portal, 'planship-plan-picker')!;
+    const manager = inside(portal, 'planship-subscription-manager')!;
+    const meters = inside(portal, 'planship-usage-meters') as PlanshipUsageMeters;
+    await waitUntil(() => inside(manager, '[part~="empty"]'), 'manager empty state not shown', { timeout: 5000 });
+    expect(inside(manager, '[part~="empty"]')!.textContent).to.equal('No subscription yet.');
+    await waitUntil(() => picker.shadowRoot!.querySelector('[role=radio]'), 'picker never loaded', { timeout: 5000 });
+    // No current plan: every self-serve plan offers to start a subscription.
+    expect(picker.shadowRoot!.querySelector('[part~="current"]')).to.equal(null);
+    expect(inside(picker, '[role=radio][data-plan="pro"]')!.textContent).to.contain('Choose Pro');
+    await waitUntil(() => {
+      const all = [...meters.shadowRoot!.querySelectorAll('planship-usage-meter')];
+      return all.length === 3 && all.every((meter) => inside(meter, '[part~="empty"]'));
+    }, 'meters never showed their empty state', { timeout: 5000 });
+    for (const meter of meters.shadowRoot!.querySelectorAll('planship-usage-meter')) {
+      expect(inside(meter, '[part~="empty"]')!.textContent).to.equal('No active subscription.');
+      expect(meter.hasAttribute('status')).to.equal(false);
+    }
+    await expect(portal).to.be.accessible();
+  });
+
+  it('shows an error with retry in every part while the token endpoint is down, and recovers (accessible)', async () => {
+    const id = await createCustomer({ plan: 'starter' });
+    const { url, wsUrl } = await serverInfo();
+    let backendUp = false;
+    const getter: TokenGetter = async () => {
+      if (!backendUp) throw new Error('token endpoint unavailable');
+      return customerToken(id);
+    };
+    const errors: string[] = [];
+    const portal = await fixture<PlanshipCustomerPortal>(html`<planship-customer-portal
+      product-slug=${PRODUCT} customer-id=${id} api-url=${url} ws-url=${wsUrl} .getAccessToken=${getter}
+      @planship-error=${(event: Event & { action: string }) => errors.push(event.action)}></planship-customer-portal>`);
+    const parts = ['planship-plan-picker', 'planship-subscription-manager', 'planship-usage-meters'].map((tag) => inside(portal, tag)!);
+    await waitUntil(() => parts.every((part) => inside(part, '[role=alert]')), 'not every part shows the error', { timeout: 5000 });
+    for (const part of parts) expect(inside(part, '[role=alert]')!.textContent).to.contain('Could not sign in');
+    expect(errors.length).to.be.greaterThan(2);
+    await expect(portal).to.be.accessible();
+    backendUp = true;
+    for (const part of parts) inside(part, '[part~="retry-button"]')!.click();
+    const [picker, manager, meters] = parts;
+    await waitUntil(() => inside(picker, '[part~="current"]'), 'picker did not recover', { timeout: 5000 });
+    await waitUntil(() => inside(manager, '[part~="plan-name"]')?.textContent === 'Starter', 'manager did not recover', { timeout: 5000 });
+    await metersReady(meters as PlanshipUsageMeters);
+    expect(parts.filter((part) => inside(part, '[role=alert]'))).to.have.length(0);
+    await expect(portal).to.be.accessible();
+  });
+
+  it('shows a configuration error instead of throwing for an api-url that is not a URL', async () => {
+    const portal = await fixture<PlanshipCustomerPortal>(html`<planship-customer-portal
+      product-slug=${PRODUCT} customer-id="someone" api-url="http://[bad" .getAccessToken=${tokenGetter('someone')}></planship-customer-portal>`);
+    expect(inside(portal, '[role=alert]')!.textContent).to.contain('misconfigured');
+    await expect(portal).to.be.accessible();
+  });
 });

@@ -112,22 +112,37 @@ describe('e2e: the portal elements together against the real server', () => {
     console.log(`usage report -> meter in DOM: median ${median(latencies).toFixed(1)} ms over ${latencies.length} reports`);
   });
 
-  it('shows the reconnecting hint while the server drops sockets and hides it once back', async () => {
+  // The only test that drops every socket on the shared server: it checks every element's hint.
+  it('shows the reconnecting hint (meter, picker, manager, gate) while the server drops sockets and hides it once back', async () => {
     const id = await createCustomer({ plan: 'pro' });
-    const provider = await mountProvider(id, html`<planship-usage-meter lever="api-calls"></planship-usage-meter>`);
-    await waitUntil(() => meterNow(provider) && provider.getAttribute('connection') === 'live', 'meter not ready', { timeout: 5000 });
-    const meterRoot = shadow(provider, 'planship-usage-meter');
-    expect(meterRoot.querySelector('[part~="stale"]')).to.equal(null);
+    const provider = await mountProvider(id, portalParts);
+    await portalReady(provider);
+    const gate = provider.querySelector('planship-entitlement')!;
+    await waitUntil(() => gate.hasAttribute('allowed'), 'gate not ready', { timeout: 5000 });
+    const roots = ['planship-usage-meter', 'planship-plan-picker', 'planship-subscription-manager', 'planship-entitlement'].map((tag) =>
+      shadow(provider, tag),
+    );
+    const hints = () => roots.map((root) => root.querySelector('[part~="stale"]'));
+    expect(hints()).to.deep.equal([null, null, null, null]);
+    expect(gate.hasAttribute('stale')).to.equal(false);
     const closed = await admin('POST', '/__emulator/sockets/close', { refuse_seconds: 2 });
     expect(closed.status).to.equal(200);
-    await waitUntil(() => meterRoot.querySelector('[part~="stale"]'), 'no reconnecting hint', { timeout: 5000 });
-    const hint = meterRoot.querySelector('[part~="stale"]')!;
-    expect(hint.getAttribute('role')).to.equal('status');
-    expect(hint.textContent).to.contain('Reconnecting');
+    await waitUntil(() => hints().every(Boolean), 'no reconnecting hint on every element', { timeout: 5000 });
+    for (const hint of hints()) {
+      expect(hint!.getAttribute('role')).to.equal('status');
+      expect(hint!.textContent).to.contain('Reconnecting');
+    }
+    expect(gate.hasAttribute('stale')).to.equal(true);
+    // The gate's hint stays small next to the host's content; the gate still shows what it knew.
+    expect(parseFloat(getComputedStyle(hints()[3]!).fontSize)).to.be.below(parseFloat(getComputedStyle(gate.querySelector('#sso-on')!).fontSize));
+    expect(provider.querySelector('#sso-on')!.assignedSlot).to.not.equal(null);
     expect(provider.getAttribute('connection')).to.equal('reconnecting');
-    await expect(provider.querySelector('planship-usage-meter')).to.be.accessible();
+    for (const tag of ['planship-usage-meter', 'planship-plan-picker', 'planship-subscription-manager', 'planship-entitlement']) {
+      await expect(provider.querySelector(tag)).to.be.accessible();
+    }
     await waitUntil(() => provider.getAttribute('connection') === 'live', 'never reconnected', { timeout: 12000 });
-    await waitUntil(() => !meterRoot.querySelector('[part~="stale"]'), 'hint stayed after reconnecting');
+    await waitUntil(() => hints().every((hint) => !hint), 'a hint stayed after reconnecting');
+    expect(gate.hasAttribute('stale')).to.equal(false);
     // Live again: a new report still arrives.
     await reportUsage(id, 'api-calls', 3);
     await waitUntil(() => meterNow(provider) === '3', 'meter not live after reconnecting', { timeout: 5000 });

@@ -70,6 +70,46 @@ describe('<planship-entitlement>', () => {
     expect([...seen]).to.not.include('denied');
   });
 
+  it('an unknown lever is "missing", not silently denied: the missing slot, the missing attribute, one console warning', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const warnings: unknown[][] = [];
+    const realWarn = console.warn;
+    console.warn = (...args: unknown[]) => warnings.push(args);
+    try {
+      const provider = await mountProvider(
+        id,
+        html`<planship-entitlement lever="no-such-lever">
+          <button id="allowed">Configure</button>
+          <a id="denied" slot="denied" href="#upgrade">Upgrade to unlock</a>
+          <span id="missing" slot="missing">Not available here</span>
+        </planship-entitlement>`,
+      );
+      const gate = provider.querySelector('planship-entitlement')!;
+      await waitUntil(() => gate.hasAttribute('missing'), 'never marked missing', { timeout: 5000 });
+      await gate.updateComplete;
+      expect(['allowed', 'denied', 'missing'].filter((slot) => gate.querySelector(`#${slot}`)!.assignedSlot)).to.deep.equal(['missing']);
+      expect(gate.hasAttribute('allowed')).to.equal(false);
+      await expect(gate).to.be.accessible();
+    } finally {
+      console.warn = realWarn;
+    }
+    expect(warnings.map((args) => String(args[0])).filter((text) => text.includes('no-such-lever'))).to.have.length(1);
+  });
+
+  it('an unknown lever without a missing slot shows the denied content', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const realWarn = console.warn;
+    console.warn = () => {};
+    try {
+      const { gate } = await mountGate(id, { lever: 'sso-typo' });
+      await waitUntil(() => gate.hasAttribute('missing'), 'never marked missing', { timeout: 5000 });
+      await gate.updateComplete;
+      expect(shown(gate)).to.deep.equal(['denied']);
+    } finally {
+      console.warn = realWarn;
+    }
+  });
+
   it('checks numeric levers against min', async () => {
     const starter = await createCustomer({ plan: 'starter' });
     const pro = await createCustomer({ plan: 'pro' });

@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import type { TemplateResult } from 'lit';
 import '../../src/components/provider/provider.ts';
 import '../../src/components/plan-picker/plan-picker.ts';
+import '../../src/components/subscription-manager/subscription-manager.ts';
 import type { PlanshipPlanPicker } from '../../src/components/plan-picker/plan-picker.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
 import type { PlanshipPlanChangeEvent, PlanshipSubscriptionChangeEvent } from '../../src/components/shared/events.ts';
@@ -399,6 +400,28 @@ describe('<planship-plan-picker>', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(requests).to.equal(0);
     await expect(picker).to.be.accessible();
+  });
+
+  it("acts on the customer's own subscription, not a team subscription it was added to first (picker and manager)", async () => {
+    const owner = await createCustomer({ plan: 'business' });
+    const id = await createCustomer();
+    const team = (await subscriptionOnServer(owner))[0];
+    await admin('POST', `/api/v1/customers/${owner}/subscriptions/${team.subscription_id}/customers`, { customer_id: id });
+    const own = await admin('POST', '/api/v1/products/acme-analytics/plans/starter/subscriptions', { customer_id: id });
+    expect(own.status).to.equal(200);
+    // The API lists the team subscription first (joined first).
+    expect((await subscriptionOnServer(id)).map((subscription) => subscription.plan.slug)).to.deep.equal(['business', 'starter']);
+    const { provider, picker } = await mount(id, {
+      picker: html`<planship-plan-picker></planship-plan-picker><planship-subscription-manager></planship-subscription-manager>`,
+    });
+    await loaded(picker);
+    expect(card(picker, 'starter').getAttribute('part')).to.equal('plan current');
+    expect(shadow(picker).querySelector('[part~="note"]'), 'not read-only').to.equal(null);
+    expect(radioFor(picker, 'pro')!.textContent).to.contain('Switch to Pro');
+    const manager = provider.querySelector('planship-subscription-manager')!;
+    await until(() => manager.shadowRoot!.querySelectorAll('[part~="plan-name"]').length === 2, 'manager did not list both');
+    const plans = [...manager.shadowRoot!.querySelectorAll('[part~="plan-name"]')].map((name) => name.textContent);
+    expect(plans).to.deep.equal(['Starter', 'Business']);
   });
 
   it('renders plan names containing markup as text', async () => {

@@ -150,6 +150,51 @@ describe('<planship-provider>', () => {
     }
   });
 
+  it('token-url answers keep expires_in: the getter resolves to { accessToken, expiresIn }', async () => {
+    const { tokenUrlGetter } = await import('../../src/components/provider/token-url.ts');
+    const json = (body: unknown) => `data:application/json,${encodeURIComponent(JSON.stringify(body))}`;
+    expect(await tokenUrlGetter(json({ access_token: 'abc', expires_in: 900 }))()).to.deep.equal({ accessToken: 'abc', expiresIn: 900 });
+    expect(await tokenUrlGetter(json({ access_token: 'abc' }))()).to.deep.equal({ accessToken: 'abc', expiresIn: undefined });
+    expect(await tokenUrlGetter('data:text/plain,bare-token')()).to.deep.equal({ accessToken: 'bare-token', expiresIn: undefined });
+  });
+
+  it('resolves a relative api-url (same-origin proxy) against the page, sockets included', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const errors: Event[] = [];
+    const provider = await fixture<PlanshipProvider>(html`<planship-provider
+      product-slug=${PRODUCT} customer-id=${id} api-url="/planship" .getAccessToken=${tokenGetter(id)}
+      @planship-error=${(event: Event) => errors.push(event)}></planship-provider>`);
+    const client = provider.client!;
+    expect(client.baseUrl).to.equal(`${location.origin}/planship`);
+    expect(client.webSocketUrl).to.equal(`${location.origin.replace(/^http/, 'ws')}/planship`);
+    expect(provider.shadowRoot!.querySelector('[role=alert]')).to.equal(null);
+    expect(errors).to.have.length(0);
+  });
+
+  it('shows an error state (not an exception) for an api-url that is not a URL, and recovers when fixed', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const { url, wsUrl } = await serverInfo();
+    const errors: string[] = [];
+    const provider = await fixture<PlanshipProvider>(html`<planship-provider
+      product-slug=${PRODUCT} customer-id=${id} api-url="http://[not-a-host" ws-url=${wsUrl} .getAccessToken=${tokenGetter(id)}
+      @planship-error=${(event: Event & { action: string }) => errors.push(event.action)}>${ssoGate}</planship-provider>`);
+    expect(provider.client).to.equal(undefined);
+    const alert = provider.shadowRoot!.querySelector('[role=alert]')!;
+    expect(alert.textContent).to.contain('misconfigured');
+    expect(alert.textContent).to.contain('http://[not-a-host');
+    expect(errors).to.deep.equal(['configure']);
+    await expect(provider).to.be.accessible();
+    // Retrying the same configuration fails the same way (and says so once more).
+    provider.shadowRoot!.querySelector<HTMLButtonElement>('[part~="retry-button"]')!.click();
+    await provider.updateComplete;
+    expect(errors).to.deep.equal(['configure', 'configure']);
+    provider.apiUrl = url;
+    await provider.updateComplete;
+    expect(provider.shadowRoot!.querySelector('[role=alert]')).to.equal(null);
+    const gate = provider.querySelector<PlanshipEntitlement>('planship-entitlement')!;
+    await waitUntil(() => gate.hasAttribute('allowed'), 'the fixed provider never served its child', { timeout: 5000 });
+  });
+
   it('stays idle without a token source and its children say they are not connected', async () => {
     const provider = await fixture<PlanshipProvider>(html`<planship-provider product-slug=${PRODUCT} customer-id="nobody">
       <planship-usage-meter lever="api-calls"></planship-usage-meter>

@@ -34,7 +34,9 @@ const members = (manager: PlanshipSubscriptionManager) => part(manager, 'members
 const inMembers = <T extends HTMLElement = HTMLElement>(manager: PlanshipSubscriptionManager, selector: string) =>
   members(manager)?.shadowRoot?.querySelector<T>(selector) ?? null;
 const memberIds = (manager: PlanshipSubscriptionManager) =>
-  [...(members(manager)?.shadowRoot?.querySelectorAll('[part~="member"] .member-id') ?? [])].map((node) => node.textContent!.trim());
+  [...(members(manager)?.shadowRoot?.querySelectorAll('[part~="member"] [data-customer]') ?? [])].map((node) => node.getAttribute('data-customer')!);
+const memberNames = (manager: PlanshipSubscriptionManager) =>
+  [...(members(manager)?.shadowRoot?.querySelectorAll('[part~="member"]') ?? [])].map((node) => node.textContent!.replace(/\s+/g, ' ').trim());
 const dialogIn = (host: Element) => host.shadowRoot!.querySelector('dialog')!;
 
 async function loaded(manager: PlanshipSubscriptionManager) {
@@ -252,6 +254,11 @@ describe('<planship-subscription-manager>', () => {
     inMembers<HTMLButtonElement>(manager, '[part~="add-form"] button[type="submit"]')!.click();
     expect((await added).change).to.equal('member-added');
     await until(() => memberIds(manager).includes(colleague), 'member not listed');
+    // A customer token sees its own name but only the ids of others; its own row says "(you)".
+    const names = memberNames(manager);
+    expect(names.find((line) => line.startsWith(colleague))).to.contain('Administrator');
+    expect(names.filter((line) => line.includes('(you)'))).to.have.length(1);
+    expect(names.find((line) => line.includes('(you)'))).to.match(/^Test /);
     expect(inMembers<HTMLInputElement>(manager, '#member-id')!.value).to.equal('');
     const onServer = await admin('GET', `/api/v1/customers/${id}/subscriptions/${(await serverSubscription(id)).subscription_id}/customers`);
     const entry = onServer.body.find((member: { customer_id: string }) => member.customer_id === colleague);
@@ -268,6 +275,37 @@ describe('<planship-subscription-manager>', () => {
     await until(() => host.shadowRoot!.activeElement?.id === 'member-id', 'focus was lost after removing');
     const after = await admin('GET', `/api/v1/customers/${id}/subscriptions/${(await serverSubscription(id)).subscription_id}/customers`);
     expect(after.body.map((member: { customer_id: string }) => member.customer_id)).to.deep.equal([id]);
+  });
+
+  it('names members (name, else email) when the answer carries them, as a product-level view does (simulated host proxy)', async () => {
+    const id = await createCustomer({ plan: 'pro', name: 'Ada Owner' });
+    const named = await createCustomer({ name: 'Grace Member' });
+    const nameless = await admin('POST', '/api/v1/customers', { email: `nameless-${Date.now()}@example.com` });
+    const subscription = await serverSubscription(id);
+    for (const member of [named, nameless.body.id]) {
+      await admin('POST', `/api/v1/customers/${id}/subscriptions/${subscription.subscription_id}/customers`, { customer_id: member });
+    }
+    // The host proxies member lists through its backend, which reads them with product credentials.
+    const realFetch = window.fetch;
+    window.fetch = async (input, init) => {
+      const target = new URL(String(input instanceof Request ? input.url : input));
+      if ((init?.method ?? 'GET') !== 'GET' || !target.pathname.endsWith('/customers')) return realFetch(input, init);
+      const answer = await admin('GET', target.pathname);
+      return new Response(JSON.stringify(answer.body), { status: answer.status, headers: { 'content-type': 'application/json' } });
+    };
+    try {
+      const { manager } = await mount(id);
+      await loaded(manager);
+      await until(() => memberIds(manager).length === 3, 'members not listed');
+      const names = memberNames(manager);
+      expect(names[0]).to.equal('Ada Owner (you) Administrator');
+      expect(names[1]).to.equal('Grace Member Remove');
+      expect(names[2]).to.equal(`${nameless.body.email} Remove`);
+      expect(inMembers(manager, '[part~="remove-button"][aria-label="Remove Grace Member"]')).to.not.equal(null);
+      await expect(manager).to.be.accessible();
+    } finally {
+      window.fetch = realFetch;
+    }
   });
 
   it('shows an error with retry when the customer to add does not exist yet', async () => {
@@ -291,10 +329,12 @@ describe('<planship-subscription-manager>', () => {
     expect(errors).to.deep.equal(['add-member']);
     await expect(manager).to.be.accessible();
 
-    const created = await admin('POST', '/api/v1/customers', { name: 'Late', alternative_id: alternativeId });
+    // No name and no email: the member is shown by its id.
+    const created = await admin('POST', '/api/v1/customers', { alternative_id: alternativeId });
     expect(created.status).to.equal(200);
     alert.querySelector<HTMLButtonElement>('[part~="retry-button"]')!.click();
     await until(() => memberIds(manager).includes(created.body.id), 'retry did not add the member');
+    expect(memberNames(manager).some((line) => line.startsWith(created.body.id))).to.equal(true);
     expect(inMembers(manager, '[part~="action-error"]')).to.equal(null);
   });
 

@@ -152,6 +152,42 @@ describe('<planship-usage-meter>', () => {
     await expect(meter).to.be.accessible();
   });
 
+  it('shows the empty state, not "0 of 0", when the only active subscription is to another product', async () => {
+    const id = await createCustomer({ plan: 'basic', product: 'markup-product' });
+    const { meter } = await mount(id, html`<planship-usage-meter lever="api-calls"></planship-usage-meter>`);
+    await settled(meter);
+    expect(part(meter, 'empty')!.textContent).to.equal('No active subscription.');
+    expect(meterOf(meter)).to.equal(null);
+    expect(meter.hasAttribute('status')).to.equal(false);
+    await expect(meter).to.be.accessible();
+  });
+
+  it('shares one subscriptions request (one cache key) with the picker and the manager', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const realFetch = window.fetch;
+    const asked: string[] = [];
+    // Only watches the requests the page makes; every one still reaches the real server.
+    window.fetch = (input, init) => {
+      const target = String(input instanceof Request ? input.url : input);
+      if (target.includes('/subscriptions')) asked.push(new URL(target).pathname + new URL(target).search);
+      return realFetch(input, init);
+    };
+    try {
+      const { provider, meter } = await mount(
+        id,
+        html`<planship-plan-picker></planship-plan-picker><planship-subscription-manager></planship-subscription-manager>
+          <planship-usage-meter lever="api-calls"></planship-usage-meter>`,
+      );
+      await settled(meter);
+      await waitUntil(() => provider.querySelector('planship-subscription-manager')!.shadowRoot!.querySelector('[part~="plan-name"]'), 'manager not loaded', { timeout: 5000 });
+      const lists = asked.filter((target) => !target.includes('/subscriptions/'));
+      expect([...new Set(lists)]).to.deep.equal([`/api/v1/customers/${id}/subscriptions?product_slug=${PRODUCT}`]);
+      expect(meterOf(meter)!.getAttribute('aria-valuemax')).to.equal('100000');
+    } finally {
+      window.fetch = realFetch;
+    }
+  });
+
   it('shows an error with a retry button that recovers, and fires planship-error', async () => {
     const id = await createCustomer({ plan: 'pro' });
     let backendUp = false;

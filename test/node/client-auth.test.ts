@@ -99,6 +99,47 @@ describe('expiry', () => {
     }
   });
 
+  it('a getter may answer { accessToken, expiresIn }: it is asked again before that token runs out (no 401 needed)', async () => {
+    const customerId = await freshCustomer(server, 'pro');
+    const recorder = recordingFetch();
+    const flags: boolean[] = [];
+    const client = new PlanshipCustomer(
+      PRODUCT,
+      customerId,
+      async (forceRefresh) => {
+        flags.push(!!forceRefresh);
+        return { accessToken: await customerToken(server, customerId, 1), expiresIn: 1 };
+      },
+      { baseUrl: server.url, fetch: recorder },
+    );
+    await client.getCustomer(customerId);
+    await client.listSubscriptions();
+    assert.deepEqual(flags, [false], 'a fresh token is reused');
+    await sleep(1100);
+    await client.getCustomer(customerId);
+    assert.deepEqual(flags, [false, false], 'asked again, without forcing, before the token ran out');
+    assert.deepEqual(
+      recorder.requests.filter((request) => request.status === 401),
+      [],
+      'never sent an expired token',
+    );
+  });
+
+  it('a getter answering { accessToken } without expiresIn keeps its token until a 401, like a bare string', async () => {
+    const customerId = await freshCustomer(server, 'free');
+    let calls = 0;
+    const client = new PlanshipCustomer(PRODUCT, customerId, async () => ({ accessToken: await customerToken(server, customerId, ++calls) }), {
+      baseUrl: server.url,
+    });
+    await client.getCustomer(customerId);
+    await client.getCustomer(customerId);
+    assert.equal(calls, 1);
+    await assert.rejects(
+      new PlanshipCustomer(PRODUCT, customerId, async () => ({ accessToken: '' }), { baseUrl: server.url }).getCustomer(customerId),
+      isAuthError,
+    );
+  });
+
   it('a token expired on the server clock is refreshed once and the call retried once', async () => {
     const ownServer = await startTestServer();
     try {

@@ -221,6 +221,45 @@ describe('reconnecting', () => {
     client.dispose();
   });
 
+  it('simulated fault: close code 4401 (token expired) is a drop: reconnect with forceRefresh, not closed', async () => {
+    const customerId = await freshCustomer(server, 'pro');
+    let connections = 0;
+    // The first connection is closed by the "server" with 4401, as it does when the token expires.
+    class ExpiringWebSocket extends (NodeWebSocket as unknown as typeof import('ws').WebSocket) {
+      constructor(url: string) {
+        super(url);
+        if (connections++ > 0) return;
+        this.once('open', () =>
+          setTimeout(() => {
+            const onclose = this.onclose as ((event: { code: number }) => void) | null;
+            this.onclose = null;
+            this.terminate();
+            onclose?.({ code: 4401 });
+          }, 20),
+        );
+      }
+    }
+    const flags: boolean[] = [];
+    const client = new PlanshipCustomer(
+      PRODUCT,
+      customerId,
+      async (forceRefresh) => {
+        flags.push(!!forceRefresh);
+        return customerToken(server, customerId);
+      },
+      { baseUrl: server.url, WebSocket: ExpiringWebSocket as unknown as WebSocketConstructor },
+    );
+    const states = collectStates(client);
+    const seen: unknown[] = [];
+    client.onEntitlements((e) => seen.push(e));
+    await waitFor(() => connections === 2 && client.connectionState === 'live', 'live on a second connection');
+    assert.deepEqual(states, ['connecting', 'live', 'reconnecting', 'live']);
+    assert.equal(flags.at(-1), true, 'the reconnect asked for a fresh token');
+    await reportUsageAsAdmin(server, customerId, 'api-calls', 4);
+    await waitFor(() => apiCalls(seen.at(-1)) === 100000 - 4, 'pushes on the new connection');
+    client.dispose();
+  });
+
   it('simulated fault: a connection that goes silent is detected and replaced', async () => {
     const proxy = await freezableProxy(server.port);
     try {

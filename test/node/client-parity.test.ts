@@ -1,12 +1,13 @@
 // Wire parity with the official @planship/fetch 0.3.4: for every method, the request our client
-// sends (method, path, query, JSON body) equals what the official client sends for the same
-// call, both captured through a wrapping fetch, except where the official client is defective.
+// sends (method, path, query, parsed body) equals what the official client sends for the same
+// call, both captured at the server (its `onRequest` hook, which sees what arrived after
+// parsing), except where the official client is defective.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PlanshipCustomer as OfficialCustomer } from '@planship/fetch';
-import type { RunningServer } from '../../src/server/index.ts';
+import type { RequestRecord, RunningServer } from '../../src/server/index.ts';
 import { PlanshipCustomer } from '../../src/client/index.ts';
-import { CREDENTIALS, PRODUCT, freshCustomer, recordingFetch, startTestServer, type RecordedRequest } from './client-helpers.ts';
+import { CREDENTIALS, PRODUCT, freshCustomer, startTestServer } from './client-helpers.ts';
 
 let server: RunningServer;
 let customerId: string;
@@ -15,8 +16,11 @@ let memberId: string;
 let otherMemberId: string;
 let doomedId: string;
 
+/** Every API request the server received, in order. */
+const received: RequestRecord[] = [];
+
 before(async () => {
-  server = await startTestServer();
+  server = await startTestServer({ onRequest: (record) => received.push(record) });
   customerId = await freshCustomer(server, 'starter', 10);
   memberId = await freshCustomer(server);
   otherMemberId = await freshCustomer(server);
@@ -26,7 +30,7 @@ before(async () => {
 });
 after(() => server.close());
 
-type Wire = Pick<RecordedRequest, 'method' | 'path' | 'query' | 'body'>;
+type Wire = RequestRecord;
 
 const RENEW_AT = new Date('2027-03-01T12:00:00.000Z');
 
@@ -67,17 +71,15 @@ const calls: [string, (client: any) => Promise<unknown>][] = [
   ['reportUsage (bucket)', (c) => c.reportUsage('api-calls', 5, 'bucket one')],
 ];
 
-/** The requests one call sends (token exchanges left out unless the call is the exchange). */
+/** The requests one call sends, as the server received them (token exchanges left out unless the call is the exchange). */
 async function capture(kind: 'ours' | 'official', name: string, call: (client: any) => Promise<unknown>): Promise<Wire[]> {
-  const recorder = recordingFetch();
   const client =
     kind === 'ours'
-      ? new PlanshipCustomer(PRODUCT, customerId, CREDENTIALS, { baseUrl: server.url, fetch: recorder })
-      : new OfficialCustomer(PRODUCT, customerId, CREDENTIALS, { baseUrl: server.url, extras: { fetchApi: recorder as typeof fetch } });
+      ? new PlanshipCustomer(PRODUCT, customerId, CREDENTIALS, { baseUrl: server.url })
+      : new OfficialCustomer(PRODUCT, customerId, CREDENTIALS, { baseUrl: server.url });
+  received.length = 0;
   await call(client).catch(() => {}); // the request is what matters here, not the answer
-  return recorder.requests
-    .filter((request) => name === 'getAccessToken' || request.path !== '/api/v1/auth/token')
-    .map(({ method, path, query, body }) => ({ method, path, query, body }));
+  return received.filter((request) => name === 'getAccessToken' || request.path !== '/api/v1/auth/token');
 }
 
 describe('wire parity with @planship/fetch 0.3.4', () => {

@@ -152,4 +152,16 @@ describe('delete with anonymize=true', () => {
     assert.notEqual(scrubbed.body.created_at, first.body.created_at);
     assert.notEqual(scrubbed.body.name, first.body.name);
   });
+
+  it('anonymizes a customer whose own email already ends in @anonymized.invalid', async () => {
+    const email = `look-alike-${Date.now()}@anonymized.invalid`;
+    const created = await api.admin('POST', '/api/v1/customers', { name: 'Look Alike', email });
+    assert.equal(created.status, 200, created.text);
+    const deleted = await api.admin('DELETE', `/api/v1/customers/${created.body.id}?anonymize=true`);
+    assert.equal(deleted.status, 200);
+    assert.match(deleted.body.email, /^[0-9a-f]{64}@anonymized\.invalid$/);
+    assert.notEqual(deleted.body.email, email, 'the address was replaced');
+    assert.match(deleted.body.name, HEX64, 'and so was the name');
+    assert.equal(typeof deleted.body.metadata_.__anonymized_at, 'string');
+  });
 });

@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import { PRODUCT, startTestServer, type TestApi } from './server-helpers.ts';
 
 interface Fixture {
-  owner: { id: string; subscriptionId: string };
+  owner: { id: string; alternativeId: string; subscriptionId: string };
   other: { id: string };
   member: { id: string };
 }
@@ -22,10 +22,13 @@ interface RouteCase {
   access: Access;
   /** For customer-accessible routes: true when another customer's token must get 403. */
   customerScoped?: boolean;
+  /** Customer management (issue 5): the client scope it needs, `customers:read` or `customers:write`. */
+  customersScope?: 'read' | 'write';
 }
 
 const customerBase = (f: Fixture) => `/api/v1/customers/${f.owner.id}`;
 const subscriptionBase = (f: Fixture) => `${customerBase(f)}/subscriptions/${f.owner.subscriptionId}`;
+const externalBase = (f: Fixture) => `/api/v1/customers/external/${encodeURIComponent(f.owner.alternativeId)}`;
 
 const ROUTES: RouteCase[] = [
   { name: 'list products', method: 'GET', path: () => '/api/v1/products', access: 'customer' },
@@ -71,6 +74,15 @@ const ROUTES: RouteCase[] = [
     access: 'customer',
     customerScoped: true,
   },
+  // Customer management (issue 5): product credentials only.
+  { name: 'list customers', method: 'GET', path: () => '/api/v1/customers', access: 'product', customersScope: 'read' },
+  { name: 'export customers', method: 'GET', path: () => '/api/v1/customers/export', access: 'product', customersScope: 'read' },
+  { name: 'update customer', method: 'PATCH', path: customerBase, body: () => ({ name: 'Renamed' }), access: 'product', customersScope: 'write' },
+  { name: 'customer state', method: 'GET', path: (f) => `${customerBase(f)}/state`, access: 'product', customersScope: 'read' },
+  { name: 'get customer by external id', method: 'GET', path: externalBase, access: 'product', customersScope: 'read' },
+  { name: 'update customer by external id', method: 'PATCH', path: externalBase, body: () => ({ name: 'Renamed' }), access: 'product', customersScope: 'write' },
+  { name: 'delete customer by external id', method: 'DELETE', path: externalBase, access: 'product', customersScope: 'write' },
+  { name: 'customer state by external id', method: 'GET', path: (f) => `${externalBase(f)}/state`, access: 'product', customersScope: 'read' },
   { name: 'emulator clock', method: 'POST', path: () => '/__emulator/clock', body: () => ({ advance_seconds: 0 }), access: 'product' },
   { name: 'emulator sockets count', method: 'GET', path: () => '/__emulator/sockets', access: 'product' },
   { name: 'emulator sockets close', method: 'POST', path: () => '/__emulator/sockets/close', body: () => ({}), access: 'product' },
@@ -134,6 +146,18 @@ describe('authorization matrix', () => {
       assert.equal(answer.status, 403, `${route.name}: another customer's token`);
       assert.equal(typeof answer.body.detail, 'string');
     }
+  });
+
+  it("the customer's own token gets 403 on every product route, and changes nothing", async () => {
+    const f = await fixture();
+    const token = await api.customerToken(f.owner.id);
+    for (const route of ROUTES.filter((candidate) => candidate.access === 'product')) {
+      const answer = await call(route, f, { token });
+      assert.equal(answer.status, 403, `${route.name}: own customer token`);
+    }
+    const owner = await api.admin('GET', customerBase(f));
+    assert.equal(owner.status, 200, 'not deleted');
+    assert.equal(owner.body.name, 'Test Customer', 'not renamed');
   });
 
   it("a customer token cannot probe customers that do not exist (403, not 404)", async () => {
@@ -203,6 +227,86 @@ describe('customer token rules', () => {
     assert.equal((await api.call('DELETE', `${base}/customers/${member.id}`, { token })).status, 200);
   });
 
+  it("never reads another customer's name, email or alternative_id through a subscription", async () => {
+    const owner = await api.createCustomer({ plan: 'pro' });
+    const victimAlternativeId = `victim-${Date.now()}`;
+    const victim = await api.admin('POST', '/api/v1/customers', { alternative_id: victimAlternativeId, name: 'Victor Secret', email: `${victimAlternativeId}@private.example` });
+    const ownerToken = await api.customerToken(owner.id);
+    const base = `/api/v1/customers/${owner.id}/subscriptions/${owner.subscriptionId}/customers`;
+    const leaks = (text: string) => ['Victor Secret', '@private.example', `"${victimAlternativeId}"`].filter((secret) => text.includes(secret));
+
+    const added = await api.call('POST', base, { token: ownerToken, body: { customer_id: victimAlternativeId } });
+    assert.equal(added.status, 200, added.text);
+    assert.deepEqual(added.body.customer, { id: victim.body.id }, 'only the id of the added customer');
+    assert.equal(added.body.customer_id, victim.body.id);
+    assert.deepEqual(leaks(added.text), []);
+
+    const listed = await api.call('GET', base, { token: ownerToken });
+    assert.equal(listed.status, 200);
+    assert.deepEqual(leaks(listed.text), []);
+    const mine = listed.body.find((member: any) => member.customer_id === owner.id);
+    assert.deepEqual(mine.customer, { id: owner.id, name: 'Test Customer', email: owner.alternativeId, alternative_id: owner.alternativeId }, 'its own details');
+    const theirs = listed.body.find((member: any) => member.customer_id === victim.body.id);
+    assert.deepEqual(theirs.customer, { id: victim.body.id });
+    assert.equal(theirs.is_subscriber, true, 'membership flags stay');
+    assert.equal(theirs.is_administrator, false);
+
+    const teammateView = await api.call('GET', `/api/v1/customers/${victim.body.id}/subscriptions/${owner.subscriptionId}/customers`, {
+      token: await api.customerToken(victim.body.id),
+    });
+    assert.equal(teammateView.status, 200);
+    assert.deepEqual(teammateView.body.find((member: any) => member.customer_id === owner.id).customer, { id: owner.id }, 'both ways');
+
+    const hostView = await api.admin('GET', base);
+    assert.deepEqual(hostView.body.find((member: any) => member.customer_id === victim.body.id).customer, {
+      id: victim.body.id,
+      name: 'Victor Secret',
+      email: `${victimAlternativeId}@private.example`,
+      alternative_id: victimAlternativeId,
+    }, 'product credentials see the details as before');
+  });
+
+  it('may change max_subscribers and is_active only on a self-serve plan', async () => {
+    const enterprise = await api.createCustomer({ plan: 'enterprise' });
+    const enterpriseToken = await api.customerToken(enterprise.id);
+    const enterprisePath = `/api/v1/customers/${enterprise.id}/subscriptions/${enterprise.subscriptionId}`;
+    for (const body of [{ max_subscribers: 999 }, { is_active: false }, { is_active: true }, { max_subscribers: 5, auto_renew: false }]) {
+      const answer = await api.call('PATCH', enterprisePath, { token: enterpriseToken, body });
+      assert.equal(answer.status, 403, JSON.stringify(body));
+    }
+    const unchanged = await api.admin('GET', enterprisePath);
+    assert.equal(unchanged.body.max_subscribers, 1000);
+    assert.equal(unchanged.body.auto_renew, true, 'a refused PATCH applies nothing');
+    assert.equal((await api.admin('PATCH', enterprisePath, { max_subscribers: 20, is_active: false })).status, 200, 'the vendor may');
+
+    const pro = await api.createCustomer({ plan: 'pro' });
+    const proToken = await api.customerToken(pro.id);
+    const proPath = `/api/v1/customers/${pro.id}/subscriptions/${pro.subscriptionId}`;
+    const seats = await api.call('PATCH', proPath, { token: proToken, body: { max_subscribers: 25 } });
+    assert.equal(seats.status, 200);
+    assert.equal(seats.body.max_subscribers, 25);
+    assert.equal((await api.call('PATCH', proPath, { token: proToken, body: { is_active: false } })).body.is_active, false);
+  });
+
+  it('max_subscribers stays within 1..1000 for every caller (422)', async () => {
+    const pro = await api.createCustomer({ plan: 'pro' });
+    const proToken = await api.customerToken(pro.id);
+    const proPath = `/api/v1/customers/${pro.id}/subscriptions/${pro.subscriptionId}`;
+    for (const [value, type] of [[1001, 'less_than_equal'], [1e9, 'less_than_equal'], [0, 'greater_than_equal']] as const) {
+      for (const options of [{ token: proToken }, { token: 'basic' }]) {
+        const answer = await api.call('PATCH', proPath, { ...options, body: { max_subscribers: value } });
+        assert.equal(answer.status, 422, `${value} (${options.token === 'basic' ? 'product' : 'customer'})`);
+        assert.deepEqual(answer.body.detail[0].loc, ['body', 'max_subscribers']);
+        assert.equal(answer.body.detail[0].type, type);
+      }
+    }
+    assert.equal((await api.admin('PATCH', proPath, { max_subscribers: 1000 })).body.max_subscribers, 1000);
+    const customer = await api.createCustomer();
+    const create = (max: number) => api.admin('POST', `/api/v1/products/${PRODUCT}/plans/pro/subscriptions`, { customer_id: customer.id, max_subscribers: max });
+    assert.equal((await create(1001)).status, 422, 'on create too');
+    assert.equal((await create(1000)).status, 200);
+  });
+
   it('sees public plans plus the plans of its own subscriptions', async () => {
     const legacy = await api.createCustomer({ plan: 'legacy-2019' });
     const fresh = await api.createCustomer();
@@ -225,6 +329,19 @@ describe('customer token rules', () => {
 
 describe('client scopes', () => {
   const basic = (id: string, secret: string) => 'Basic ' + Buffer.from(`${id}:${secret}`).toString('base64');
+
+  it('customer management needs customers:read to read and customers:write to write', async () => {
+    const reporting = basic('reporting-client', 'reporting-secret');
+    const metering = basic('metering-client', 'metering-secret');
+    for (const route of ROUTES.filter((candidate) => candidate.customersScope)) {
+      const f = await fixture();
+      const withoutScope = await call(route, f, { authorization: metering });
+      assert.equal(withoutScope.status, 403, `${route.name}: no customers scope`);
+      assert.match(withoutScope.body.detail, /customers:/, `${route.name}: names the scope`);
+      const readOnly = await call(route, f, { authorization: reporting });
+      assert.equal(readOnly.status, route.customersScope === 'read' ? 200 : 403, `${route.name}: customers:read only`);
+    }
+  });
 
   it('a read-only client reads but cannot write', async () => {
     const customer = await api.createCustomer({ plan: 'pro' });

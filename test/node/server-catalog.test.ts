@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { CatalogError, loadCatalog, validateCatalog } from '../../src/server/catalog.ts';
-import { startServer } from '../../src/server/index.ts';
+import { ServerOptionsError, startServer } from '../../src/server/index.ts';
 import { testCatalog } from '../fixtures/test-catalog.ts';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
@@ -106,6 +106,22 @@ describe('catalog validation', () => {
   });
 });
 
+describe('server options', () => {
+  for (const option of ['tokenTtlSeconds', 'heartbeatMs'] as const) {
+    it(`rejects a ${option} that is not a positive finite number, naming the option`, async () => {
+      for (const value of [0, -1, Number.NaN, Number.POSITIVE_INFINITY, '60' as unknown as number]) {
+        await assert.rejects(startServer({ [option]: value }), (error: unknown) => {
+          assert.ok(error instanceof ServerOptionsError, String(error));
+          assert.match((error as Error).message, new RegExp(`^${option} must be a positive finite number`));
+          return true;
+        }, `${option}: ${String(value)}`);
+      }
+      const server = await startServer({ [option]: 0.5 });
+      await server.close();
+    });
+  }
+});
+
 describe('CLI', () => {
   function runCli(args: string[]) {
     const child = spawn(process.execPath, ['--import', 'tsx', 'src/server/cli.ts', ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -130,6 +146,18 @@ describe('CLI', () => {
     } finally {
       cli.child.kill('SIGTERM');
       await cli.exited;
+    }
+  });
+
+  it('exits with 1 and names the option for a zero or non-numeric heartbeat or token TTL', async () => {
+    for (const [args, expected] of [
+      [['--heartbeat-ms', '0'], /heartbeatMs must be a positive finite number/],
+      [['--token-ttl', '0'], /tokenTtlSeconds must be a positive finite number/],
+      [['--token-ttl', 'soon'], /--token-ttl expects a number/],
+    ] as const) {
+      const cli = runCli(['--port', '0', ...args]);
+      assert.equal(await cli.exited, 1, args.join(' '));
+      assert.match(cli.output(), expected);
     }
   });
 

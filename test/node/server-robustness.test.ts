@@ -1,7 +1,7 @@
 // Concurrency, idempotency, body limits, error shapes, CORS, and "bad input never answers 500".
 import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import { Auth } from '../../src/server/auth.ts';
 import { loadCatalog } from '../../src/server/catalog.ts';
@@ -151,15 +151,28 @@ describe('bodies and error shapes', () => {
       ['POST', '/__emulator/sockets/close'],
       ['GET', `/api/v1/products/${PRODUCT}/plans?order_by=%ZZ&public_only=%00`],
       ['GET', `/api/v1/customers/%E0%A4%A/subscriptions`],
+      // Customer management (issue 5).
+      ['GET', '/api/v1/customers?page=0&limit=-1&sorting=%ZZ&active=maybe&metadata[=x&email=%00'],
+      ['GET', '/api/v1/customers?page=1e308&limit=NaN&sorting=-&sorting=name&metadata%5Bk%5D=%E0%A4%A'],
+      ['GET', '/api/v1/customers/export?x=%ZZ'],
+      ['PATCH', base],
+      ['GET', `${base}/state`],
+      ['GET', `/api/v1/customers/external/${encodeURIComponent(customer.alternativeId)}`],
+      ['PATCH', `/api/v1/customers/external/${encodeURIComponent(customer.alternativeId)}`],
+      ['GET', `/api/v1/customers/external/${encodeURIComponent(customer.alternativeId)}/state`],
+      ['GET', '/api/v1/customers/external/%E0%A4%A/state'],
+      ['DELETE', `/api/v1/customers/external/nobody-${Date.now()}?anonymize=perhaps`],
+      ['DELETE', `${base}?anonymize=%ZZ`],
     ];
     const bodies = ['null', '[]', '"text"', '42', 'true', '{"usage": {"$gt": 1}}', '{"customer_id": ["x"], "plan_slug": {}, "metadata": []}',
       '{"renew_at": "2020-13-45T99:99:99Z", "max_subscribers": 1e308, "advance_seconds": 1e308}', '{"__proto__": {"admin": true}}', '\u0000', ''];
     for (const [method, path] of targets) {
       for (const rawBody of bodies) {
-        const body = method === 'GET' ? {} : { rawBody, headers: { 'content-type': 'application/json' } };
+        const body = method === 'GET' || method === 'DELETE' ? {} : { rawBody, headers: { 'content-type': 'application/json' } };
         const answer = await api.call(method, path, { token: 'basic', ...body });
         assert.ok(answer.status < 500, `${method} ${path} with ${JSON.stringify(rawBody)} answered ${answer.status}`);
-        assert.ok(answer.body && typeof answer.body === 'object', `${method} ${path}: JSON answer`);
+        const csv = answer.status === 200 && answer.headers.get('content-type')?.startsWith('text/csv');
+        assert.ok(csv || (answer.body && typeof answer.body === 'object'), `${method} ${path}: JSON answer`);
       }
     }
   });
@@ -189,6 +202,74 @@ describe('bodies and error shapes', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+/** Sends `text` on a fresh TCP connection and resolves with everything the server answered. */
+function rawExchange(port: number, text: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const socket = connect(port, '127.0.0.1', () => socket.write(text));
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk));
+    socket.on('end', () => resolve(answer));
+    socket.on('error', reject);
+  });
+}
+
+function parseRawAnswer(answer: string) {
+  const status = Number(/^HTTP\/1\.1 (\d{3}) /.exec(answer)?.[1]);
+  return { status, body: JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)) };
+}
+
+describe('odd request targets', () => {
+  const ODD_TARGETS = ['//', '//x', 'http://evil/', 'http://evil/api/v1/health', '%', '*', '/%', '/%zz/%E0%A4%A'];
+  const UPGRADE_HEADERS = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
+
+  for (const [kind, headers] of [['request', 'Connection: close\r\n'], ['WebSocket upgrade', UPGRADE_HEADERS]] as const) {
+    it(`a ${kind} to an odd target answers 404 or 400 in FastAPI shape, and logs nothing`, async () => {
+      const logs: string[] = [];
+      const logged = await startTestServer({ log: (message) => logs.push(message) });
+      try {
+        for (const target of ODD_TARGETS) {
+          const answer = parseRawAnswer(await rawExchange(logged.server.port, `GET ${target} HTTP/1.1\r\nHost: localhost\r\n${headers}\r\n`));
+          assert.ok(answer.status === 404 || answer.status === 400, `${target} answered ${answer.status}`);
+          assert.equal(typeof answer.body.detail, 'string', `${target}: {"detail": ...}`);
+        }
+        assert.deepEqual(logs, [], 'no stack was logged');
+        const health = await logged.call('GET', '/api/v1/health');
+        assert.equal(health.status, 200, 'the server still answers');
+      } finally {
+        await logged.server.close();
+      }
+    });
+  }
+});
+
+describe('onRequest hook', () => {
+  it('sees method, path, query and parsed body of every routed request, never headers or tokens', async () => {
+    const records: unknown[] = [];
+    const hooked = await startTestServer({ onRequest: (record) => records.push(record) });
+    try {
+      const token = await hooked.productToken();
+      records.length = 0;
+      await hooked.call('GET', `/api/v1/products/${PRODUCT}/plans?order_by=name&x=1&x=2`, { token });
+      await hooked.call('POST', '/api/v1/customers', { token, body: { name: 'Hooked' } });
+      await hooked.call('POST', '/api/v1/customers', { rawBody: '{"broken', headers: { 'content-type': 'application/json' } });
+      await hooked.call('GET', '/api/v1/nowhere', { token });
+      assert.deepEqual(records, [
+        { method: 'GET', path: `/api/v1/products/${PRODUCT}/plans`, query: { order_by: 'name', x: ['1', '2'] }, body: undefined },
+        { method: 'POST', path: '/api/v1/customers', query: {}, body: { name: 'Hooked' } },
+        { method: 'POST', path: '/api/v1/customers', query: {}, body: undefined },
+      ]);
+      assert.ok(!JSON.stringify(records).includes(token), 'no token');
+    } finally {
+      await hooked.server.close();
+    }
+  });
+
+  it('a 401 still wins over malformed JSON', async () => {
+    const answer = await api.call('POST', '/api/v1/customers', { rawBody: '{"broken', headers: { 'content-type': 'application/json' } });
+    assert.equal(answer.status, 401);
   });
 });
 

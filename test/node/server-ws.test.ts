@@ -147,7 +147,8 @@ describe('a frame after every change', () => {
   });
 
   it('period reset when the clock passes a boundary (only channels whose value changed)', async () => {
-    const isolated = await startTestServer();
+    // Tokens outlive the jump to midnight (up to a day), so the sockets stay open.
+    const isolated = await startTestServer({ tokenTtlSeconds: 7 * 86_400 });
     try {
       const customer = await isolated.createCustomer({ plan: 'free' });
       const quiet = await isolated.createCustomer({ plan: 'free' });
@@ -272,6 +273,42 @@ describe('fan-out and hooks', () => {
       assert.equal(closed.code, 1006, 'terminated without a close frame');
       assert.equal(healthy.socket.readyState, WebSocket.OPEN, 'a peer that answers pings stays');
       healthy.close();
+    } finally {
+      await isolated.server.close();
+    }
+  });
+
+  it('a socket closes with 4401 when its token expires on the server clock (clock hook)', { timeout: 20_000 }, async () => {
+    const isolated = await startTestServer();
+    try {
+      const customer = await isolated.createCustomer({ plan: 'free' });
+      const customerSocket = await EntitlementsSocket.open(isolated, customer.id, await isolated.customerToken(customer.id, 60));
+      const longLived = await EntitlementsSocket.open(isolated, customer.id, await isolated.customerToken(customer.id, 3600));
+      const productSocket = await EntitlementsSocket.open(isolated, customer.id, await isolated.productToken());
+      for (const socket of [customerSocket, longLived, productSocket]) await socket.next();
+      await isolated.advanceClock(30);
+      assert.equal(customerSocket.socket.readyState, WebSocket.OPEN, 'still valid after 30 s');
+      await isolated.advanceClock(31);
+      assert.deepEqual(await customerSocket.closed, { code: 4401, reason: 'token expired' });
+      assert.equal(longLived.socket.readyState, WebSocket.OPEN, 'a socket whose token is valid stays');
+      await isolated.reportUsage(customer.id, 'api-calls', 1);
+      assert.equal((await longLived.next())['api-calls'], 999, 'and keeps getting frames');
+      await isolated.advanceClock(3600);
+      assert.equal((await longLived.closed).code, 4401);
+      assert.equal((await productSocket.closed).code, 4401, 'product tokens expire too (default TTL 3600 s)');
+      assert.equal((await isolated.admin('GET', '/__emulator/sockets')).body.open, 0);
+    } finally {
+      await isolated.server.close();
+    }
+  });
+
+  it('the heartbeat closes a socket with 4401 once its token expired, without the clock hook', { timeout: 20_000 }, async () => {
+    const isolated = await startTestServer({ heartbeatMs: 50 });
+    try {
+      const token = await isolated.customerToken('ada@example.com', 1);
+      const socket = await EntitlementsSocket.open(isolated, 'ada@example.com', token);
+      await socket.next();
+      assert.equal((await socket.closed).code, 4401);
     } finally {
       await isolated.server.close();
     }

@@ -72,7 +72,7 @@ export class PlanshipCustomerPortal extends PlanshipProvider {
     const theme = this.theme ?? nothing;
     const section = (id: string, heading: string, content: TemplateResult) =>
       html`<section part="section" class="stack" aria-labelledby=${id}><h2 part="heading" id=${id}>${heading}</h2>${content}</section>`;
-    return html`<div part="base" class="stack">
+    return html`${this.renderConfigError()}<div part="base" class="stack">
       ${section(
         'plans-heading',
         'Plans',

@@ -1,4 +1,4 @@
-import { css, html, type PropertyValues } from 'lit';
+import { css, html, nothing, type PropertyValues } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import type { Resource } from '../../client/index.ts';
 import { grants } from '../shared/format.ts';
@@ -9,12 +9,22 @@ import { PlanshipElement } from '../shared/planship-element.ts';
  * @summary Shows its content only when the customer is entitled to a lever; flips live when the
  * plan changes or usage runs out. Never shows denied content while it is still loading.
  *
+ * A `lever` the product does not have (a typo, or another product's lever) is not silently
+ * denied: the element gets the `missing` attribute, shows the `missing` slot (by default the
+ * `denied` content) and warns once in the console.
+ *
+ * While the live connection is reconnecting, the `stale` attribute is set and a small
+ * "Reconnecting..." note (`part="stale"`) follows the content; hide it with
+ * `planship-entitlement::part(stale) { display: none }` if your own UI says so.
+ *
  * @slot - Shown when the customer is entitled.
  * @slot denied - Shown when the customer is not entitled (e.g. an upgrade hint).
  * @slot loading - Shown until the entitlements are known.
+ * @slot missing - Shown when the product has no such lever (default: the `denied` content).
  *
  * @csspart error - The error message with its retry button.
  * @csspart retry-button - The retry button.
+ * @csspart stale - The small "reconnecting" note.
  *
  *
  * @fires planship-error - Reading the entitlements failed.
@@ -26,6 +36,10 @@ export class PlanshipEntitlement extends PlanshipElement {
     css`
       :host {
         display: contents;
+      }
+      .stale {
+        font-size: 0.75em;
+        margin-inline: var(--_gap);
       }
     `,
   ];
@@ -42,6 +56,12 @@ export class PlanshipEntitlement extends PlanshipElement {
   /** Present when the customer is entitled (absent while loading or denied). */
   @property({ type: Boolean, reflect: true }) allowed = false;
 
+  /** Present when the product has no lever called `lever`. */
+  @property({ type: Boolean, reflect: true }) missing = false;
+
+  /** Present while the connection is reconnecting: the answer may be out of date. */
+  @property({ type: Boolean, reflect: true }) stale = false;
+
   /** The customer's entitlements; undefined while unknown. */
   @state() private entitlements?: Record<string, unknown>;
   @state() private error?: unknown;
@@ -57,7 +77,12 @@ export class PlanshipEntitlement extends PlanshipElement {
       this.entitlements = this.error = undefined;
       void this.read();
     }
-    this.allowed = !!this.entitlements && grants(this.entitlements[this.lever], this.min, this.includes);
+    const known = this.entitlements;
+    this.allowed = !!known && grants(known[this.lever], this.min, this.includes);
+    this.stale = this.connectionState === 'reconnecting';
+    const missing = !!known && !(this.lever in known);
+    if (missing && !this.missing) console.warn(`planship-entitlement: no lever "${this.lever}"`);
+    this.missing = missing;
   }
 
   /** Reads the entitlements: at once from the client's last known value when it has one. */
@@ -84,7 +109,13 @@ export class PlanshipEntitlement extends PlanshipElement {
       });
     }
     if (!this.client || !this.entitlements) return html`<slot name="loading"></slot>`;
-    return this.allowed ? html`<slot></slot>` : html`<slot name="denied"></slot>`;
+    return html`${this.missing
+      ? html`<slot name=${this.querySelector(':scope > [slot=missing]') ? 'missing' : 'denied'}></slot>`
+      : this.allowed
+        ? html`<slot></slot>`
+        : html`<slot name="denied"></slot>`}${this.stale
+      ? html`<span part="stale" class="stale" role="status">Reconnecting...</span>`
+      : nothing}`;
   }
 }
 

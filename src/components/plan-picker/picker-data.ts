@@ -14,6 +14,13 @@ export interface PickerData {
 }
 
 /**
+ * The subscription the portal acts on: an active one the customer administers (a customer may
+ * also be a member of someone else's team subscription), else any active one.
+ */
+export const preferredSubscription = (subscriptions: readonly Subscription[]) =>
+  subscriptions.find((candidate) => candidate.isActive && candidate.isAdministrator) ?? subscriptions.find((candidate) => candidate.isActive);
+
+/**
  * Everything the picker shows, in one pass: public plans in order (plus the current plan even
  * when it is not public, so customers on a retired plan still see where they are), their
  * entitlements in words, and the active subscription.
@@ -24,7 +31,7 @@ export async function loadPickerData(client: PlanshipCustomer, signal: AbortSign
     client.listLevers({ signal }),
     client.listSubscriptions({ productSlug: client.productSlug, signal }),
   ]);
-  const subscription = subscriptions.find((candidate) => candidate.isActive);
+  const subscription = preferredSubscription(subscriptions);
   const shown = plans
     .filter((plan) => plan.isPublic !== false || plan.slug === subscription?.plan.slug)
     .sort((a, b) => (a.order ?? 0) - (b.order ?? 0));

@@ -1,8 +1,9 @@
-import { LitElement, css, html, type CSSResultGroup } from 'lit';
+import { LitElement, css, html, nothing, type CSSResultGroup } from 'lit';
 import { customElement, property, state } from 'lit/decorators.js';
 import { ContextProvider } from '@lit/context';
 import { PlanshipCustomer, type ConnectionState, type TokenGetter } from '../../client/index.ts';
 import { ensureContextRoot, planshipClientContext } from '../shared/context.ts';
+import { PlanshipErrorEvent } from '../shared/events.ts';
 import { tokenUrlGetter } from './token-url.ts';
 
 /**
@@ -15,7 +16,13 @@ import { tokenUrlGetter } from './token-url.ts';
  * It renders nothing of its own (`display: contents`), but the `--planship-*` theme tokens set
  * on it reach every element inside.
  *
+ * A configuration it cannot build a client from (e.g. an `api-url` that is not a URL) shows an
+ * error (`role="alert"`) above its content and fires `planship-error`; it never throws.
+ *
  * @slot - The portal elements (and any other content).
+ * @csspart error - The configuration error.
+ * @csspart retry-button - Tries to build the client again.
+ * @fires planship-error - The client could not be built from the attributes.
  */
 @customElement('planship-provider')
 export class PlanshipProvider extends LitElement {
@@ -45,6 +52,9 @@ export class PlanshipProvider extends LitElement {
 
   /** The live connection state of the client: idle, connecting, live, reconnecting or closed. */
   @property({ type: String, reflect: true }) connection: ConnectionState = 'idle';
+
+  /** Why no client could be built from the attributes, if so. */
+  @state() protected configError?: string;
 
   /** A client the host made itself (never disposed by the provider). */
   @state() private hostClient?: PlanshipCustomer;
@@ -104,7 +114,7 @@ export class PlanshipProvider extends LitElement {
     const given = this.givenClient();
     const hasTokenSource = Boolean(this.getAccessToken || this.tokenUrl);
     const config = [given, this.productSlug, this.customerId, this.apiUrl, this.wsUrl, hasTokenSource];
-    if (this.provided && config.every((value, i) => Object.is(value, this.builtFrom[i]))) return;
+    if ((this.provided || this.configError) && config.every((value, i) => Object.is(value, this.builtFrom[i]))) return;
     this.builtFrom = config;
     const built = given ? undefined : this.build();
     this.use(given ?? built, built !== undefined);
@@ -116,11 +126,29 @@ export class PlanshipProvider extends LitElement {
   }
 
   private build(): PlanshipCustomer | undefined {
+    this.configError = undefined;
     if (!this.productSlug || !this.customerId || !(this.getAccessToken || this.tokenUrl)) return undefined;
-    return new PlanshipCustomer(this.productSlug, this.customerId, this.currentToken, {
-      baseUrl: this.apiUrl,
-      webSocketUrl: this.wsUrl,
-    });
+    try {
+      return new PlanshipCustomer(this.productSlug, this.customerId, this.currentToken, {
+        baseUrl: this.apiUrl,
+        webSocketUrl: this.wsUrl,
+      });
+    } catch (error) {
+      // A bad api-url or ws-url: say so in the page rather than break the host's script.
+      this.configError = `The billing portal is misconfigured: ${(error as Error).message}`;
+      this.dispatchEvent(new PlanshipErrorEvent(error, 'configure'));
+      return undefined;
+    }
+  }
+
+  /** The configuration error, with a retry that rebuilds the client. */
+  protected renderConfigError() {
+    return this.configError
+      ? html`<div part="error" role="alert">${this.configError} <button part="retry-button" type="button" @click=${() => {
+          this.builtFrom = [];
+          this.syncClient();
+        }}>Retry</button></div>`
+      : nothing;
   }
 
   /** Switches the provided client; the old one stops listening and, when ours, is disposed. */
@@ -145,7 +173,7 @@ export class PlanshipProvider extends LitElement {
   }
 
   override render() {
-    return html`<slot></slot>`;
+    return html`${this.renderConfigError()}<slot></slot>`;
   }
 }
 

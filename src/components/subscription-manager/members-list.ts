@@ -16,6 +16,7 @@ import { formatNumber } from '../shared/format.ts';
  * @csspart field-error - An inline validation message.
  * @csspart member-list - The list of members.
  * @csspart member - One member.
+ * @csspart member-name - A member's name, else email, else customer id.
  * @csspart admin-badge - The "Administrator" badge.
  * @csspart remove-button - Removes a member.
  * @csspart add-form - The add-member form.
@@ -91,16 +92,17 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
         : html`<p part="seats">${summary}</p>`}
       <h4 id="members-heading">Members</h4>
       <ul part="member-list" class="stack" aria-labelledby="members-heading">
-        ${members.map(
-          ({ customerId, isAdministrator }) => html`<li part="member" class="row">
-            <span class="member-id">${customerId}</span>
+        ${members.map(({ customerId, isAdministrator, customer }) => {
+          const name = customer?.name || customer?.email || customerId;
+          return html`<li part="member" class="row">
+            <span part="member-name" class="member-id" data-customer=${customerId}>${name}</span>
             ${customerId === self ? html`<span class="muted">(you)</span>` : nothing}
             ${isAdministrator ? html`<span part="admin-badge" class="badge">Administrator</span>` : nothing}
             ${this.canManage && customerId !== self
-              ? this.button('remove-button', 'Remove', `remove:${customerId}`, () => this.removeMember(customerId), 'danger', `Remove ${customerId}`)
+              ? this.button('remove-button', 'Remove', `remove:${customerId}`, () => this.removeMember(customerId, name), 'danger', `Remove ${name}`)
               : nothing}
-          </li>`,
-        )}
+          </li>`;
+        })}
       </ul>
       ${manage
         ? html`<form part="add-form" class="row" novalidate @submit=${this.addMember}>
@@ -176,11 +178,11 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
     }
   }
 
-  private async removeMember(customerId: string) {
+  private async removeMember(customerId: string, name: string) {
     if (this.actions.pending) return;
     const confirmed = await this.confirm({
       heading: 'Remove member?',
-      message: `${customerId} will lose access to what this subscription includes.`,
+      message: `${name} will lose access to what this subscription includes.`,
       confirmLabel: 'Remove member',
     });
     const id = this.subscription!.subscriptionId;

@@ -46,9 +46,12 @@ import './members-list.ts';
 export class PlanshipSubscriptionManager extends PlanshipElement {
   static override styles = [baseStyles, styles];
 
-  private task = this.load(['subscriptions', 'plans', 'customer'], (client, signal) =>
-    client.listSubscriptions({ productSlug: client.productSlug, signal }),
-  );
+  // The customer's own (administered) active subscriptions first, then teams it belongs to,
+  // then cancelled ones; otherwise in the API's order.
+  private task = this.load(['subscriptions', 'plans', 'customer'], async (client, signal) => {
+    const rank = ({ isActive, isAdministrator }: Subscription) => (isActive ? 0 : 2) + (isAdministrator ? 0 : 1);
+    return (await client.listSubscriptions({ productSlug: client.productSlug, signal })).sort((a, b) => rank(a) - rank(b));
+  });
 
   override render() {
     return html`${this.renderTask(this.task, 'Loading subscriptions', (subscriptions) =>

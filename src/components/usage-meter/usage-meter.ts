@@ -74,7 +74,7 @@ export class PlanshipUsageMeter extends PlanshipElement {
       // one round trip for usage (entitlements arrive with the push itself).
       const [levers, subscriptions, usage, entitlements] = await Promise.all([
         client.listLevers({ signal }),
-        client.listSubscriptions({ signal }),
+        client.listSubscriptions({ productSlug: client.productSlug, signal }),
         client.getLeverUsage(lever, { signal }).catch((error: unknown) => ({ error })),
         client.getEntitlements({ signal }),
       ]);

@@ -40,7 +40,7 @@ export function customerRoutes({ store }: Services): Route[] {
           email: email ?? '',
           metadata: metadata ?? {},
         });
-        return { body: customerWithSubscriptionsWire(store, customer) };
+        return { body: customerWithSubscriptionsWire(store, customer, principal) };
       },
     },
     {

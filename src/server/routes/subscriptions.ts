@@ -8,6 +8,8 @@ import { BodyFields } from '../validate.ts';
 import { customerFor, productOr404, requireAdministrator, subscriptionFor, type Services } from './common.ts';
 
 const SUBSCRIPTION = '/api/v1/customers/:customer/subscriptions/:subscription';
+/** Seats per subscription, for every caller: a team portal has no use for more. */
+const MAX_SUBSCRIBERS = { min: 1, max: 1000 };
 
 export function subscriptionRoutes({ store }: Services): Route[] {
   return [
@@ -20,7 +22,7 @@ export function subscriptionRoutes({ store }: Services): Route[] {
         const fields = new BodyFields(body);
         const customerReference = fields.string('customer_id', { required: true });
         const isSubscriber = fields.boolean('is_subscriber', { nullable: true });
-        const maxSubscribers = fields.integer('max_subscribers', { min: 1, nullable: true });
+        const maxSubscribers = fields.integer('max_subscribers', { ...MAX_SUBSCRIBERS, nullable: true });
         const renewAt = fields.datetime('renew_at', { nullable: true });
         const metadata = fields.object('metadata', { nullable: true });
         const autoRenew = fields.boolean('auto_renew', { nullable: true });
@@ -92,7 +94,7 @@ export function subscriptionRoutes({ store }: Services): Route[] {
         const patch: SubscriptionPatch = {
           planSlug: planSlug ?? undefined,
           renewPlanSlug,
-          maxSubscribers: fields.integer('max_subscribers', { min: 1 }) ?? undefined,
+          maxSubscribers: fields.integer('max_subscribers', MAX_SUBSCRIBERS) ?? undefined,
           isActive: fields.boolean('is_active') ?? undefined,
           autoRenew: fields.boolean('auto_renew') ?? undefined,
           renewAt: fields.datetime('renew_at') ?? undefined,
@@ -100,6 +102,11 @@ export function subscriptionRoutes({ store }: Services): Route[] {
         fields.done();
         if (principal.kind === 'customer') {
           requireAdministrator(principal, subscription);
+          // Seats and cancellation of a vendor-managed plan (enterprise) are the vendor's to change.
+          const seatsOrActivity = patch.maxSubscribers !== undefined || patch.isActive !== undefined;
+          if (seatsOrActivity && !index.plans.get(subscription.planSlug)!.isSelfServe) {
+            throw forbidden('max_subscribers and is_active of a plan that is not self-serve are managed by the vendor');
+          }
           for (const slug of [patch.planSlug, patch.renewPlanSlug]) {
             if (typeof slug === 'string' && slug !== subscription.planSlug && !index.plans.get(slug)!.isSelfServe) {
               throw forbidden(`Plan "${slug}" is not self-serve`);
@@ -117,7 +124,7 @@ export function subscriptionRoutes({ store }: Services): Route[] {
       handler({ principal, params }) {
         const customer = customerFor(store, principal, params.customer, 'subscriptions:read');
         const subscription = subscriptionFor(store, customer, params.subscription);
-        return { body: [...subscription.members.values()].map((member) => subscriptionCustomerWire(store, subscription, member)) };
+        return { body: [...subscription.members.values()].map((member) => subscriptionCustomerWire(store, subscription, member, principal)) };
       },
     },
     {
@@ -141,7 +148,7 @@ export function subscriptionRoutes({ store }: Services): Route[] {
           isSubscriber: isSubscriber ?? true,
           metadata: metadata ?? {},
         });
-        return { body: subscriptionCustomerWire(store, subscription, membership) };
+        return { body: subscriptionCustomerWire(store, subscription, membership, principal) };
       },
     },
     {
