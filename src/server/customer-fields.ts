@@ -34,8 +34,16 @@ export function readCustomerFields(fields: BodyFields, store: Store, customer?: 
     }
   }
   const metadata = fields.object('metadata', { nullable: true });
+  if (metadata) rejectReservedKeys(fields, metadata);
   if (metadata !== undefined) patch.metadata = customer ? checkMetadata(fields, metadata ?? {}) : { ...metadata };
   return patch;
+}
+
+/** `__` keys are the server's own records (`__alternative_id`, `__anonymized_at`): never the caller's. */
+function rejectReservedKeys(fields: BodyFields, metadata: Record<string, unknown>): void {
+  for (const key of Object.keys(metadata)) {
+    if (key.startsWith('__')) fields.fail(['body', 'metadata', key], 'Keys starting with "__" are reserved', 'value_error');
+  }
 }
 
 function checkMetadata(fields: BodyFields, metadata: Record<string, unknown>): Record<string, unknown> {

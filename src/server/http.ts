@@ -149,7 +149,7 @@ export function createRequestHandler(options: HttpOptions) {
     } catch (error) {
       malformed = error;
     }
-    options.onRequest?.({ method, path: url.pathname, query: queryRecord(url.query), body });
+    options.onRequest?.({ method, path: url.pathname, query: queryRecord(url.query), body: withoutSecrets(body) });
     const principal = route.auth ? options.auth.authenticate(request.headers.authorization) : (undefined as unknown as Principal);
     if (malformed) throw malformed;
     const context: Context = { method, params, query: url.query, headers: request.headers, body, principal };
@@ -260,4 +260,10 @@ function parseBody(request: IncomingMessage, raw: string): unknown {
 export function found<T>(value: T | undefined | null, detail: string): T {
   if (value === undefined || value === null) throw notFound(detail);
   return value;
+}
+
+/** What the onRequest hook may see of a body: a client secret sent in a form never leaves. */
+function withoutSecrets(body: unknown): unknown {
+  if (!body || typeof body !== 'object' || !('client_secret' in body)) return body;
+  return { ...body, client_secret: '[redacted]' };
 }

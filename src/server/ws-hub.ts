@@ -183,7 +183,6 @@ export class WsHub implements StoreListener {
 
   /** A socket lives no longer than its token: 4401 tells the client to re-authenticate. */
   private closeExpired(): void {
-    return;
     const now = this.options.clock.now();
     for (const channel of this.channels.values()) {
       for (const socket of channel.sockets) {

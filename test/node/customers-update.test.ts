@@ -153,3 +153,16 @@ describe('PATCH /customers/{id}', () => {
     assert.equal((await api.admin('PATCH', '/api/v1/customers/00000000-0000-4000-8000-000000000000', { name: 'x' })).status, 404);
   });
 });
+
+describe('reserved metadata keys', () => {
+  it('"__" keys are the server\'s own: refused on create and on update, so nobody fakes an anonymization', async () => {
+    const faked = await api.admin('POST', '/api/v1/customers', { name: 'Faker', metadata: { __anonymized_at: 'never' } });
+    assert.equal(faked.status, 422);
+    assert.deepEqual(faked.body.detail[0].loc, ['body', 'metadata', '__anonymized_at']);
+    const created = await api.admin('POST', '/api/v1/customers', { name: 'Plain', metadata: { plan: 'gold' } });
+    assert.equal(created.status, 200);
+    const patched = await api.admin('PATCH', `/api/v1/customers/${created.body.id}`, { metadata: { __alternative_id: 'x' } });
+    assert.equal(patched.status, 422);
+    assert.deepEqual((await api.admin('GET', `/api/v1/customers/${created.body.id}`)).body.metadata_, { plan: 'gold' });
+  });
+});

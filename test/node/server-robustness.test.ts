@@ -256,6 +256,12 @@ describe('onRequest hook', () => {
       await hooked.call('POST', '/api/v1/customers', { token, body: { name: 'Hooked' } });
       await hooked.call('POST', '/api/v1/customers', { rawBody: '{"broken', headers: { 'content-type': 'application/json' } });
       await hooked.call('GET', '/api/v1/nowhere', { token });
+      await hooked.call('POST', '/api/v1/auth/token', {
+        rawBody: 'grant_type=client_credentials&client_id=demo-client&client_secret=demo-secret',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      const tokenRequest = records.pop() as { body: Record<string, string> };
+      assert.equal(tokenRequest.body.client_secret, '[redacted]', 'a secret sent in a form is not handed on');
       assert.deepEqual(records, [
         { method: 'GET', path: `/api/v1/products/${PRODUCT}/plans`, query: { order_by: 'name', x: ['1', '2'] }, body: undefined },
         { method: 'POST', path: '/api/v1/customers', query: {}, body: { name: 'Hooked' } },
