@@ -1,6 +1,7 @@
 // The client in real Chromium: native fetch and WebSocket, a customer-scoped token from the
 // host backend, and live entitlements that follow a change made by the backend.
 import { expect, waitUntil } from '@open-wc/testing';
+import { executeServerCommand } from '@web/test-runner-commands';
 import { PlanshipApiError, PlanshipAuthError, PlanshipCustomer, type ConnectionState, type Entitlements } from '../../src/client/index.ts';
 import { PRODUCT, admin, createCustomer, reportUsage, serverInfo, tokenGetter } from './helpers.ts';
 
@@ -31,6 +32,26 @@ describe('PlanshipCustomer in the browser', () => {
     await waitUntil(() => updates.at(-1)?.['api-calls'] === 100000 - 1234, 'the callback did not get the new value');
     expect(client.entitlements?.['api-calls']).to.equal(100000 - 1234);
     expect(states).to.deep.equal(['connecting', 'live']);
+  });
+
+  it('a period reset pushes a frame over the native WebSocket (own server, whose clock this test moves)', async () => {
+    // A server of its own: moving the shared server's clock would expire other files' tokens.
+    const own = await executeServerCommand<{ url: string; wsUrl: string }, object>('planship-own-server', {});
+    const call = (method: string, path: string, body?: unknown) =>
+      executeServerCommand<{ status: number; body: any }, object>('planship-admin', { method, path, body, server: own.url });
+    const created = await call('POST', '/api/v1/customers', { name: 'Period reset' });
+    await call('POST', `/api/v1/products/${PRODUCT}/plans/pro/subscriptions`, { customer_id: created.body.id });
+    await call('POST', `/api/v1/customers/${created.body.id}/products/${PRODUCT}/usage/api-calls`, { usage: 500 });
+    const getter = () =>
+      executeServerCommand<string, object>('planship-customer-token', { customerId: created.body.id, server: own.url });
+    const client = new PlanshipCustomer(PRODUCT, created.body.id, getter, { baseUrl: own.url, webSocketUrl: own.wsUrl });
+    clients.push(client);
+    const updates: Entitlements[] = [];
+    expect((await client.getEntitlements((entitlements) => updates.push(entitlements)))['api-calls']).to.equal(100000 - 500);
+    await waitUntil(() => client.connectionState === 'live', 'the socket did not go live');
+    const moved = await call('POST', '/__emulator/clock', { advance_seconds: 32 * 86_400 });
+    expect(moved.status).to.equal(200);
+    await waitUntil(() => updates.at(-1)?.['api-calls'] === 100000, 'no frame with the reset monthly usage');
   });
 
   it('mutations from the page (POST with Idempotency-Key, PATCH) pass CORS and fire planship-change', async () => {

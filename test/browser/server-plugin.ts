@@ -9,14 +9,21 @@ interface AdminPayload {
   method: string;
   path: string;
   body?: unknown;
+  /** The URL of a server from 'planship-own-server'; the shared one when absent. */
+  server?: string;
 }
+
+/** Tokens that outlive any clock jump a test makes on its own server. */
+const OWN_SERVER_TOKEN_TTL = 400 * 86_400;
 
 export function planshipServerPlugin() {
   let server: Server | undefined;
+  /** Servers a test asked for, to move their clock without disturbing other test files. */
+  const ownServers = new Map<string, Server>();
   const basic = 'Basic ' + Buffer.from(`${PRODUCT_CLIENT.clientId}:${PRODUCT_CLIENT.clientSecret}`).toString('base64');
 
-  async function admin({ method, path, body }: AdminPayload) {
-    const response = await fetch(server!.url + path, {
+  async function admin({ method, path, body, server: serverUrl }: AdminPayload) {
+    const response = await fetch((serverUrl ?? server!.url) + path, {
       method,
       headers: { authorization: basic, 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
@@ -37,14 +44,20 @@ export function planshipServerPlugin() {
       server = await startServer({ catalog: testCatalog() });
     },
     async serverStop() {
-      await server?.close();
+      await Promise.all([server?.close(), ...[...ownServers.values()].map((own) => own.close())]);
     },
     async executeCommand({ command, payload }: { command: string; payload?: unknown }) {
       if (command === 'planship-server') return { url: server!.url, wsUrl: server!.wsUrl };
+      if (command === 'planship-own-server') {
+        const own = await startServer({ catalog: testCatalog(), tokenTtlSeconds: OWN_SERVER_TOKEN_TTL });
+        ownServers.set(own.url, own);
+        return { url: own.url, wsUrl: own.wsUrl };
+      }
       if (command === 'planship-admin') return admin(payload as AdminPayload);
       if (command === 'planship-customer-token') {
-        const { customerId, expiresIn } = payload as { customerId: string; expiresIn?: number };
+        const { customerId, expiresIn, server: serverUrl } = payload as { customerId: string; expiresIn?: number; server?: string };
         const answer = await admin({
+          server: serverUrl,
           method: 'POST',
           path: '/api/v1/auth/customer-token',
           body: { customer_id: customerId, ...(expiresIn ? { expires_in: expiresIn } : {}) },
