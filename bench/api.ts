@@ -1,35 +1,16 @@
 // The bench acts as the host's backend: product credentials from the demo catalog, used only in
 // Node. Fresh customers per measurement so runs never share state.
+import { backendCall } from '../test/fixtures/backend-call.ts';
 import { fromRoot } from './root.ts';
 
 export const PRODUCT = 'acme-analytics';
 export const DEMO_CATALOG = fromRoot('demo/catalog.json');
-const PRODUCT_CLIENT = { clientId: 'demo-client', clientSecret: 'demo-secret' };
-const BASIC = 'Basic ' + Buffer.from(`${PRODUCT_CLIENT.clientId}:${PRODUCT_CLIENT.clientSecret}`).toString('base64');
-
-export interface ApiAnswer<T = any> {
-  status: number;
-  body: T;
-}
+export type { ApiAnswer } from '../test/fixtures/backend-call.ts';
 
 let unique = 0;
 
 export function backendFor(apiUrl: string) {
-  async function call<T = any>(method: string, path: string, body?: unknown): Promise<ApiAnswer<T>> {
-    const response = await fetch(apiUrl + path, {
-      method,
-      headers: { authorization: BASIC, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      /* not JSON: keep the text */
-    }
-    return { status: response.status, body: parsed as T };
-  }
+  const call = <T = any>(method: string, path: string, body?: unknown) => backendCall<T>(apiUrl, method, path, body);
 
   async function expectOk<T = any>(method: string, path: string, body?: unknown): Promise<T> {
     const answer = await call<T>(method, path, body);

@@ -1,7 +1,8 @@
 // A test-runner plugin that runs the real API server for the browser tests and lets tests act
 // as the host's backend through server commands, so no product secret ever reaches the page.
 import { startServer } from '../../src/server/index.ts';
-import { PRODUCT_CLIENT, testCatalog } from '../fixtures/test-catalog.ts';
+import { backendCall } from '../fixtures/backend-call.ts';
+import { testCatalog } from '../fixtures/test-catalog.ts';
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 
@@ -20,22 +21,9 @@ export function planshipServerPlugin() {
   let server: Server | undefined;
   /** Servers a test asked for, to move their clock without disturbing other test files. */
   const ownServers = new Map<string, Server>();
-  const basic = 'Basic ' + Buffer.from(`${PRODUCT_CLIENT.clientId}:${PRODUCT_CLIENT.clientSecret}`).toString('base64');
 
-  async function admin({ method, path, body, server: serverUrl }: AdminPayload) {
-    const response = await fetch((serverUrl ?? server!.url) + path, {
-      method,
-      headers: { authorization: basic, 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await response.text();
-    let parsed: unknown = text;
-    try {
-      parsed = JSON.parse(text);
-    } catch {
-      /* not JSON: hand back the text */
-    }
-    return { status: response.status, body: parsed };
+  function admin({ method, path, body, server: serverUrl }: AdminPayload) {
+    return backendCall(serverUrl ?? server!.url, method, path, body);
   }
 
   return {

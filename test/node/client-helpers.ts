@@ -3,26 +3,20 @@
 import WebSocket from 'ws';
 import { startServer, type RunningServer, type StartServerOptions } from '../../src/server/index.ts';
 import { PlanshipCustomer, PlanshipProduct, type PlanshipOptions, type WebSocketConstructor } from '../../src/client/index.ts';
+import { backendCall } from '../fixtures/backend-call.ts';
 import { PRODUCT_CLIENT, testCatalog } from '../fixtures/test-catalog.ts';
 
 export const PRODUCT = 'acme-analytics';
 export const CREDENTIALS = { clientId: PRODUCT_CLIENT.clientId, clientSecret: PRODUCT_CLIENT.clientSecret };
 export const NodeWebSocket = WebSocket as unknown as WebSocketConstructor;
-const BASIC = 'Basic ' + Buffer.from(`${CREDENTIALS.clientId}:${CREDENTIALS.clientSecret}`).toString('base64');
 
 export function startTestServer(options: StartServerOptions = {}): Promise<RunningServer> {
   return startServer({ catalog: testCatalog(), log: () => {}, ...options });
 }
 
 /** The host backend's call with product credentials. */
-export async function admin(server: RunningServer, method: string, path: string, body?: unknown): Promise<{ status: number; body: any }> {
-  const response = await fetch(server.url + path, {
-    method,
-    headers: { authorization: BASIC, 'content-type': 'application/json' },
-    body: body === undefined ? undefined : JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, body: text ? JSON.parse(text) : undefined };
+export function admin(server: RunningServer, method: string, path: string, body?: unknown) {
+  return backendCall(server.url, method, path, body);
 }
 
 export async function customerToken(server: RunningServer, customerId: string, expiresIn?: number): Promise<string> {
