@@ -4,14 +4,15 @@ import { build } from 'esbuild';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { PRODUCT, type Backend } from './api.ts';
+import { startServer } from '../src/server/index.ts';
+import { DEMO_CATALOG, PRODUCT, backendFor, type Backend } from './api.ts';
 import { fromRoot } from './root.ts';
 import { epochNow } from './stats.ts';
 
-export type PageVariant = 'meter' | 'all';
+type PageVariant = 'meter' | 'all';
 
 /** Every element a page can hold inside one provider (the "all" page). */
-export const ALL_ELEMENTS = `
+const ALL_ELEMENTS = `
   <planship-plan-picker></planship-plan-picker>
   <planship-subscription-manager></planship-subscription-manager>
   <planship-usage-meter lever="api-calls"></planship-usage-meter>
@@ -33,7 +34,15 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
 }
 
-async function buildPageScript(): Promise<Uint8Array> {
+let pageScript: Promise<Uint8Array> | undefined;
+
+/** The bench page's script, bundled once per run (every measurement serves the same bytes). */
+function buildPageScript(): Promise<Uint8Array> {
+  pageScript ??= bundlePageScript();
+  return pageScript;
+}
+
+async function bundlePageScript(): Promise<Uint8Array> {
   const result = await build({
     entryPoints: [fromRoot('bench/page/entry.ts')],
     bundle: true,
@@ -56,12 +65,12 @@ function pageHtml(apiUrl: string, variant: PageVariant, customerId: string): str
 </planship-provider></main></body></html>`;
 }
 
-export interface PageHost {
+interface PageHost {
   pageUrl(variant: PageVariant, customerId: string): string;
   close(): Promise<void>;
 }
 
-export async function startPageHost(apiUrl: string, backend: Backend): Promise<PageHost> {
+async function startPageHost(apiUrl: string, backend: Backend): Promise<PageHost> {
   const script = await buildPageScript();
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
@@ -99,6 +108,30 @@ export async function startPageHost(apiUrl: string, backend: Backend): Promise<P
         server.close(() => resolve());
       }),
   };
+}
+
+/** What a browser measurement works with: its own API server, host backend, page host and page. */
+export interface BenchPage {
+  apiUrl: string;
+  backend: Backend;
+  page: Page;
+  /** The bench page's address showing `variant` to `customerId`. */
+  pageUrl: PageHost['pageUrl'];
+}
+
+/** Runs `measure` against a fresh server and a new page, then closes them all. */
+export async function withBenchPage<T>(browser: Browser, measure: (bench: BenchPage) => Promise<T>): Promise<T> {
+  const server = await startServer({ catalog: DEMO_CATALOG });
+  const backend = backendFor(server.url);
+  const host = await startPageHost(server.url, backend);
+  const page = await browser.newPage();
+  try {
+    return await measure({ apiUrl: server.url, backend, page, pageUrl: host.pageUrl });
+  } finally {
+    await page.close();
+    await host.close();
+    await server.close();
+  }
 }
 
 export interface ClockOffset {

@@ -2,6 +2,7 @@
 // records when each socket receives its first frame after the main thread arms it.
 import { parentPort, workerData } from 'node:worker_threads';
 import WebSocket from 'ws';
+import { epochNow } from './stats.ts';
 
 export interface FanOutJob {
   socketUrl: string;
@@ -26,7 +27,7 @@ function openSocket(index: number): Promise<string | undefined> {
     sockets[index] = socket;
     socket.on('message', () => {
       if (!armed || arrivals[index] !== undefined) return;
-      arrivals[index] = performance.timeOrigin + performance.now();
+      arrivals[index] = epochNow();
       if (arrivals.every((arrival) => arrival !== undefined)) finish?.();
     });
     socket.once('open', () => resolve(undefined));

@@ -2,9 +2,7 @@
 // element shows content and the network is quiet: HTTP requests per API resource, sockets, and
 // the time it took.
 import type { Browser } from 'playwright-core';
-import { startServer } from '../src/server/index.ts';
-import { DEMO_CATALOG, backendFor } from './api.ts';
-import { measureClockOffset, startPageHost } from './browser.ts';
+import { measureClockOffset, withBenchPage } from './browser.ts';
 import { epochNow, round, sleep } from './stats.ts';
 
 export interface FirstRenderResult {
@@ -26,7 +24,7 @@ export interface FirstRenderResult {
 }
 
 /** Names an API path by its resource, with ids and slugs replaced. */
-export function resourceOf(method: string, path: string): string {
+function resourceOf(method: string, path: string): string {
   const rules: [RegExp, string][] = [
     [/^\/api\/v1\/customers\/[^/]+\/products\/[^/]+\/entitlements$/, 'entitlements'],
     [/^\/api\/v1\/customers\/[^/]+\/products\/[^/]+\/levers\/([^/]+)\/usage$/, 'lever usage ($1)'],
@@ -55,13 +53,9 @@ interface NetworkEvent {
 }
 
 export async function measureFirstRender(browser: Browser, { quietMs = 500 } = {}): Promise<FirstRenderResult> {
-  const server = await startServer({ catalog: DEMO_CATALOG });
-  const backend = backendFor(server.url);
-  const host = await startPageHost(server.url, backend);
-  const page = await browser.newPage();
-  try {
+  return withBenchPage(browser, async ({ apiUrl, backend, page, pageUrl }) => {
     const customer = await backend.createCustomer('pro');
-    const apiOrigin = new URL(server.url).origin;
+    const apiOrigin = new URL(apiUrl).origin;
     const events: NetworkEvent[] = [];
     const note = (kind: NetworkEvent['kind'], name: string) => events.push({ at: epochNow(), kind, name });
     let inFlight = 0;
@@ -86,7 +80,7 @@ export async function measureFirstRender(browser: Browser, { quietMs = 500 } = {
       note('socket', 'socket opened');
       socket.on('framereceived', () => note('frame', 'socket frame'));
     });
-    await page.goto(host.pageUrl('all', customer));
+    await page.goto(pageUrl('all', customer));
     const handle = await page.waitForFunction(() => window.__bench?.completeAt, undefined, { timeout: 20_000, polling: 20 });
     const contentMs = Number(await handle.jsonValue());
     // Complete = every element shows content and the API has been quiet for `quietMs` (elements
@@ -118,9 +112,5 @@ export async function measureFirstRender(browser: Browser, { quietMs = 500 } = {
       errors,
       timeline: events.map((event) => `${(event.at - navigationStart).toFixed(0)} ms ${event.name}`),
     };
-  } finally {
-    await page.close();
-    await host.close();
-    await server.close();
-  }
+  });
 }

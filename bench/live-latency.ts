@@ -1,9 +1,7 @@
 // Live latency: usage reported on the server side, spaced out; for each report, the time from
 // its HTTP answer (in Node) to the meter's new aria-valuenow in the page's DOM, on one clock.
 import type { Browser } from 'playwright-core';
-import { startServer } from '../src/server/index.ts';
-import { DEMO_CATALOG, backendFor } from './api.ts';
-import { measureClockOffset, startPageHost, waitForMeter, type ClockOffset } from './browser.ts';
+import { measureClockOffset, waitForMeter, withBenchPage, type ClockOffset } from './browser.ts';
 import { epochNow, sleep, summarize, type Summary } from './stats.ts';
 import type { MeterRecord } from './page/entry.ts';
 
@@ -26,15 +24,11 @@ export async function measureLiveLatency(
   browser: Browser,
   { reports = 200, spacingMs = 50, warmups = 5 } = {},
 ): Promise<LiveLatencyResult> {
-  const server = await startServer({ catalog: DEMO_CATALOG });
-  const backend = backendFor(server.url);
-  const host = await startPageHost(server.url, backend);
-  const page = await browser.newPage();
-  try {
+  return withBenchPage(browser, async ({ backend, page, pageUrl }) => {
     let sockets = 0;
     page.on('websocket', () => (sockets += 1));
     const customer = await backend.createCustomer('business');
-    await page.goto(host.pageUrl('meter', customer));
+    await page.goto(pageUrl('meter', customer));
     let value = await waitForMeter(page);
     // Warm-up reports prove the live path works end to end before anything is timed.
     for (let index = 0; index < warmups; index++) {
@@ -79,9 +73,5 @@ export async function measureLiveLatency(
       clock,
       sockets,
     };
-  } finally {
-    await page.close();
-    await host.close();
-    await server.close();
-  }
+  });
 }

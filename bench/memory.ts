@@ -1,9 +1,8 @@
 // Memory: the page's JS heap (after a forced GC) once the first 100 live pushes have shown, and
 // again after 10,000. Growth between the two would be a leak in the live path.
 import type { Browser, Page } from 'playwright-core';
-import { startServer } from '../src/server/index.ts';
-import { DEMO_CATALOG, backendFor, type Backend } from './api.ts';
-import { startPageHost, waitForMeter } from './browser.ts';
+import type { Backend } from './api.ts';
+import { waitForMeter, withBenchPage } from './browser.ts';
 import { round, sleep } from './stats.ts';
 
 export interface MemoryResult {
@@ -42,15 +41,11 @@ async function reportMany(backend: Backend, customer: string, count: number, par
 }
 
 export async function measureMemory(browser: Browser, { first = 100, total = 10_000, parallel = 4 } = {}): Promise<MemoryResult> {
-  const server = await startServer({ catalog: DEMO_CATALOG });
-  const backend = backendFor(server.url);
-  const host = await startPageHost(server.url, backend);
-  const page = await browser.newPage();
-  try {
+  return withBenchPage(browser, async ({ backend, page, pageUrl }) => {
     let framesReceived = 0;
     page.on('websocket', (socket) => socket.on('framereceived', () => (framesReceived += 1)));
     const customer = await backend.createCustomer('business');
-    await page.goto(host.pageUrl('meter', customer));
+    await page.goto(pageUrl('meter', customer));
     const start = await waitForMeter(page);
     // One push first, so the socket is surely live before counting.
     await backend.reportUsage(customer, 'api-calls', 1);
@@ -71,9 +66,5 @@ export async function measureMemory(browser: Browser, { first = 100, total = 10_
       ratio: round(heapAfterAllBytes / heapAfterFirstBytes, 3),
       reportSeconds: round(reportSeconds, 1),
     };
-  } finally {
-    await page.close();
-    await host.close();
-    await server.close();
-  }
+  });
 }

@@ -61,6 +61,16 @@ export async function startDemoBackend(options: DemoBackendOptions) {
     }
   }
 
+  /** Customer ids may be external ids, so a returning user costs one call; a new one is created first. */
+  async function mintPageToken(userId: string) {
+    try {
+      return await planship.createCustomerToken(userId, { expiresIn: PAGE_TOKEN_SECONDS });
+    } catch (error) {
+      if (!(error instanceof PlanshipApiError && error.kind === 'not_found')) throw error;
+    }
+    return planship.createCustomerToken(await ensureCustomer(userId), { expiresIn: PAGE_TOKEN_SECONDS });
+  }
+
   function signedInUser(request: IncomingMessage, url: URL): string | undefined {
     // A real app reads its session here. The demo lets the page pick one of its demo users.
     void request;
@@ -87,8 +97,7 @@ export async function startDemoBackend(options: DemoBackendOptions) {
     }
     if (!user) return send(response, 401, { detail: 'Not signed in' });
     if (url.pathname === '/api/planship/token' && request.method === 'GET') {
-      const customerId = await ensureCustomer(user);
-      const token = await planship.createCustomerToken(customerId, { expiresIn: PAGE_TOKEN_SECONDS });
+      const token = await mintPageToken(user);
       return send(response, 200, { access_token: token.accessToken, expires_in: token.expiresIn });
     }
     if (url.pathname === '/api/demo/usage' && request.method === 'POST') {

@@ -1,5 +1,5 @@
 // The demo page: an account page of a made-up SaaS, built from the portal's elements.
-import { html, render } from 'lit';
+import { html, nothing, render } from 'lit';
 import '../src/index.ts';
 import type { PlanshipPlanChangeEvent } from '../src/index.ts';
 
@@ -17,6 +17,8 @@ const prices = {
 const params = new URLSearchParams(location.search);
 let user = params.get('user') ?? 'ada@example.com';
 let hostCheckout = false;
+/** The theme toggle's choice; unset follows the OS (prefers-color-scheme). */
+let theme: 'light' | 'dark' | undefined;
 let pendingChange: PlanshipPlanChangeEvent | undefined;
 
 async function backend(path: string, body: unknown) {
@@ -38,6 +40,7 @@ function onPlanChange(event: PlanshipPlanChangeEvent) {
 }
 
 function renderPortal() {
+  const themed = theme ?? nothing;
   render(
     html`
       <planship-provider
@@ -52,20 +55,20 @@ function renderPortal() {
           <label class="tools"><input type="checkbox" .checked=${hostCheckout}
             @change=${(e: Event) => (hostCheckout = (e.target as HTMLInputElement).checked)} />
             Use the host's own checkout (cancelable <code>planship-plan-change</code>)</label>
-          <planship-plan-picker .prices=${prices}>
+          <planship-plan-picker .prices=${prices} theme=${themed}>
             <a slot="contact" href="mailto:sales@example.com">Contact sales</a>
           </planship-plan-picker>
         </section>
         <section aria-labelledby="subs-title">
           <h2 id="subs-title">Subscription</h2>
-          <planship-subscription-manager></planship-subscription-manager>
+          <planship-subscription-manager theme=${themed}></planship-subscription-manager>
         </section>
         <section aria-labelledby="usage-title">
           <h2 id="usage-title">Usage</h2>
           <div class="meters">
-            <planship-usage-meter lever="api-calls" show-buckets></planship-usage-meter>
-            <planship-usage-meter lever="api-burst"></planship-usage-meter>
-            <planship-usage-meter lever="ai-insights"></planship-usage-meter>
+            <planship-usage-meter lever="api-calls" show-buckets theme=${themed}></planship-usage-meter>
+            <planship-usage-meter lever="api-burst" theme=${themed}></planship-usage-meter>
+            <planship-usage-meter lever="ai-insights" theme=${themed}></planship-usage-meter>
           </div>
           <p class="tools">Simulate usage (reported by the demo backend, as your servers would):
             ${[10, 100, 1000].map(
@@ -78,15 +81,15 @@ function renderPortal() {
         <section aria-labelledby="features-title">
           <h2 id="features-title">Features</h2>
           <div class="gate-demo">
-            <planship-entitlement lever="sso">
+            <planship-entitlement lever="sso" theme=${themed}>
               <button>Configure SSO</button>
               <p slot="denied">SSO comes with Business. <a href="#plans-title">See plans</a></p>
             </planship-entitlement>
-            <planship-entitlement lever="export-formats" includes="parquet">
+            <planship-entitlement lever="export-formats" includes="parquet" theme=${themed}>
               <button>Export as Parquet</button>
               <p slot="denied">Parquet export needs Pro or higher.</p>
             </planship-entitlement>
-            <planship-entitlement lever="dashboards" min="10">
+            <planship-entitlement lever="dashboards" min="10" theme=${themed}>
               <p>You can build 10 or more dashboards.</p>
               <p slot="denied">Fewer than 10 dashboards on this plan.</p>
             </planship-entitlement>
@@ -116,11 +119,9 @@ async function start() {
     renderPortal();
   });
   document.querySelector<HTMLInputElement>('#theme-toggle')!.addEventListener('change', (event) => {
-    const dark = (event.target as HTMLInputElement).checked;
-    document.documentElement.style.colorScheme = dark ? 'dark' : 'light';
-    for (const element of document.querySelectorAll('#portal *')) {
-      if (element.localName.startsWith('planship-')) element.setAttribute('theme', dark ? 'dark' : 'light');
-    }
+    theme = (event.target as HTMLInputElement).checked ? 'dark' : 'light';
+    document.documentElement.style.colorScheme = theme;
+    renderPortal(); // the elements take the theme from the template, so a user switch keeps it
   });
   document.querySelector<HTMLDialogElement>('#checkout')!.addEventListener('close', async (event) => {
     const dialog = event.target as HTMLDialogElement;

@@ -1,5 +1,6 @@
 // `npm run demo`: the local Planship API on the demo catalog, the demo host backend, and the
 // demo page served by vite. Prints the URLs and the demo credentials.
+import { fileURLToPath } from 'node:url';
 import { createServer as createVite } from 'vite';
 import { startServer } from '../src/server/index.ts';
 import { startDemoBackend } from './backend.ts';
@@ -15,17 +16,17 @@ function flag(name: string): string | undefined {
 async function startApi() {
   const port = Number(flag('api-port') ?? process.env.PLANSHIP_API_PORT ?? 8787);
   try {
-    return await startServer({ port, catalog: new URL('./catalog.json', import.meta.url).pathname });
+    return await startServer({ port }); // the demo catalog is the server's default
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    return startServer({ port: 0, catalog: new URL('./catalog.json', import.meta.url).pathname });
+    return startServer({ port: 0 });
   }
 }
 
 const api = await startApi();
 const backend = await startDemoBackend({ apiUrl: api.url, productSlug: PRODUCT, ...DEMO_CLIENT });
 const vite = await createVite({
-  configFile: new URL('../vite.config.ts', import.meta.url).pathname,
+  configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
   server: {
     port: Number(flag('port') ?? 5173),
     host: '127.0.0.1',

@@ -4,7 +4,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 
 const SYSTEM_CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
-export const INSTALL_HINT =
+const INSTALL_HINT =
   'No Chromium found. Install one and try again, e.g.:\n' +
   '  sudo apt-get update && sudo apt-get install -y chromium      (Debian/Ubuntu)\n' +
   '  npx playwright install chromium                               (anywhere with internet)\n' +

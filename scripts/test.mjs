@@ -11,7 +11,7 @@ function run(label, command, args, env = {}) {
   console.log(`\n=== ${label} ===`);
   return new Promise((resolve) => {
     const child = spawn(command, args, { stdio: 'inherit', env: { ...process.env, ...env } });
-    child.on('exit', (code, signal) => resolve(code === 0 ? 0 : code ?? (signal ? 1 : 1)));
+    child.on('exit', (code) => resolve(code ?? 1));
   });
 }
 

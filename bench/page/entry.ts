@@ -1,6 +1,7 @@
 // The bench page's script: the portal's elements plus probes the bench reads through Playwright.
 // Times are wall-clock epoch milliseconds (timeOrigin + now), the same scale Node records.
 import '../../src/index.ts';
+import { epochNow } from '../stats.ts';
 
 export interface MeterRecord {
   value: number;
@@ -30,7 +31,7 @@ function onMutations() {
   const value = meterValue();
   if (value === undefined || value === lastValue) return;
   lastValue = value;
-  meterRecords.push({ value, at: performance.timeOrigin + performance.now() });
+  meterRecords.push({ value, at: epochNow() });
 }
 
 const observer = new MutationObserver(onMutations);

@@ -6,6 +6,7 @@
 import { DEDUPE } from './cache.ts';
 import {
   fromWire,
+  leverUsagesFromWire,
   toWire,
   type CustomerInDbBase,
   type CustomerList,
@@ -50,10 +51,7 @@ function stateFromWire({ entitlements, usage, ...customer }: any): CustomerState
   const state = fromWire<CustomerState>(customer);
   state.entitlements = structuredClone(entitlements);
   state.usage = {};
-  for (const product in usage) {
-    state.usage[product] = {};
-    for (const lever in usage[product]) state.usage[product][lever] = fromWire(usage[product][lever]);
-  }
+  for (const product in usage) state.usage[product] = leverUsagesFromWire(usage[product]);
   return state;
 }
 
@@ -150,7 +148,7 @@ export class PlanshipAdmin extends PlanshipProduct {
 
   /** A short-lived token that can touch only this customer: hand it to that customer's browser. */
   async createCustomerToken(customerId: string, options?: CustomerTokenOptions): Promise<CustomerToken> {
-    const body = { customer_id: customerId, ...(options?.expiresIn === undefined ? {} : { expires_in: options.expiresIn }) };
+    const body = toWire({ customerId, expiresIn: options?.expiresIn });
     const raw = await this._http.send({ method: 'POST', path: '/api/v1/auth/customer-token', body, signal: options?.signal });
     return fromWire<CustomerToken>(raw);
   }

@@ -5,7 +5,7 @@ import { PlanshipChangeEvent, PlanshipConnectionEvent, PlanshipEntitlementsEvent
 import { path } from './http.ts';
 import { LiveSocket, type WebSocketConstructor } from './live.ts';
 import {
-  fromWire,
+  leverUsagesFromWire,
   toWire,
   type CreateSubscriptionOptions,
   type CustomerSubscriptionWithPlan,
@@ -47,6 +47,8 @@ export class PlanshipCustomer extends PlanshipProduct {
   #socket?: LiveSocket;
   #state: ConnectionState = 'idle';
   #last?: Entitlements;
+  /** `#last` serialised, so each push is compared without serialising it again. */
+  #lastJson?: string;
   #disposed = false;
 
   /** Uses tokens from an external flow (browser safe). */
@@ -209,9 +211,7 @@ export class PlanshipCustomer extends PlanshipProduct {
   }
 
   getMeteringIdUsage(meteringId: string, options?: RequestOptions): Promise<{ [leverSlug: string]: LeverUsage }> {
-    return this._read(this.#productPath() + path`/usage/${meteringId}`, 'usage', UNTIL_INVALIDATED, options, (raw) =>
-      Object.fromEntries(Object.entries(raw as object).map(([lever, usage]) => [lever, fromWire<LeverUsage>(usage)])),
-    );
+    return this._read(this.#productPath() + path`/usage/${meteringId}`, 'usage', UNTIL_INVALIDATED, options, leverUsagesFromWire);
   }
 
   reportUsage(meteringId: string, usage: number, bucket?: string, options?: RequestOptions): Promise<MeteringRecord> {
@@ -240,8 +240,10 @@ export class PlanshipCustomer extends PlanshipProduct {
 
   /** Remembers a fresh answer and tells every listener when it differs from the last one. */
   #fresh(entitlements: Entitlements): boolean {
-    if (JSON.stringify(entitlements) === JSON.stringify(this.#last)) return false;
+    const json = JSON.stringify(entitlements);
+    if (json === this.#lastJson) return false;
     this.#last = entitlements;
+    this.#lastJson = json;
     this.dispatchEvent(new PlanshipEntitlementsEvent(structuredClone(entitlements)));
     for (const listener of [...this.#permanent, ...this.#listeners]) {
       try {

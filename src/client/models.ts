@@ -240,6 +240,11 @@ export function fromWire<T = any>(raw: unknown): T {
 }
 
 /** Request params -> snake_case body: leaves out `undefined`, sends dates as ISO strings. */
+/** `{ [leverSlug]: LeverUsage }`: lever slugs are data and keep their spelling; the usages convert. */
+export function leverUsagesFromWire(raw: unknown): { [leverSlug: string]: LeverUsage } {
+  return Object.fromEntries(Object.entries(raw as object).map(([lever, usage]) => [lever, fromWire<LeverUsage>(usage)]));
+}
+
 export function toWire(params: object | undefined): Record<string, unknown> {
   const body: Record<string, unknown> = {};
   for (const [key, value] of Object.entries(params ?? {})) {

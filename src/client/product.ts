@@ -65,7 +65,7 @@ export function normalizeArguments(args: unknown[]): [PlanshipAuth, PlanshipOpti
  * `url` made absolute: a relative one (e.g. `/planship` behind a same-origin proxy) is resolved
  * against the page. Throws a TypeError for a URL that is not valid (or relative outside a page).
  */
-export function absoluteUrl(url: string): string {
+function absoluteUrl(url: string): string {
   const page = globalThis as { document?: { baseURI?: string }; location?: { href?: string } };
   let resolved: URL;
   try {

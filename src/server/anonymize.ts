@@ -5,7 +5,7 @@ import { createHash } from 'node:crypto';
 import type { CustomerRecord } from './customer-directory.ts';
 
 /** A reserved domain (RFC 2606): an anonymized address can never reach anyone. */
-export const ANONYMIZED_EMAIL_DOMAIN = 'anonymized.invalid';
+const ANONYMIZED_EMAIL_DOMAIN = 'anonymized.invalid';
 
 const hash = (salt: string, value: string) => createHash('sha256').update(salt + value).digest('hex');
 
@@ -13,7 +13,7 @@ const hash = (salt: string, value: string) => createHash('sha256').update(salt +
  * Only the recorded moment counts: an email that merely ends in the reserved domain (a customer
  * may be created with one) must not stop its anonymization.
  */
-export function isAnonymized(customer: CustomerRecord): boolean {
+function isAnonymized(customer: CustomerRecord): boolean {
   return typeof customer.metadata.__anonymized_at === 'string';
 }
 

@@ -35,6 +35,8 @@ const MAX_TOKENS = 200_000;
 
 export class Auth {
   private readonly clients: Map<string, CatalogClient>;
+  /** One principal per client, built once: the catalog's clients never change. */
+  private readonly productPrincipals: Map<string, Principal>;
   private readonly tokens = new Map<string, TokenRecord>();
 
   constructor(
@@ -44,6 +46,12 @@ export class Auth {
     private readonly isLiveCustomer: (id: string) => boolean,
   ) {
     this.clients = new Map(catalog.clients.map((client) => [client.clientId, client]));
+    this.productPrincipals = new Map(
+      catalog.clients.map((client) => [
+        client.clientId,
+        { kind: 'product', clientId: client.clientId, scopes: client.scopes ? new Set(client.scopes) : null },
+      ]),
+    );
   }
 
   /** The client for an `Authorization: Basic ...` header, or undefined. */
@@ -53,8 +61,7 @@ export class Auth {
     const decoded = Buffer.from(match[1], 'base64').toString('utf8');
     const colon = decoded.indexOf(':');
     if (colon < 0) return undefined;
-    const client = this.clients.get(decoded.slice(0, colon));
-    return client && client.clientSecret === decoded.slice(colon + 1) ? client : undefined;
+    return this.clientFromCredentials(decoded.slice(0, colon), decoded.slice(colon + 1));
   }
 
   clientFromCredentials(clientId: string, clientSecret: string): CatalogClient | undefined {
@@ -62,12 +69,12 @@ export class Auth {
     return client && client.clientSecret === clientSecret ? client : undefined;
   }
 
-  static productPrincipal(client: CatalogClient): Principal {
-    return { kind: 'product', clientId: client.clientId, scopes: client.scopes ? new Set(client.scopes) : null };
+  private productPrincipal(client: CatalogClient): Principal {
+    return this.productPrincipals.get(client.clientId)!;
   }
 
   issueProductToken(client: CatalogClient): IssuedToken {
-    return this.issue('pt', Auth.productPrincipal(client), this.tokenTtlSeconds);
+    return this.issue('pt', this.productPrincipal(client), this.tokenTtlSeconds);
   }
 
   issueCustomerToken(customerId: string, ttlSeconds: number): IssuedToken {
@@ -120,7 +127,7 @@ export class Auth {
     if (/^Basic\s/i.test(header)) {
       const client = this.clientFromBasic(header);
       if (!client) throw unauthorized('Invalid client credentials');
-      return Auth.productPrincipal(client);
+      return this.productPrincipal(client);
     }
     throw unauthorized('Unsupported authorization scheme');
   }

@@ -2,13 +2,14 @@
 // Validated once at start; every error names the path of the bad value, e.g.
 // `products[0].plans[2].entitlements.seats`.
 import { readFileSync } from 'node:fs';
+import { UUID_PATTERN } from './ids.ts';
 
 export type LeverType = 'boolean' | 'numeric' | 'list' | 'metered';
 export type ResetPeriod = 'day' | 'week' | 'month' | 'year' | 'never';
 export type EntitlementValue = boolean | number | null | string[];
 
-export const LEVER_TYPES: readonly LeverType[] = ['boolean', 'numeric', 'list', 'metered'];
-export const RESET_PERIODS: readonly ResetPeriod[] = ['day', 'week', 'month', 'year', 'never'];
+const LEVER_TYPES: readonly LeverType[] = ['boolean', 'numeric', 'list', 'metered'];
+const RESET_PERIODS: readonly ResetPeriod[] = ['day', 'week', 'month', 'year', 'never'];
 
 export interface CatalogLever {
   slug: string;
@@ -82,7 +83,6 @@ export class CatalogError extends Error {
 }
 
 const DEFAULT_CATALOG_URL = new URL('../../demo/catalog.json', import.meta.url);
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Reads (when given a path) and validates a catalog; throws CatalogError naming the bad path. */
 export function loadCatalog(source?: object | string): Catalog {
@@ -161,9 +161,11 @@ function oneOf<T extends string>(parent: Obj, key: string, path: string, allowed
   return value as T;
 }
 
-function unique(values: string[], path: (index: number) => string, what: string): void {
+/** Throws at the first repeated value; nulls (an optional field left out) never clash. */
+function unique(values: (string | null)[], path: (index: number) => string, what: string): void {
   const seen = new Set<string>();
   values.forEach((value, index) => {
+    if (value === null) return;
     if (seen.has(value)) throw new CatalogError(path(index), `duplicate ${what} "${value}"`);
     seen.add(value);
   });
@@ -189,21 +191,8 @@ export function validateCatalog(raw: unknown): Catalog {
   const customers = array(root.customers ?? [], 'customers').map((value, index) =>
     readCustomer(value, at('customers', index), products),
   );
-  const alternativeIds = customers.map((customer, index) => [customer.alternativeId, index] as const);
-  const seenAlternative = new Set<string>();
-  for (const [alternativeId, index] of alternativeIds) {
-    if (alternativeId === null) continue;
-    if (seenAlternative.has(alternativeId)) {
-      throw new CatalogError(`customers[${index}].alternative_id`, `duplicate alternative_id "${alternativeId}"`);
-    }
-    seenAlternative.add(alternativeId);
-  }
-  const ids = customers.flatMap((customer, index) => (customer.id ? [[customer.id.toLowerCase(), index] as const] : []));
-  const seenIds = new Set<string>();
-  for (const [id, index] of ids) {
-    if (seenIds.has(id)) throw new CatalogError(`customers[${index}].id`, `duplicate id "${id}"`);
-    seenIds.add(id);
-  }
+  unique(customers.map((customer) => customer.alternativeId), (index) => `customers[${index}].alternative_id`, 'alternative_id');
+  unique(customers.map((customer) => customer.id), (index) => `customers[${index}].id`, 'id');
   return { organization, clients, products, customers };
 }
 
@@ -305,7 +294,7 @@ function readCustomer(value: unknown, path: string, products: CatalogProduct[]):
   let id: string | null = null;
   if (raw.id !== undefined) {
     id = string(raw, 'id', path);
-    if (!UUID.test(id)) throw new CatalogError(at(path, 'id'), 'expected a uuid');
+    if (!UUID_PATTERN.test(id)) throw new CatalogError(at(path, 'id'), 'expected a uuid');
     id = id.toLowerCase();
   }
   const alternativeId = raw.alternative_id === undefined || raw.alternative_id === null ? null : string(raw, 'alternative_id', path);

@@ -3,26 +3,25 @@
 // time, so memory stays flat however many customers there are.
 import type { CustomerRecord, Store } from './store.ts';
 
-export const CUSTOMER_EXPORT_HEADER = ['ID', 'External ID', 'Created At', 'Email', 'Name', 'Active Plans', 'Metadata'];
+const CUSTOMER_EXPORT_HEADER = ['ID', 'External ID', 'Created At', 'Email', 'Name', 'Active Plans', 'Metadata'];
 
-export function csvField(value: string): string {
+function csvField(value: string): string {
   return /[",\r\n]/.test(value) ? `"${value.replaceAll('"', '""')}"` : value;
 }
 
-export function csvRow(values: string[]): string {
+function csvRow(values: string[]): string {
   return values.map(csvField).join(',') + '\r\n';
 }
 
 /** `product:plan` of each active subscription, separated by "; ". */
 function activePlans(store: Store, customer: CustomerRecord): string {
   return store
-    .subscriptionsOf(customer.id)
-    .filter((subscription) => subscription.isActive)
+    .activeSubscriptionsOf(customer.id)
     .map((subscription) => `${subscription.productSlug}:${subscription.planSlug}`)
     .join('; ');
 }
 
-export function customerExportRow(store: Store, customer: CustomerRecord): string {
+function customerExportRow(store: Store, customer: CustomerRecord): string {
   return csvRow([
     customer.id,
     customer.alternativeId ?? '',

@@ -12,9 +12,9 @@ const MAX_METADATA_STRING_LENGTH = 500;
 /** Loose on purpose: something@something, no spaces. Deliverability is not our business. */
 const EMAIL_SHAPE = /^[^\s@]+@[^\s@]+$/;
 
-export const EMAIL_TAKEN = 'A customer with this email address already exists.';
-export const ALTERNATIVE_ID_TAKEN = 'A customer with this alternative_id already exists.';
-export const ALTERNATIVE_ID_WRITE_ONCE = 'alternative_id cannot be changed once set.';
+const EMAIL_TAKEN = 'A customer with this email address already exists.';
+const ALTERNATIVE_ID_TAKEN = 'A customer with this alternative_id already exists.';
+const ALTERNATIVE_ID_WRITE_ONCE = 'alternative_id cannot be changed once set.';
 
 /**
  * Reads name, email and metadata (absent = undefined; null name/email = ""). The metadata rules

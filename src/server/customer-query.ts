@@ -8,8 +8,8 @@ import { invalid, type ValidationIssue } from './errors.ts';
 import type { CustomerRecord, Store } from './store.ts';
 import { queryOrder } from './validate.ts';
 
-export const DEFAULT_LIMIT = 10;
-export const MAX_LIMIT = 100;
+const DEFAULT_LIMIT = 10;
+const MAX_LIMIT = 100;
 const SORT_FIELDS = ['created_at', 'email', 'name'] as const;
 const METADATA_PARAM = /^metadata\[(.+)\]$/;
 
@@ -52,12 +52,7 @@ export function parseCustomerQuery(params: URLSearchParams): CustomerQuery {
     else if (/^(false|0)$/i.test(activeRaw)) active = false;
     else issues.push({ loc: ['query', 'active'], msg: 'Input should be a valid boolean, unable to interpret input', type: 'bool_parsing' });
   }
-  let sorting: CustomerQuery['sorting'] = [];
-  try {
-    sorting = queryOrder(params, 'sorting', SORT_FIELDS);
-  } catch (error) {
-    issues.push(...((error as { detail: ValidationIssue[] }).detail ?? []));
-  }
+  const sorting = queryOrder(params, 'sorting', SORT_FIELDS, issues);
   if (issues.length) throw invalid(issues);
   const metadata = new Map<string, string[]>();
   for (const [name, value] of params) {
@@ -80,8 +75,8 @@ export function parseCustomerQuery(params: URLSearchParams): CustomerQuery {
 }
 
 /** Whether the customer belongs to at least one active subscription. */
-export function hasActiveSubscription(store: Store, customer: CustomerRecord): boolean {
-  return store.subscriptionsOf(customer.id).some((subscription) => subscription.isActive);
+function hasActiveSubscription(store: Store, customer: CustomerRecord): boolean {
+  return store.activeSubscriptionsOf(customer.id).length > 0;
 }
 
 function matches(store: Store, customer: CustomerRecord, query: CustomerQuery): boolean {

@@ -7,8 +7,7 @@ import type { CustomerRecord, Store } from './store.ts';
 
 export function customerStateWire(store: Store, customer: CustomerRecord, now: number) {
   const activeSubscriptions = store
-    .subscriptionsOf(customer.id)
-    .filter((subscription) => subscription.isActive)
+    .activeSubscriptionsOf(customer.id)
     .map((subscription) => {
       const index = store.products.get(subscription.productSlug)!;
       return {

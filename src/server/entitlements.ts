@@ -38,7 +38,7 @@ function moreGenerous(type: LeverType, current: EntitlementValue | undefined, ne
 }
 
 /** Usage of one subscription for a metered lever in the lever's current period. */
-export function periodUsage(store: Store, subscription: SubscriptionRecord, lever: CatalogLever, now: number): number {
+function periodUsage(store: Store, subscription: SubscriptionRecord, lever: CatalogLever, now: number): number {
   return store.usage.totalSince(subscription.id, lever.meteringId!, periodStart(lever.reset!, now));
 }
 
@@ -83,8 +83,9 @@ export interface LeverUsageWire {
 export function leverUsage(store: Store, customerId: string, productSlug: string, lever: CatalogLever, now: number): LeverUsageWire {
   const result: LeverUsageWire = { total: 0, by_bucket: {}, by_subscription: {} };
   const start = periodStart(lever.reset!, now);
+  const plans = store.products.get(productSlug)!.plans;
   for (const subscription of store.entitlingSubscriptions(customerId, productSlug)) {
-    const plan = store.products.get(productSlug)!.plans.get(subscription.planSlug)!;
+    const plan = plans.get(subscription.planSlug)!;
     if (limitOf(plan, lever) === undefined) continue;
     const buckets = store.usage.byBucketSince(subscription.id, lever.meteringId!, start);
     const entries: { usage: number; bucket: string | null }[] = [];

@@ -22,6 +22,11 @@ export const unauthorized = (detail = 'Not authenticated') =>
   new HttpError(401, detail, { 'www-authenticate': 'Bearer' });
 export const forbidden = (detail = 'Not allowed') => new HttpError(403, detail);
 export const notFound = (detail: string) => new HttpError(404, detail);
+/** 404 helper for handlers: `found(store.findCustomer(id), 'Customer not found')`. */
+export function found<T>(value: T | undefined | null, detail: string): T {
+  if (value === undefined || value === null) throw notFound(detail);
+  return value;
+}
 export const conflict = (detail: string) => new HttpError(409, detail);
 export const invalid = (issues: ValidationIssue[]) => new HttpError(422, issues);
 export const invalidField = (loc: (string | number)[], msg: string, type: string) => invalid([{ loc, msg, type }]);

@@ -1,15 +1,15 @@
 // HTTP plumbing: routing, body reading (1 MiB limit), JSON and form parsing, CORS, idempotent
 // POSTs and FastAPI-shaped errors. An unexpected exception is logged (method and path only,
 // never headers or tokens) and answered with 500 {"detail": "Internal Server Error"}.
-import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
-import { Readable } from 'node:stream';
+import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
+import { Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { principalKey, type Auth, type Principal } from './auth.ts';
-import { HttpError, invalidField, notFound } from './errors.ts';
+import { badRequest, HttpError, invalidField } from './errors.ts';
 import type { IdempotencyCache } from './idempotency.ts';
 import { parseRequestTarget } from './request-target.ts';
 
-export const MAX_BODY_BYTES = 1024 * 1024;
+const MAX_BODY_BYTES = 1024 * 1024;
 
 export interface Context {
   method: string;
@@ -252,14 +252,21 @@ function parseBody(request: IncomingMessage, raw: string): unknown {
   try {
     return JSON.parse(raw);
   } catch {
-    throw new HttpError(400, 'Malformed JSON in the request body');
+    throw badRequest('Malformed JSON in the request body');
   }
 }
 
-/** 404 helper for handlers: `found(store.findCustomer(id), 'Customer not found')`. */
-export function found<T>(value: T | undefined | null, detail: string): T {
-  if (value === undefined || value === null) throw notFound(detail);
-  return value;
+/**
+ * A FastAPI-shaped error answer written raw to a socket node:http no longer handles (a refused
+ * WebSocket upgrade, an unparseable request), then the connection ends.
+ */
+export function endWithError(socket: Duplex, status: number, detail: unknown, headers: Record<string, string> = {}): void {
+  const body = JSON.stringify({ detail });
+  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`,
+  );
 }
 
 /** What the onRequest hook may see of a body: a client secret sent in a form never leaves. */

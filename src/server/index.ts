@@ -5,7 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { Auth } from './auth.ts';
 import { loadCatalog } from './catalog.ts';
 import { Clock } from './clock.ts';
-import { createRequestHandler, type RequestRecord } from './http.ts';
+import { createRequestHandler, endWithError, type RequestRecord } from './http.ts';
 import { IdempotencyCache } from './idempotency.ts';
 import { nextUtcMidnight } from './periods.ts';
 import { authRoutes } from './routes/auth.ts';
@@ -116,12 +116,11 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   server.on('upgrade', (request, socket, head) => hub.handleUpgrade(request, socket, head));
   server.on('clientError', (_error, socket) => {
     // Unparseable requests still get a FastAPI-shaped answer.
-    const body = '{"detail":"Bad Request"}';
     if (!socket.writable) {
       socket.destroy();
       return;
     }
-    socket.end(`HTTP/1.1 400 Bad Request\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${body.length}\r\n\r\n${body}`);
+    endWithError(socket, 400, 'Bad Request');
   });
 
   await new Promise<void>((resolve, reject) => {

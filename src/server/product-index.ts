@@ -7,6 +7,8 @@ export interface ProductIndex {
   id: string;
   plans: Map<string, CatalogPlan>;
   planIds: Map<string, string>;
+  /** The reverse of planIds: plan slug by plan id. */
+  planSlugById: Map<string, string>;
   levers: Map<string, CatalogLever>;
   leverIds: Map<string, string>;
   /** Metered levers by metering id, in catalog order. */
@@ -22,11 +24,13 @@ export function buildProductIndex(catalog: Catalog, product: CatalogProduct): Pr
     list.push(lever);
     leversByMeteringId.set(lever.meteringId, list);
   }
+  const planIds = new Map(product.plans.map((plan) => [plan.slug, stableUuid(org, 'plan', product.slug, plan.slug)]));
   return {
     product,
     id: stableUuid(org, 'product', product.slug),
     plans: new Map(product.plans.map((plan) => [plan.slug, plan])),
-    planIds: new Map(product.plans.map((plan) => [plan.slug, stableUuid(org, 'plan', product.slug, plan.slug)])),
+    planIds,
+    planSlugById: new Map([...planIds].map(([slug, id]) => [id, slug])),
     levers: new Map(product.levers.map((lever) => [lever.slug, lever])),
     leverIds: new Map(product.levers.map((lever) => [lever.slug, stableUuid(org, 'lever', product.slug, lever.slug)])),
     leversByMeteringId,

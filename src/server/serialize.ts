@@ -60,7 +60,7 @@ export function planWire(index: ProductIndex, plan: CatalogPlan, levers: Catalog
   return { ...planInListWire(index, plan), entitlements: levers.map((lever) => planEntitlementWire(plan, lever)) };
 }
 
-export function planInDbWire(index: ProductIndex, plan: CatalogPlan) {
+function planInDbWire(index: ProductIndex, plan: CatalogPlan) {
   return {
     id: index.planIds.get(plan.slug)!,
     slug: plan.slug,
@@ -81,7 +81,7 @@ export function planInDbWire(index: ProductIndex, plan: CatalogPlan) {
   };
 }
 
-export function idNameSlugWire(index: ProductIndex, plan: CatalogPlan) {
+function idNameSlugWire(index: ProductIndex, plan: CatalogPlan) {
   return { id: index.planIds.get(plan.slug)!, name: plan.name, slug: plan.slug };
 }
 
@@ -194,11 +194,15 @@ export function customerWithSubscriptionsWire(store: Store, customer: CustomerRe
   };
 }
 
+/** The subscription's product index with its current plan and the plan it renews to. */
+function plansOf(store: Store, subscription: SubscriptionRecord) {
+  const index = store.products.get(subscription.productSlug)!;
+  return { index, plan: index.plans.get(subscription.planSlug)!, renewPlan: index.plans.get(subscription.renewPlanSlug)! };
+}
+
 /** SubscriptionWithPlan, plus (extra) product_slug and metadata_. */
 export function subscriptionWire(store: Store, subscription: SubscriptionRecord) {
-  const index = store.products.get(subscription.productSlug)!;
-  const plan = index.plans.get(subscription.planSlug)!;
-  const renewPlan = index.plans.get(subscription.renewPlanSlug)!;
+  const { index, plan, renewPlan } = plansOf(store, subscription);
   return {
     id: subscription.id,
     auto_renew: subscription.autoRenew,
@@ -222,16 +226,11 @@ export function subscriptionWire(store: Store, subscription: SubscriptionRecord)
  * product_slug, start_at and subscribers (the current subscriber count).
  */
 export function customerSubscriptionWire(store: Store, subscription: SubscriptionRecord, customerId: string) {
-  const index = store.products.get(subscription.productSlug)!;
-  const plan = index.plans.get(subscription.planSlug)!;
-  const renewPlan = index.plans.get(subscription.renewPlanSlug)!;
-  const membership = subscription.members.get(customerId);
+  const { index, plan, renewPlan } = plansOf(store, subscription);
+  // A customer that is not (or no longer) a member reads as a plain non-member.
+  const membership = subscription.members.get(customerId) ?? { customerId, isAdministrator: false, isSubscriber: false, metadata: {} };
   return {
-    metadata_: membership?.metadata ?? {},
-    is_administrator: membership?.isAdministrator ?? false,
-    is_subscriber: membership?.isSubscriber ?? false,
-    customer_id: customerId,
-    subscription_id: subscription.id,
+    ...membershipWire(subscription, membership),
     max_subscribers: subscription.maxSubscribers,
     auto_renew: subscription.autoRenew,
     is_active: subscription.isActive,

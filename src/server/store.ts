@@ -66,11 +66,12 @@ export interface StoreListener {
 export class Store {
   readonly organizationId: string;
   readonly products = new Map<string, ProductIndex>();
-  customers = new CustomerDirectory();
-  subscriptions = new Map<string, SubscriptionRecord>();
-  usage = new UsageLedger();
+  // Set by reset(), which the constructor calls.
+  customers!: CustomerDirectory;
+  subscriptions!: Map<string, SubscriptionRecord>;
+  usage!: UsageLedger;
   listener: StoreListener | undefined;
-  private membershipsByCustomer = new Map<string, Set<string>>();
+  private membershipsByCustomer!: Map<string, Set<string>>;
 
   constructor(
     readonly catalog: Catalog,
@@ -78,15 +79,11 @@ export class Store {
   ) {
     this.organizationId = stableUuid(catalog.organization.slug, 'organization');
     for (const product of catalog.products) this.products.set(product.slug, buildProductIndex(catalog, product));
-    this.seed();
+    this.reset();
   }
 
   /** Back to the catalog: seeded customers and subscriptions keep their ids. */
   reset(): void {
-    this.seed();
-  }
-
-  private seed(): void {
     const org = this.catalog.organization.slug;
     const now = this.clock.now();
     this.customers = new CustomerDirectory();
@@ -188,6 +185,11 @@ export class Store {
       if (productSlug === undefined || subscription.productSlug === productSlug) result.push(subscription);
     }
     return result;
+  }
+
+  /** The customer's active subscriptions (as subscriber or not), oldest first. */
+  activeSubscriptionsOf(customerId: string): SubscriptionRecord[] {
+    return this.subscriptionsOf(customerId).filter((subscription) => subscription.isActive);
   }
 
   /** Active subscriptions that give this customer entitlements in this product. */

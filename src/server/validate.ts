@@ -133,10 +133,19 @@ export function queryBoolean(query: URLSearchParams, name: string, fallback: boo
   throw invalid([{ loc: ['query', name], msg: 'Input should be a valid boolean, unable to interpret input', type: 'bool_parsing' }]);
 }
 
-/** `order_by` style parameters: repeated keys or comma-separated values, each optionally prefixed with `-`. */
-export function queryOrder(query: URLSearchParams, name: string, allowed: readonly string[]): { field: string; descending: boolean }[] {
+/**
+ * `order_by` style parameters: repeated keys or comma-separated values, each optionally prefixed
+ * with `-`. Unknown fields throw a 422, or, given an `issues` sink, are added to it instead (so a
+ * caller can report them together with its own problems).
+ */
+export function queryOrder(
+  query: URLSearchParams,
+  name: string,
+  allowed: readonly string[],
+  sink?: ValidationIssue[],
+): { field: string; descending: boolean }[] {
   const values = query.getAll(name).flatMap((value) => value.split(',')).map((value) => value.trim()).filter(Boolean);
-  const issues: ValidationIssue[] = [];
+  const issues: ValidationIssue[] = sink ?? [];
   const order = values.map((value, index) => {
     const descending = value.startsWith('-');
     const field = descending ? value.slice(1) : value;
@@ -145,6 +154,6 @@ export function queryOrder(query: URLSearchParams, name: string, allowed: readon
     }
     return { field, descending };
   });
-  if (issues.length) throw invalid(issues);
+  if (!sink && issues.length) throw invalid(issues);
   return order;
 }

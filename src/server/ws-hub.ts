@@ -4,13 +4,14 @@
 // affects that customer and product. Each frame is serialised once per customer+product and
 // sent to all of its sockets. Ping/pong drops dead peers.
 import type { IncomingMessage } from 'node:http';
-import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
-import { requireScope, type Auth } from './auth.ts';
+import { customerFor, productOr404 } from './access.ts';
+import type { Auth } from './auth.ts';
 import type { Clock } from './clock.ts';
 import { computeEntitlements, defaultEntitlements } from './entitlements.ts';
-import { HttpError } from './errors.ts';
+import { forbidden, HttpError, notFound } from './errors.ts';
+import { endWithError } from './http.ts';
 import { parseRequestTarget } from './request-target.ts';
 import type { Store, StoreListener } from './store.ts';
 
@@ -20,9 +21,9 @@ const PATH = /^\/api\/v1\/ws\/customers\/([^/]+)\/products\/([^/]+)\/entitlement
  * Close codes: 1012 when the emulator drops sockets, 4404 when the customer was deleted, 4401
  * when the socket's token expired (the client reconnects with a fresh token).
  */
-export const CLOSE_SERVICE_RESTART = 1012;
-export const CLOSE_CUSTOMER_DELETED = 4404;
-export const CLOSE_TOKEN_EXPIRED = 4401;
+const CLOSE_SERVICE_RESTART = 1012;
+const CLOSE_CUSTOMER_DELETED = 4404;
+const CLOSE_TOKEN_EXPIRED = 4401;
 
 interface Channel {
   customerId: string;
@@ -64,7 +65,7 @@ export class WsHub implements StoreListener {
     } catch (error) {
       const status = error instanceof HttpError ? error.status : 500;
       const detail = error instanceof HttpError ? error.detail : 'Internal Server Error';
-      refuse(socket, status, detail, error instanceof HttpError ? error.headers : {});
+      endWithError(socket, status, detail, error instanceof HttpError ? error.headers : {});
       return;
     }
     this.server.handleUpgrade(request, socket, head, (websocket) => {
@@ -77,13 +78,13 @@ export class WsHub implements StoreListener {
     const { store, auth, corsOrigins } = this.options;
     const url = parseRequestTarget(request.url);
     const match = url && PATH.exec(url.pathname);
-    if (!url || !match) throw new HttpError(404, 'Not Found');
+    if (!url || !match) throw notFound('Not Found');
     if (Date.now() < this.refuseUntil) {
       const seconds = Math.ceil((this.refuseUntil - Date.now()) / 1000);
       throw new HttpError(503, 'Live updates are paused', { 'retry-after': String(seconds) });
     }
     const origin = request.headers.origin;
-    if (corsOrigins !== '*' && origin && !corsOrigins.includes(origin)) throw new HttpError(403, 'Origin not allowed');
+    if (corsOrigins !== '*' && origin && !corsOrigins.includes(origin)) throw forbidden('Origin not allowed');
     const token = url.query.get('token') ?? '';
     const principal = auth.fromToken(token);
     if (!principal) throw new HttpError(401, 'Invalid or expired token');
@@ -94,16 +95,10 @@ export class WsHub implements StoreListener {
       customerReference = decodeURIComponent(match[1]);
       productSlug = decodeURIComponent(match[2]);
     } catch {
-      throw new HttpError(404, 'Not Found');
+      throw notFound('Not Found');
     }
-    const customer = store.findCustomer(customerReference);
-    if (principal.kind === 'customer') {
-      if (!customer || customer.id !== principal.customerId) throw new HttpError(403, 'A customer token can only access its own customer');
-    } else {
-      requireScope(principal, 'entitlements:read');
-    }
-    if (!customer) throw new HttpError(404, 'Customer not found');
-    if (!store.products.has(productSlug)) throw new HttpError(404, 'Product not found');
+    const customer = customerFor(store, principal, customerReference, 'entitlements:read');
+    productOr404(store, productSlug);
     return { customerId: customer.id, productSlug, expiresAt };
   }
 
@@ -240,13 +235,4 @@ export class WsHub implements StoreListener {
 
 function channelKey(customerId: string, productSlug: string): string {
   return `${customerId}\u0000${productSlug}`;
-}
-
-function refuse(socket: Duplex, status: number, detail: unknown, headers: Record<string, string>): void {
-  const body = JSON.stringify({ detail });
-  const extra = Object.entries(headers).map(([name, value]) => `${name}: ${value}\r\n`).join('');
-  socket.end(
-    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
-      `Content-Length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`,
-  );
 }

@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { startServer } from '../../src/server/index.ts';
+import { BASIC } from '../fixtures/backend-call.ts';
 import { CHROMIUM_ARGS, locateBrowser } from '../../scripts/find-browser.mjs';
 
-const basic = 'Basic ' + Buffer.from('demo-client:demo-secret').toString('base64');
 let api: Awaited<ReturnType<typeof startServer>>;
 let host: Server;
 let hostUrl: string;
@@ -46,7 +46,7 @@ before(async () => {
     if (request.url?.startsWith('/token')) {
       const minted = await fetch(`${api.url}/api/v1/auth/customer-token`, {
         method: 'POST',
-        headers: { authorization: basic, 'content-type': 'application/json' },
+        headers: { authorization: BASIC, 'content-type': 'application/json' },
         body: JSON.stringify({ customer_id: 'grace@example.com' }),
       });
       response.writeHead(minted.status, { 'content-type': 'application/json' });
@@ -84,7 +84,7 @@ test('the built bundle registers every element and shows live plans and usage in
   const before = Number(await meter.getAttribute('aria-valuenow'));
   const reported = await fetch(`${api.url}/api/v1/customers/grace@example.com/products/acme-analytics/usage/api-calls`, {
     method: 'POST',
-    headers: { authorization: basic, 'content-type': 'application/json' },
+    headers: { authorization: BASIC, 'content-type': 'application/json' },
     body: JSON.stringify({ usage: 7 }),
   });
   assert.equal(reported.status, 200);

@@ -2,7 +2,7 @@
 // and the CSV export (RFC 4180 quoting, CRLF, UTF-8, live customers only).
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { PRODUCT, startTestServer, type TestApi } from './server-helpers.ts';
+import { BASIC, PRODUCT, startTestServer, type TestApi } from './server-helpers.ts';
 
 let api: TestApi;
 before(async () => {
@@ -125,13 +125,12 @@ describe('customer export', () => {
   it('streams large exports in chunks (every customer, no row split or lost)', async () => {
     const isolated = await startTestServer();
     try {
-      const basic = 'Basic ' + Buffer.from('demo-client:demo-secret').toString('base64');
       const created = await Promise.all(
         Array.from({ length: 1200 }, (_, index) =>
           isolated.admin('POST', '/api/v1/customers', { alternative_id: `bulk-${index}`, name: `Bulk, ${index}` }).then((answer) => answer.body.id as string),
         ),
       );
-      const response = await fetch(`${isolated.url}/api/v1/customers/export`, { headers: { authorization: basic } });
+      const response = await fetch(`${isolated.url}/api/v1/customers/export`, { headers: { authorization: BASIC } });
       let chunks = 0;
       let text = '';
       const decoder = new TextDecoder();

@@ -2,10 +2,23 @@
 // status, headers and body, fresh customers, and an entitlements socket with a frame queue.
 import WebSocket from 'ws';
 import { startServer, type RunningServer, type StartServerOptions } from '../../src/server/index.ts';
-import { PRODUCT_CLIENT, testCatalog } from '../fixtures/test-catalog.ts';
+import { testCatalog } from '../fixtures/test-catalog.ts';
 
 export const PRODUCT = 'acme-analytics';
-export const BASIC = 'Basic ' + Buffer.from(`${PRODUCT_CLIENT.clientId}:${PRODUCT_CLIENT.clientSecret}`).toString('base64');
+export { BASIC } from '../fixtures/backend-call.ts';
+import { BASIC } from '../fixtures/backend-call.ts';
+
+/** The demo product's entitlements with no active subscription: every lever at its default. */
+export const DEFAULT_ENTITLEMENTS = {
+  'api-calls': 0,
+  'api-burst': 0,
+  'ai-insights': 0,
+  dashboards: 0,
+  'data-retention-days': 0,
+  'export-formats': [],
+  sso: false,
+  'priority-support': false,
+};
 
 export interface Answer<T = any> {
   status: number;

@@ -1,7 +1,7 @@
 // Every route of the local API: the happy path with the exact wire shape, and each error.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { BASIC, PRODUCT, startTestServer, type TestApi } from './server-helpers.ts';
+import { BASIC, DEFAULT_ENTITLEMENTS, PRODUCT, startTestServer, type TestApi } from './server-helpers.ts';
 
 let api: TestApi;
 let token: string;
@@ -412,16 +412,7 @@ describe('entitlement and usage routes', () => {
       'priority-support': false,
     });
     const nobody = await api.createCustomer();
-    assert.deepEqual((await api.entitlements(nobody.id)).body, {
-      'api-calls': 0,
-      'api-burst': 0,
-      'ai-insights': 0,
-      dashboards: 0,
-      'data-retention-days': 0,
-      'export-formats': [],
-      sso: false,
-      'priority-support': false,
-    });
+    assert.deepEqual((await api.entitlements(nobody.id)).body, DEFAULT_ENTITLEMENTS);
     assert.equal((await api.admin('GET', `/api/v1/customers/${customer.id}/products/nope/entitlements`)).status, 404);
     assert.equal((await api.entitlements('nobody@example.com')).status, 404);
   });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
-import { EntitlementsSocket, PRODUCT, startTestServer, upgradeStatus, type TestApi } from './server-helpers.ts';
+import { DEFAULT_ENTITLEMENTS, EntitlementsSocket, PRODUCT, startTestServer, upgradeStatus, type TestApi } from './server-helpers.ts';
 
 let api: TestApi;
 let productToken: string;
@@ -43,16 +43,6 @@ function closedWithin(socket: EntitlementsSocket, timeoutMs = 5000): Promise<{ c
   return Promise.race([socket.closed, timeout]).finally(() => clearTimeout(timer));
 }
 
-const DEFAULTS = {
-  'api-calls': 0,
-  'api-burst': 0,
-  'ai-insights': 0,
-  dashboards: 0,
-  'data-retention-days': 0,
-  'export-formats': [],
-  sso: false,
-  'priority-support': false,
-};
 
 describe('connecting', () => {
   it('refuses a bad token (401), an expired one (401), a foreign token (403), unknown customer or product (404)', async () => {
@@ -103,7 +93,7 @@ describe('a frame after every change', () => {
   it('subscription created', async () => {
     const customer = await api.createCustomer();
     const socket = await open(customer.id);
-    assert.deepEqual(await socket.next(), DEFAULTS);
+    assert.deepEqual(await socket.next(), DEFAULT_ENTITLEMENTS);
     await api.admin('POST', `/api/v1/products/${PRODUCT}/plans/pro/subscriptions`, { customer_id: customer.id });
     const frame = await socket.next();
     assert.equal(frame.sso, true);
@@ -127,7 +117,7 @@ describe('a frame after every change', () => {
     const socket = await live(customer.id);
     const path = `/api/v1/customers/${customer.id}/subscriptions/${customer.subscriptionId}`;
     await api.admin('PATCH', path, { is_active: false });
-    assert.deepEqual(await socket.next(), DEFAULTS);
+    assert.deepEqual(await socket.next(), DEFAULT_ENTITLEMENTS);
     await api.admin('PATCH', path, { is_active: true });
     assert.equal((await socket.next()).sso, true);
   });
@@ -142,7 +132,7 @@ describe('a frame after every change', () => {
     assert.equal((await memberSocket.next()).sso, true);
     assert.equal((await ownerSocket.next()).sso, true, 'the other members hear about it too');
     await api.admin('DELETE', `${path}/${member.id}`);
-    assert.deepEqual(await memberSocket.next(), DEFAULTS);
+    assert.deepEqual(await memberSocket.next(), DEFAULT_ENTITLEMENTS);
     await ownerSocket.next();
   });
 
@@ -191,7 +181,7 @@ describe('a frame after every change', () => {
     const customer = await api.createCustomer({ plan: 'pro' });
     const socket = await live(customer.id);
     await api.admin('DELETE', `/api/v1/customers/${customer.id}`);
-    assert.deepEqual(await socket.next(), DEFAULTS);
+    assert.deepEqual(await socket.next(), DEFAULT_ENTITLEMENTS);
     const closed = await socket.closed;
     assert.equal(closed.code, 4404);
   });

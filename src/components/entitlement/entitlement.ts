@@ -1,6 +1,6 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import type { Resource } from '../../client/index.ts';
+import { customElement, property } from 'lit/decorators.js';
+import { TaskStatus } from '@lit/task';
 import { grants } from '../shared/format.ts';
 import { baseStyles } from '../shared/base.styles.ts';
 import { PlanshipElement } from '../shared/planship-element.ts';
@@ -62,22 +62,18 @@ export class PlanshipEntitlement extends PlanshipElement {
   /** Present while the connection is reconnecting: the answer may be out of date. */
   @property({ type: Boolean, reflect: true }) stale = false;
 
-  /** The customer's entitlements; undefined while unknown. */
-  @state() private entitlements?: Record<string, unknown>;
-  @state() private error?: unknown;
-  /** Only the latest read may answer (a slow earlier one must not overwrite it). */
-  private readId = 0;
+  /** Re-read after a plan change or a live push (the client answers from its cache when it can). */
+  private task = this.load(['entitlements', 'subscriptions'], (client, signal) => client.getEntitlements({ signal }));
 
-  protected override planshipChanged(resources: ReadonlySet<Resource>): void {
-    if (resources.has('entitlements') || resources.has('subscriptions')) void this.read();
-  }
+  /** The customer's entitlements; undefined while unknown. */
+  private known?: Record<string, unknown>;
 
   protected override willUpdate(changed: PropertyValues): void {
-    if (changed.has('client')) {
-      this.entitlements = this.error = undefined;
-      void this.read();
-    }
-    const known = this.entitlements;
+    super.willUpdate(changed);
+    // While a read runs, the client's last known value is at least as fresh as the task's, and
+    // after a switch of client the task's value is still the previous customer's answer.
+    const settled = this.task.status !== TaskStatus.PENDING && !changed.has('client');
+    const known = (this.known = (settled ? this.task.value : undefined) ?? this.client?.entitlements);
     this.allowed = !!known && grants(known[this.lever], this.min, this.includes);
     this.stale = this.connectionState === 'reconnecting';
     const missing = !!known && !(this.lever in known);
@@ -85,30 +81,9 @@ export class PlanshipEntitlement extends PlanshipElement {
     this.missing = missing;
   }
 
-  /** Reads the entitlements: at once from the client's last known value when it has one. */
-  private async read(): Promise<void> {
-    const client = this.client;
-    const id = ++this.readId;
-    if (!client) return;
-    this.entitlements = client.entitlements ?? this.entitlements;
-    try {
-      const entitlements = await client.getEntitlements();
-      if (id === this.readId) [this.entitlements, this.error] = [entitlements, undefined];
-    } catch (error) {
-      if (id !== this.readId) return;
-      this.error = error;
-      this.fail(error);
-    }
-  }
-
   override render() {
-    if (this.error && !this.entitlements) {
-      return this.renderError(this.error, () => {
-        this.error = undefined;
-        void this.read();
-      });
-    }
-    if (!this.client || !this.entitlements) return html`<slot name="loading"></slot>`;
+    if (this.task.status === TaskStatus.ERROR && !this.known) return this.renderError(this.task.error, () => void this.task.run());
+    if (!this.client || !this.known) return html`<slot name="loading"></slot>`;
     return html`${this.missing
       ? html`<slot name=${this.querySelector(':scope > [slot=missing]') ? 'missing' : 'denied'}></slot>`
       : this.allowed

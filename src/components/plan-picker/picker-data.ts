@@ -17,7 +17,7 @@ export interface PickerData {
  * The subscription the portal acts on: an active one the customer administers (a customer may
  * also be a member of someone else's team subscription), else any active one.
  */
-export const preferredSubscription = (subscriptions: readonly Subscription[]) =>
+const preferredSubscription = (subscriptions: readonly Subscription[]) =>
   subscriptions.find((candidate) => candidate.isActive && candidate.isAdministrator) ?? subscriptions.find((candidate) => candidate.isActive);
 
 /**

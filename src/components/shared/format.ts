@@ -12,16 +12,28 @@ export interface Price {
 
 const locale = () => document.documentElement.lang || undefined;
 
-export const formatNumber = (n: number): string => new Intl.NumberFormat(locale()).format(n);
+// Building an Intl formatter is costly and live pushes format on every render: one formatter
+// per kind, language and options, keyed by the language at call time so a new <html lang> applies.
+const formatters = new Map<string, unknown>();
+
+function formatter<O, F>(Kind: new (lang: string | undefined, options: O) => F, options: O): F {
+  const lang = locale();
+  const key = `${Kind.name} ${lang ?? ''} ${JSON.stringify(options)}`;
+  let format = formatters.get(key) as F | undefined;
+  if (!format) formatters.set(key, (format = new Kind(lang, options)));
+  return format;
+}
+
+export const formatNumber = (n: number): string => formatter(Intl.NumberFormat, {}).format(n);
 
 /** A medium date ("Dec 3, 2026"), or '' when there is none. */
 export function formatDate(d: Date | string | null | undefined): string {
   const date = new Date(d ?? '');
-  return isNaN(+date) ? '' : new Intl.DateTimeFormat(locale(), { dateStyle: 'medium' }).format(date);
+  return isNaN(+date) ? '' : formatter(Intl.DateTimeFormat, { dateStyle: 'medium' }).format(date);
 }
 
 export function formatPrice({ amount, currency, interval }: Price): string {
-  const money = new Intl.NumberFormat(locale(), { style: 'currency', currency }).format(amount);
+  const money = formatter(Intl.NumberFormat, { style: 'currency', currency }).format(amount);
   return interval ? `${money} / ${interval}` : money;
 }
 

@@ -21,7 +21,7 @@ type MeterData = MeterContent | string;
 
 const WARNING_RATIO = 0.8;
 
-export function usageStatus(usage: number, limit: number | null): UsageStatus {
+function usageStatus(usage: number, limit: number | null): UsageStatus {
   if (limit === null) return 'unlimited';
   if (usage >= limit) return 'exceeded';
   return usage >= limit * WARNING_RATIO ? 'warning' : 'normal';
@@ -104,7 +104,7 @@ export class PlanshipUsageMeter extends PlanshipElement {
   }
 
   private renderContent({ leverName, usage, limit, buckets }: MeterContent) {
-    const status = usageStatus(usage, limit);
+    const status = this.status; // set from the same data in willUpdate
     const used = formatNumber(usage);
     return html`<div class="row">
         <span part="label" id="label">${leverName}</span>

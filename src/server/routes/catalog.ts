@@ -1,13 +1,14 @@
 // Read-only catalog routes: health, products, plans (with entitlements), levers, public plans.
 // Customer tokens see public plans plus the plans of their own subscriptions.
+import { productOr404 } from '../access.ts';
 import type { Principal } from '../auth.ts';
 import type { CatalogLever, CatalogPlan } from '../catalog.ts';
-import { notFound } from '../errors.ts';
+import { found, notFound } from '../errors.ts';
 import type { Route } from '../http.ts';
 import { leverInListWire, leverWire, planEntitlementWire, planInListWire, planWire, productListItemWire, productWire } from '../serialize.ts';
 import type { ProductIndex, Store } from '../store.ts';
 import { queryBoolean, queryOrder } from '../validate.ts';
-import { productOr404, type Services } from './common.ts';
+import type { Services } from './common.ts';
 
 type Sortable = { order: number; name: string; slug: string };
 
@@ -37,9 +38,7 @@ function visiblePlans(store: Store, index: ProductIndex, principal: Principal | 
 }
 
 function planOr404(store: Store, index: ProductIndex, slug: string, principal: Principal | undefined): CatalogPlan {
-  const plan = visiblePlans(store, index, principal).find((candidate) => candidate.slug === slug);
-  if (!plan) throw notFound('Plan not found');
-  return plan;
+  return found(visiblePlans(store, index, principal).find((candidate) => candidate.slug === slug), 'Plan not found');
 }
 
 function orderedLevers(index: ProductIndex, query: URLSearchParams, name: string): CatalogLever[] {
@@ -105,8 +104,7 @@ export function catalogRoutes({ store }: Services): Route[] {
       auth: true,
       handler({ params }) {
         const index = productOr404(store, params.product);
-        const lever = index.levers.get(params.lever);
-        if (!lever) throw notFound('Lever not found');
+        const lever = found(index.levers.get(params.lever), 'Lever not found');
         return { body: leverWire(index, lever) };
       },
     },

@@ -10,7 +10,7 @@ import { readAlternativeIdChange, readCustomerFields } from '../customer-fields.
 import { parseCustomerQuery, queryCustomers } from '../customer-query.ts';
 import { customerStateWire } from '../customer-state.ts';
 import { customerExportChunks } from '../csv.ts';
-import { notFound } from '../errors.ts';
+import { found } from '../errors.ts';
 import type { Route } from '../http.ts';
 import { customerWire } from '../serialize.ts';
 import type { CustomerRecord, Store } from '../store.ts';
@@ -20,10 +20,7 @@ import { deleteCustomerReply } from './customers.ts';
 
 const EXTERNAL = '/api/v1/customers/external/:external';
 
-function live(customer: CustomerRecord | undefined): CustomerRecord {
-  if (!customer) throw notFound('Customer not found');
-  return customer;
-}
+const live = (customer: CustomerRecord | undefined): CustomerRecord => found(customer, 'Customer not found');
 
 /** PATCH: only the fields sent change; every problem comes back in one 422. */
 function updateReply(store: Store, customer: CustomerRecord, body: unknown) {

@@ -1,5 +1,6 @@
 // Customers: create, get (by uuid or alternative_id), delete (soft; see Store.deleteCustomer).
 // Management beyond the seed (list, export, update, state, by external id) is in customer-admin.ts.
+import { customerFor } from '../access.ts';
 import { requireProduct } from '../auth.ts';
 import { readCustomerFields } from '../customer-fields.ts';
 import { notFound } from '../errors.ts';
@@ -7,7 +8,7 @@ import type { Route } from '../http.ts';
 import { customerWire, customerWithSubscriptionsWire, deletedCustomerWire } from '../serialize.ts';
 import type { CustomerRecord, Store } from '../store.ts';
 import { BodyFields, queryBoolean } from '../validate.ts';
-import { customerFor, type Services } from './common.ts';
+import type { Services } from './common.ts';
 
 /**
  * DELETE by id or external id, `?anonymize=true|false`. Deleting a deleted customer is a 404,

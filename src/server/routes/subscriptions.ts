@@ -1,11 +1,12 @@
 // Subscriptions: create for a plan, list / get / partially update a customer's subscriptions,
 // and the customers of a subscription (list / add / remove).
-import { forbidden, notFound } from '../errors.ts';
-import { found, type Route } from '../http.ts';
+import { customerFor, productOr404, requireAdministrator, subscriptionFor } from '../access.ts';
+import { forbidden, found, notFound } from '../errors.ts';
+import type { Route } from '../http.ts';
 import { customerSubscriptionWire, membershipWire, subscriptionCustomerWire, subscriptionWire } from '../serialize.ts';
 import type { SubscriptionPatch } from '../store.ts';
 import { BodyFields } from '../validate.ts';
-import { customerFor, productOr404, requireAdministrator, subscriptionFor, type Services } from './common.ts';
+import type { Services } from './common.ts';
 
 const SUBSCRIPTION = '/api/v1/customers/:customer/subscriptions/:subscription';
 /** Seats per subscription, for every caller: a team portal has no use for more. */
@@ -77,7 +78,7 @@ export function subscriptionRoutes({ store }: Services): Route[] {
         const planFromId = (key: string) => {
           const id = fields.string(key, { nullable: true });
           if (typeof id !== 'string') return id;
-          const slug = [...index.planIds].find(([, planId]) => planId === id.toLowerCase())?.[0];
+          const slug = index.planSlugById.get(id.toLowerCase());
           if (!slug) fields.fail(key, `No plan with id "${id}" in product "${index.product.slug}"`, 'value_error');
           return slug;
         };

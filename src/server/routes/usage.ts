@@ -1,12 +1,14 @@
 // Entitlements and metered usage of a customer in a product.
 // A report goes to the customer's active subscription with a lever of that metering id (see
 // Store.usageTarget); with none, the answer is 409.
-import { conflict, notFound } from '../errors.ts';
+import { customerFor, productOr404 } from '../access.ts';
+import { conflict, found, notFound } from '../errors.ts';
 import { computeEntitlements, leverUsage } from '../entitlements.ts';
 import type { Route } from '../http.ts';
 import { meteringRecordWire } from '../serialize.ts';
+import type { SubscriptionRecord } from '../store.ts';
 import { BodyFields } from '../validate.ts';
-import { customerFor, productOr404, type Services } from './common.ts';
+import type { Services } from './common.ts';
 
 const BASE = '/api/v1/customers/:customer/products/:product';
 
@@ -29,8 +31,8 @@ export function usageRoutes({ store, clock }: Services): Route[] {
       handler({ principal, params }) {
         const customer = customerFor(store, principal, params.customer, 'usage:read');
         const index = productOr404(store, params.product);
-        const lever = index.levers.get(params.lever);
-        if (!lever || lever.type !== 'metered') throw notFound('Metered lever not found');
+        const candidate = index.levers.get(params.lever);
+        const lever = found(candidate?.type === 'metered' ? candidate : undefined, 'Metered lever not found');
         return { body: leverUsage(store, customer.id, index.product.slug, lever, clock.now()) };
       },
     },
@@ -41,8 +43,7 @@ export function usageRoutes({ store, clock }: Services): Route[] {
       handler({ principal, params }) {
         const customer = customerFor(store, principal, params.customer, 'usage:read');
         const index = productOr404(store, params.product);
-        const levers = index.leversByMeteringId.get(params.metering);
-        if (!levers) throw notFound('Metering id not found');
+        const levers = found(index.leversByMeteringId.get(params.metering), 'Metering id not found');
         const now = clock.now();
         const body: Record<string, unknown> = {};
         for (const lever of levers) body[lever.slug] = leverUsage(store, customer.id, index.product.slug, lever, now);
@@ -62,14 +63,15 @@ export function usageRoutes({ store, clock }: Services): Route[] {
         const subscriptionId = fields.string('subscription_id', { nullable: true });
         fields.done();
         if (!index.leversByMeteringId.has(params.metering)) throw notFound('Metering id not found');
-        let subscription = store.usageTarget(customer.id, index.product.slug, params.metering);
+        let subscription: SubscriptionRecord | undefined;
         if (typeof subscriptionId === 'string') {
-          const chosen = store.entitlingSubscriptions(customer.id, index.product.slug).find((candidate) => candidate.id === subscriptionId.toLowerCase());
-          if (!chosen) {
+          subscription = store.entitlingSubscriptions(customer.id, index.product.slug).find((candidate) => candidate.id === subscriptionId.toLowerCase());
+          if (!subscription) {
             fields.fail('subscription_id', 'No active subscription of this customer and product with that id', 'value_error');
             fields.done();
           }
-          subscription = chosen;
+        } else {
+          subscription = store.usageTarget(customer.id, index.product.slug, params.metering);
         }
         if (!subscription) {
           throw conflict(`The customer has no active subscription to "${index.product.slug}" with a lever metered by "${params.metering}"`);
