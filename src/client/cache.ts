@@ -80,7 +80,14 @@ export class Cache {
   /** Stores an answer that arrived another way (a live push). */
   put(key: string, resource: Resource, value: unknown): void {
     const entry = this.#entries.get(key);
-    this.#entries.set(key, { resource, value, has: true, stale: false, at: Date.now(), generation: (entry?.generation ?? 0) + 1 });
+    if (!entry) {
+      this.#entries.set(key, { resource, value, has: true, stale: false, at: Date.now(), generation: 0 });
+      return;
+    }
+    // In place, like invalidate: a request still in flight holds this entry and must see that
+    // it was overtaken, or its older answer would be stored over the push.
+    Object.assign(entry, { value, has: true, stale: false, at: Date.now(), flight: undefined });
+    entry.generation++;
   }
 
   /** Marks every answer of these resources stale; requests already in flight no longer count. */

@@ -4,6 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server/index.ts';
 import { PlanshipApiError, type PlanshipChangeEvent, type PlanshipCustomer, type Resource } from '../../src/client/index.ts';
+import { Cache, UNTIL_INVALIDATED } from '../../src/client/cache.ts';
 import { customerClient, freshCustomer, recordingFetch, reportUsageAsAdmin, startTestServer, waitFor } from './client-helpers.ts';
 
 let server: RunningServer;
@@ -187,5 +188,19 @@ describe('planship-change events', () => {
       stop();
       client.dispose();
     }
+  });
+});
+
+describe('a push overtakes an answer still in flight', () => {
+  it('the older answer neither replaces the pushed value nor reaches the stored hook', async () => {
+    const stored: unknown[] = [];
+    const cache = new Cache(() => true, () => {}, (_key, value) => stored.push(value));
+    let answer!: (value: unknown) => void;
+    const reading = cache.read('/e', 'entitlements', UNTIL_INVALIDATED, () => new Promise((resolve) => (answer = resolve)));
+    cache.put('/e', 'entitlements', { calls: 2 });
+    answer({ calls: 1 });
+    assert.deepEqual(await reading, { calls: 1 }, 'the caller still gets the answer it asked for');
+    assert.deepEqual(stored, [], 'an answer overtaken by a push is not passed on');
+    assert.deepEqual(await cache.read('/e', 'entitlements', UNTIL_INVALIDATED, async () => ({ calls: 0 })), { calls: 2 });
   });
 });
