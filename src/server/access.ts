@@ -1,7 +1,9 @@
 // Lookups with their access rules, shared by the REST routes and the WebSocket hub: the product
 // and the customer named in a path, a customer's subscription, and who may manage it.
+import { requireOwnCustomer } from '../policy/index.ts';
 import { requireScope, type Principal, type Scope } from './auth.ts';
-import { forbidden, found, notFound } from './errors.ts';
+import { callerOf } from './customer-gate.ts';
+import { found, notFound, refusalAsHttpError } from './errors.ts';
 import type { CustomerRecord, ProductIndex, Store, SubscriptionRecord } from './store.ts';
 
 export function productOr404(store: Store, slug: string): ProductIndex {
@@ -10,17 +12,18 @@ export function productOr404(store: Store, slug: string): ProductIndex {
 
 /**
  * The customer named in the path, if the caller may act on it: product credentials with the
- * scope (404 when unknown), or a customer token for that very customer (403 for anyone else,
- * known or not, so a token cannot probe other customers).
+ * scope (404 when unknown), or a customer token for that very customer (`me`, its uuid or its
+ * alternative id, per the customer policy; 403 for anyone else, known or not, so a token cannot
+ * probe other customers).
  */
 export function customerFor(store: Store, principal: Principal, reference: string, scope: Scope): CustomerRecord {
-  const customer = store.findCustomer(reference);
   if (principal.kind === 'customer') {
-    if (!customer || customer.id !== principal.customerId) throw forbidden('A customer token can only access its own customer');
-    return customer;
+    const self = store.customers.get(principal.customerId)!;
+    refusalAsHttpError(() => requireOwnCustomer(reference, callerOf(self)));
+    return self;
   }
   requireScope(principal, scope);
-  return found(customer, 'Customer not found');
+  return found(store.findCustomer(reference), 'Customer not found');
 }
 
 /** A subscription the customer belongs to (404 otherwise). */
@@ -28,12 +31,4 @@ export function subscriptionFor(store: Store, customer: CustomerRecord, subscrip
   const subscription = store.subscriptions.get(subscriptionId.toLowerCase());
   if (!subscription || !subscription.members.has(customer.id)) throw notFound('Subscription not found');
   return subscription;
-}
-
-/** Customer tokens may manage a subscription only as one of its administrators. */
-export function requireAdministrator(principal: Principal, subscription: SubscriptionRecord): void {
-  if (principal.kind !== 'customer') return;
-  if (!subscription.members.get(principal.customerId)?.isAdministrator) {
-    throw forbidden('Only an administrator of this subscription can do this');
-  }
 }

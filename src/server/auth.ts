@@ -31,6 +31,16 @@ export type Scope =
   | 'usage:read'
   | 'usage:write';
 
+/** The scopes hosted Planship knows (its OpenAPI spec); the `hosted` profile honours only these. */
+export const PLANSHIP_SCOPES: readonly Scope[] = [
+  'customers:write',
+  'subscriptions:read',
+  'subscriptions:write',
+  'entitlements:read',
+  'usage:read',
+  'usage:write',
+];
+
 const MAX_TOKENS = 200_000;
 
 export class Auth {
@@ -44,12 +54,15 @@ export class Auth {
     private readonly clock: Clock,
     private readonly tokenTtlSeconds: number,
     private readonly isLiveCustomer: (id: string) => boolean,
+    /** When given, scopes outside it grant nothing (the hosted profile). */
+    knownScopes?: readonly string[],
   ) {
+    const granted = (scopes: string[]) => new Set(knownScopes ? scopes.filter((scope) => knownScopes.includes(scope)) : scopes);
     this.clients = new Map(catalog.clients.map((client) => [client.clientId, client]));
     this.productPrincipals = new Map(
       catalog.clients.map((client) => [
         client.clientId,
-        { kind: 'product', clientId: client.clientId, scopes: client.scopes ? new Set(client.scopes) : null },
+        { kind: 'product', clientId: client.clientId, scopes: client.scopes ? granted(client.scopes) : null },
       ]),
     );
   }

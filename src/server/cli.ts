@@ -1,6 +1,6 @@
 // `npm run server -- --port 8787 --catalog demo/catalog.json [--host 127.0.0.1]
-//   [--token-ttl 3600] [--heartbeat-ms 30000] [--cors-origins '*']`
-import { CatalogError, ServerOptionsError, startServer } from './index.ts';
+//   [--token-ttl 3600] [--heartbeat-ms 30000] [--cors-origins '*'] [--profile extended|hosted]`
+import { CatalogError, ServerOptionsError, startServer, type ServerProfile } from './index.ts';
 
 function flag(name: string): string | undefined {
   const index = process.argv.indexOf(`--${name}`);
@@ -28,8 +28,9 @@ try {
     tokenTtlSeconds: numberFlag('token-ttl'),
     heartbeatMs: numberFlag('heartbeat-ms'),
     corsOrigins: flag('cors-origins'),
+    profile: flag('profile') as ServerProfile | undefined,
   });
-  console.log(`Planship-compatible API listening on ${server.url} (WebSocket ${server.wsUrl})`);
+  console.log(`Planship-compatible API (${flag('profile') ?? 'extended'} profile) listening on ${server.url} (WebSocket ${server.wsUrl})`);
   const stop = () => {
     server.close().then(() => process.exit(0));
   };

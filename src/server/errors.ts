@@ -1,10 +1,7 @@
 // FastAPI-shaped errors: `{"detail": "..."}` for most, `{"detail": [{loc, msg, type}]}` for 422.
+import { PolicyRefusal, type ValidationIssue } from '../policy/index.ts';
 
-export interface ValidationIssue {
-  loc: (string | number)[];
-  msg: string;
-  type: string;
-}
+export type { ValidationIssue };
 
 export class HttpError extends Error {
   constructor(
@@ -30,3 +27,13 @@ export function found<T>(value: T | undefined | null, detail: string): T {
 export const conflict = (detail: string) => new HttpError(409, detail);
 export const invalid = (issues: ValidationIssue[]) => new HttpError(422, issues);
 export const invalidField = (loc: (string | number)[], msg: string, type: string) => invalid([{ loc, msg, type }]);
+
+/** A customer-policy refusal as the HTTP error it answers. */
+export function refusalAsHttpError<T>(check: () => T): T {
+  try {
+    return check();
+  } catch (error) {
+    if (error instanceof PolicyRefusal) throw new HttpError(error.status, error.detail);
+    throw error;
+  }
+}

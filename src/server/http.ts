@@ -7,6 +7,7 @@ import { pipeline } from 'node:stream/promises';
 import { principalKey, type Auth, type Principal } from './auth.ts';
 import { badRequest, HttpError, invalidField } from './errors.ts';
 import type { IdempotencyCache } from './idempotency.ts';
+import { pathSegments } from '../policy/index.ts';
 import { parseRequestTarget } from './request-target.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -51,6 +52,11 @@ export interface HttpOptions {
   log: (message: string) => void;
   /** Sees every routed API request once its body is parsed (never its headers, so no tokens). */
   onRequest?: (record: RequestRecord) => void;
+  /**
+   * Runs right before a handler, in the same synchronous step: may refuse (throw) or hand the
+   * handler another body. The customer policy for customer tokens.
+   */
+  authorize?: (request: { method: string; segments: readonly string[]; context: Context }) => unknown;
 }
 
 export interface RequestRecord {
@@ -128,7 +134,7 @@ export function createRequestHandler(options: HttpOptions) {
       response.end();
       return;
     }
-    const path = decodePath(url.pathname);
+    const path = pathSegments(url.pathname);
     const { route, params, pathKnown } = path ? match(method, path) : { params: {}, pathKnown: false };
     if (!route) {
       request.resume();
@@ -153,18 +159,22 @@ export function createRequestHandler(options: HttpOptions) {
     const principal = route.auth ? options.auth.authenticate(request.headers.authorization) : (undefined as unknown as Principal);
     if (malformed) throw malformed;
     const context: Context = { method, params, query: url.query, headers: request.headers, body, principal };
+    const runHandler = () => {
+      if (route.auth && options.authorize) context.body = options.authorize({ method, segments: path!, context });
+      return route.handler(context);
+    };
 
     const idempotencyKey = request.headers['idempotency-key'];
     if (method === 'POST' && route.auth && typeof idempotencyKey === 'string' && idempotencyKey !== '') {
       if (idempotencyKey.length > 255) throw invalidField(['header', 'idempotency-key'], 'String should have at most 255 characters', 'string_too_long');
       const key = `${principalKey(principal)}\u0000POST\u0000${url.pathname}\u0000${idempotencyKey}`;
       const { reply, replayed } = await options.idempotency.run(key, raw, async () => {
-        const result = await route.handler(context);
+        const result = await runHandler();
         return { status: result.status ?? 200, body: result.body };
       });
       return send(request, response, reply.status, reply.body, replayed ? { 'idempotent-replayed': 'true' } : {});
     }
-    const reply = await route.handler(context);
+    const reply = await runHandler();
     if (reply.stream) return stream(request, response, reply.status ?? 200, reply.stream);
     send(request, response, reply.status ?? 200, reply.body);
   }
@@ -211,14 +221,6 @@ function queryRecord(query: URLSearchParams): Record<string, string | string[]> 
 
 function split(path: string): string[] {
   return path.split('/').filter((segment) => segment !== '');
-}
-
-function decodePath(pathname: string): string[] | undefined {
-  try {
-    return split(pathname).map((segment) => decodeURIComponent(segment));
-  } catch {
-    return undefined;
-  }
 }
 
 /** The body as text, or undefined when it exceeds the limit. */

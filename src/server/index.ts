@@ -2,9 +2,11 @@
 // from a catalog. See docs/CONTRACTS.md (Server) for the options and the test hooks.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Auth } from './auth.ts';
+import { Auth, PLANSHIP_SCOPES } from './auth.ts';
 import { loadCatalog } from './catalog.ts';
 import { Clock } from './clock.ts';
+import { gateCustomerRequest } from './customer-gate.ts';
+import { refusalAsHttpError } from './errors.ts';
 import { createRequestHandler, endWithError, type RequestRecord } from './http.ts';
 import { IdempotencyCache } from './idempotency.ts';
 import { nextUtcMidnight } from './periods.ts';
@@ -21,7 +23,15 @@ import { WsHub } from './ws-hub.ts';
 
 export { CatalogError } from './catalog.ts';
 
+/**
+ * `extended` (default): Planship's routes plus customer-scoped tokens and customer management.
+ * `hosted`: only the routes hosted Planship has (no customer tokens, no customer management,
+ * Planship's scopes only), to prove that something (the gateway) needs nothing Planship lacks.
+ */
+export type ServerProfile = 'extended' | 'hosted';
+
 export interface StartServerOptions {
+  profile?: ServerProfile;
   port?: number;
   host?: string;
   /** A catalog object or the path of a catalog JSON file; default: the demo catalog. */
@@ -67,13 +77,16 @@ const MAX_TIMER_MS = 60_000;
 export async function startServer(options: StartServerOptions = {}): Promise<RunningServer> {
   const tokenTtlSeconds = positiveNumber('tokenTtlSeconds', options.tokenTtlSeconds, 3600);
   const heartbeatMs = positiveNumber('heartbeatMs', options.heartbeatMs, 30_000);
+  const profile = options.profile ?? 'extended';
+  if (profile !== 'extended' && profile !== 'hosted') throw new ServerOptionsError(`profile must be "extended" or "hosted", got ${String(profile)}`);
+  const extended = profile === 'extended';
   const catalog = loadCatalog(options.catalog);
   const corsOrigins = normaliseOrigins(options.corsOrigins ?? '*');
   const log = options.log ?? ((message: string) => console.error(message));
 
   const clock = new Clock();
   const store = new Store(catalog, clock);
-  const auth = new Auth(catalog, clock, tokenTtlSeconds, (id) => store.isLiveCustomer(id));
+  const auth = new Auth(catalog, clock, tokenTtlSeconds, (id) => store.isLiveCustomer(id), extended ? undefined : PLANSHIP_SCOPES);
   const hub = new WsHub({ store, auth, clock, heartbeatMs, corsOrigins });
   store.listener = hub;
   const idempotency = new IdempotencyCache(() => clock.now());
@@ -97,9 +110,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const services: Services = { store, auth, clock, hub, idempotency, tokenTtlSeconds, tick };
   const handler = createRequestHandler({
     routes: [
-      ...authRoutes(services),
+      ...authRoutes(services, { customerTokens: extended }),
       ...catalogRoutes(services),
-      ...customerAdminRoutes(services),
+      ...(extended ? customerAdminRoutes(services) : []),
       ...customerRoutes(services),
       ...subscriptionRoutes(services),
       ...usageRoutes(services),
@@ -110,6 +123,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     corsOrigins,
     log,
     onRequest: options.onRequest,
+    authorize: ({ method, segments, context }) =>
+      context.principal.kind === 'customer'
+        ? refusalAsHttpError(() => gateCustomerRequest(store, (context.principal as { customerId: string }).customerId, { method, segments, body: context.body }))
+        : context.body,
   });
 
   const server = createServer({ keepAliveTimeout: 10_000 }, handler);

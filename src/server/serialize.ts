@@ -1,6 +1,7 @@
 // Wire shapes of reference/planship-api.md section 4: snake_case, `metadata_` on output.
 // Extra fields beyond Planship's models (marked "extra") help the portal and are ignored by the
 // official SDK.
+import { memberDetails } from '../policy/index.ts';
 import type { Principal } from './auth.ts';
 import type { CatalogLever, CatalogPlan } from './catalog.ts';
 import { formatEntitlement, leverDefault } from './entitlements.ts';
@@ -160,28 +161,26 @@ export function membershipWire(subscription: SubscriptionRecord, membership: Mem
 
 /**
  * SubscriptionCustomer: the membership plus the plan, and (extra) `customer`. Product
- * credentials (the host backend) see the member's name, email and alternative_id, so an admin
- * screen can tell members apart; a customer token sees them only for its own customer, and just
- * `{id}` for everyone else (a token must not read other customers' personal details).
+ * credentials (the host backend) see the member's name, email and alternative_id; a customer
+ * token sees what the customer policy shows a teammate (names; emails as an administrator).
  */
 export function subscriptionCustomerWire(store: Store, subscription: SubscriptionRecord, membership: MembershipRecord, viewer: Principal) {
   const index = store.products.get(subscription.productSlug)!;
   return {
     ...membershipWire(subscription, membership),
     plan: planInDbWire(index, index.plans.get(subscription.planSlug)!),
-    customer: memberDetails(store, membership.customerId, viewer),
+    customer: memberCustomer(store, subscription, membership.customerId, viewer),
   };
 }
 
-function memberDetails(store: Store, customerId: string, viewer: Principal) {
-  if (viewer.kind === 'customer' && viewer.customerId !== customerId) return { id: customerId };
+function memberCustomer(store: Store, subscription: SubscriptionRecord, customerId: string, viewer: Principal) {
   const customer = store.customers.get(customerId);
-  return {
-    id: customerId,
-    name: customer?.name ?? '',
-    email: customer?.email ?? '',
-    alternative_id: customer?.alternativeId ?? null,
-  };
+  const details = { id: customerId, name: customer?.name ?? '', email: customer?.email ?? '' };
+  if (viewer.kind === 'customer') {
+    const isAdministrator = subscription.members.get(viewer.customerId)?.isAdministrator === true;
+    return memberDetails(details, { isSelf: viewer.customerId === customerId, isAdministrator });
+  }
+  return { ...details, alternative_id: customer?.alternativeId ?? null };
 }
 
 /** Customer: CustomerInDbBase plus its subscriptions (its own memberships only). */

@@ -58,14 +58,16 @@ describe('PlanshipCustomer in the browser', () => {
     const { client } = await browserClient('starter');
     const changes: string[][] = [];
     client.addEventListener('planship-change', (event) => changes.push([...event.resources].sort()));
-    const record = await client.reportUsage('api-calls', 5);
-    expect(record.usage).to.equal(5);
     const [subscription] = await client.listSubscriptions();
     const changed = await client.changeSubscriptionPlan(subscription.subscriptionId, 'pro');
     expect(changed.plan.slug).to.equal('pro');
     expect(changed.renewAt).to.be.instanceOf(Date);
+    const { client: newcomer } = await browserClient('');
+    newcomer.addEventListener('planship-change', (event) => changes.push([...event.resources].sort()));
+    const created = await newcomer.createSubscription('starter');
+    expect(created.plan.slug).to.equal('starter');
     expect(changes).to.deep.equal([
-      ['entitlements', 'usage'],
+      ['entitlements', 'subscriptions', 'usage'],
       ['entitlements', 'subscriptions', 'usage'],
     ]);
   });

@@ -112,11 +112,11 @@ describe('expiry', () => {
       },
       { baseUrl: server.url, fetch: recorder },
     );
-    await client.getCustomer(customerId);
+    await client.getEntitlements();
     await client.listSubscriptions();
     assert.deepEqual(flags, [false], 'a fresh token is reused');
     await sleep(1100);
-    await client.getCustomer(customerId);
+    await client.getEntitlements();
     assert.deepEqual(flags, [false, false], 'asked again, without forcing, before the token ran out');
     assert.deepEqual(
       recorder.requests.filter((request) => request.status === 401),
@@ -131,11 +131,11 @@ describe('expiry', () => {
     const client = new PlanshipCustomer(PRODUCT, customerId, async () => ({ accessToken: await customerToken(server, customerId, ++calls) }), {
       baseUrl: server.url,
     });
-    await client.getCustomer(customerId);
-    await client.getCustomer(customerId);
+    await client.getEntitlements();
+    await client.getEntitlements();
     assert.equal(calls, 1);
     await assert.rejects(
-      new PlanshipCustomer(PRODUCT, customerId, async () => ({ accessToken: '' }), { baseUrl: server.url }).getCustomer(customerId),
+      new PlanshipCustomer(PRODUCT, customerId, async () => ({ accessToken: '' }), { baseUrl: server.url }).getEntitlements(),
       isAuthError,
     );
   });

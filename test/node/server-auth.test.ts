@@ -9,6 +9,8 @@ interface Fixture {
   owner: { id: string; alternativeId: string; subscriptionId: string };
   other: { id: string };
   member: { id: string };
+  /** On no subscription: someone the owner may add. */
+  outsider: { id: string };
 }
 
 /** Who may call a route: anyone with credentials incl. customer tokens ('customer'), or product credentials only ('product'). */
@@ -22,6 +24,8 @@ interface RouteCase {
   access: Access;
   /** For customer-accessible routes: true when another customer's token must get 403. */
   customerScoped?: boolean;
+  /** Whose token is "the customer's own" for this route (default the owner). */
+  self?: (f: Fixture) => string;
   /** Customer management (issue 5): the client scope it needs, `customers:read` or `customers:write`. */
   customersScope?: 'read' | 'write';
 }
@@ -31,7 +35,7 @@ const subscriptionBase = (f: Fixture) => `${customerBase(f)}/subscriptions/${f.o
 const externalBase = (f: Fixture) => `/api/v1/customers/external/${encodeURIComponent(f.owner.alternativeId)}`;
 
 const ROUTES: RouteCase[] = [
-  { name: 'list products', method: 'GET', path: () => '/api/v1/products', access: 'customer' },
+  { name: 'list products', method: 'GET', path: () => '/api/v1/products', access: 'product' },
   { name: 'get product', method: 'GET', path: () => `/api/v1/products/${PRODUCT}`, access: 'customer' },
   { name: 'list plans', method: 'GET', path: () => `/api/v1/products/${PRODUCT}/plans`, access: 'customer' },
   { name: 'get plan', method: 'GET', path: () => `/api/v1/products/${PRODUCT}/plans/pro`, access: 'customer' },
@@ -39,16 +43,18 @@ const ROUTES: RouteCase[] = [
   { name: 'list levers', method: 'GET', path: () => `/api/v1/products/${PRODUCT}/levers`, access: 'customer' },
   { name: 'get lever', method: 'GET', path: () => `/api/v1/products/${PRODUCT}/levers/sso`, access: 'customer' },
   { name: 'create customer', method: 'POST', path: () => '/api/v1/customers', body: () => ({ name: 'x' }), access: 'product' },
-  { name: 'get customer', method: 'GET', path: customerBase, access: 'customer', customerScoped: true },
+  { name: 'get customer', method: 'GET', path: customerBase, access: 'product' },
   { name: 'delete customer', method: 'DELETE', path: customerBase, access: 'product' },
   { name: 'mint customer token', method: 'POST', path: () => '/api/v1/auth/customer-token', body: (f) => ({ customer_id: f.owner.id }), access: 'product' },
   {
     name: 'create subscription',
     method: 'POST',
     path: () => `/api/v1/products/${PRODUCT}/plans/pro/subscriptions`,
-    body: (f) => ({ customer_id: f.owner.id }),
+    body: (f) => ({ customer_id: f.outsider.id }),
     access: 'customer',
     customerScoped: true,
+    // The owner has an active subscription already: a second one is refused (one per product).
+    self: (f) => f.outsider.id,
   },
   { name: 'list subscriptions', method: 'GET', path: (f) => `${customerBase(f)}/subscriptions`, access: 'customer', customerScoped: true },
   { name: 'get subscription', method: 'GET', path: subscriptionBase, access: 'customer', customerScoped: true },
@@ -58,7 +64,7 @@ const ROUTES: RouteCase[] = [
     name: 'add subscription customer',
     method: 'POST',
     path: (f) => `${subscriptionBase(f)}/customers`,
-    body: (f) => ({ customer_id: f.other.id }),
+    body: (f) => ({ customer_id: f.outsider.id }),
     access: 'customer',
     customerScoped: true,
   },
@@ -71,8 +77,7 @@ const ROUTES: RouteCase[] = [
     method: 'POST',
     path: (f) => `${customerBase(f)}/products/${PRODUCT}/usage/api-calls`,
     body: () => ({ usage: 1 }),
-    access: 'customer',
-    customerScoped: true,
+    access: 'product',
   },
   // Customer management (issue 5): product credentials only.
   { name: 'list customers', method: 'GET', path: () => '/api/v1/customers', access: 'product', customersScope: 'read' },
@@ -101,8 +106,9 @@ async function fixture(): Promise<Fixture> {
   const owner = await api.createCustomer({ plan: 'pro' });
   const other = await api.createCustomer({ plan: 'starter' });
   const member = await api.createCustomer();
+  const outsider = await api.createCustomer();
   await api.admin('POST', `/api/v1/customers/${owner.id}/subscriptions/${owner.subscriptionId}/customers`, { customer_id: member.id });
-  return { owner, other, member };
+  return { owner, other, member, outsider };
 }
 
 async function call(route: RouteCase, f: Fixture, options: { token?: string; authorization?: string }) {
@@ -169,7 +175,7 @@ describe('authorization matrix', () => {
   it("the customer's own token may call every customer route", async () => {
     for (const route of ROUTES.filter((candidate) => candidate.access === 'customer')) {
       const f = await fixture();
-      const token = await api.customerToken(f.owner.id);
+      const token = await api.customerToken(route.self?.(f) ?? f.owner.id);
       const answer = await call(route, f, { token });
       assert.equal(answer.status, 200, `${route.name}: ${answer.text}`);
     }
@@ -198,18 +204,42 @@ describe('customer token rules', () => {
     const path = `/api/v1/customers/${customer.id}/subscriptions/${customer.subscriptionId}`;
     assert.equal((await api.call('PATCH', path, { token, body: { plan_slug: 'enterprise' } })).status, 403);
     assert.equal((await api.call('PATCH', path, { token, body: { renew_plan_slug: 'enterprise' } })).status, 403);
-    assert.equal((await api.call('PATCH', path, { token, body: { plan_slug: 'nope' } })).status, 422, 'unknown plan is a 422 first');
+    assert.equal((await api.call('PATCH', path, { token, body: { plan_slug: 'nope' } })).status, 403, 'a plan the customer cannot choose, unknown or not');
     const upgrade = await api.call('PATCH', path, { token, body: { plan_slug: 'business' } });
     assert.equal(upgrade.status, 200);
     assert.equal(upgrade.body.plan.slug, 'business');
   });
 
-  it('a customer on a non-self-serve plan may still change other fields', async () => {
+  it('a customer on a contract (not self-serve) plan changes nothing itself, and the refusal says whom to ask', async () => {
     const customer = await api.createCustomer({ plan: 'enterprise' });
     const token = await api.customerToken(customer.id);
     const path = `/api/v1/customers/${customer.id}/subscriptions/${customer.subscriptionId}`;
-    const answer = await api.call('PATCH', path, { token, body: { auto_renew: false, plan_slug: 'enterprise' } });
-    assert.equal(answer.status, 200);
+    for (const body of [{ auto_renew: false }, { plan_slug: 'pro' }, { renew_plan_slug: 'pro' }]) {
+      const answer = await api.call('PATCH', path, { token, body });
+      assert.equal(answer.status, 403, JSON.stringify(body));
+      assert.match(answer.body.detail, /contract plan: contact us/);
+    }
+    const unchanged = await api.admin('GET', path);
+    assert.equal(unchanged.body.auto_renew, true);
+    assert.equal(unchanged.body.renew_plan.slug, 'enterprise');
+  });
+
+  it('privileged fields are refused by name, not silently dropped, and nothing changes', async () => {
+    const customer = await api.createCustomer({ plan: 'starter' });
+    const token = await api.customerToken(customer.id);
+    const path = `/api/v1/customers/${customer.id}/subscriptions/${customer.subscriptionId}`;
+    const before = await api.admin('GET', path);
+    for (const body of [{ renew_at: '2099-01-01T00:00:00Z' }, { plan_id: before.body.plan.id, auto_renew: false }, { renew_plan_id: before.body.plan.id }]) {
+      const answer = await api.call('PATCH', path, { token, body });
+      assert.equal(answer.status, 403, JSON.stringify(body));
+      assert.match(answer.body.detail, new RegExp(`Only the vendor can set ${Object.keys(body)[0]}`));
+    }
+    const create = await api.call('POST', `/api/v1/products/${PRODUCT}/plans/pro/subscriptions`, {
+      token: await api.customerToken((await api.createCustomer()).id),
+      body: { customer_id: 'me', renew_at: '2099-01-01T00:00:00Z' },
+    });
+    assert.equal(create.status, 403);
+    assert.deepEqual(await api.admin('GET', path).then((answer) => answer.body), before.body);
   });
 
   it('only administrators may change a shared subscription or its members; anyone may leave', async () => {
@@ -227,27 +257,28 @@ describe('customer token rules', () => {
     assert.equal((await api.call('DELETE', `${base}/customers/${member.id}`, { token })).status, 200);
   });
 
-  it("never reads another customer's name, email or alternative_id through a subscription", async () => {
+  it('teammates see each other by name, administrators also by email, nobody by alternative_id; no adding by guessable id', async () => {
     const owner = await api.createCustomer({ plan: 'pro' });
     const victimAlternativeId = `victim-${Date.now()}`;
     const victim = await api.admin('POST', '/api/v1/customers', { alternative_id: victimAlternativeId, name: 'Victor Secret', email: `${victimAlternativeId}@private.example` });
     const ownerToken = await api.customerToken(owner.id);
     const base = `/api/v1/customers/${owner.id}/subscriptions/${owner.subscriptionId}/customers`;
-    const leaks = (text: string) => ['Victor Secret', '@private.example', `"${victimAlternativeId}"`].filter((secret) => text.includes(secret));
 
-    const added = await api.call('POST', base, { token: ownerToken, body: { customer_id: victimAlternativeId } });
+    const guessed = await api.call('POST', base, { token: ownerToken, body: { customer_id: victimAlternativeId } });
+    assert.equal(guessed.status, 403, 'an alternative id (an email, say) can be guessed: it could reveal who a customer is');
+    assert.doesNotMatch(guessed.text, /Victor Secret|private\.example/);
+
+    const added = await api.call('POST', base, { token: ownerToken, body: { customer_id: victim.body.id } });
     assert.equal(added.status, 200, added.text);
-    assert.deepEqual(added.body.customer, { id: victim.body.id }, 'only the id of the added customer');
+    assert.deepEqual(added.body.customer, { id: victim.body.id, name: 'Victor Secret', email: `${victimAlternativeId}@private.example` }, 'the administrator sees the name and email');
     assert.equal(added.body.customer_id, victim.body.id);
-    assert.deepEqual(leaks(added.text), []);
 
     const listed = await api.call('GET', base, { token: ownerToken });
     assert.equal(listed.status, 200);
-    assert.deepEqual(leaks(listed.text), []);
+    assert.ok(!listed.text.includes(`"${victimAlternativeId}"`), 'never an alternative id');
     const mine = listed.body.find((member: any) => member.customer_id === owner.id);
-    assert.deepEqual(mine.customer, { id: owner.id, name: 'Test Customer', email: owner.alternativeId, alternative_id: owner.alternativeId }, 'its own details');
+    assert.deepEqual(mine.customer, { id: owner.id, name: 'Test Customer', email: owner.alternativeId }, 'its own details');
     const theirs = listed.body.find((member: any) => member.customer_id === victim.body.id);
-    assert.deepEqual(theirs.customer, { id: victim.body.id });
     assert.equal(theirs.is_subscriber, true, 'membership flags stay');
     assert.equal(theirs.is_administrator, false);
 
@@ -255,7 +286,7 @@ describe('customer token rules', () => {
       token: await api.customerToken(victim.body.id),
     });
     assert.equal(teammateView.status, 200);
-    assert.deepEqual(teammateView.body.find((member: any) => member.customer_id === owner.id).customer, { id: owner.id }, 'both ways');
+    assert.deepEqual(teammateView.body.find((member: any) => member.customer_id === owner.id).customer, { id: owner.id, name: 'Test Customer' }, 'a member sees names only');
 
     const hostView = await api.admin('GET', base);
     assert.deepEqual(hostView.body.find((member: any) => member.customer_id === victim.body.id).customer, {
@@ -282,9 +313,12 @@ describe('customer token rules', () => {
     const pro = await api.createCustomer({ plan: 'pro' });
     const proToken = await api.customerToken(pro.id);
     const proPath = `/api/v1/customers/${pro.id}/subscriptions/${pro.subscriptionId}`;
-    const seats = await api.call('PATCH', proPath, { token: proToken, body: { max_subscribers: 25 } });
+    const seats = await api.call('PATCH', proPath, { token: proToken, body: { max_subscribers: 8 } });
     assert.equal(seats.status, 200);
-    assert.equal(seats.body.max_subscribers, 25);
+    assert.equal(seats.body.max_subscribers, 8);
+    const beyondPlan = await api.call('PATCH', proPath, { token: proToken, body: { max_subscribers: 11 } });
+    assert.equal(beyondPlan.status, 422, 'Pro allows 10 seats');
+    assert.deepEqual(beyondPlan.body.detail[0].loc, ['body', 'max_subscribers']);
     assert.equal((await api.call('PATCH', proPath, { token: proToken, body: { is_active: false } })).body.is_active, false);
   });
 

@@ -73,9 +73,9 @@ describe('Idempotency-Key', () => {
     const customer = await api.createCustomer({ plan: 'free' });
     const headers = { 'idempotency-key': 'scoped' };
     await api.admin('POST', usagePath(customer.id), { usage: 1 }, headers);
-    const token = await api.customerToken(customer.id);
-    const asCustomer = await api.call('POST', usagePath(customer.id), { token, body: { usage: 1 }, headers });
-    assert.equal(asCustomer.headers.get('idempotent-replayed'), null, 'another caller');
+    const metering = 'Basic ' + Buffer.from('metering-client:metering-secret').toString('base64');
+    const otherCaller = await api.call('POST', usagePath(customer.id), { authorization: metering, body: { usage: 1 }, headers });
+    assert.equal(otherCaller.headers.get('idempotent-replayed'), null, 'another caller');
     const otherPath = await api.admin('POST', usagePath(customer.id, 'ai-insights'), { usage: 1 }, headers);
     assert.equal(otherPath.headers.get('idempotent-replayed'), null, 'another path');
     assert.equal((await api.entitlements(customer.id)).body['api-calls'], 998);

@@ -8,8 +8,8 @@ import type { Services } from './common.ts';
 
 const MAX_CUSTOMER_TOKEN_SECONDS = 86_400;
 
-export function authRoutes({ store, auth, tokenTtlSeconds }: Services): Route[] {
-  return [
+export function authRoutes({ store, auth, tokenTtlSeconds }: Services, options: { customerTokens: boolean }): Route[] {
+  const routes: Route[] = [
     {
       method: 'POST',
       path: '/api/v1/auth/token',
@@ -30,6 +30,9 @@ export function authRoutes({ store, auth, tokenTtlSeconds }: Services): Route[] 
         return { body: auth.issueProductToken(client) };
       },
     },
+  ];
+  if (!options.customerTokens) return routes;
+  routes.push(
     {
       method: 'POST',
       path: '/api/v1/auth/customer-token',
@@ -45,5 +48,6 @@ export function authRoutes({ store, auth, tokenTtlSeconds }: Services): Route[] 
         return { body: { ...issued, customer_id: customer.id } };
       },
     },
-  ];
+  );
+  return routes;
 }

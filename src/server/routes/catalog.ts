@@ -1,6 +1,8 @@
 // Read-only catalog routes: health, products, plans (with entitlements), levers, public plans.
 // Customer tokens see public plans plus the plans of their own subscriptions.
+import { planVisible } from '../../policy/index.ts';
 import { productOr404 } from '../access.ts';
+import { planFacts } from '../customer-gate.ts';
 import type { Principal } from '../auth.ts';
 import type { CatalogLever, CatalogPlan } from '../catalog.ts';
 import { found, notFound } from '../errors.ts';
@@ -27,6 +29,7 @@ function sortBy<T extends Sortable>(items: T[], order: { field: string; descendi
 
 const ORDER_FIELDS = ['order', 'name', 'slug'] as const;
 
+/** Product credentials see every plan; customers and the public what the customer policy shows. */
 function visiblePlans(store: Store, index: ProductIndex, principal: Principal | undefined): CatalogPlan[] {
   if (principal?.kind === 'product') return index.product.plans;
   const own = new Set(
@@ -34,7 +37,7 @@ function visiblePlans(store: Store, index: ProductIndex, principal: Principal | 
       ? store.subscriptionsOf(principal.customerId, index.product.slug).map((subscription) => subscription.planSlug)
       : [],
   );
-  return index.product.plans.filter((plan) => plan.isPublic || own.has(plan.slug));
+  return index.product.plans.filter((plan) => planVisible(planFacts(plan), own));
 }
 
 function planOr404(store: Store, index: ProductIndex, slug: string, principal: Principal | undefined): CatalogPlan {

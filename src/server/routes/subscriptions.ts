@@ -1,11 +1,13 @@
 // Subscriptions: create for a plan, list / get / partially update a customer's subscriptions,
-// and the customers of a subscription (list / add / remove).
-import { customerFor, productOr404, requireAdministrator, subscriptionFor } from '../access.ts';
-import { forbidden, found, notFound } from '../errors.ts';
+// and the customers of a subscription (list / add / remove). What a customer token may do here
+// (plans, fields, administrators) was checked by the customer policy before a handler runs.
+import { customerFor, productOr404, subscriptionFor } from '../access.ts';
+import { found, notFound } from '../errors.ts';
 import type { Route } from '../http.ts';
 import { customerSubscriptionWire, membershipWire, subscriptionCustomerWire, subscriptionWire } from '../serialize.ts';
 import type { SubscriptionPatch } from '../store.ts';
 import { BodyFields } from '../validate.ts';
+import { ME } from '../../policy/index.ts';
 import type { Services } from './common.ts';
 
 const SUBSCRIPTION = '/api/v1/customers/:customer/subscriptions/:subscription';
@@ -29,9 +31,7 @@ export function subscriptionRoutes({ store }: Services): Route[] {
         const autoRenew = fields.boolean('auto_renew', { nullable: true });
         fields.done();
         const customer = customerFor(store, principal, customerReference!, 'subscriptions:write');
-        const plan = index.plans.get(params.plan);
-        if (!plan || (principal.kind === 'customer' && !plan.isPublic && !plan.isSelfServe)) throw notFound('Plan not found');
-        if (principal.kind === 'customer' && !plan.isSelfServe) throw forbidden('This plan is not self-serve');
+        const plan = found(index.plans.get(params.plan), 'Plan not found');
         const subscription = store.createSubscription({
           productSlug: index.product.slug,
           planSlug: plan.slug,
@@ -101,19 +101,6 @@ export function subscriptionRoutes({ store }: Services): Route[] {
           renewAt: fields.datetime('renew_at') ?? undefined,
         };
         fields.done();
-        if (principal.kind === 'customer') {
-          requireAdministrator(principal, subscription);
-          // Seats and cancellation of a vendor-managed plan (enterprise) are the vendor's to change.
-          const seatsOrActivity = patch.maxSubscribers !== undefined || patch.isActive !== undefined;
-          if (seatsOrActivity && !index.plans.get(subscription.planSlug)!.isSelfServe) {
-            throw forbidden('max_subscribers and is_active of a plan that is not self-serve are managed by the vendor');
-          }
-          for (const slug of [patch.planSlug, patch.renewPlanSlug]) {
-            if (typeof slug === 'string' && slug !== subscription.planSlug && !index.plans.get(slug)!.isSelfServe) {
-              throw forbidden(`Plan "${slug}" is not self-serve`);
-            }
-          }
-        }
         store.updateSubscription(subscription, patch);
         return { body: customerSubscriptionWire(store, subscription, customer.id) };
       },
@@ -141,7 +128,6 @@ export function subscriptionRoutes({ store }: Services): Route[] {
         const isSubscriber = fields.boolean('is_subscriber', { nullable: true });
         const metadata = fields.object('metadata', { nullable: true });
         fields.done();
-        requireAdministrator(principal, subscription);
         const added = found(store.findCustomer(reference!), 'Customer to add not found');
         const membership = store.addSubscriptionCustomer(subscription, {
           customerId: added.id,
@@ -159,9 +145,7 @@ export function subscriptionRoutes({ store }: Services): Route[] {
       handler({ principal, params }) {
         const customer = customerFor(store, principal, params.customer, 'subscriptions:write');
         const subscription = subscriptionFor(store, customer, params.subscription);
-        const member = store.findCustomer(params.member);
-        // A customer may always leave; removing someone else takes an administrator.
-        if (member?.id !== customer.id || principal.kind !== 'customer') requireAdministrator(principal, subscription);
+        const member = principal.kind === 'customer' && params.member === ME ? customer : store.findCustomer(params.member);
         const removed = member && store.removeSubscriptionCustomer(subscription, member.id);
         if (!removed) throw notFound('The customer is not on this subscription');
         return { body: membershipWire(subscription, removed) };
