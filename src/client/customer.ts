@@ -3,6 +3,7 @@ import type { TokenGetter } from './auth.ts';
 import { DEDUPE, UNTIL_INVALIDATED, type Resource } from './cache.ts';
 import { PlanshipChangeEvent, PlanshipConnectionEvent, PlanshipEntitlementsEvent, type ConnectionState } from './events.ts';
 import { path } from './http.ts';
+import { gatewayTransport, type EventSourceConstructor } from './event-stream.ts';
 import { LiveSocket, type WebSocketConstructor } from './live.ts';
 import {
   leverUsagesFromWire,
@@ -257,13 +258,17 @@ export class PlanshipCustomer extends PlanshipProduct {
   }
 
   #listen(): void {
-    const WebSocketClass = this._options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
-    if (this.#socket || this.#disposed || !WebSocketClass) return;
+    const runtime = globalThis as { WebSocket?: WebSocketConstructor; EventSource?: EventSourceConstructor };
+    const tokens = this._tokens;
+    const WebSocketClass = this._options.WebSocket ?? runtime.WebSocket;
+    // Behind the gateway (no token), Server-Sent Events can stand in for a WebSocket.
+    const Transport = tokens ? WebSocketClass : gatewayTransport(WebSocketClass, this._options.EventSource ?? runtime.EventSource);
+    if (this.#socket || this.#disposed || !Transport) return;
     this.#socket = new LiveSocket({
       url: this.webSocketUrl + path`/api/v1/ws/customers/${this.customerId}/products/${this.productSlug}/entitlements`,
-      WebSocket: WebSocketClass,
+      WebSocket: Transport,
       heartbeatMs: this._options.heartbeatMs ?? 30_000,
-      token: (forceRefresh) => this._tokens.token(forceRefresh),
+      token: tokens && ((forceRefresh) => tokens.token(forceRefresh)),
       state: (state) => this.#setState(state),
       frame: (data, first) => {
         const known = this.#last !== undefined;

@@ -43,7 +43,8 @@ function parse(text: string): unknown {
 }
 
 export class Http {
-  tokens!: TokenSource;
+  /** Where bearer tokens come from; none in gateway mode (the page's own session authenticates). */
+  tokens?: TokenSource;
 
   readonly #baseUrl: string;
   readonly #fetch: FetchLike;
@@ -71,8 +72,9 @@ export class Http {
       const headers: Record<string, string> = { accept: 'application/json' };
       if (body !== undefined) headers['content-type'] = 'application/json';
       if (key) headers['idempotency-key'] = key;
-      const token = authorization ? undefined : await raceAbort(this.tokens.token(), signal, method, path);
-      headers.authorization = authorization ?? `Bearer ${token}`;
+      const token = authorization || !this.tokens ? undefined : await raceAbort(this.tokens.token(), signal, method, path);
+      const credential = authorization ?? (token && `Bearer ${token}`);
+      if (credential) headers.authorization = credential;
 
       const controller = new AbortController();
       let timedOut = false;
@@ -91,6 +93,8 @@ export class Http {
           headers,
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: controller.signal,
+          // Gateway mode: the host's session cookie is the credential (also for an allowed other origin).
+          ...(this.tokens || authorization ? {} : { credentials: 'include' as const }),
         });
         status = response.status;
         if (raw && status >= 200 && status < 300) {
@@ -120,7 +124,7 @@ export class Http {
       }
       if (status === 401 && token && !reauthorized) {
         reauthorized = true;
-        await raceAbort(this.tokens.token(true, token), signal, method, path);
+        await raceAbort(this.tokens!.token(true, token), signal, method, path);
         continue;
       }
       if (retriable && RETRIED_STATUSES.includes(status) && retries < MAX_RETRIES) {

@@ -19,4 +19,5 @@ export type { Resource } from './cache.ts';
 export type { AccessToken, TokenGetter, ClientCredentials } from './auth.ts';
 export type { FetchLike } from './http.ts';
 export type { WebSocketConstructor, WebSocketLike } from './live.ts';
+export type { EventSourceConstructor, EventSourceLike } from './event-stream.ts';
 export type * from './models.ts';

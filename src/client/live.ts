@@ -21,7 +21,8 @@ export interface LiveOptions {
   /** The socket URL without the token. */
   url: string;
   WebSocket: WebSocketConstructor;
-  token(forceRefresh: boolean): Promise<string>;
+  /** The token for `?token=`; absent in gateway mode (the page's session authenticates it). */
+  token?(forceRefresh: boolean): Promise<string>;
   /** A frame arrived; `first` marks the first frame of a (re)connection. */
   frame(data: unknown, first: boolean): void;
   /** Reconnected: re-read over REST what may have changed while down. */
@@ -67,16 +68,16 @@ export class LiveSocket {
   async #connect(reconnect: boolean): Promise<void> {
     const options = this.#options;
     options.state(reconnect ? 'reconnecting' : 'connecting');
-    let token: string;
+    let query = '';
     try {
-      token = await options.token(reconnect);
+      if (options.token) query = `?token=${encodeURIComponent(await options.token(reconnect))}`;
     } catch {
       return this.#retry();
     }
     if (this.#stopped) return;
     let socket: WebSocketLike;
     try {
-      socket = new options.WebSocket(`${options.url}?token=${encodeURIComponent(token)}`);
+      socket = new options.WebSocket(options.url + query);
     } catch {
       return this.#retry();
     }

@@ -15,6 +15,7 @@ import { Cache, DEDUPE, STALE_WHILE_REVALIDATE, type Policy, type Resource } fro
 import { PlanshipAuthError } from './errors.ts';
 import { PlanshipChangeEvent, type PlanshipEventMap } from './events.ts';
 import { Http, path, type Call, type FetchLike } from './http.ts';
+import type { EventSourceConstructor } from './event-stream.ts';
 import type { WebSocketConstructor } from './live.ts';
 import {
   fromWire,
@@ -37,6 +38,8 @@ export interface PlanshipOptions {
   fetch?: FetchLike;
   /** A WebSocket class, e.g. the `ws` package on Node 20; default `globalThis.WebSocket`. */
   WebSocket?: WebSocketConstructor;
+  /** Gateway mode only: an EventSource class for hosts without WebSocket upgrades; default `globalThis.EventSource`. */
+  EventSource?: EventSourceConstructor;
   /** Per-request timeout (also bounds the token getter); default 15 000 ms. */
   timeoutMs?: number;
   /** How often the live socket is checked for silence; default 30 000 ms. */
@@ -49,7 +52,11 @@ export interface RequestOptions {
   signal?: AbortSignal;
 }
 
-export type PlanshipAuth = TokenGetter | ClientCredentials;
+/**
+ * A token getter, client credentials (servers only), or null: no token at all, for a page behind
+ * the portal gateway (planship-portal/gateway) on its own origin, whose session authenticates it.
+ */
+export type PlanshipAuth = TokenGetter | ClientCredentials | null;
 
 const DEFAULT_BASE_URL = 'https://api.planship.io';
 
@@ -105,7 +112,8 @@ export class PlanshipProduct extends EventTarget {
   readonly baseUrl: string;
   protected readonly _options: PlanshipOptions;
   protected readonly _http: Http;
-  protected readonly _tokens: TokenSource;
+  /** Undefined in gateway mode (no token: the page's own session authenticates it). */
+  protected readonly _tokens?: TokenSource;
   protected readonly _cache: Cache;
   readonly #exchange?: (signal?: AbortSignal) => Promise<unknown>;
 
@@ -122,8 +130,10 @@ export class PlanshipProduct extends EventTarget {
     const fetchImpl: FetchLike = options.fetch ?? ((input, init) => globalThis.fetch(input, init));
     this._http = new Http(this.baseUrl, fetchImpl, timeoutMs);
 
-    let obtain: (force: boolean) => Promise<ObtainedToken>;
-    if (isClientCredentials(auth)) {
+    let obtain: ((force: boolean) => Promise<ObtainedToken>) | undefined;
+    if (auth === null) {
+      obtain = undefined;
+    } else if (isClientCredentials(auth)) {
       if (inBrowser() && !options.dangerouslyAllowBrowser) {
         // A product secret in a page ships to every visitor.
         throw new PlanshipAuthError('Client credentials in a browser expose the secret: use a token getter (or dangerouslyAllowBrowser)');
@@ -140,9 +150,9 @@ export class PlanshipProduct extends EventTarget {
     } else if (typeof auth === 'function') {
       obtain = (force) => auth(force).then(fromGetter);
     } else {
-      throw new PlanshipAuthError('Pass a token getter or { clientId, clientSecret }');
+      throw new PlanshipAuthError('Pass a token getter, { clientId, clientSecret }, or null behind the portal gateway');
     }
-    this._tokens = this._http.tokens = tokenSource(obtain, timeoutMs);
+    this._tokens = this._http.tokens = obtain && tokenSource(obtain, timeoutMs);
     this._cache = new Cache(
       () => this._live(),
       (resource) => this.dispatchEvent(new PlanshipChangeEvent([resource])),
@@ -180,7 +190,7 @@ export class PlanshipProduct extends EventTarget {
   async getAccessToken(options?: RequestOptions): Promise<TokenResponse> {
     if (!this.#exchange) throw new PlanshipAuthError('getAccessToken needs client credentials');
     const token = fromWire<TokenResponse>(await this.#exchange(options?.signal));
-    this._tokens.remember(token.accessToken, token.expiresIn);
+    this._tokens?.remember(token.accessToken, token.expiresIn);
     return token;
   }
 

@@ -7,6 +7,7 @@ export type CustomerAction =
   | 'product.read'
   | 'plans.list'
   | 'plan.read'
+  | 'plan-entitlements.read'
   | 'levers.list'
   | 'lever.read'
   | 'subscription.create'
@@ -34,7 +35,7 @@ const ROUTES: readonly (readonly [method: string, path: string, action: Customer
   ['GET', 'products/:product', 'product.read'],
   ['GET', 'products/:product/plans', 'plans.list'],
   ['GET', 'products/:product/plans/:plan', 'plan.read'],
-  ['GET', 'products/:product/plans/:plan/entitlements', 'plan.read'],
+  ['GET', 'products/:product/plans/:plan/entitlements', 'plan-entitlements.read'],
   ['GET', 'products/:product/levers', 'levers.list'],
   ['GET', 'products/:product/levers/:lever', 'lever.read'],
   ['POST', 'products/:product/plans/:plan/subscriptions', 'subscription.create'],

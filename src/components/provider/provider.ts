@@ -10,8 +10,11 @@ import { tokenUrlGetter } from './token-url.ts';
  * @summary Creates one Planship client for a customer and shares it with every portal element
  * inside it; keeps the live entitlements socket open while it is in the page.
  *
- * Give it a token source: the `token-url` attribute (your backend's token route) or the
- * `getAccessToken` property. Or hand it a ready `client`.
+ * Behind the portal gateway (planship-portal/gateway, mounted by your backend at, say,
+ * `/planship`), give it `api-url="/planship"` and nothing else: no token and no customer id reach
+ * the page; your session cookie identifies the customer. With our server's customer tokens, give
+ * it `customer-id` and a token source: the `token-url` attribute (your backend's token route) or
+ * the `getAccessToken` property. Or hand it a ready `client`.
  *
  * It renders nothing of its own (`display: contents`), but the `--planship-*` theme tokens set
  * on it reach every element inside.
@@ -127,9 +130,13 @@ export class PlanshipProvider extends LitElement {
 
   private build(): PlanshipCustomer | undefined {
     this.configError = undefined;
-    if (!this.productSlug || !this.customerId || !(this.getAccessToken || this.tokenUrl)) return undefined;
+    const hasTokenSource = Boolean(this.getAccessToken || this.tokenUrl);
+    // No token source but an api-url: the portal gateway on the host's backend, whose session
+    // authenticates the page (customer `me` unless one is named).
+    const gateway = !hasTokenSource && Boolean(this.apiUrl);
+    if (!this.productSlug || (!gateway && !(this.customerId && hasTokenSource))) return undefined;
     try {
-      return new PlanshipCustomer(this.productSlug, this.customerId, this.currentToken, {
+      return new PlanshipCustomer(this.productSlug, this.customerId || 'me', gateway ? null : this.currentToken, {
         baseUrl: this.apiUrl,
         webSocketUrl: this.wsUrl,
       });

@@ -1,0 +1,173 @@
+// planship-portal/gateway: the portal gateway the host mounts in its own backend. The page talks
+// only to its own origin; the gateway finds the signed-in user's Planship customer, lets through
+// only what the customer policy (src/policy) allows that customer, and calls Planship with the
+// product credentials it alone holds. Works on hosted Planship, which has no customer tokens.
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { WebSocketServer } from 'ws';
+import { Catalog } from './catalog.ts';
+import { Customers } from './customers.ts';
+import { createFetchHandler, withinBasePath, type Authorize, type HandlerParts, type Identify } from './fetch-handler.ts';
+import { createNodeHandler, createUpgradeHandler } from './node-adapter.ts';
+import { PortalRoutes } from './portal-routes.ts';
+import { Relay, type UpstreamSocketClass } from './relay.ts';
+import { Upstream } from './upstream.ts';
+
+export type { AuthorizeContext, Authorize, Identify } from './fetch-handler.ts';
+export type { PortalUser } from './customers.ts';
+export type { CustomerAction } from '../policy/index.ts';
+export { CLOSE_CUSTOMER_DELETED, CLOSE_SESSION_ENDED, CLOSE_TOO_MANY } from './relay.ts';
+
+export interface PlanshipGatewayOptions {
+  productSlug: string;
+  clientId: string;
+  clientSecret: string;
+  /** Planship's API; default https://api.planship.io. */
+  baseUrl?: string;
+  /** Planship's entitlements socket base; default derived from baseUrl (wss://websockets-api.planship.io for Planship). */
+  webSocketUrl?: string;
+  /** Where the gateway is mounted on the host; the page's `api-url`. Default `/planship`. */
+  basePath?: string;
+  /**
+   * The signed-in user of a request, from the host's own session: `{ id }` (the host's user id,
+   * Planship's alternative id) with `email` and `name` for the first visit; null when signed out.
+   * Runs on every request and when a live connection opens (and again every `sessionCheckMs`).
+   */
+  identify: Identify;
+  /** Pages on other origins allowed to call the gateway (with credentials); default: same origin only. */
+  allowedOrigins?: string[];
+  /** The host's own extra rules, after the customer policy allowed a request; false answers 403. */
+  authorize?: Authorize;
+  /** Plans customers may choose on their own; default every public plan (or Planship's is_self_serve). */
+  selfServePlans?: string[];
+  /** Heartbeat to open pages (they treat 2 missed beats as a dead connection); default 15 000. */
+  heartbeatMs?: number;
+  /** How often a live page's session is checked again; default 60 000. */
+  sessionCheckMs?: number;
+  /** How long catalog reads are shared; default 30 000. */
+  catalogTtlMs?: number;
+  /** Timeout of each call to Planship; default 15 000. */
+  timeoutMs?: number;
+  /** Live pages per customer; the oldest closes (4429) beyond it. Default 20. */
+  maxPagesPerCustomer?: number;
+  /** How long the upstream socket outlives a customer's last page; default 10 000. */
+  idleMs?: number;
+  fetch?: typeof fetch;
+  /** A WebSocket client class for the upstream socket; default the `ws` package, else the runtime's. */
+  WebSocket?: UpstreamSocketClass;
+  /** Where problems are logged (never with tokens or cookies); default console.error. */
+  log?: (message: string) => void;
+}
+
+export interface PlanshipGateway {
+  /** Fetch: Next.js route handlers, Hono, Bun, Deno. Live updates come as Server-Sent Events here. */
+  handleRequest(request: Request): Promise<Response>;
+  /** node:http, or Express/Connect middleware (calls `next()` outside `basePath`). */
+  nodeHandler(request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void): void;
+  /** For the Node server's 'upgrade' event: takes the live WebSocket; false when the path is not the gateway's. */
+  handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /** Upstream sockets open now (one per customer with live pages). */
+  readonly upstreamSockets: number;
+  close(): Promise<void>;
+}
+
+/** Thrown by createPlanshipGateway for options it cannot use. */
+export class GatewayOptionsError extends Error {
+  override name = 'GatewayOptionsError';
+}
+
+const DEFAULT_BASE_URL = 'https://api.planship.io';
+
+function required(options: PlanshipGatewayOptions, name: 'productSlug' | 'clientId' | 'clientSecret'): string {
+  const value = options[name];
+  if (typeof value !== 'string' || value === '') throw new GatewayOptionsError(`${name} is required`);
+  return value;
+}
+
+function positive(name: string, value: number | undefined, fallback: number): number {
+  if (value === undefined) return fallback;
+  if (!Number.isFinite(value) || value <= 0) throw new GatewayOptionsError(`${name} must be a positive number`);
+  return value;
+}
+
+function webSocketBase(baseUrl: string, explicit?: string): string {
+  if (explicit) return explicit.replace(/\/+$/, '');
+  if (new URL(baseUrl).host === 'api.planship.io') return 'wss://websockets-api.planship.io';
+  return baseUrl.replace(/^http/, 'ws');
+}
+
+/** `ws` is an optional peer: loaded on Node when there, else the runtime's WebSocket (Node 22+, Bun, Deno). */
+const wsModule = import('ws').catch(() => undefined);
+
+export function createPlanshipGateway(options: PlanshipGatewayOptions): PlanshipGateway {
+  const productSlug = required(options, 'productSlug');
+  if (typeof options.identify !== 'function') throw new GatewayOptionsError('identify(request) is required: it says who is signed in');
+  const baseUrl = (options.baseUrl ?? DEFAULT_BASE_URL).replace(/\/+$/, '');
+  try {
+    new URL(baseUrl);
+  } catch {
+    throw new GatewayOptionsError(`baseUrl is not a URL: ${baseUrl}`);
+  }
+  const basePath = `/${(options.basePath ?? '/planship').replace(/^\/+|\/+$/g, '')}`;
+  const log = options.log ?? ((message: string) => console.error(message));
+  const upstream = new Upstream({
+    baseUrl,
+    clientId: required(options, 'clientId'),
+    clientSecret: required(options, 'clientSecret'),
+    fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
+    timeoutMs: positive('timeoutMs', options.timeoutMs, 15_000),
+  });
+  const catalog = new Catalog(upstream, { productSlug, ttlMs: positive('catalogTtlMs', options.catalogTtlMs, 30_000), selfServePlans: options.selfServePlans });
+
+  let ws: typeof import('ws') | undefined;
+  let wss: WebSocketServer | undefined;
+  let loaded = false;
+  const ready = wsModule.then((module) => {
+    ws = module;
+    // Pages send nothing on this socket: tiny frames only.
+    wss = module && new module.WebSocketServer({ noServer: true, maxPayload: 1024 });
+    loaded = true;
+  });
+  const relay = new Relay({
+    upstream,
+    webSocketUrl: webSocketBase(baseUrl, options.webSocketUrl),
+    productSlug,
+    WebSocket: () => options.WebSocket ?? (ws?.WebSocket as unknown as UpstreamSocketClass | undefined) ?? (globalThis as { WebSocket?: UpstreamSocketClass }).WebSocket,
+    heartbeatMs: positive('heartbeatMs', options.heartbeatMs, 15_000),
+    idleMs: positive('idleMs', options.idleMs, 10_000),
+    sessionCheckMs: positive('sessionCheckMs', options.sessionCheckMs, 60_000),
+    maxPagesPerCustomer: positive('maxPagesPerCustomer', options.maxPagesPerCustomer, 20),
+    log,
+  });
+  const parts: HandlerParts = {
+    basePath,
+    productSlug,
+    allowedOrigins: options.allowedOrigins ?? [],
+    identify: options.identify,
+    authorize: options.authorize,
+    customers: new Customers(upstream),
+    routes: new PortalRoutes(upstream, catalog, productSlug),
+    relay,
+    log,
+  };
+  const handleRequest = createFetchHandler(parts);
+  const upgrade = createUpgradeHandler(parts, () => wss);
+  return {
+    handleRequest: (request) => handleRequest(request),
+    nodeHandler: createNodeHandler(parts, handleRequest),
+    handleUpgrade(request, socket, head) {
+      if (loaded) return upgrade(request, socket, head);
+      // In the first instant after start `ws` may still be loading: answer once it is.
+      const ours = withinBasePath(new URL(request.url ?? '/', 'http://localhost').pathname, basePath);
+      if (ours) void ready.then(() => upgrade(request, socket, head));
+      return ours;
+    },
+    get upstreamSockets() {
+      return relay.upstreamSockets;
+    },
+    async close() {
+      relay.close();
+      await new Promise<void>((resolve) => (wss ? wss.close(() => resolve()) : resolve()));
+    },
+  };
+}

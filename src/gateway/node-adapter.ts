@@ -1,0 +1,133 @@
+// The gateway on Node: `nodeHandler` (node:http, Express/Connect middleware) turns the request
+// into a Fetch `Request`, runs the Fetch handler and writes its `Response` back (streamed, with
+// backpressure, for Server-Sent Events); `handleUpgrade` takes the live entitlements WebSocket.
+import { STATUS_CODES, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { Readable } from 'node:stream';
+import type { TLSSocket } from 'node:tls';
+import type { WebSocketServer } from 'ws';
+import { admit, errorResponse, withinBasePath, type HandlerParts } from './fetch-handler.ts';
+import { WebSocketPage } from './page-sinks.ts';
+import { checkOrigin } from './request-guard.ts';
+
+type Next = (error?: unknown) => void;
+/** Express and Connect keep the full path in `originalUrl` when a middleware is mounted on a path. */
+type NodeRequest = IncomingMessage & { originalUrl?: string; body?: unknown };
+
+function requestUrl(request: NodeRequest): URL {
+  const secure = (request.socket as TLSSocket | undefined)?.encrypted === true;
+  try {
+    return new URL(request.originalUrl ?? request.url ?? '/', `${secure ? 'https' : 'http'}://${request.headers.host ?? 'localhost'}`);
+  } catch {
+    return new URL('http://localhost/');
+  }
+}
+
+function fetchHeaders(request: IncomingMessage): Headers {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(request.headers)) {
+    if (value === undefined || name.startsWith(':')) continue;
+    for (const one of [value].flat()) headers.append(name, one);
+  }
+  return headers;
+}
+
+/** A Fetch Request for a Node request: its body streamed, or the body a parser (express.json()) already read. */
+export function toFetchRequest(request: NodeRequest, signal?: AbortSignal): Request {
+  const method = request.method ?? 'GET';
+  const headers = fetchHeaders(request);
+  const init: RequestInit & { duplex?: 'half' } = { method, headers, signal };
+  if (method !== 'GET' && method !== 'HEAD') {
+    if (request.body !== undefined && request.readableEnded) {
+      // The stream is drained: forward what the parser made of it.
+      const text = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
+      init.body = text;
+      headers.set('content-length', String(Buffer.byteLength(text)));
+      headers.delete('transfer-encoding');
+    } else {
+      init.body = Readable.toWeb(request) as ReadableStream;
+      init.duplex = 'half';
+    }
+  }
+  return new Request(requestUrl(request), init);
+}
+
+async function writeResponse(response: Response, out: ServerResponse): Promise<void> {
+  const headers: Record<string, string> = {};
+  response.headers.forEach((value, name) => (headers[name] = value));
+  out.writeHead(response.status, headers);
+  if (!response.body) return void out.end();
+  const reader = response.body.getReader();
+  out.on('close', () => void reader.cancel().catch(() => {}));
+  // Server-Sent Events stream for as long as the page stays.
+  if (headers['content-type']?.startsWith('text/event-stream')) out.flushHeaders();
+  try {
+    for (;;) {
+      const { done, value } = await reader.read();
+      if (done) break;
+      if (!out.write(value)) await new Promise((resume) => out.once('drain', resume));
+    }
+    out.end();
+  } catch {
+    out.destroy();
+  }
+}
+
+export function createNodeHandler(parts: HandlerParts, handleRequest: (request: Request, native?: IncomingMessage) => Promise<Response>) {
+  return function nodeHandler(request: IncomingMessage, response: ServerResponse, next?: Next): void {
+    const url = requestUrl(request as NodeRequest);
+    if (!withinBasePath(url.pathname, parts.basePath)) {
+      if (next) return next();
+      response.writeHead(404, { 'content-type': 'application/json' }).end('{"detail":"Not Found"}');
+      return;
+    }
+    const aborted = new AbortController();
+    response.on('close', () => aborted.abort());
+    handleRequest(toFetchRequest(request as NodeRequest, aborted.signal), request)
+      .then((answer) => writeResponse(answer, response))
+      .catch(() => {
+        if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' }).end('{"detail":"Internal Server Error"}');
+        else response.destroy();
+      });
+  };
+}
+
+/** A FastAPI-shaped refusal written to a socket that node:http no longer handles (a refused upgrade). */
+function refuseUpgrade(socket: Duplex, status: number, detail: unknown): void {
+  const body = JSON.stringify({ detail });
+  socket.end(
+    `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
+      `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  );
+}
+
+export function createUpgradeHandler(parts: HandlerParts, server: () => WebSocketServer | undefined) {
+  return function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
+    const url = requestUrl(request);
+    if (!withinBasePath(url.pathname, parts.basePath)) return false;
+    socket.on('error', () => socket.destroy());
+    void (async () => {
+      const fetchRequest = toFetchRequest(request);
+      try {
+        // Cookies ride along on a socket too: only the page's own origin (or an allowed one) may open it.
+        checkOrigin(fetchRequest, parts.allowedOrigins);
+        const { match, user, caller } = await admit(parts, 'GET', url.pathname, fetchRequest, request);
+        if (match.action !== 'entitlements.live') return refuseUpgrade(socket, 404, 'Not Found');
+        const wss = server();
+        if (!wss) {
+          parts.log('planship gateway: WebSocket upgrades need the `ws` package (npm install ws)');
+          return refuseUpgrade(socket, 501, 'Live updates over WebSocket are not available here.');
+        }
+        wss.handleUpgrade(request, socket, head, (websocket) => {
+          const detach = parts.relay.attach(caller.id, new WebSocketPage(websocket), async () => (await parts.identify(fetchRequest, request))?.id === user.id);
+          websocket.on('close', detach);
+          websocket.on('error', () => websocket.terminate());
+        });
+      } catch (error) {
+        const answer = errorResponse(parts, error, `upgrade ${url.pathname}`);
+        refuseUpgrade(socket, answer.status, (await answer.json()).detail);
+      }
+    })();
+    return true;
+  };
+}

@@ -1,0 +1,113 @@
+// The two ways a page receives live frames from the relay: a WebSocket (Node hosts that take
+// upgrades) and Server-Sent Events (Fetch-only hosts such as Next.js route handlers). Both keep at
+// most one frame waiting: each frame is the full state, so a slow page skips to the newest.
+import type { WebSocket } from 'ws';
+import type { PageSink } from './relay.ts';
+
+/** The heartbeat text frame pages recognise (never parsed as entitlements). */
+export const HEARTBEAT = 'ping';
+/** A page socket that buffers more than this (it stopped reading) is dropped. */
+const MAX_BUFFERED_BYTES = 1024 * 1024;
+
+export class WebSocketPage implements PageSink {
+  readonly #socket: WebSocket;
+  #inFlight = false;
+  #waiting?: string;
+  #alive = true;
+
+  constructor(socket: WebSocket) {
+    this.#socket = socket;
+    socket.on('pong', () => (this.#alive = true));
+  }
+
+  send(frame: string): void {
+    if (this.#socket.readyState !== this.#socket.OPEN) return;
+    if (this.#socket.bufferedAmount > MAX_BUFFERED_BYTES) return this.#socket.terminate();
+    if (this.#inFlight) {
+      this.#waiting = frame;
+      return;
+    }
+    this.#inFlight = true;
+    this.#socket.send(frame, () => {
+      this.#inFlight = false;
+      const next = this.#waiting;
+      this.#waiting = undefined;
+      if (next !== undefined) this.send(next);
+    });
+  }
+
+  heartbeat(): void {
+    if (this.#socket.readyState !== this.#socket.OPEN) return;
+    // No pong since the last beat: the peer is gone (a NAT dropped it, the tab froze).
+    if (!this.#alive) return this.#socket.terminate();
+    this.#alive = false;
+    this.#socket.ping();
+    // Browsers hide pings: a text frame tells the page the connection lives. A frame still in
+    // flight says so already.
+    if (!this.#inFlight) this.send(HEARTBEAT);
+  }
+
+  close(code: number, reason: string): void {
+    this.#socket.close(code, reason);
+  }
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * A page reading Server-Sent Events: `data:` lines carry the frames, `event: ping` the
+ * heartbeat, and `event: close` (data = the close code) comes before the stream ends, so the
+ * client knows whether to reconnect.
+ */
+export class EventStreamPage implements PageSink {
+  readonly stream: ReadableStream<Uint8Array>;
+  #controller!: ReadableStreamDefaultController<Uint8Array>;
+  #waiting?: string;
+  #closed = false;
+
+  constructor(onCancel: () => void) {
+    this.stream = new ReadableStream<Uint8Array>(
+      {
+        start: (controller) => {
+          this.#controller = controller;
+          // Headers and a first byte right away, so proxies start streaming.
+          controller.enqueue(encoder.encode(': connected\n\n'));
+        },
+        pull: () => this.#flush(),
+        cancel: () => {
+          this.#closed = true;
+          onCancel();
+        },
+      },
+      { highWaterMark: 1 },
+    );
+  }
+
+  #flush(): void {
+    if (this.#closed || this.#waiting === undefined || (this.#controller.desiredSize ?? 0) <= 0) return;
+    const frame = this.#waiting;
+    this.#waiting = undefined;
+    this.#controller.enqueue(encoder.encode(`data: ${frame}\n\n`));
+  }
+
+  send(frame: string): void {
+    this.#waiting = frame;
+    this.#flush();
+  }
+
+  heartbeat(): void {
+    if (this.#closed || this.#waiting !== undefined || (this.#controller.desiredSize ?? 0) <= 0) return;
+    this.#controller.enqueue(encoder.encode(`event: ${HEARTBEAT}\ndata:\n\n`));
+  }
+
+  close(code: number): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    try {
+      this.#controller.enqueue(encoder.encode(`event: close\ndata: ${code}\n\n`));
+      this.#controller.close();
+    } catch {
+      /* the reader is gone */
+    }
+  }
+}
