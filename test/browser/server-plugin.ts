@@ -1,6 +1,7 @@
 // A test-runner plugin that runs the real API server for the browser tests and lets tests act
 // as the host's backend through server commands, so no product secret ever reaches the page.
 import { startServer } from '../../src/server/index.ts';
+import { startGatewayHost, type GatewayHost } from '../node/gateway-helpers.ts';
 import { backendCall } from '../fixtures/backend-call.ts';
 import { testCatalog } from '../fixtures/test-catalog.ts';
 
@@ -21,6 +22,9 @@ export function planshipServerPlugin() {
   let server: Server | undefined;
   /** Servers a test asked for, to move their clock without disturbing other test files. */
   const ownServers = new Map<string, Server>();
+  /** Gateway hosts on the hosted profile: one that takes WebSocket upgrades, one that does not (SSE). */
+  let gateways: Promise<{ ws: GatewayHost; sse: GatewayHost }> | undefined;
+  let pageOrigins: string[] = [];
 
   function admin({ method, path, body, server: serverUrl }: AdminPayload) {
     return backendCall(serverUrl ?? server!.url, method, path, body);
@@ -28,11 +32,13 @@ export function planshipServerPlugin() {
 
   return {
     name: 'planship-server',
-    async serverStart() {
+    async serverStart({ config }: { config: { hostname?: string; port?: number } }) {
       server = await startServer({ catalog: testCatalog() });
+      pageOrigins = [`http://${config.hostname ?? 'localhost'}:${config.port ?? 8000}`];
     },
     async serverStop() {
-      await Promise.all([server?.close(), ...[...ownServers.values()].map((own) => own.close())]);
+      const started = gateways && (await gateways);
+      await Promise.all([server?.close(), started?.ws.close(), started?.sse.close(), ...[...ownServers.values()].map((own) => own.close())]);
     },
     async executeCommand({ command, payload }: { command: string; payload?: unknown }) {
       if (command === 'planship-server') return { url: server!.url, wsUrl: server!.wsUrl };
@@ -42,6 +48,28 @@ export function planshipServerPlugin() {
         return { url: own.url, wsUrl: own.wsUrl };
       }
       if (command === 'planship-admin') return admin(payload as AdminPayload);
+      if (command === 'planship-gateways') {
+        // Every interface, so the page reaches it as `localhost` (its own site: the cookie goes along).
+        const host = (upgrades: boolean) => startGatewayHost({ upgrades, listen: '::', allowedOrigins: pageOrigins });
+        gateways ??= Promise.all([host(true), host(false)]).then(([ws, sse]) => ({ ws, sse }));
+        const { ws, sse } = await gateways;
+        const port = (host: GatewayHost) => new URL(host.origin).port;
+        return { wsPort: port(ws), ssePort: port(sse), api: ws.api.url, sseApi: sse.api.url };
+      }
+      if (command === 'planship-gateway-session') {
+        // The host's sign-in: a session for a user, whose Planship customer may already be subscribed.
+        const { transport, userId, plan } = payload as { transport: 'ws' | 'sse'; userId: string; plan?: string };
+        const host = (await gateways!)[transport];
+        if (plan) {
+          const created = await host.admin('POST', '/api/v1/customers', { alternative_id: userId, email: userId, name: 'Gateway Page' });
+          await host.admin('POST', `/api/v1/products/acme-analytics/plans/${plan}/subscriptions`, { customer_id: created.body.id });
+        }
+        return host.signIn({ id: userId, email: userId, name: 'Gateway Page' });
+      }
+      if (command === 'planship-gateway-admin') {
+        const { transport, method, path, body } = payload as { transport: 'ws' | 'sse'; method: string; path: string; body?: unknown };
+        return (await gateways!)[transport].admin(method, path, body);
+      }
       if (command === 'planship-customer-token') {
         const { customerId, expiresIn, server: serverUrl } = payload as { customerId: string; expiresIn?: number; server?: string };
         const answer = await admin({

@@ -1,0 +1,162 @@
+// A host backend for the gateway's tests: our server in the hosted profile (only what hosted
+// Planship has), the gateway mounted on a node:http server at /planship, and sessions as a
+// cookie the test hands out. Calls go through the gateway the way a page makes them.
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import WebSocket from 'ws';
+import { createPlanshipGateway, type PlanshipGateway, type PlanshipGatewayOptions } from '../../src/gateway/index.ts';
+import { startServer, type RunningServer, type RequestRecord } from '../../src/server/index.ts';
+import { PRODUCT_CLIENT, testCatalog } from '../fixtures/test-catalog.ts';
+import { backendCall } from '../fixtures/backend-call.ts';
+
+export const PRODUCT = 'acme-analytics';
+
+export interface Answer<T = any> {
+  status: number;
+  headers: Headers;
+  body: T;
+  text: string;
+}
+
+export interface GatewayHost {
+  api: RunningServer;
+  gateway: PlanshipGateway;
+  /** The host's origin, like http://127.0.0.1:1234. */
+  origin: string;
+  /** Every API request the gateway made (method, path, query, body; never headers). */
+  upstream: RequestRecord[];
+  /** Upstream request headers the gateway sent, by path (to prove what never goes upstream). */
+  upstreamHeaders: { path: string; headers: Headers }[];
+  /** Users by session cookie value; delete one to end that session. */
+  sessions: Map<string, { id: string; email?: string; name?: string }>;
+  signIn(user: { id: string; email?: string; name?: string }): string;
+  call<T = any>(method: string, path: string, options?: { session?: string; body?: unknown; headers?: Record<string, string>; rawBody?: string }): Promise<Answer<T>>;
+  /** The product-credentials view of the API (the host backend's own calls, or the test's). */
+  admin<T = any>(method: string, path: string, body?: unknown): Promise<{ status: number; body: T }>;
+  socket(session: string | undefined, options?: { origin?: string; customer?: string }): WebSocket;
+  close(): Promise<void>;
+}
+
+let userCounter = 0;
+export const newUserId = () => `user-${process.pid}-${++userCounter}-${Math.random().toString(36).slice(2, 8)}@example.com`;
+
+export interface GatewayHostOptions extends Partial<PlanshipGatewayOptions> {
+  tokenTtlSeconds?: number;
+  catalog?: object;
+  /** Whether the host takes WebSocket upgrades (a Fetch-only host does not: live comes as SSE). */
+  upgrades?: boolean;
+  /** Where to listen; default 127.0.0.1 (browser tests listen on every interface, for `localhost`). */
+  listen?: string;
+}
+
+export async function startGatewayHost(options: GatewayHostOptions = {}): Promise<GatewayHost> {
+  const upstream: RequestRecord[] = [];
+  const upstreamHeaders: { path: string; headers: Headers }[] = [];
+  const { tokenTtlSeconds, catalog = testCatalog(), upgrades = true, listen = '127.0.0.1', ...gatewayOptions } = options;
+  const api = await startServer({ profile: 'hosted', catalog, tokenTtlSeconds, onRequest: (record) => upstream.push(record) });
+  const sessions = new Map<string, { id: string; email?: string; name?: string }>();
+  const recordingFetch: typeof fetch = (input, init) => {
+    upstreamHeaders.push({ path: new URL(String(input)).pathname, headers: new Headers(init?.headers) });
+    return fetch(input, init);
+  };
+  const gateway = createPlanshipGateway({
+    productSlug: PRODUCT,
+    ...PRODUCT_CLIENT,
+    baseUrl: api.url,
+    identify: (request) => {
+      const session = /(?:^|;\s*)session=([^;]+)/.exec(request.headers.get('cookie') ?? '')?.[1];
+      return (session && sessions.get(session)) || null;
+    },
+    fetch: recordingFetch,
+    log: () => {},
+    ...gatewayOptions,
+  });
+  const server: Server = createServer((request, response) => gateway.nodeHandler(request, response));
+  server.on('upgrade', (request, socket, head) => {
+    if (!upgrades || !gateway.handleUpgrade(request, socket, head)) socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, listen, resolve));
+  const origin = `http://${listen.includes(':') ? '127.0.0.1' : listen}:${(server.address() as AddressInfo).port}`;
+
+  return {
+    api,
+    gateway,
+    origin,
+    upstream,
+    upstreamHeaders,
+    sessions,
+    signIn(user) {
+      const session = `s${Math.random().toString(36).slice(2)}`;
+      sessions.set(session, user);
+      return session;
+    },
+    async call(method, path, { session, body, headers = {}, rawBody } = {}) {
+      const sent: Record<string, string> = { ...headers };
+      if (session) sent.cookie = `session=${session}`;
+      let payload = rawBody;
+      if (body !== undefined) {
+        payload = JSON.stringify(body);
+        sent['content-type'] ??= 'application/json';
+      }
+      const response = await fetch(`${origin}/planship${path}`, { method, headers: sent, body: payload });
+      const text = await response.text();
+      let parsed: unknown = text;
+      try {
+        parsed = text ? JSON.parse(text) : undefined;
+      } catch {
+        /* keep the text */
+      }
+      return { status: response.status, headers: response.headers, body: parsed as any, text };
+    },
+    admin: (method, path, body) => backendCall(api.url, method, path, body),
+    socket(session, { origin: from = origin, customer = 'me' } = {}) {
+      const product = gatewayOptions.productSlug ?? PRODUCT;
+      return new WebSocket(`${origin.replace('http', 'ws')}/planship/api/v1/ws/customers/${customer}/products/${product}/entitlements`, {
+        headers: { ...(session ? { cookie: `session=${session}` } : {}), origin: from },
+      });
+    },
+    async close() {
+      await gateway.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await api.close();
+    },
+  };
+}
+
+/** Frames a socket receives, skipping heartbeats, with a way to wait for the next one. */
+export function frames(socket: WebSocket) {
+  const queue: unknown[] = [];
+  const waiters: ((frame: unknown) => void)[] = [];
+  socket.on('message', (data) => {
+    const text = String(data);
+    if (text === 'ping') return;
+    const frame = JSON.parse(text);
+    const waiter = waiters.shift();
+    if (waiter) waiter(frame);
+    else queue.push(frame);
+  });
+  return {
+    next(timeoutMs = 5000): Promise<any> {
+      if (queue.length) return Promise.resolve(queue.shift());
+      return new Promise((resolve, reject) => {
+        const timer = setTimeout(() => reject(new Error('no frame')), timeoutMs);
+        waiters.push((frame) => {
+          clearTimeout(timer);
+          resolve(frame);
+        });
+      });
+    },
+  };
+}
+
+/** How a refused upgrade ended: the HTTP status, or the close code of an accepted socket. */
+export function upgradeOutcome(socket: WebSocket): Promise<{ status?: number; closeCode?: number; opened: boolean }> {
+  return new Promise((resolve) => {
+    let opened = false;
+    socket.on('open', () => (opened = true));
+    socket.on('unexpected-response', (_request, response) => resolve({ status: response.statusCode, opened }));
+    socket.on('close', (code) => resolve({ closeCode: code, opened }));
+    socket.on('error', () => {});
+  });
+}
