@@ -2,7 +2,7 @@
 // project's node_modules/planship-portal. Offline: the project's other dependencies are links to
 // this repository's node_modules. Used after `npm run build`.
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 
@@ -16,6 +16,7 @@ export interface PackedProject {
 
 export function packedProject(dependencies: readonly string[]): PackedProject {
   const dir = mkdtempSync(join(tmpdir(), 'planship-packed-'));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'packed-project', private: true, type: 'module' }));
   const tarball = execFileSync('npm', ['pack', '--silent', '--pack-destination', dir], { encoding: 'utf8' }).trim().split('\n').pop()!;
   const installed = join(dir, 'node_modules', 'planship-portal');
   mkdirSync(installed, { recursive: true });
