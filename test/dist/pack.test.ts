@@ -34,6 +34,10 @@ export const provider: TemplateProps<'planship-provider'> = { 'product-slug': 'a
 export const emit = (emit: TemplateEmit<'planship-plan-picker'>, event: Parameters<NonNullable<typeof picker.onPlanshipPlanChange>>[0]) =>
   emit('planship-plan-change', event);
 `,
+  'element-module.ts': `// One element's own module (the manifest's path), types included.
+import { PlanshipUsageMeter } from 'planship-portal/dist/lib/components/usage-meter/usage-meter.js';
+export const lever: string = new PlanshipUsageMeter().lever;
+`,
   'svelte-elements.ts': `${SVELTE_PROPS}
 export const meter: SvelteHTMLElements['planship-usage-meter'] = { lever: 'api-calls', class: 'meter' };
 export const picker: SvelteHTMLElements['planship-plan-picker'] = {
