@@ -5,15 +5,14 @@
 // app's planship-plan-change handler. Also reproduces the Vue pitfall the Vue recipe avoids.
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
+import type { RequestListener } from 'node:http';
 import { cpSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { extname, join, normalize } from 'node:path';
 import { build } from 'vite';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { startServer } from '../../src/server/index.ts';
 import { backendCall } from '../fixtures/backend-call.ts';
-import { CHROMIUM_ARGS, locateBrowser } from '../../scripts/find-browser.mjs';
+import { launchChromium, sendCustomerToken, startHost, type Host } from './host.ts';
 import { packedProject, type PackedProject } from './packed-project.ts';
 
 const RECIPES = ['html', 'react', 'vue', 'svelte'] as const;
@@ -22,8 +21,7 @@ const CONTENT_TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'te
 
 let api: Awaited<ReturnType<typeof startServer>>;
 let project: PackedProject;
-let host: Server;
-let hostUrl: string;
+let host: Host;
 let browser: Browser;
 
 /** Vue renders these before the elements are defined, with kebab-case and plain bindings. */
@@ -59,25 +57,18 @@ async function buildRecipe(name: string) {
 }
 
 /** The host app: the built recipes under /<name>/, and the backend's token route. */
-function serveHost(): Server {
-  return createServer(async (request, response): Promise<void> => {
-    const path = new URL(request.url ?? '/', 'http://host').pathname;
-    if (path === '/api/planship/token') {
-      const minted = await backendCall(api.url, 'POST', '/api/v1/auth/customer-token', { customer_id: CUSTOMER });
-      response.writeHead(minted.status, { 'content-type': 'application/json', 'cache-control': 'no-store' });
-      response.end(JSON.stringify(minted.body));
-      return;
-    }
-    let file = join(project.dir, 'out', normalize(path).replace(/^(\.\.[/\\])+/, ''));
-    if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
-    if (!existsSync(file)) {
-      response.writeHead(404).end();
-      return;
-    }
-    response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
-    response.end(readFileSync(file));
-  });
-}
+const serveRecipes: RequestListener = async (request, response) => {
+  const path = new URL(request.url ?? '/', 'http://host').pathname;
+  if (path === '/api/planship/token') return sendCustomerToken(response, api.url, CUSTOMER);
+  let file = join(project.dir, 'out', normalize(path)); // an absolute path normalizes within the root
+  if (existsSync(file) && statSync(file).isDirectory()) file = join(file, 'index.html');
+  if (!existsSync(file)) {
+    response.writeHead(404).end();
+    return;
+  }
+  response.writeHead(200, { 'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream' });
+  response.end(readFileSync(file));
+};
 
 before(async () => {
   api = await startServer({ catalog: 'demo/catalog.json' });
@@ -87,15 +78,13 @@ before(async () => {
   // What `.env` would hold in a real app: the recipes read it as import.meta.env (HTML: %VITE_...%).
   process.env.VITE_PLANSHIP_API_URL = api.url;
   for (const name of RECIPES) await buildRecipe(name);
-  host = serveHost();
-  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
-  hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || (await locateBrowser()), args: CHROMIUM_ARGS });
+  host = await startHost(serveRecipes);
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  await new Promise((resolve) => host?.close(resolve));
+  await host?.close();
   await api?.close();
   project?.remove();
 });
@@ -105,7 +94,7 @@ async function open(path: string): Promise<{ tab: Page; errors: string[] }> {
   const tab = await browser.newPage();
   const errors: string[] = [];
   tab.on('pageerror', (error) => errors.push(error.message));
-  await tab.goto(hostUrl + path);
+  await tab.goto(host.url + path);
   return { tab, errors };
 }
 
