@@ -2,16 +2,27 @@
 // `npm run build`:
 //   dist/planship-portal.js  one self-contained ES module (lit included) for a <script> tag;
 //                            it registers the elements and exports nothing (src/elements.ts)
-//   dist/lib/                the library for bundlers (lit, @lit/*, ws external), code-split
-//   dist/types/              .d.ts for both
+//   dist/custom-elements.json the manifest, read from each element's JSDoc (@summary, @slot, ...)
+//   dist/lib/                the library for bundlers (lit, @lit/* external), code-split; each
+//                            module the manifest names (every element's) is an entry of its own
+//   dist/types/              .d.ts for both, and the framework typings generated from the manifest
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { writeFrameworkTypes } from './framework-types.mjs';
 import { minifyTemplatesPlugin } from './minify-templates.mjs';
 
 const tsconfig = 'tsconfig.json';
 rmSync('dist', { recursive: true, force: true });
+
+const analyzed = spawnSync('npm', ['run', '--silent', 'analyze'], { stdio: 'inherit' });
+if (analyzed.status !== 0) process.exit(analyzed.status ?? 1);
+const manifest = JSON.parse(readFileSync('dist/custom-elements.json', 'utf8'));
+/** `dist/lib/components/a/b.js` -> entry `components/a/b` built from `src/components/a/b.ts`. */
+const manifestEntries = Object.fromEntries(
+  manifest.modules.map(({ path }) => [path.replace(/^dist\/lib\/(.+)\.js$/, '$1'), path.replace(/^dist\/lib\/(.+)\.js$/, 'src/$1.ts')]),
+);
 
 await build({
   entryPoints: ['src/elements.ts'],
@@ -28,8 +39,9 @@ await build({
 });
 
 await build({
-  entryPoints: { index: 'src/index.ts', client: 'src/client/index.ts', admin: 'src/client/admin.ts' },
+  entryPoints: { index: 'src/index.ts', client: 'src/client/index.ts', admin: 'src/client/admin.ts', ...manifestEntries },
   outdir: 'dist/lib',
+  chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -58,9 +70,23 @@ const types = spawnSync(
 );
 if (types.status !== 0) process.exit(types.status ?? 1);
 
-// The custom-elements manifest, read from each element's JSDoc (@summary, @slot, @csspart, ...).
-const manifest = spawnSync('npm', ['run', '--silent', 'analyze'], { stdio: 'inherit' });
-if (manifest.status !== 0) process.exit(manifest.status ?? 1);
+// Where tsc inferred a type it names lit's inner packages (`import("lit-html").TemplateResult`).
+// This package depends on `lit` alone, which re-exports them; strict installs (pnpm) have no
+// lit-html beside us, so the declarations name `lit`.
+for (const file of readdirSync('dist/types', { recursive: true })) {
+  if (!file.endsWith('.d.ts')) continue;
+  const path = `dist/types/${file}`;
+  const text = readFileSync(path, 'utf8');
+  const fixed = text.replace(/import\("(lit-html|lit-element|@lit\/reactive-element)"\)/g, 'import("lit")');
+  if (fixed !== text) writeFileSync(path, fixed);
+}
+
+const missing = manifest.modules.map(({ path }) => path).filter((path) => !existsSync(path));
+if (missing.length) throw new Error(`The manifest names modules the build did not write: ${missing.join(', ')}`);
+
+// planship-portal/react, /vue and /svelte: typings only; importing one at run time does nothing.
+writeFrameworkTypes(manifest, 'dist/types');
+writeFileSync('dist/lib/types-only.js', '// planship-portal/react, /vue and /svelte hold type declarations only.\nexport {};\n');
 
 const bundle = readFileSync('dist/planship-portal.js');
 console.log(

@@ -19,6 +19,7 @@ import { emulatorRoutes } from './routes/emulator.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { usageRoutes } from './routes/usage.ts';
 import { Store } from './store.ts';
+import { loadWs } from './load-ws.ts';
 import { WsHub } from './ws-hub.ts';
 
 export { CatalogError } from './catalog.ts';
@@ -83,11 +84,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const catalog = loadCatalog(options.catalog);
   const corsOrigins = normaliseOrigins(options.corsOrigins ?? '*');
   const log = options.log ?? ((message: string) => console.error(message));
+  const { WebSocketServer } = await loadWs();
 
   const clock = new Clock();
   const store = new Store(catalog, clock);
   const auth = new Auth(catalog, clock, tokenTtlSeconds, (id) => store.isLiveCustomer(id), extended ? undefined : PLANSHIP_SCOPES);
-  const hub = new WsHub({ store, auth, clock, heartbeatMs, corsOrigins });
+  const hub = new WsHub({ store, auth, clock, heartbeatMs, corsOrigins, WebSocketServer });
   store.listener = hub;
   const idempotency = new IdempotencyCache(() => clock.now());
 

@@ -5,7 +5,7 @@
 // sent to all of its sockets. Ping/pong drops dead peers.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import type { WebSocket, WebSocketServer } from 'ws';
 import { customerFor, productOr404 } from './access.ts';
 import type { Auth } from './auth.ts';
 import type { Clock } from './clock.ts';
@@ -38,10 +38,12 @@ export interface WsHubOptions {
   clock: Clock;
   heartbeatMs: number;
   corsOrigins: '*' | string[];
+  /** The `ws` package's server class (see load-ws.ts). */
+  WebSocketServer: typeof WebSocketServer;
 }
 
 export class WsHub implements StoreListener {
-  private readonly server = new WebSocketServer({ noServer: true, maxPayload: 4096 });
+  private readonly server: WebSocketServer;
   private readonly channels = new Map<string, Channel>();
   private readonly alive = new WeakMap<WebSocket, boolean>();
   /** When each socket's token expires (server clock, ms). */
@@ -51,6 +53,7 @@ export class WsHub implements StoreListener {
   private refuseUntil = 0;
 
   constructor(private readonly options: WsHubOptions) {
+    this.server = new options.WebSocketServer({ noServer: true, maxPayload: 4096 });
     this.heartbeat = setInterval(() => this.beat(), options.heartbeatMs);
     this.heartbeat.unref();
   }

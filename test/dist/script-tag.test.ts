@@ -2,17 +2,14 @@
 // HTML page (no bundler), against the real server, with a token minted by a tiny "backend".
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
 import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { startServer } from '../../src/server/index.ts';
 import { BASIC } from '../fixtures/backend-call.ts';
-import { CHROMIUM_ARGS, locateBrowser } from '../../scripts/find-browser.mjs';
+import { launchChromium, sendCustomerToken, startHost, type Host } from './host.ts';
 
 let api: Awaited<ReturnType<typeof startServer>>;
-let host: Server;
-let hostUrl: string;
+let host: Host;
 let browser: Browser;
 
 function page(apiUrl: string) {
@@ -37,33 +34,22 @@ const findMeterValue = `function find(root) {
 
 before(async () => {
   api = await startServer({ catalog: 'demo/catalog.json' });
-  host = createServer(async (request, response): Promise<void> => {
+  host = await startHost(async (request, response): Promise<void> => {
     if (request.url === '/planship-portal.js') {
       response.writeHead(200, { 'content-type': 'text/javascript' });
       response.end(readFileSync('dist/planship-portal.js'));
       return;
     }
-    if (request.url?.startsWith('/token')) {
-      const minted = await fetch(`${api.url}/api/v1/auth/customer-token`, {
-        method: 'POST',
-        headers: { authorization: BASIC, 'content-type': 'application/json' },
-        body: JSON.stringify({ customer_id: 'grace@example.com' }),
-      });
-      response.writeHead(minted.status, { 'content-type': 'application/json' });
-      response.end(await minted.text());
-      return;
-    }
+    if (request.url?.startsWith('/token')) return sendCustomerToken(response, api.url, 'grace@example.com');
     response.writeHead(200, { 'content-type': 'text/html' });
     response.end(page(api.url));
   });
-  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
-  hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
-  browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || (await locateBrowser()), args: CHROMIUM_ARGS });
+  browser = await launchChromium();
 });
 
 after(async () => {
   await browser?.close();
-  await new Promise((resolve) => host?.close(resolve));
+  await host?.close();
   await api?.close();
 });
 
@@ -71,7 +57,7 @@ test('the built bundle registers every element and shows live plans and usage in
   const tab = await browser.newPage();
   const errors: string[] = [];
   tab.on('pageerror', (error) => errors.push(error.message));
-  await tab.goto(hostUrl);
+  await tab.goto(host.url);
   const tags = await tab.evaluate(() =>
     ['planship-provider', 'planship-plan-picker', 'planship-subscription-manager', 'planship-usage-meter',
       'planship-entitlement', 'planship-customer-portal'].filter((tag) => customElements.get(tag)),

@@ -23,9 +23,9 @@ interface PlanAction {
  * confirmation first; then `planship-plan-change` is dispatched, and only if no listener
  * prevents it does the picker call the API.
  *
- * @slot price-{slug} - The price of the plan `{slug}` (instead of the `prices` property).
- * @slot contact-{slug} - What to show for the non-self-serve plan `{slug}`, e.g. a sales link.
- * @slot contact - What to show for non-self-serve plans without their own `contact-{slug}` slot.
+ * @slot price-{slug} - A name template: one slot per plan, named after the plan's slug (e.g. `price-pro` for the plan `pro`). Its content is that plan's price, shown instead of the `prices` property.
+ * @slot contact-{slug} - A name template: one slot per plan that is not self-serve, named after its slug (e.g. `contact-enterprise`). What to show instead of a choose button, e.g. a sales link.
+ * @slot contact - What to show for plans that are not self-serve and have no `contact-{slug}` slot of their own.
  * @slot empty - Shown when the product has no public plans.
  *
  * @csspart base - The wrapper.

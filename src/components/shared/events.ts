@@ -3,9 +3,13 @@ import type { Subscription } from '../../client/index.ts';
 export type PlanChangeAt = 'now' | 'renewal';
 
 export interface PlanChangeDetail {
+  /** The subscription whose plan changes; undefined when the customer subscribes for the first time. */
   subscriptionId: string | undefined;
+  /** The current plan's slug; undefined without a subscription. */
   fromPlan: string | undefined;
+  /** The chosen plan's slug. */
   toPlan: string;
+  /** `now` (the plan changes at once) or `renewal` (it is scheduled for the next renewal). */
   changeAt: PlanChangeAt;
 }
 
@@ -15,9 +19,13 @@ export interface PlanChangeDetail {
  */
 export class PlanshipPlanChangeEvent extends Event implements PlanChangeDetail {
   static readonly eventName = 'planship-plan-change';
+  /** The subscription whose plan changes; undefined when the customer subscribes for the first time. */
   declare readonly subscriptionId: string | undefined;
+  /** The current plan's slug; undefined without a subscription. */
   declare readonly fromPlan: string | undefined;
+  /** The chosen plan's slug. */
   declare readonly toPlan: string;
+  /** `now` (the plan changes at once) or `renewal` (it is scheduled for the next renewal). */
   declare readonly changeAt: PlanChangeAt;
 
   constructor(detail: PlanChangeDetail) {
@@ -39,8 +47,11 @@ export type SubscriptionChangeKind =
 /** Fired after a change to a subscription made through an element succeeded. */
 export class PlanshipSubscriptionChangeEvent extends Event {
   static readonly eventName = 'planship-subscription-change';
+  /** The subscription that changed (or was created). */
   readonly subscriptionId: string;
+  /** What changed: plan, renew-plan, auto-renew, active, seats, member-added, member-removed or created. */
   readonly change: SubscriptionChangeKind;
+  /** The subscription as the API answered the change, when the element has it. */
   readonly subscription: Subscription | undefined;
 
   constructor(subscriptionId: string, change: SubscriptionChangeKind, subscription?: Subscription) {
@@ -54,6 +65,7 @@ export class PlanshipSubscriptionChangeEvent extends Event {
 /** Fired when an element's read or action failed (the element also shows the error). */
 export class PlanshipErrorEvent extends Event {
   static readonly eventName = 'planship-error';
+  /** What was thrown: usually a `PlanshipApiError` (with `kind`, `status` and `detail`). */
   readonly error: unknown;
   /** What the element was doing, e.g. 'load', 'change-plan', 'add-member'. */
   readonly action: string;
