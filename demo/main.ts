@@ -3,8 +3,6 @@ import { html, nothing, render } from 'lit';
 import '../src/index.ts';
 import type { PlanshipPlanChangeEvent } from '../src/index.ts';
 
-declare const __PLANSHIP_API_URL__: string;
-const apiUrl = __PLANSHIP_API_URL__;
 const product = 'acme-analytics';
 
 const prices = {
@@ -22,7 +20,7 @@ let theme: 'light' | 'dark' | undefined;
 let pendingChange: PlanshipPlanChangeEvent | undefined;
 
 async function backend(path: string, body: unknown) {
-  const response = await fetch(`${path}?user=${encodeURIComponent(user)}`, {
+  const response = await fetch(path, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify(body),
@@ -43,13 +41,7 @@ function renderPortal() {
   const themed = theme ?? nothing;
   render(
     html`
-      <planship-provider
-        product-slug=${product}
-        customer-id=${user}
-        api-url=${apiUrl}
-        token-url=${`/api/planship/token?user=${encodeURIComponent(user)}`}
-        @planship-plan-change=${onPlanChange}
-      >
+      <planship-provider product-slug=${product} api-url="/planship" @planship-plan-change=${onPlanChange}>
         <section aria-labelledby="plans-title">
           <h2 id="plans-title">Plans</h2>
           <label class="tools"><input type="checkbox" .checked=${hostCheckout}
@@ -101,20 +93,27 @@ function renderPortal() {
   );
 }
 
+/** The demo's sign-in: the backend sets its session cookie; the gateway reads it on every call. */
+async function signIn(id: string) {
+  const answer = await fetch('/api/demo/login', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ user: id }) });
+  if (!answer.ok) throw new Error(`sign-in answered ${answer.status}`);
+}
+
 async function start() {
   const status = document.querySelector('#api-status')!;
-  try {
-    const health = await fetch(`${apiUrl}/api/v1/health`);
-    status.textContent = health.ok ? `Local Planship API up at ${apiUrl}` : `API answered ${health.status}`;
-  } catch {
-    status.textContent = `The local Planship API at ${apiUrl} is not reachable. Run npm run demo.`;
-  }
   const switcher = document.querySelector<HTMLSelectElement>('#user-switcher')!;
-  const users: { id: string; name: string }[] = await (await fetch('/api/demo/users')).json();
-  for (const candidate of users) switcher.add(new Option(candidate.name, candidate.id, false, candidate.id === user));
-  switcher.addEventListener('change', () => {
+  try {
+    const users: { id: string; name: string }[] = await (await fetch('/api/demo/users')).json();
+    for (const candidate of users) switcher.add(new Option(candidate.name, candidate.id, false, candidate.id === user));
+    await signIn(user);
+    status.textContent = 'Signed in. The portal talks to the gateway at /planship on this origin: no token in this page.';
+  } catch {
+    status.textContent = 'The demo backend is not reachable. Run npm run demo.';
+  }
+  switcher.addEventListener('change', async () => {
     user = switcher.value;
     history.replaceState(null, '', `?user=${encodeURIComponent(user)}`);
+    await signIn(user);
     render(html``, document.querySelector<HTMLElement>('#portal')!); // a new customer: a fresh provider
     renderPortal();
   });

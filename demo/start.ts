@@ -1,5 +1,6 @@
-// `npm run demo`: the local Planship API on the demo catalog, the demo host backend, and the
-// demo page served by vite. Prints the URLs and the demo credentials.
+// `npm run demo`: the production path, locally. The local Planship API in the hosted profile
+// (only what hosted Planship has), the demo host backend with the portal gateway at /planship,
+// and the demo page served by vite on the same origin as the gateway (vite proxies to the backend).
 import { fileURLToPath } from 'node:url';
 import { createServer as createVite } from 'vite';
 import { startServer } from '../src/server/index.ts';
@@ -16,10 +17,10 @@ function flag(name: string): string | undefined {
 async function startApi() {
   const port = Number(flag('api-port') ?? process.env.PLANSHIP_API_PORT ?? 8787);
   try {
-    return await startServer({ port }); // the demo catalog is the server's default
+    return await startServer({ port, profile: 'hosted' }); // the demo catalog is the server's default
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EADDRINUSE') throw error;
-    return startServer({ port: 0 });
+    return startServer({ port: 0, profile: 'hosted' });
   }
 }
 
@@ -30,9 +31,9 @@ const vite = await createVite({
   server: {
     port: Number(flag('port') ?? 5173),
     host: '127.0.0.1',
-    proxy: { '/api/planship': backend.url, '/api/demo': backend.url },
+    // The page's own origin answers /planship (the gateway, WebSocket included) and /api/demo.
+    proxy: { '/planship': { target: backend.url, ws: true }, '/api/demo': backend.url },
   },
-  define: { __PLANSHIP_API_URL__: JSON.stringify(api.url) },
 });
 await vite.listen();
 const pageUrl = vite.resolvedUrls?.local[0] ?? `http://127.0.0.1:${vite.config.server.port}/`;
@@ -40,10 +41,10 @@ const pageUrl = vite.resolvedUrls?.local[0] ?? `http://127.0.0.1:${vite.config.s
 console.log(`
 planship-portal demo
   Portal page      ${pageUrl}
-  Planship API     ${api.url}   (WebSocket ${api.wsUrl})
-  Demo backend     ${backend.url}   (token minting at /api/planship/token, proxied by the page)
+  Planship API     ${api.url}   (hosted profile; WebSocket ${api.wsUrl})
+  Demo backend     ${backend.url}   (portal gateway at /planship, proxied on the page's origin)
   Demo credentials client_id=${DEMO_CLIENT.clientId} client_secret=${DEMO_CLIENT.clientSecret}
-                   (product-wide: only the backend holds them; the page gets customer tokens)
+                   (product-wide: only the backend holds them; the page holds no token at all)
   Try it           curl -u ${DEMO_CLIENT.clientId}:${DEMO_CLIENT.clientSecret} -X POST ${api.url}/api/v1/auth/token
 Press Ctrl+C to stop.`);
 

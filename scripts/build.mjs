@@ -51,8 +51,9 @@ await build({
   logLevel: 'warning',
 });
 
+// Node only: the local API server and the portal gateway (the host's backend); never in a page.
 await build({
-  entryPoints: { server: 'src/server/index.ts' },
+  entryPoints: { server: 'src/server/index.ts', gateway: 'src/gateway/index.ts' },
   outdir: 'dist/lib',
   bundle: true,
   platform: 'node',

@@ -1,0 +1,87 @@
+// The demo host backend (demo/backend.ts) is the production pattern: a signed session cookie,
+// the portal gateway at /planship (no token in the page), usage and checkout from the backend.
+// It runs against our server in the hosted profile, as `npm run demo` does.
+import assert from 'node:assert/strict';
+import { after, before, describe, it } from 'node:test';
+import { startDemoBackend } from '../../demo/backend.ts';
+import { startServer, type RequestRecord, type RunningServer } from '../../src/server/index.ts';
+import { backendCall } from '../fixtures/backend-call.ts';
+import { PRODUCT_CLIENT } from '../fixtures/test-catalog.ts';
+
+const PRODUCT = 'acme-analytics';
+let server: RunningServer;
+let backend: Awaited<ReturnType<typeof startDemoBackend>>;
+const upstream: RequestRecord[] = [];
+
+before(async () => {
+  server = await startServer({ profile: 'hosted', onRequest: (record) => upstream.push(record) });
+  backend = await startDemoBackend({ apiUrl: server.url, productSlug: PRODUCT, ...PRODUCT_CLIENT });
+});
+after(async () => {
+  await backend.close();
+  await server.close();
+});
+
+async function call(method: string, path: string, options: { body?: unknown; cookie?: string } = {}) {
+  const headers: Record<string, string> = { 'content-type': 'application/json' };
+  if (options.cookie) headers.cookie = options.cookie;
+  const response = await fetch(backend.url + path, { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+  return { status: response.status, headers: response.headers, body: await response.json() };
+}
+
+async function signIn(user: string): Promise<string> {
+  const answer = await call('POST', '/api/demo/login', { body: { user } });
+  assert.equal(answer.status, 200);
+  const cookie = answer.headers.get('set-cookie')!;
+  assert.match(cookie, /HttpOnly/);
+  return cookie.split(';')[0];
+}
+
+describe('demo backend', () => {
+  it('lists the demo users; signs in only demo users; without a session the gateway answers 401', async () => {
+    const users = await call('GET', '/api/demo/users');
+    assert.ok(users.body.some((user: any) => user.id === 'ada@example.com'));
+    assert.equal((await call('POST', '/api/demo/login', { body: { user: 'mallory@example.com' } })).status, 404);
+    assert.equal((await call('GET', '/planship/api/v1/customers/me/subscriptions')).status, 401);
+    assert.equal((await call('GET', '/planship/api/v1/customers/me/subscriptions', { cookie: 'demo_session=YWRhQGV4YW1wbGUuY29t.forged' })).status, 401);
+  });
+
+  it("a signed-in user reads their own subscriptions through the gateway, and nobody else's", async () => {
+    const cookie = await signIn('ada@example.com');
+    const own = await call('GET', '/planship/api/v1/customers/me/subscriptions', { cookie });
+    assert.equal(own.status, 200);
+    assert.equal(own.body[0].plan.slug, 'pro');
+    assert.equal((await call('GET', '/planship/api/v1/customers/grace%40example.com/subscriptions', { cookie })).status, 403);
+  });
+
+  it('creates the customer on the first visit (once, even for concurrent first requests)', async () => {
+    const existing = await backendCall(server.url, 'GET', '/api/v1/customers/newcomer%40example.com');
+    assert.equal((await backendCall(server.url, 'DELETE', `/api/v1/customers/${existing.body.id}`)).status, 200);
+    const cookie = await signIn('newcomer@example.com');
+    const creates = () => upstream.filter((record) => record.method === 'POST' && record.path === '/api/v1/customers').length;
+    const before_ = creates();
+    const answers = await Promise.all([1, 2, 3].map(() => call('GET', '/planship/api/v1/customers/me/subscriptions', { cookie })));
+    assert.deepEqual(answers.map((answer) => answer.status), [200, 200, 200]);
+    assert.equal(creates() - before_, 1);
+    const created = await backendCall(server.url, 'GET', '/api/v1/customers/newcomer%40example.com');
+    assert.notEqual(created.body.id, existing.body.id);
+    assert.equal(created.body.name, 'New Customer');
+  });
+
+  it('POST /api/demo/usage reports usage; POST /api/demo/checkout changes the plan; API errors keep their status', async () => {
+    const cookie = await signIn('grace@example.com');
+    const usage = await call('POST', '/api/demo/usage', { cookie, body: { metering_id: 'ai-insights', usage: 2 } });
+    assert.equal(usage.status, 200);
+    assert.equal(usage.body.usage, 2);
+    const meter = await call('GET', `/planship/api/v1/customers/me/products/${PRODUCT}/levers/ai-insights/usage`, { cookie });
+    assert.equal(meter.body.total, 2);
+    const [subscription] = (await call('GET', '/planship/api/v1/customers/me/subscriptions', { cookie })).body;
+    const target = subscription.plan.slug === 'business' ? 'pro' : 'business';
+    const checkout = await call('POST', '/api/demo/checkout', { cookie, body: { subscription_id: subscription.subscription_id, plan_slug: target } });
+    assert.equal(checkout.status, 200);
+    assert.equal(checkout.body.plan.slug, target);
+    const enterprise = await call('POST', '/api/demo/checkout', { cookie, body: { subscription_id: subscription.subscription_id, plan_slug: 'enterprise' } });
+    assert.equal(enterprise.status, 403, 'a plan that is not self-serve is not sold through checkout');
+    assert.equal((await call('POST', '/api/demo/usage', { cookie, body: { metering_id: 'no-such-meter', usage: 1 } })).status, 404);
+  });
+});
