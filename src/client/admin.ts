@@ -16,7 +16,9 @@ import {
   type ListCustomersParameters,
   type UpdateCustomerParameters,
 } from './models.ts';
-import { PlanshipProduct, type RequestOptions } from './product.ts';
+import { composedState, customerByExternalId, unsupported, type AdminApi, type HostedReads } from './admin-hosted.ts';
+import { PlanshipApiError } from './errors.ts';
+import { PlanshipProduct, type PlanshipOptions, type RequestOptions } from './product.ts';
 
 export interface DeleteCustomerOptions extends RequestOptions {
   /** Also replace email and name with hashes (GDPR). Idempotent. */
@@ -31,6 +33,7 @@ export interface CustomerTokenOptions extends RequestOptions {
 export type IterateCustomersParameters = Omit<ListCustomersParameters, 'page'> & RequestOptions;
 
 export * from './index.ts';
+export type { AdminApi } from './admin-hosted.ts';
 
 const CUSTOMERS = '/api/v1/customers';
 
@@ -55,29 +58,73 @@ function stateFromWire({ entitlements, usage, ...customer }: any): CustomerState
   return state;
 }
 
+export interface PlanshipAdminOptions extends PlanshipOptions {
+  /**
+   * Which API this is: `planship` (hosted Planship: customer management is composed from its few
+   * customer routes where it can be, and fails with kind `unsupported` where it cannot) or
+   * `planship-portal` (this project's server: every operation). Default: `planship` for
+   * api.planship.io, else `planship-portal`.
+   */
+  api?: AdminApi;
+}
+
+/** A route the server does not have at all (FastAPI's own 404/405), as opposed to a missing customer. */
+const routeMissing = (error: unknown) =>
+  error instanceof PlanshipApiError && ((error.status === 404 && error.detail === 'Not Found') || error.status === 405);
+
 /** Planship client for the host's backend: product calls plus customer management. */
 export class PlanshipAdmin extends PlanshipProduct {
+  declare protected readonly _options: PlanshipAdminOptions;
+
+  /** Whether this talks to hosted Planship (see PlanshipAdminOptions.api). */
+  get hosted(): boolean {
+    return (this._options.api ?? (new URL(this.baseUrl).host === 'api.planship.io' ? 'planship' : 'planship-portal')) === 'planship';
+  }
+
+  /** An operation of this project's server: unsupported on hosted Planship, and on a server without the route. */
+  async #extended<T>(operation: string, call: () => Promise<T>): Promise<T> {
+    if (this.hosted) throw unsupported(operation);
+    try {
+      return await call();
+    } catch (error) {
+      throw routeMissing(error) ? unsupported(operation) : error;
+    }
+  }
+
+  #reads(): HostedReads {
+    return {
+      product: this,
+      getCustomer: (reference, options) => this.getCustomer(reference, options),
+      get: <T>(path: string, options?: RequestOptions, verbatim?: boolean) => this._read<T>(path, 'customer', DEDUPE, options, verbatim ? (raw) => structuredClone(raw) as T : undefined),
+    };
+  }
+
   /** `/api/v1/customers/{id}` or `/api/v1/customers/external/{externalId}`, plus `suffix`. */
   #path(reference: string, external: boolean, suffix = ''): string {
     return `${CUSTOMERS}/${external ? 'external/' : ''}${encodeURIComponent(reference)}${suffix}`;
   }
 
-  #update(reference: string, external: boolean, params: UpdateCustomerParameters, options?: RequestOptions): Promise<CustomerInDbBase> {
-    return this._write({ method: 'PATCH', path: this.#path(reference, external), body: toWire(params) }, ['customer'], options);
+  #update(operation: string, reference: string, external: boolean, params: UpdateCustomerParameters, options?: RequestOptions): Promise<CustomerInDbBase> {
+    return this.#extended(operation, () => this._write({ method: 'PATCH', path: this.#path(reference, external), body: toWire(params) }, ['customer'], options));
   }
 
-  #delete(reference: string, external: boolean, options?: DeleteCustomerOptions): Promise<DeletedCustomer> {
+  async #delete(operation: string, reference: string, external: boolean, options?: DeleteCustomerOptions): Promise<DeletedCustomer> {
     const query = options?.anonymize === undefined ? '' : `?anonymize=${options.anonymize}`;
-    return this._write({ method: 'DELETE', path: this.#path(reference, external, query) }, ['customer'], options);
+    if (!this.hosted) return this.#extended(operation, () => this._write({ method: 'DELETE', path: this.#path(reference, external, query) }, ['customer'], options));
+    if (options?.anonymize) throw unsupported(`${operation} with anonymize`);
+    const id = external ? (await customerByExternalId(this.#reads(), reference, options)).id : reference;
+    return this._write({ method: 'DELETE', path: this.#path(id, false) }, ['customer'], options);
   }
 
-  #state(reference: string, external: boolean, options?: RequestOptions): Promise<CustomerState> {
-    return this._read(this.#path(reference, external, '/state'), 'customer', DEDUPE, options, stateFromWire);
+  async #state(operation: string, reference: string, external: boolean, options?: RequestOptions): Promise<CustomerState> {
+    if (!this.hosted) return this.#extended(operation, () => this._read(this.#path(reference, external, '/state'), 'customer', DEDUPE, options, stateFromWire));
+    const customer = external ? await customerByExternalId(this.#reads(), reference, options) : await this.getCustomer(reference, options);
+    return composedState(this.#reads(), customer, options);
   }
 
   /** One page of customers, with the total count and the number of pages. */
   listCustomers(params?: ListCustomersParameters, options?: RequestOptions): Promise<CustomerList> {
-    return this._read(CUSTOMERS + customerListQuery(params), 'customer', DEDUPE, options);
+    return this.#extended('listCustomers', () => this._read(CUSTOMERS + customerListQuery(params), 'customer', DEDUPE, options));
   }
 
   /**
@@ -90,7 +137,7 @@ export class PlanshipAdmin extends PlanshipProduct {
     const { signal, ...filters } = params;
     const seen = new Set<string>();
     for (let page = 1; ; page += 1) {
-      const answer = await this.listCustomers({ limit: 100, ...filters, page }, { signal });
+      const answer = await this.#extended('iterateCustomers', () => this.listCustomers({ limit: 100, ...filters, page }, { signal }));
       for (const customer of answer.items) {
         if (seen.has(customer.id)) continue;
         seen.add(customer.id);
@@ -100,56 +147,61 @@ export class PlanshipAdmin extends PlanshipProduct {
     }
   }
 
+  /** The customer whose external id (Planship's alternative_id) this is; on hosted Planship, a checked GET by alternative id. */
   getCustomerByExternalId(externalId: string, options?: RequestOptions): Promise<CustomerInDbBase> {
-    return this._read(this.#path(externalId, true), 'customer', DEDUPE, options);
+    if (this.hosted) return customerByExternalId(this.#reads(), externalId, options);
+    return this.#extended('getCustomerByExternalId', () => this._read(this.#path(externalId, true), 'customer', DEDUPE, options));
   }
 
   updateCustomer(customerId: string, params: UpdateCustomerParameters, options?: RequestOptions): Promise<CustomerInDbBase> {
-    return this.#update(customerId, false, params, options);
+    return this.#update('updateCustomer', customerId, false, params, options);
   }
 
   updateCustomerByExternalId(externalId: string, params: UpdateCustomerParameters, options?: RequestOptions): Promise<CustomerInDbBase> {
-    return this.#update(externalId, true, params, options);
+    return this.#update('updateCustomerByExternalId', externalId, true, params, options);
   }
 
   /**
    * Soft delete: ends the customer's subscriptions, revokes its entitlements (live), releases its
-   * alternative id, stops its tokens. `anonymize: true` also scrubs email and name.
+   * alternative id, stops its tokens. `anonymize: true` also scrubs email and name (not on hosted Planship).
    */
   override deleteCustomer(customerId: string, options?: DeleteCustomerOptions): Promise<DeletedCustomer> {
-    return this.#delete(customerId, false, options);
+    return this.#delete('deleteCustomer', customerId, false, options);
   }
 
   deleteCustomerByExternalId(externalId: string, options?: DeleteCustomerOptions): Promise<DeletedCustomer> {
-    return this.#delete(externalId, true, options);
+    return this.#delete('deleteCustomerByExternalId', externalId, true, options);
   }
 
+  /** On hosted Planship: the customer, its active subscriptions, entitlements and usage in this client's product. */
   getCustomerState(customerId: string, options?: RequestOptions): Promise<CustomerState> {
-    return this.#state(customerId, false, options);
+    return this.#state('getCustomerState', customerId, false, options);
   }
 
   getCustomerStateByExternalId(externalId: string, options?: RequestOptions): Promise<CustomerState> {
-    return this.#state(externalId, true, options);
+    return this.#state('getCustomerStateByExternalId', externalId, true, options);
   }
 
   /** Every live customer as CSV text (ID, External ID, Created At, Email, Name, Active Plans, Metadata). */
   async exportCustomers(options?: RequestOptions): Promise<string> {
-    return (await this.#export(options)).text();
+    return (await this.#export('exportCustomers', options)).text();
   }
 
   /** The same CSV as a byte stream, for exports too large to hold (e.g. `Readable.fromWeb(stream).pipe(file)`). */
   async exportCustomersStream(options?: RequestOptions): Promise<ReadableStream<Uint8Array>> {
-    return (await this.#export(options)).body!;
+    return (await this.#export('exportCustomersStream', options)).body!;
   }
 
-  #export(options?: RequestOptions): Promise<Response> {
-    return this._http.send({ method: 'GET', path: `${CUSTOMERS}/export`, signal: options?.signal, raw: true }) as Promise<Response>;
+  #export(operation: string, options?: RequestOptions): Promise<Response> {
+    return this.#extended(operation, () => this._http.send({ method: 'GET', path: `${CUSTOMERS}/export`, signal: options?.signal, raw: true }) as Promise<Response>);
   }
 
-  /** A short-lived token that can touch only this customer: hand it to that customer's browser. */
-  async createCustomerToken(customerId: string, options?: CustomerTokenOptions): Promise<CustomerToken> {
-    const body = toWire({ customerId, expiresIn: options?.expiresIn });
-    const raw = await this._http.send({ method: 'POST', path: '/api/v1/auth/customer-token', body, signal: options?.signal });
-    return fromWire<CustomerToken>(raw);
+  /** A short-lived token that can touch only this customer: hand it to that customer's browser (this project's server only). */
+  createCustomerToken(customerId: string, options?: CustomerTokenOptions): Promise<CustomerToken> {
+    return this.#extended('createCustomerToken', async () => {
+      const body = toWire({ customerId, expiresIn: options?.expiresIn });
+      const raw = await this._http.send({ method: 'POST', path: '/api/v1/auth/customer-token', body, signal: options?.signal });
+      return fromWire<CustomerToken>(raw);
+    });
   }
 }

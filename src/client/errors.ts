@@ -13,7 +13,9 @@ export type PlanshipErrorKind =
   | 'network'
   | 'timeout'
   | 'aborted'
-  | 'auth';
+  | 'auth'
+  /** The operation needs the planship-portal server (hosted Planship has no route for it). */
+  | 'unsupported';
 
 export interface PlanshipErrorInit {
   status?: number;
