@@ -4,7 +4,9 @@ import { build } from 'esbuild';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
+import { createPlanshipGateway, type PlanshipGateway } from '../src/gateway/index.ts';
 import { startServer } from '../src/server/index.ts';
+import { PRODUCT_CLIENT } from '../test/fixtures/test-catalog.ts';
 import { DEMO_CATALOG, PRODUCT, backendFor, type Backend } from './api.ts';
 import { fromRoot } from './root.ts';
 import { epochNow } from './stats.ts';
@@ -56,12 +58,16 @@ async function bundlePageScript(): Promise<Uint8Array> {
   return result.outputFiles[0].contents;
 }
 
-function pageHtml(apiUrl: string, variant: PageVariant, customerId: string): string {
+function pageHtml(apiUrl: string, variant: PageVariant, customerId: string, gateway: boolean): string {
   const body = variant === 'meter' ? '<planship-usage-meter lever="api-calls"></planship-usage-meter>' : ALL_ELEMENTS;
+  // Through the gateway the page names no customer and holds no token: its cookie says who it is.
+  const provider = gateway
+    ? `<planship-provider product-slug="${PRODUCT}" api-url="/planship">`
+    : `<planship-provider product-slug="${PRODUCT}" customer-id="${customerId}" api-url="${apiUrl}"
+  token-url="/token?customer=${encodeURIComponent(customerId)}">`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>planship-portal bench</title>
 <script type="module" src="/bench.js"></script></head><body><main>
-<planship-provider product-slug="${PRODUCT}" customer-id="${customerId}" api-url="${apiUrl}"
-  token-url="/token?customer=${encodeURIComponent(customerId)}">${body}
+${provider}${body}
 </planship-provider></main></body></html>`;
 }
 
@@ -70,11 +76,27 @@ interface PageHost {
   close(): Promise<void>;
 }
 
-async function startPageHost(apiUrl: string, backend: Backend): Promise<PageHost> {
+const BENCH_USER_COOKIE = 'bench_user';
+
+/** The portal gateway on the page's own origin, signing the page in by a cookie naming its user (bench only). */
+function benchGateway(apiUrl: string) {
+  return createPlanshipGateway({
+    productSlug: PRODUCT,
+    ...PRODUCT_CLIENT,
+    baseUrl: apiUrl,
+    identify: (request) => {
+      const user = new RegExp(`${BENCH_USER_COOKIE}=([^;]+)`).exec(request.headers.get('cookie') ?? '')?.[1];
+      return user ? { id: decodeURIComponent(user) } : null;
+    },
+  });
+}
+
+async function startPageHost(apiUrl: string, backend: Backend, gateway?: PlanshipGateway): Promise<PageHost> {
   const script = await buildPageScript();
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const customerId = url.searchParams.get('customer') ?? '';
+    if (gateway && url.pathname.startsWith('/planship/')) return gateway.nodeHandler(request, response);
     try {
       if (url.pathname === '/bench.js') {
         response.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
@@ -89,8 +111,14 @@ async function startPageHost(apiUrl: string, backend: Backend): Promise<PageHost
       }
       if (url.pathname === '/') {
         const variant = url.searchParams.get('variant') === 'all' ? 'all' : 'meter';
-        response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
-        response.end(pageHtml(apiUrl, variant, customerId));
+        const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };
+        if (gateway) {
+          // The host's session: the customer's alternative id is the host's user id.
+          const { alternative_id: userId } = (await backend.call('GET', `/api/v1/customers/${customerId}`)).body;
+          headers['set-cookie'] = `${BENCH_USER_COOKIE}=${encodeURIComponent(userId)}; Path=/; HttpOnly`;
+        }
+        response.writeHead(200, headers);
+        response.end(pageHtml(apiUrl, variant, customerId, gateway !== undefined));
         return;
       }
       response.writeHead(404).end();
@@ -98,15 +126,20 @@ async function startPageHost(apiUrl: string, backend: Backend): Promise<PageHost
       response.writeHead(500, { 'content-type': 'text/plain' }).end(String((error as Error).message));
     }
   });
+  server.on('upgrade', (request, socket, head) => {
+    if (!gateway?.handleUpgrade(request, socket, head)) socket.destroy();
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     pageUrl: (variant, customerId) => `${origin}/?variant=${variant}&customer=${encodeURIComponent(customerId)}`,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await gateway?.close();
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+    },
   };
 }
 
@@ -119,11 +152,14 @@ export interface BenchPage {
   pageUrl: PageHost['pageUrl'];
 }
 
-/** Runs `measure` against a fresh server and a new page, then closes them all. */
-export async function withBenchPage<T>(browser: Browser, measure: (bench: BenchPage) => Promise<T>): Promise<T> {
-  const server = await startServer({ catalog: DEMO_CATALOG });
+/**
+ * Runs `measure` against a fresh server and a new page, then closes them all. `gateway`: the page
+ * goes through the portal gateway on its own origin, to the server in the hosted profile.
+ */
+export async function withBenchPage<T>(browser: Browser, measure: (bench: BenchPage) => Promise<T>, { gateway = false } = {}): Promise<T> {
+  const server = await startServer({ catalog: DEMO_CATALOG, profile: gateway ? 'hosted' : 'extended' });
   const backend = backendFor(server.url);
-  const host = await startPageHost(server.url, backend);
+  const host = await startPageHost(server.url, backend, gateway ? benchGateway(server.url) : undefined);
   const page = await browser.newPage();
   try {
     return await measure({ apiUrl: server.url, backend, page, pageUrl: host.pageUrl });

@@ -22,7 +22,7 @@ export interface LiveLatencyResult {
 
 export async function measureLiveLatency(
   browser: Browser,
-  { reports = 200, spacingMs = 50, warmups = 5 } = {},
+  { reports = 200, spacingMs = 50, warmups = 5, gateway = false } = {},
 ): Promise<LiveLatencyResult> {
   return withBenchPage(browser, async ({ backend, page, pageUrl }) => {
     let sockets = 0;
@@ -73,5 +73,5 @@ export async function measureLiveLatency(
       clock,
       sockets,
     };
-  });
+  }, { gateway });
 }

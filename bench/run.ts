@@ -8,6 +8,7 @@ import { launchBrowser } from './browser.ts';
 import { compareClients } from './client-vs-official.ts';
 import { measureFanOut } from './fan-out.ts';
 import { measureFirstRender } from './first-render.ts';
+import { measureGateway } from './gateway.ts';
 import { measureLiveLatency } from './live-latency.ts';
 import { measureMemory } from './memory.ts';
 import { fromRoot } from './root.ts';
@@ -26,6 +27,7 @@ const PARTS: Record<string, { key: keyof BenchResults; run: () => Promise<unknow
   'fan-out': { key: 'fanOut', run: () => measureFanOut() },
   clients: { key: 'clientVsOfficial', run: () => compareClients() },
   memory: { key: 'memory', run: async () => measureMemory(await needBrowser()) },
+  gateway: { key: 'gateway', run: async () => measureGateway(await needBrowser()) },
 };
 
 function option(name: string): string | undefined {

@@ -7,6 +7,7 @@ import type { ThroughputResult } from './server-throughput.ts';
 import type { FanOutResult } from './fan-out.ts';
 import type { ClientComparison } from './client-vs-official.ts';
 import type { MemoryResult } from './memory.ts';
+import type { GatewayResult } from './gateway.ts';
 
 export interface BenchResults {
   size?: SizeResult;
@@ -16,6 +17,7 @@ export interface BenchResults {
   fanOut?: FanOutResult;
   clientVsOfficial?: ClientComparison;
   memory?: MemoryResult;
+  gateway?: GatewayResult;
 }
 
 export interface Machine {
@@ -35,7 +37,7 @@ const KB = 1024;
 
 export function tableRows(results: BenchResults, errors: Record<string, string>): Row[] {
   const rows: Row[] = [];
-  const { size, liveLatency, firstRender, serverThroughput, fanOut, clientVsOfficial, memory } = results;
+  const { size, liveLatency, firstRender, serverThroughput, fanOut, clientVsOfficial, memory, gateway } = results;
   if (size) {
     rows.push(['Portal bundle (min + gzip)', kB(size.portal.gzipBytes), '≤ 20 kB', yes(size.portal.gzipBytes <= 20 * KB)]);
     rows.push(['Client alone (min + gzip)', kB(size.client.gzipBytes), '≤ 5 kB', yes(size.client.gzipBytes <= 5 * KB)]);
@@ -105,6 +107,27 @@ export function tableRows(results: BenchResults, errors: Record<string, string>)
       `${(memory.heapAfterAllBytes / 1e6).toFixed(2)} MB vs ${(memory.heapAfterFirstBytes / 1e6).toFixed(2)} MB = ${memory.ratio.toFixed(2)}×`,
       'no growth (≤ 1.10×)',
       yes(memory.ratio <= 1.1),
+    ]);
+  }
+  if (gateway) {
+    rows.push([
+      'Live latency through the gateway vs direct (100 reports each)',
+      `p50 ${ms(gateway.latencyGateway.p50)} vs ${ms(gateway.latencyDirect.p50)} = ${gateway.latencyRatio.toFixed(2)}× ` +
+        `(p95 ${ms(gateway.latencyGateway.p95)} vs ${ms(gateway.latencyDirect.p95)})`,
+      'reference (one more hop)',
+      '',
+    ]);
+    rows.push([
+      `Gateway overhead per request (${gateway.requests} reads each way, interleaved)`,
+      `p50 ${ms(gateway.gatewayMs.p50)} vs ${ms(gateway.directMs.p50)} direct = +${ms(gateway.overheadMs)}`,
+      'reference',
+      '',
+    ]);
+    rows.push([
+      `Upstream sockets for ${gateway.pages.toLocaleString('en-US')} pages of ${gateway.customers} customers`,
+      String(gateway.upstreamSockets),
+      `${gateway.customers} (one per customer)`,
+      yes(gateway.upstreamSockets === gateway.customers),
     ]);
   }
   for (const [part, message] of Object.entries(errors)) rows.push([part, `did not run: ${message}`, '', '**no**']);

@@ -18,7 +18,8 @@ import {
 } from './models.ts';
 import { composedState, customerByExternalId, unsupported, type AdminApi, type HostedReads } from './admin-hosted.ts';
 import { PlanshipApiError } from './errors.ts';
-import { PlanshipProduct, type PlanshipOptions, type RequestOptions } from './product.ts';
+import type { TokenGetter } from './auth.ts';
+import { PlanshipProduct, type PlanshipAuth, type PlanshipOptions, type RequestOptions } from './product.ts';
 
 export interface DeleteCustomerOptions extends RequestOptions {
   /** Also replace email and name with hashes (GDPR). Idempotent. */
@@ -75,6 +76,13 @@ const routeMissing = (error: unknown) =>
 /** Planship client for the host's backend: product calls plus customer management. */
 export class PlanshipAdmin extends PlanshipProduct {
   declare protected readonly _options: PlanshipAdminOptions;
+
+  constructor(productSlug: string, auth: PlanshipAuth, options?: PlanshipAdminOptions);
+  constructor(productSlug: string, url: string, getAccessToken: TokenGetter);
+  constructor(productSlug: string, url: string, clientId: string, clientSecret: string);
+  constructor(productSlug: string, ...args: unknown[]) {
+    super(productSlug, ...(args as [PlanshipAuth, PlanshipAdminOptions?]));
+  }
 
   /** Whether this talks to hosted Planship (see PlanshipAdminOptions.api). */
   get hosted(): boolean {
