@@ -92,6 +92,7 @@ export class PlanshipCustomer extends PlanshipProduct {
 
   protected override _stored(path: string, raw: unknown): void {
     if (path === this.#entitlementsPath()) this.#fresh(raw as Entitlements);
+    else super._stored(path, raw);
   }
 
   #subscriptionPath(subscriptionId: string): string {
@@ -274,13 +275,11 @@ export class PlanshipCustomer extends PlanshipProduct {
         const known = this.#last !== undefined;
         const changed = this.#fresh(data as Entitlements);
         this._cache.put(this.#entitlementsPath(), 'entitlements', data);
-        // A connection's greeting frame reports the present, not a change: readers of
-        // subscriptions and usage are as fresh as it is (a reconnect re-reads them in resync),
-        // and readers that saw no entitlements yet are still reading them.
-        if (first) {
-          if (changed && known) this.dispatchEvent(new PlanshipChangeEvent(['entitlements']));
-          return;
-        }
+        // A connection's greeting frame reports the present, not a change: readers that saw no
+        // entitlements yet are still reading them (a reconnect re-reads everything in resync).
+        // But a greeting that differs from what was read means something changed in between (a
+        // usage report before the socket opened): then subscriptions and usage are stale too.
+        if (first && !(changed && known)) return;
         this._cache.invalidate(['subscriptions', 'usage']);
         this.dispatchEvent(new PlanshipChangeEvent(['entitlements', 'subscriptions', 'usage']));
       },

@@ -171,8 +171,24 @@ export class PlanshipProduct extends EventTarget {
     return this._cache.read(path, resource, policy, load, options?.signal).then(convert);
   }
 
-  /** A fresh answer for `path` was kept in the cache. */
-  protected _stored(_path: string, _raw: unknown): void {}
+  /**
+   * A fresh answer for `path` was kept in the cache. A plan list that carries each plan's
+   * entitlements (our server's `include=entitlements`) also answers every plan's own read.
+   */
+  protected _stored(path: string, raw: unknown): void {
+    if (path !== this.#plansPath() || !Array.isArray(raw)) return;
+    for (const plan of raw as { slug?: string; entitlements?: unknown }[]) {
+      if (typeof plan?.slug === 'string' && Array.isArray(plan.entitlements)) this._cache.put(this.#planPath(plan.slug), 'plans', plan);
+    }
+  }
+
+  #plansPath(): string {
+    return path`/api/v1/products/${this.productSlug}/plans` + '?include=entitlements';
+  }
+
+  #planPath(planSlug: string): string {
+    return path`/api/v1/products/${this.productSlug}/plans/${planSlug}`;
+  }
 
   /** A mutation: on success the named resources are stale and listeners hear about it. */
   protected async _write<T>(call: Call, resources: Resource[], options?: RequestOptions): Promise<T> {
@@ -198,12 +214,13 @@ export class PlanshipProduct extends EventTarget {
     return this._read(path`/api/v1/products/${this.productSlug}`, 'product', STALE_WHILE_REVALIDATE, options);
   }
 
+  /** Plans in a list; where the API adds each plan's entitlements, `getPlan` needs no request of its own. */
   listPlans(options?: RequestOptions): Promise<Plan[]> {
-    return this._read(path`/api/v1/products/${this.productSlug}/plans`, 'plans', STALE_WHILE_REVALIDATE, options);
+    return this._read(this.#plansPath(), 'plans', STALE_WHILE_REVALIDATE, options);
   }
 
   getPlan(planSlug: string, options?: RequestOptions): Promise<PlanDetails> {
-    return this._read(path`/api/v1/products/${this.productSlug}/plans/${planSlug}`, 'plans', STALE_WHILE_REVALIDATE, options);
+    return this._read(this.#planPath(planSlug), 'plans', STALE_WHILE_REVALIDATE, options);
   }
 
   listLevers(options?: RequestOptions): Promise<LeverInList[]> {

@@ -45,7 +45,7 @@ describe('in-flight sharing and caching', () => {
     assert.equal(recorder.count('GET', '/entitlements'), 1);
   });
 
-  it('the product, plans and levers are served from the cache after the first read', async () => {
+  it('the product, plans and levers are served from the cache after the first read; a plan from the plan list', async () => {
     const recorder = recordingFetch();
     const client = customerClient(server, 'ada@example.com', { fetch: recorder });
     for (let round = 0; round < 3; round++) {
@@ -54,7 +54,26 @@ describe('in-flight sharing and caching', () => {
       await client.getPlan('pro');
       await client.listLevers();
     }
-    assert.equal(recorder.requests.filter((request) => request.method === 'GET').length, 4);
+    assert.deepEqual(recorder.requests.filter((request) => request.method === 'GET').map((request) => request.path + request.query), [
+      '/api/v1/products/acme-analytics',
+      '/api/v1/products/acme-analytics/plans?include=entitlements',
+      '/api/v1/products/acme-analytics/levers',
+    ]);
+    assert.equal((await client.getPlan('pro')).entitlements.length > 0, true);
+  });
+
+  it('a plan list without entitlements (hosted Planship ignores include) leaves each plan to its own read (simulated answer)', async () => {
+    // Simulated: what hosted Planship answers (PlanInList has no entitlements).
+    const recorder = recordingFetch(async (input, init) => {
+      const response = await fetch(input, init);
+      if (!String(input).includes('/plans?include=')) return response;
+      const plans = (await response.json()).map(({ entitlements: _, ...plan }: { entitlements: unknown }) => plan);
+      return new Response(JSON.stringify(plans), { status: 200 });
+    });
+    const client = customerClient(server, 'ada@example.com', { fetch: recorder });
+    await client.listPlans();
+    assert.ok((await client.getPlan('pro')).entitlements.length > 0);
+    assert.equal(recorder.count('GET', '/plans/pro'), 1);
   });
 
   it('stale-while-revalidate: an old catalog answer is served at once, refreshed behind, and a difference is announced', async () => {
@@ -62,7 +81,7 @@ describe('in-flight sharing and caching', () => {
     // Simulated fault: the catalog changes upstream (our server's catalog is fixed at start).
     const recorder = recordingFetch(async (input, init) => {
       const response = await fetch(input, init);
-      if (!renamed || !String(input).endsWith('/plans')) return response;
+      if (!renamed || !String(input).includes('/plans?')) return response;
       const plans = await response.json();
       plans[0].name = 'Free (renamed)';
       return new Response(JSON.stringify(plans), { status: 200 });

@@ -36,6 +36,24 @@ const openSockets = async (target: RunningServer) => (await admin(target, 'GET',
 const apiCalls = (entitlements: unknown) => (entitlements as Entitlements | undefined)?.['api-calls'];
 
 describe('connection state and listeners', () => {
+  it('a greeting that differs from what was read (usage reported before the socket opened) makes usage and subscriptions stale too', async () => {
+    const customerId = await freshCustomer(server, 'pro');
+    const client = customerClient(server, customerId);
+    assert.equal(apiCalls(await client.getEntitlements()), 100_000);
+    assert.equal((await client.getLeverUsage('api-calls')).total, 0);
+    await reportUsageAsAdmin(server, customerId, 'api-calls', 7);
+    const changes: string[][] = [];
+    client.addEventListener('planship-change', (event) => changes.push([...event.resources].sort()));
+    client.onEntitlements(() => {});
+    try {
+      await waitFor(() => client.connectionState === 'live' && changes.length, 'the greeting announced a change');
+      assert.deepEqual(changes[0], ['entitlements', 'subscriptions', 'usage']);
+      assert.equal((await client.getLeverUsage('api-calls')).total, 7, 'usage is read again, not served from before the report');
+    } finally {
+      client.dispose();
+    }
+  });
+
   it('idle until something listens, then connecting -> live; dispose closes for good', async () => {
     const client = customerClient(server, await freshCustomer(server, 'free'));
     const states = collectStates(client);

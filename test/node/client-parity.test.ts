@@ -38,7 +38,6 @@ const RENEW_AT = new Date('2027-03-01T12:00:00.000Z');
 const calls: [string, (client: any) => Promise<unknown>][] = [
   ['getAccessToken', (c) => c.getAccessToken()],
   ['getProduct', (c) => c.getProduct()],
-  ['listPlans', (c) => c.listPlans()],
   ['getPlan', (c) => c.getPlan('pro')],
   ['listLevers', (c) => c.listLevers()],
   ['createCustomer(params)', (c) => c.createCustomer({ name: 'Parity', email: 'parity@example.com', metadata: { source_tag: 'x' } })],
@@ -91,6 +90,13 @@ describe('wire parity with @planship/fetch 0.3.4', () => {
       assert.deepEqual(ours, official);
     });
   }
+
+  it('listPlans: ours asks include=entitlements too (ignored where unknown), so plans need no request each', async () => {
+    const call = (c: any) => c.listPlans();
+    const [official] = await capture('official', 'listPlans', call);
+    const [ours] = await capture('ours', 'listPlans', call);
+    assert.deepEqual(ours, { ...official, query: { include: 'entitlements' } });
+  });
 
   it('official defect: setSubscriptionIsActive never sends is_active (ours does)', async () => {
     const call = (c: any) => c.setSubscriptionIsActive(subscriptionId, true);

@@ -5,7 +5,7 @@ import { productOr404 } from '../access.ts';
 import { planFacts } from '../customer-gate.ts';
 import type { Principal } from '../auth.ts';
 import type { CatalogLever, CatalogPlan } from '../catalog.ts';
-import { found, notFound } from '../errors.ts';
+import { found, invalid, notFound } from '../errors.ts';
 import type { Route } from '../http.ts';
 import { leverInListWire, leverWire, planEntitlementWire, planInListWire, planWire, productListItemWire, productWire } from '../serialize.ts';
 import type { ProductIndex, Store } from '../store.ts';
@@ -49,10 +49,19 @@ function orderedLevers(index: ProductIndex, query: URLSearchParams, name: string
 }
 
 export function catalogRoutes({ store }: Services): Route[] {
+  /**
+   * `include=entitlements` (ours; FastAPI, so hosted Planship, ignores a query parameter it does
+   * not declare) answers each plan with its entitlements: a page needs no request per plan.
+   */
   const listPlans = (index: ProductIndex, principal: Principal | undefined, query: URLSearchParams) => {
     const publicOnly = queryBoolean(query, 'public_only', false);
+    const include = query.getAll('include');
+    if (include.some((value) => value !== 'entitlements')) {
+      throw invalid([{ loc: ['query', 'include'], msg: "Input should be 'entitlements'", type: 'literal_error' }]);
+    }
     const plans = visiblePlans(store, index, principal).filter((plan) => !publicOnly || plan.isPublic);
-    return sortBy(plans, queryOrder(query, 'order_by', ORDER_FIELDS)).map((plan) => planInListWire(index, plan));
+    const wire = include.length ? (plan: CatalogPlan) => planWire(index, plan) : (plan: CatalogPlan) => planInListWire(index, plan);
+    return sortBy(plans, queryOrder(query, 'order_by', ORDER_FIELDS)).map(wire);
   };
   return [
     { method: 'GET', path: '/api/v1/health', auth: false, handler: () => ({ body: { status: 'ok' } }) },
