@@ -2,16 +2,25 @@
 // `npm run build`:
 //   dist/planship-portal.js  one self-contained ES module (lit included) for a <script> tag;
 //                            it registers the elements and exports nothing (src/elements.ts)
-//   dist/lib/                the library for bundlers (lit, @lit/*, ws external), code-split
+//   dist/locales/<lang>.js   each shipped language on its own, loaded by the bundle on demand
+//   dist/lib/                the library for bundlers (lit, @lit/*, ws external), code-split;
+//                            dist/lib/locales/<lang>.js for `import 'planship-portal/locales/de'`
 //   dist/types/              .d.ts for both
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { minifyTemplatesPlugin } from './minify-templates.mjs';
 
 const tsconfig = 'tsconfig.json';
 rmSync('dist', { recursive: true, force: true });
+
+/** { 'locales/de': 'src/locales/de.ts', ... } */
+const locales = Object.fromEntries(
+  readdirSync('src/locales')
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => [`locales/${file.slice(0, -3)}`, `src/locales/${file}`]),
+);
 
 await build({
   entryPoints: ['src/elements.ts'],
@@ -27,8 +36,22 @@ await build({
   logLevel: 'warning',
 });
 
+// Beside the bundle, each a standalone module (its few helpers inlined), so English-only pages
+// never download them and the bundle does not grow per language.
 await build({
-  entryPoints: { index: 'src/index.ts', client: 'src/client/index.ts', admin: 'src/client/admin.ts' },
+  entryPoints: locales,
+  outdir: 'dist',
+  bundle: true,
+  minify: true,
+  format: 'esm',
+  target: 'es2022',
+  tsconfig,
+  legalComments: 'none',
+  logLevel: 'warning',
+});
+
+await build({
+  entryPoints: { index: 'src/index.ts', client: 'src/client/index.ts', admin: 'src/client/admin.ts', ...locales },
   outdir: 'dist/lib',
   bundle: true,
   splitting: true,
@@ -62,8 +85,9 @@ if (types.status !== 0) process.exit(types.status ?? 1);
 const manifest = spawnSync('npm', ['run', '--silent', 'analyze'], { stdio: 'inherit' });
 if (manifest.status !== 0) process.exit(manifest.status ?? 1);
 
-const bundle = readFileSync('dist/planship-portal.js');
-console.log(
-  `dist/planship-portal.js: ${(bundle.length / 1024).toFixed(1)} kB minified, ` +
-    `${(gzipSync(bundle, { level: 9 }).length / 1024).toFixed(1)} kB gzipped`,
-);
+for (const file of ['planship-portal.js', ...Object.keys(locales).map((name) => `${name}.js`)]) {
+  const code = readFileSync(`dist/${file}`);
+  console.log(
+    `dist/${file}: ${(code.length / 1024).toFixed(1)} kB minified, ${(gzipSync(code, { level: 9 }).length / 1024).toFixed(1)} kB gzipped`,
+  );
+}
