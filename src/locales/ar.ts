@@ -7,7 +7,6 @@ const count = plural('ar');
 /** "N people", with all six Arabic plural forms. */
 const people = (n: number, text: string) =>
   count(n, { zero: `${text} شخص`, one: 'شخص واحد', two: 'شخصان', few: `${text} أشخاص`, many: `${text} شخصًا`, other: `${text} شخص` });
-const INTERVALS: Record<string, string> = { day: 'يوم', week: 'أسبوع', month: 'شهر', year: 'سنة' };
 
 export default defineLocale('ar', {
   notConnected: 'غير متصل: ضع هذا العنصر داخل <planship-provider>.',
@@ -54,7 +53,8 @@ export default defineLocale('ar', {
   switchQuestion: (plan) => `التبديل إلى ${plan}؟`,
   youWillLose: 'ستفقد:',
   youWillLoseAtRenewal: 'اعتبارًا من التجديد القادم ستفقد:',
-  pricePer: (amount, interval) => `${amount} / ${INTERVALS[interval] ?? interval}`,
+  pricePer: (amount, interval) => `${amount} / ${interval}`,
+  intervalNames: { day: 'يوم', week: 'أسبوع', month: 'شهر', year: 'سنة' },
 
   unlimited: 'غير محدود',
   unlimitedLever: (lever) => `${lever}: غير محدود`,

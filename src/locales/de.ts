@@ -5,7 +5,6 @@ import { plural } from '../components/shared/plural.ts';
 
 const count = plural('de');
 const seats = (n: number) => count(n, { one: 'Platz', other: 'Plätze' });
-const INTERVALS: Record<string, string> = { day: 'Tag', week: 'Woche', month: 'Monat', year: 'Jahr' };
 
 export default defineLocale('de', {
   notConnected: 'Nicht verbunden: Setzen Sie dieses Element in einen <planship-provider>.',
@@ -52,7 +51,8 @@ export default defineLocale('de', {
   switchQuestion: (plan) => `Zu ${plan} wechseln?`,
   youWillLose: 'Sie verlieren:',
   youWillLoseAtRenewal: 'Ab Ihrer nächsten Verlängerung verlieren Sie:',
-  pricePer: (amount, interval) => `${amount} / ${INTERVALS[interval] ?? interval}`,
+  pricePer: (amount, interval) => `${amount} / ${interval}`,
+  intervalNames: { day: 'Tag', week: 'Woche', month: 'Monat', year: 'Jahr' },
 
   unlimited: 'Unbegrenzt',
   unlimitedLever: (lever) => `${lever}: unbegrenzt`,

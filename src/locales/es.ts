@@ -5,7 +5,6 @@ import { plural } from '../components/shared/plural.ts';
 
 const count = plural('es');
 const seats = (n: number) => count(n, { one: 'puesto', other: 'puestos' });
-const INTERVALS: Record<string, string> = { day: 'día', week: 'semana', month: 'mes', year: 'año' };
 
 export default defineLocale('es', {
   notConnected: 'Sin conexión: coloca este elemento dentro de un <planship-provider>.',
@@ -52,7 +51,8 @@ export default defineLocale('es', {
   switchQuestion: (plan) => `¿Cambiar a ${plan}?`,
   youWillLose: 'Perderás:',
   youWillLoseAtRenewal: 'A partir de tu próxima renovación perderás:',
-  pricePer: (amount, interval) => `${amount} / ${INTERVALS[interval] ?? interval}`,
+  pricePer: (amount, interval) => `${amount} / ${interval}`,
+  intervalNames: { day: 'día', week: 'semana', month: 'mes', year: 'año' },
 
   unlimited: 'Ilimitado',
   unlimitedLever: (lever) => `${lever}: ilimitado`,

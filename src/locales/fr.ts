@@ -5,7 +5,6 @@ import { plural } from '../components/shared/plural.ts';
 
 const count = plural('fr');
 const seats = (n: number) => count(n, { one: 'siège', other: 'sièges' });
-const INTERVALS: Record<string, string> = { day: 'jour', week: 'semaine', month: 'mois', year: 'an' };
 
 export default defineLocale('fr', {
   notConnected: 'Non connecté : placez cet élément dans un <planship-provider>.',
@@ -52,7 +51,8 @@ export default defineLocale('fr', {
   switchQuestion: (plan) => `Passer à ${plan} ?`,
   youWillLose: 'Vous perdrez :',
   youWillLoseAtRenewal: 'À partir de votre prochain renouvellement, vous perdrez :',
-  pricePer: (amount, interval) => `${amount} / ${INTERVALS[interval] ?? interval}`,
+  pricePer: (amount, interval) => `${amount} / ${interval}`,
+  intervalNames: { day: 'jour', week: 'semaine', month: 'mois', year: 'an' },
 
   unlimited: 'Illimité',
   unlimitedLever: (lever) => `${lever} : illimité`,

@@ -2,7 +2,6 @@
 // statically with `import 'planship-portal/locales/ja'`. Japanese has no plural forms.
 import { defineLocale } from '../components/shared/locale-registry.ts';
 
-const INTERVALS: Record<string, string> = { day: '日', week: '週', month: '月', year: '年' };
 
 export default defineLocale('ja', {
   notConnected: '接続されていません: この要素を <planship-provider> の中に置いてください。',
@@ -49,7 +48,8 @@ export default defineLocale('ja', {
   switchQuestion: (plan) => `${plan} に切り替えますか?`,
   youWillLose: '次の機能が使えなくなります:',
   youWillLoseAtRenewal: '次回の更新から、次の機能が使えなくなります:',
-  pricePer: (amount, interval) => `${amount} / ${INTERVALS[interval] ?? interval}`,
+  pricePer: (amount, interval) => `${amount} / ${interval}`,
+  intervalNames: { day: '日', week: '週', month: '月', year: '年' },
 
   unlimited: '無制限',
   unlimitedLever: (lever) => `${lever}: 無制限`,

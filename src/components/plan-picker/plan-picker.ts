@@ -149,7 +149,9 @@ export class PlanshipPlanPicker extends PlanshipElement {
   /** A price, its amount set apart from the interval wherever the language puts it. */
   private renderPrice({ amount, currency, interval }: Price) {
     const money = this.localize.money(amount, currency);
-    const [before, after] = (interval && splitAround(this.m.pricePer(money, interval), money)) || ['', ''];
+    const names = this.m.intervalNames;
+    const per = interval && this.m.pricePer(money, Object.hasOwn(names, interval) ? names[interval] : interval);
+    const [before, after] = (per && splitAround(per, money)) || ['', ''];
     const rest = (text: string) => (text ? html`<span part="interval">${text}</span>` : nothing);
     return html`<p part="price">${rest(before)}<span part="amount">${money}</span>${rest(after)}</p>`;
   }

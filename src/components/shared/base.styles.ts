@@ -75,6 +75,14 @@ export const baseStyles = [
     ul {
       margin: 0;
     }
+    /* Names and descriptions from the API keep their own direction (Latin text in Arabic). */
+    [part~=name],
+    [part~=description],
+    [part~=plan-name],
+    [part~=label],
+    [part~=member-name] {
+      unicode-bidi: plaintext;
+    }
     [role=heading] {
       font-size: 1.125em;
       font-weight: 600;

@@ -56,6 +56,18 @@ export function nearestLang(element: Element): string {
   return 'en';
 }
 
+/**
+ * The table with every value a message function puts in a sentence (plan and lever names,
+ * numbers) isolated (U+2068 … U+2069), so Latin names and digits keep their order and their
+ * punctuation in a right-to-left sentence.
+ */
+function isolateValues(m: PlanshipMessages): PlanshipMessages {
+  const isolate = (value: unknown) => (typeof value === 'string' ? `\u2068${value}\u2069` : value);
+  return Object.fromEntries(
+    Object.entries(m).map(([id, message]) => [id, typeof message === 'function' ? (...values: unknown[]) => message(...values.map(isolate)) : message]),
+  ) as unknown as PlanshipMessages;
+}
+
 const connected = new Set<Localize>();
 let observer: MutationObserver | undefined;
 const WATCH: MutationObserverInit = { subtree: true, attributeFilter: ['lang'] };
@@ -114,9 +126,10 @@ export class Localize implements ReactiveController {
     const lower = lang.toLowerCase();
     const registry = registeredLocales();
     const from = [registry.get(lower) ?? registry.get(lower.split('-')[0]), this.overridesFor?.(lang)];
-    if (from.some((source, i) => source !== this.builtFrom[i])) {
-      this.builtFrom = from;
-      this.m = Object.assign({}, en, ...from);
+    if (from.some((source, i) => source !== this.builtFrom[i]) || this.builtFrom[2] !== this.rtl) {
+      this.builtFrom = [...from, this.rtl];
+      const m: PlanshipMessages = Object.assign({}, en, ...from);
+      this.m = this.rtl ? isolateValues(m) : m;
     }
     if (this.setsDir && this.rtl !== this.setDir && (this.setDir || !this.host.hasAttribute('dir'))) {
       this.setDir = this.rtl;

@@ -71,10 +71,12 @@ export interface PlanshipMessages {
   youWillLose: string;
   youWillLoseAtRenewal: string;
   /**
-   * A price with its billing interval (`interval` as given in `prices`, e.g. `month`, `year`).
-   * The element finds `amount` in the result and sets it apart, so any word order works.
+   * A price with its billing interval (`interval` from `intervalNames`). The element finds
+   * `amount` in the result and sets it apart, so any word order works.
    */
   pricePer: (amount: string, interval: string) => string;
+  /** Names of the billing intervals used in `prices` (`day`, `week`, `month`, `year`; add yours). */
+  intervalNames: Record<string, string>;
 
   // Entitlements in words (plan cards, downgrade confirmation)
   unlimited: string;
@@ -205,6 +207,7 @@ export const en: PlanshipMessages = {
   youWillLose: 'You will lose:',
   youWillLoseAtRenewal: 'From your next renewal you will lose:',
   pricePer: (amount, interval) => `${amount} / ${interval}`,
+  intervalNames: { day: 'day', week: 'week', month: 'month', year: 'year' },
 
   unlimited: 'Unlimited',
   unlimitedLever: (lever) => `Unlimited ${lever}`,
