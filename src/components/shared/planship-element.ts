@@ -8,6 +8,7 @@ import { planshipClientContext, planshipServicesContext, ensureContextRoot, type
 import { PlanshipErrorEvent, PlanshipSubscriptionChangeEvent, type SubscriptionChangeKind } from './events.ts';
 import { Localize } from './localize.ts';
 import type { PlanshipMessages } from './messages.ts';
+import { rememberHeight, rememberedHeight } from './remembered-height.ts';
 import { describeError } from './wording.ts';
 
 export interface ConfirmOptions {
@@ -117,6 +118,10 @@ export class PlanshipElement extends LitElement {
         // Errors claim their alert again as they render.
         this.services?.alerts.release(this);
       },
+      hostUpdated: () => {
+        const base = this.renderRoot.querySelector(':scope > [part~=base]');
+        if (base) rememberHeight(base, this.heightKey);
+      },
       hostDisconnected: () => {
         this.listenTo();
         this.answer(false);
@@ -124,6 +129,9 @@ export class PlanshipElement extends LitElement {
       },
     });
   }
+
+  /** Content heights are remembered per element, product and width (in steps of 50px). */
+  private heightKey = () => this.client && `${this.localName}:${this.client.productSlug}:${Math.round(this.clientWidth / 50)}`;
 
   /** The messages in the element's language. */
   protected get m(): PlanshipMessages {
@@ -250,8 +258,9 @@ export class PlanshipElement extends LitElement {
 
   /**
    * The states of a read, in `part="base"`: not connected (no provider answered), error with
-   * retry, loading (`skeleton`, shaped like the content, named `label`), then `content(value)`;
-   * with the reconnecting hint above unless `hint` is false.
+   * retry, loading (`skeleton`, shaped like the content and as tall as the content was last
+   * time, named `label`), then `content(value)`; with the reconnecting hint above unless `hint`
+   * is false.
    */
   protected renderTask<R>(
     task: Task<unknown[], R>,
@@ -268,7 +277,8 @@ export class PlanshipElement extends LitElement {
         ? this.renderError(task.error, () => void task.run())
         : value
           ? content(value)
-          : html`<div part="loading" class="stack" role="progressbar" aria-busy="true" aria-label=${label}>${skeleton}</div>`}
+          : html`<div part="loading" class="stack" role="progressbar" aria-busy="true" aria-label=${label}
+              style=${`min-height: ${rememberedHeight(this.heightKey) ?? 0}px`}>${skeleton}</div>`}
     </div>`;
   }
 
