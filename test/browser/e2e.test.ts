@@ -2,7 +2,7 @@
 import { expect, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
 import '../../src/index.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
-import { PRODUCT, admin, createCustomer, mountProvider, reportUsage, serverInfo, tokenGetter } from './helpers.ts';
+import { PRODUCT, admin, createCustomer, deepElements, mountProvider, reportUsage, serverInfo, tokenGetter } from './helpers.ts';
 
 const MARKUP_PRODUCT = 'markup-product';
 
@@ -35,15 +35,6 @@ const openSockets = async (customerId: string) =>
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** Every element under root, looking into open shadow roots too. */
-function deepElements(root: ParentNode): Element[] {
-  const found: Element[] = [];
-  for (const element of root.querySelectorAll('*')) {
-    found.push(element);
-    if (element.shadowRoot) found.push(...deepElements(element.shadowRoot));
-  }
-  return found;
-}
 
 describe('e2e: the portal elements together against the real server', () => {
   afterEach(() => fixtureCleanup());
