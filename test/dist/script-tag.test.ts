@@ -2,16 +2,14 @@
 // HTML page (no bundler), against the real server, with a token minted by a tiny "backend".
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import { readFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { chromium, type Browser } from 'playwright-core';
 import { startServer } from '../../src/server/index.ts';
 import { BASIC } from '../fixtures/backend-call.ts';
+import { startDistHost, type DistHost } from '../fixtures/dist-host.ts';
 import { CHROMIUM_ARGS, locateBrowser } from '../../scripts/find-browser.mjs';
 
 let api: Awaited<ReturnType<typeof startServer>>;
-let host: Server;
+let host: DistHost;
 let hostUrl: string;
 let browser: Browser;
 
@@ -37,33 +35,14 @@ const findMeterValue = `function find(root) {
 
 before(async () => {
   api = await startServer({ catalog: 'demo/catalog.json' });
-  host = createServer(async (request, response): Promise<void> => {
-    if (request.url === '/planship-portal.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript' });
-      response.end(readFileSync('dist/planship-portal.js'));
-      return;
-    }
-    if (request.url?.startsWith('/token')) {
-      const minted = await fetch(`${api.url}/api/v1/auth/customer-token`, {
-        method: 'POST',
-        headers: { authorization: BASIC, 'content-type': 'application/json' },
-        body: JSON.stringify({ customer_id: 'grace@example.com' }),
-      });
-      response.writeHead(minted.status, { 'content-type': 'application/json' });
-      response.end(await minted.text());
-      return;
-    }
-    response.writeHead(200, { 'content-type': 'text/html' });
-    response.end(page(api.url));
-  });
-  await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
-  hostUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}`;
+  host = await startDistHost(api.url, 'grace@example.com', () => page(api.url));
+  hostUrl = host.url;
   browser = await chromium.launch({ executablePath: process.env.CHROME_PATH || (await locateBrowser()), args: CHROMIUM_ARGS });
 });
 
 after(async () => {
   await browser?.close();
-  await new Promise((resolve) => host?.close(resolve));
+  await host?.close();
   await api?.close();
 });
 

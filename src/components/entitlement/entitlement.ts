@@ -36,12 +36,16 @@ export class PlanshipEntitlement extends PlanshipElement {
   static override styles = [
     baseStyles,
     css`
+      /* The content is the host's: the gate neither paints behind it nor colours it. */
       :host {
         display: contents;
+        color: inherit;
       }
       .stale {
         font-size: 0.75em;
         margin-inline: var(--_gap);
+        /* The gate paints nothing itself (display: contents): a theme paints behind its note. */
+        background: var(--_planship-paint, none);
       }
     `,
   ];

@@ -166,6 +166,7 @@ export const baseStyles = [
       padding: var(--_space) calc(var(--_space) * 4 / 3);
       border: 1px solid;
       border-radius: var(--_radius);
+      background: var(--_surface);
     }
     .badge {
       padding: 0.125em 0.625em;

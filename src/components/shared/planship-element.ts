@@ -119,7 +119,7 @@ export class PlanshipElement extends LitElement {
         this.services?.alerts.release(this);
       },
       hostUpdated: () => {
-        const base = this.renderRoot.querySelector(':scope > [part~=base]');
+        const base = this.renderRoot.querySelector('[part~=base]');
         if (base) rememberHeight(base, this.heightKey);
       },
       hostDisconnected: () => {
