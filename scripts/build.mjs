@@ -22,33 +22,23 @@ const locales = Object.fromEntries(
     .map((file) => [`locales/${file.slice(0, -3)}`, `src/locales/${file}`]),
 );
 
+/**
+ * What a browser loads as it is: one minified ES module per entry, everything inlined. Module
+ * scripts are always read as UTF-8, so text stays as it is rather than \u-escaped.
+ */
+const forBrowsers = { bundle: true, minify: true, format: 'esm', target: 'es2022', charset: 'utf8', tsconfig, legalComments: 'none', logLevel: 'warning' };
+
 await build({
+  ...forBrowsers,
   entryPoints: ['src/elements.ts'],
   outfile: 'dist/planship-portal.js',
-  bundle: true,
-  minify: true,
-  format: 'esm',
-  target: 'es2022',
-  tsconfig,
-  legalComments: 'none',
   // css`` and html`` literals keep their whitespace under --minify; this collapses it.
   plugins: [minifyTemplatesPlugin],
-  logLevel: 'warning',
 });
 
 // Beside the bundle, each a standalone module (its few helpers inlined), so English-only pages
 // never download them and the bundle does not grow per language.
-await build({
-  entryPoints: locales,
-  outdir: 'dist',
-  bundle: true,
-  minify: true,
-  format: 'esm',
-  target: 'es2022',
-  tsconfig,
-  legalComments: 'none',
-  logLevel: 'warning',
-});
+await build({ ...forBrowsers, entryPoints: locales, outdir: 'dist' });
 
 await build({
   entryPoints: { index: 'src/index.ts', client: 'src/client/index.ts', admin: 'src/client/admin.ts', ...locales },
