@@ -54,6 +54,8 @@ describe('feedback', () => {
     const first = await heights(id, 'planship-plan-picker', picker, plans);
     // A first visit knows nothing of the plans yet: say how far off its shape was.
     console.log(`plan picker, first visit: placeholder ${first.loading}px, plans ${first.content}px`);
+    // The height is noted once the content has been laid out (a ResizeObserver).
+    await until(() => Object.keys(sessionStorage).some((key) => key.includes('planship-plan-picker')), 'the height was not remembered');
     fixtureCleanup();
     const again = await heights(id, 'planship-plan-picker', picker, plans);
     expect(Math.abs(again.content - again.loading), `loading ${again.loading}px, content ${again.content}px`).to.be.at.most(MAX_JUMP);
