@@ -2,6 +2,7 @@
 // and dates follow the language, a change of `lang` at run time re-renders, Arabic is RTL, and
 // the host's overrides win.
 import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { sendKeys } from '@web/test-runner-commands';
 import '../../src/index.ts';
 import { en, type PlanshipMessages } from '../../src/components/shared/messages.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
@@ -205,6 +206,11 @@ describe('localization', () => {
     // The first plan is on the right.
     const [first, second] = [...picker.shadowRoot!.querySelectorAll('[part~=plan]')].map((card) => card.getBoundingClientRect().left);
     expect(first).to.be.greaterThan(second);
+    // Arrow keys follow the reading direction: left is forward.
+    const radios = [...picker.shadowRoot!.querySelectorAll<HTMLElement>('[role=radio]')];
+    radios[0].focus();
+    await sendKeys({ press: 'ArrowLeft' });
+    expect(picker.shadowRoot!.activeElement).to.equal(radios[1]);
     const ar = (await import('../../src/locales/ar.ts')).default;
     for (const [people, word] of [[2, 'شخصان'], [3, 'أشخاص'], [11, 'شخصًا'], [100, 'شخص']] as const) {
       expect(ar.seatsBelowUsed(String(people), people)).to.contain(word);
