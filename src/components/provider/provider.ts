@@ -197,8 +197,7 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
 
   /** Waits for the messages of a language still loading, so it never shows English first. */
   protected override scheduleUpdate(): void | Promise<unknown> {
-    const loading = this.localize.ready();
-    return loading ? loading.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+    return this.localize.whenReady(() => super.scheduleUpdate());
   }
 
   /** (Re)builds the client when what it is made from changed. */

@@ -87,7 +87,7 @@ function watch(element: Element) {
 
 /**
  * An element's language, messages (`m`) and formatters. Refreshed before every render; the
- * host awaits `ready()` before an update so a shipped language never flashes English first.
+ * host schedules its updates through `whenReady` so a shipped language never flashes English first.
  */
 export class Localize implements ReactiveController {
   lang = 'en';
@@ -138,9 +138,13 @@ export class Localize implements ReactiveController {
     }
   }
 
-  /** A promise while the messages of the element's language are still loading. */
-  ready(): Promise<void> | undefined {
-    return this.host.isConnected ? load(nearestLang(this.host).toLowerCase()) : undefined;
+  /**
+   * Runs `update` (the host's `scheduleUpdate`) once the messages of its language are there:
+   * right away, or after a shipped language has loaded, so it never shows English first.
+   */
+  whenReady(update: () => void): void | Promise<unknown> {
+    const loading = this.host.isConnected ? load(nearestLang(this.host).toLowerCase()) : undefined;
+    return loading ? loading.then(update) : update();
   }
 
   number(n: number): string {

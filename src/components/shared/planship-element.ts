@@ -140,8 +140,7 @@ export class PlanshipElement extends LitElement {
 
   /** Waits for the messages of a language still loading, so it never shows English first. */
   protected override scheduleUpdate(): void | Promise<unknown> {
-    const loading = this.localize.ready();
-    return loading ? loading.then(() => super.scheduleUpdate()) : super.scheduleUpdate();
+    return this.localize.whenReady(() => super.scheduleUpdate());
   }
 
   override connectedCallback(): void {
