@@ -16,6 +16,15 @@ export default {
   browserStartTimeout: 60000,
   testsFinishTimeout: 180000,
   testFramework: { config: { timeout: 15000 } },
+  // The elements load a language on demand from locales/<lang>.js beside their entry module, as
+  // the built bundle does from dist/locales/; here those files are the TypeScript sources.
+  middleware: [
+    (context, next) => {
+      const locale = /^\/src\/locales\/([a-z]+)\.js(\?.*)?$/.exec(context.url);
+      if (locale) context.url = `/src/locales/${locale[1]}.ts`;
+      return next();
+    },
+  ],
   plugins: [
     esbuildPlugin({ ts: true, tsconfig: fileURLToPath(new URL('./tsconfig.json', import.meta.url)) }),
     planshipServerPlugin(),

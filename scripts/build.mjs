@@ -2,9 +2,12 @@
 // `npm run build`:
 //   dist/planship-portal.js  one self-contained ES module (lit included) for a <script> tag;
 //                            it registers the elements and exports nothing (src/elements.ts)
+//   dist/locales/<lang>.js   each shipped language on its own, loaded by the bundle on demand
 //   dist/custom-elements.json the manifest, read from each element's JSDoc (@summary, @slot, ...)
 //   dist/lib/                the library for bundlers (lit, @lit/* external), code-split; each
-//                            module the manifest names (every element's) is an entry of its own
+//                            module the manifest names (every element's) is an entry of its own;
+//                            dist/lib/locales/<lang>.js for `import 'planship-portal/locales/de'`
+//   dist/lib/server.js, gateway.js  Node only
 //   dist/types/              .d.ts for both, and the framework typings generated from the manifest
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
@@ -24,22 +27,33 @@ const manifestEntries = Object.fromEntries(
   manifest.modules.map(({ path }) => [path.replace(/^dist\/lib\/(.+)\.js$/, '$1'), path.replace(/^dist\/lib\/(.+)\.js$/, 'src/$1.ts')]),
 );
 
-await build({
-  entryPoints: ['src/elements.ts'],
-  outfile: 'dist/planship-portal.js',
-  bundle: true,
-  minify: true,
-  format: 'esm',
-  target: 'es2022',
-  tsconfig,
-  legalComments: 'none',
-  // css`` and html`` literals keep their whitespace under --minify; this collapses it.
-  plugins: [minifyTemplatesPlugin],
-  logLevel: 'warning',
-});
+/** { 'locales/de': 'src/locales/de.ts', ... } */
+const locales = Object.fromEntries(
+  readdirSync('src/locales')
+    .filter((file) => file.endsWith('.ts'))
+    .map((file) => [`locales/${file.slice(0, -3)}`, `src/locales/${file}`]),
+);
+
+/**
+ * What a browser loads as it is: one minified ES module per entry, everything inlined. Module
+ * scripts are always read as UTF-8, so text stays as it is rather than \u-escaped.
+ */
+const forBrowsers = { bundle: true, minify: true, format: 'esm', target: 'es2022', charset: 'utf8', tsconfig, legalComments: 'none', logLevel: 'warning' };
 
 await build({
-  entryPoints: { index: 'src/index.ts', client: 'src/client/index.ts', admin: 'src/client/admin.ts', ...manifestEntries },
+  ...forBrowsers,
+  entryPoints: ['src/elements.ts'],
+  outfile: 'dist/planship-portal.js',
+  // css`` and html`` literals keep their whitespace under --minify; this collapses it.
+  plugins: [minifyTemplatesPlugin],
+});
+
+// Beside the bundle, each a standalone module (its few helpers inlined), so English-only pages
+// never download them and the bundle does not grow per language.
+await build({ ...forBrowsers, entryPoints: locales, outdir: 'dist' });
+
+await build({
+  entryPoints: { index: 'src/index.ts', client: 'src/client/index.ts', admin: 'src/client/admin.ts', ...manifestEntries, ...locales },
   outdir: 'dist/lib',
   chunkNames: 'chunks/[name]-[hash]',
   bundle: true,
@@ -89,8 +103,9 @@ if (missing.length) throw new Error(`The manifest names modules the build did no
 writeFrameworkTypes(manifest, 'dist/types');
 writeFileSync('dist/lib/types-only.js', '// planship-portal/react, /vue and /svelte hold type declarations only.\nexport {};\n');
 
-const bundle = readFileSync('dist/planship-portal.js');
-console.log(
-  `dist/planship-portal.js: ${(bundle.length / 1024).toFixed(1)} kB minified, ` +
-    `${(gzipSync(bundle, { level: 9 }).length / 1024).toFixed(1)} kB gzipped`,
-);
+for (const file of ['planship-portal.js', ...Object.keys(locales).map((name) => `${name}.js`)]) {
+  const code = readFileSync(`dist/${file}`);
+  console.log(
+    `dist/${file}: ${(code.length / 1024).toFixed(1)} kB minified, ${(gzipSync(code, { level: 9 }).length / 1024).toFixed(1)} kB gzipped`,
+  );
+}

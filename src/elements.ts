@@ -2,9 +2,15 @@
 // and exports nothing, as a page uses the elements by their tags. Exporting the client and the
 // classes too would cost about 0.3 kB gzipped; code that needs them imports the library entry
 // (src/index.ts, `planship-portal`), which registers the same elements.
+import { setLocaleBase } from './components/shared/localize.ts';
 import './components/provider/provider.ts';
 import './components/plan-picker/plan-picker.ts';
 import './components/subscription-manager/subscription-manager.ts';
 import './components/usage-meter/usage-meter.ts';
 import './components/entitlement/entitlement.ts';
 import './components/customer-portal/customer-portal.ts';
+
+// Other languages than English are modules in locales/ beside this file (dist/locales/de.js),
+// loaded the first time an element needs one. (Not `new URL(..., import.meta.url)`: bundlers
+// would try to bundle the folder.)
+setLocaleBase(import.meta.url.replace(/[^/]*$/, 'locales/'));

@@ -13,8 +13,11 @@ export { PlanshipUsageMeter, type UsageStatus } from './components/usage-meter/u
 export { PlanshipEntitlement } from './components/entitlement/entitlement.ts';
 export { PlanshipUsageMeters } from './components/customer-portal/usage-meters.ts';
 export { PlanshipCustomerPortal } from './components/customer-portal/customer-portal.ts';
-export { PlanshipElement, type ConfirmOptions } from './components/shared/planship-element.ts';
-export { planshipClientContext } from './components/shared/context.ts';
+export { PlanshipElement, type ConfirmOptions, type Theme } from './components/shared/planship-element.ts';
+export { planshipClientContext, planshipServicesContext, type ProviderServices } from './components/shared/context.ts';
+export { en, type PlanshipMessages } from './components/shared/messages.ts';
+export { defineLocale } from './components/shared/locale-registry.ts';
+export { plural, type PluralForms } from './components/shared/plural.ts';
 export {
   PlanshipPlanChangeEvent,
   PlanshipSubscriptionChangeEvent,

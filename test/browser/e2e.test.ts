@@ -2,7 +2,7 @@
 import { expect, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
 import '../../src/index.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
-import { PRODUCT, admin, createCustomer, mountProvider, reportUsage, serverInfo, tokenGetter } from './helpers.ts';
+import { PRODUCT, admin, createCustomer, deepElements, mountProvider, reportUsage, serverInfo, tokenGetter } from './helpers.ts';
 
 const MARKUP_PRODUCT = 'markup-product';
 
@@ -35,15 +35,6 @@ const openSockets = async (customerId: string) =>
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
 
-/** Every element under root, looking into open shadow roots too. */
-function deepElements(root: ParentNode): Element[] {
-  const found: Element[] = [];
-  for (const element of root.querySelectorAll('*')) {
-    found.push(element);
-    if (element.shadowRoot) found.push(...deepElements(element.shadowRoot));
-  }
-  return found;
-}
 
 describe('e2e: the portal elements together against the real server', () => {
   afterEach(() => fixtureCleanup());
@@ -113,7 +104,7 @@ describe('e2e: the portal elements together against the real server', () => {
   });
 
   // The only test that drops every socket on the shared server: it checks every element's hint.
-  it('shows the reconnecting hint (meter, picker, manager, gate) while the server drops sockets and hides it once back', async () => {
+  it('shows the reconnecting hint (meter, picker, manager, gate) and one status while the server drops sockets, and hides them once back', async () => {
     const id = await createCustomer({ plan: 'pro' });
     const provider = await mountProvider(id, portalParts);
     await portalReady(provider);
@@ -127,11 +118,17 @@ describe('e2e: the portal elements together against the real server', () => {
     expect(gate.hasAttribute('stale')).to.equal(false);
     const closed = await admin('POST', '/__emulator/sockets/close', { refuse_seconds: 2 });
     expect(closed.status).to.equal(200);
+    const status = provider.shadowRoot!.querySelector('[role=status]')!;
+    expect(status.textContent).to.equal('');
     await waitUntil(() => hints().every(Boolean), 'no reconnecting hint on every element', { timeout: 5000 });
     for (const hint of hints()) {
-      expect(hint!.getAttribute('role')).to.equal('status');
+      expect(hint!.getAttribute('role')).to.equal(null);
       expect(hint!.textContent).to.contain('Reconnecting');
     }
+    // Screen readers hear it once, from the provider's one status region.
+    const statuses = [provider, ...deepElements(provider)].flatMap((element) => [...(element.shadowRoot?.querySelectorAll('[role=status]') ?? [])]);
+    expect(statuses).to.deep.equal([status]);
+    expect(status.textContent).to.contain('Reconnecting');
     expect(gate.hasAttribute('stale')).to.equal(true);
     // The gate's hint stays small next to the host's content; the gate still shows what it knew.
     expect(parseFloat(getComputedStyle(hints()[3]!).fontSize)).to.be.below(parseFloat(getComputedStyle(gate.querySelector('#sso-on')!).fontSize));
@@ -142,6 +139,7 @@ describe('e2e: the portal elements together against the real server', () => {
     }
     await waitUntil(() => provider.getAttribute('connection') === 'live', 'never reconnected', { timeout: 12000 });
     await waitUntil(() => hints().every((hint) => !hint), 'a hint stayed after reconnecting');
+    expect(status.textContent).to.equal('');
     expect(gate.hasAttribute('stale')).to.equal(false);
     // Live again: a new report still arrives.
     await reportUsage(id, 'api-calls', 3);

@@ -101,12 +101,40 @@ export function slowTokenGetter(customerId: string) {
 }
 
 /** Simulated slow network: every PATCH waits until `release()`; `restore()` puts fetch back. */
-export function holdPatches() {
+export const holdPatches = () => holdRequests((_url, init) => init?.method === 'PATCH');
+
+/** Every element below `root`, through shadow roots. */
+export function deepElements(root: ParentNode): Element[] {
+  return [...root.querySelectorAll('*')].flatMap((element) => [element, ...(element.shadowRoot ? deepElements(element.shadowRoot) : [])]);
+}
+
+/** The first element below `root` (through shadow roots) that matches `selector`. */
+export function deepQuery<T extends Element = HTMLElement>(root: ParentNode, selector: string): T | null {
+  return (deepElements(root).find((element) => element.matches(selector)) as T | undefined) ?? null;
+}
+
+/** What a user sees or hears below `root`, through shadow roots: text and the accessible attributes. */
+export function deepText(root: Node): string[] {
+  const found: string[] = [];
+  const walk = (node: Node) => {
+    if (node.nodeType === Node.TEXT_NODE && node.textContent!.trim()) found.push(node.textContent!.trim());
+    if (node instanceof Element) {
+      for (const name of ['aria-label', 'aria-valuetext', 'title', 'placeholder']) if (node.hasAttribute(name)) found.push(node.getAttribute(name)!);
+      if (node.shadowRoot) walk(node.shadowRoot);
+    }
+    node.childNodes.forEach(walk);
+  };
+  walk(root);
+  return found;
+}
+
+/** Test fetch that holds every request whose URL matches until `release()`; `restore()` puts fetch back. */
+export function holdRequests(matches: (url: string, init?: RequestInit) => boolean) {
   const realFetch = window.fetch;
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
   window.fetch = async (input, init) => {
-    if (init?.method === 'PATCH') await held;
+    if (matches(String(input instanceof Request ? input.url : input), init)) await held;
     return realFetch(input, init);
   };
   return { release, restore: () => (window.fetch = realFetch) };

@@ -433,4 +433,20 @@ describe('<planship-plan-picker>', () => {
     expect(card(picker, 'plus').querySelector('[part~="name"]')!.textContent).to.contain('<b>Bold</b>');
     expect((window as { __xss?: number }).__xss).to.equal(undefined);
   });
+
+  it('lines prices up across the cards of a row, whatever the badge, with amount and interval in different weights', async () => {
+    const id = await createCustomer({ plan: 'starter' });
+    const prices = Object.fromEntries(['free', 'starter', 'pro'].map((slug, i) => [slug, { amount: i * 20, currency: 'USD', interval: 'month' }]));
+    const { picker } = await mount(id, { picker: html`<planship-plan-picker .prices=${prices}></planship-plan-picker>` });
+    await loaded(picker);
+    const top = (slug: string, part: string) => card(picker, slug).querySelector(`[part~="${part}"]`)!.getBoundingClientRect().top;
+    // Starter carries the "Current plan" badge; its price is level with its neighbours'.
+    expect(card(picker, 'starter').querySelector('[part~="current-badge"]')).to.not.equal(null);
+    expect(top('starter', 'price')).to.equal(top('free', 'price'));
+    expect(top('pro', 'price')).to.equal(top('free', 'price'));
+    expect(top('pro', 'action')).to.equal(top('free', 'action'));
+    const weight = (part: string) => Number(getComputedStyle(card(picker, 'pro').querySelector(`[part~="${part}"]`)!).fontWeight);
+    expect(weight('amount')).to.be.greaterThan(weight('interval'));
+    expect(card(picker, 'pro').querySelector('[part~="interval"]')!.textContent).to.equal(' / month');
+  });
 });

@@ -4,6 +4,7 @@ import { PlanshipCustomer } from '../../src/client/index.ts';
 import { PlanshipProvider } from '../../src/components/provider/provider.ts';
 import { PlanshipElement } from '../../src/components/shared/planship-element.ts';
 import type { PlanshipEntitlement } from '../../src/components/entitlement/entitlement.ts';
+import type { PlanshipUsageMeter } from '../../src/components/usage-meter/usage-meter.ts';
 import { PRODUCT, admin, createCustomer, customerToken, mountProvider, serverInfo, tokenGetter } from './helpers.ts';
 
 let tagCount = 0;
@@ -195,7 +196,7 @@ describe('<planship-provider>', () => {
     await waitUntil(() => gate.hasAttribute('allowed'), 'the fixed provider never served its child', { timeout: 5000 });
   });
 
-  it('stays idle without a token source and its children say they are not connected', async () => {
+  it('stays idle without a token source; its children wait for it rather than say they are not connected', async () => {
     const provider = await fixture<PlanshipProvider>(html`<planship-provider product-slug=${PRODUCT} customer-id="nobody">
       <planship-usage-meter lever="api-calls"></planship-usage-meter>
     </planship-provider>`);
@@ -203,7 +204,19 @@ describe('<planship-provider>', () => {
     expect(provider.getAttribute('connection')).to.equal('idle');
     const meter = provider.querySelector('planship-usage-meter')!;
     await meter.updateComplete;
-    expect(meter.shadowRoot!.querySelector('[part~="empty"]')!.textContent).to.contain('planship-provider');
+    // A provider is there, only still without a client (e.g. the host sets getAccessToken later).
+    expect(meter.shadowRoot!.querySelector('[part~="empty"]')).to.equal(null);
+    expect(meter.shadowRoot!.querySelector('[part~="loading"]')!.getAttribute('role')).to.equal('progressbar');
+    await expect(meter).to.be.accessible();
+    const id = await createCustomer({ plan: 'pro' });
+    const { url, wsUrl } = await serverInfo();
+    Object.assign(provider, { customerId: id, apiUrl: url, wsUrl, getAccessToken: tokenGetter(id) });
+    await waitUntil(() => meter.hasAttribute('status'), 'the meter never loaded once the token source came', { timeout: 5000 });
+  });
+
+  it('says "not connected" only for an element outside any provider', async () => {
+    const meter = await fixture<PlanshipUsageMeter>(html`<planship-usage-meter lever="api-calls"></planship-usage-meter>`);
+    expect(meter.shadowRoot!.querySelector('[part~="empty"]')!.textContent).to.contain('<planship-provider>');
     await expect(meter).to.be.accessible();
   });
 

@@ -1,7 +1,9 @@
 // What the built-package tests share: a host site on a free port (its pages and its backend's
 // token route, as a customer's own site would have) and one headless Chromium.
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type RequestListener, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { join, normalize } from 'node:path';
 import { chromium, type Browser } from 'playwright-core';
 import { backendCall } from '../fixtures/backend-call.ts';
 import { CHROMIUM_ARGS, locateBrowser } from '../../scripts/find-browser.mjs';
@@ -33,4 +35,33 @@ export async function sendCustomerToken(response: ServerResponse, apiUrl: string
 
 export async function launchChromium(): Promise<Browser> {
   return chromium.launch({ executablePath: process.env.CHROME_PATH || (await locateBrowser()), args: CHROMIUM_ARGS });
+}
+
+export interface DistHost extends Host {
+  /** Paths the browser asked for, in order. */
+  requests: string[];
+}
+
+const DIST = 'dist';
+
+/**
+ * A plain host site for the built bundle (no bundler): dist/ as static files, the backend's token
+ * route for one customer, and the page a test gives for any other path.
+ */
+export async function startDistHost(apiUrl: string, customerId: string, page: (path: string) => string): Promise<DistHost> {
+  const requests: string[] = [];
+  const host = await startHost(async (request, response): Promise<void> => {
+    const path = new URL(request.url ?? '/', 'http://host').pathname;
+    requests.push(path);
+    if (path === '/token') return sendCustomerToken(response, apiUrl, customerId);
+    const file = join(DIST, normalize(path));
+    if (path.endsWith('.js') && file.startsWith(DIST) && existsSync(file) && statSync(file).isFile()) {
+      response.writeHead(200, { 'content-type': 'text/javascript' });
+      response.end(readFileSync(file));
+      return;
+    }
+    response.writeHead(path.endsWith('.js') ? 404 : 200, { 'content-type': 'text/html' });
+    response.end(path.endsWith('.js') ? '' : page(path));
+  });
+  return { ...host, requests };
 }

@@ -2,14 +2,14 @@
 // HTML page (no bundler), against the real server, with a token minted by a tiny "backend".
 import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
 import type { Browser } from 'playwright-core';
 import { startServer } from '../../src/server/index.ts';
 import { BASIC } from '../fixtures/backend-call.ts';
-import { launchChromium, sendCustomerToken, startHost, type Host } from './host.ts';
+import { launchChromium, startDistHost, type DistHost } from './host.ts';
 
 let api: Awaited<ReturnType<typeof startServer>>;
-let host: Host;
+let host: DistHost;
+let hostUrl: string;
 let browser: Browser;
 
 function page(apiUrl: string) {
@@ -34,16 +34,8 @@ const findMeterValue = `function find(root) {
 
 before(async () => {
   api = await startServer({ catalog: 'demo/catalog.json' });
-  host = await startHost(async (request, response): Promise<void> => {
-    if (request.url === '/planship-portal.js') {
-      response.writeHead(200, { 'content-type': 'text/javascript' });
-      response.end(readFileSync('dist/planship-portal.js'));
-      return;
-    }
-    if (request.url?.startsWith('/token')) return sendCustomerToken(response, api.url, 'grace@example.com');
-    response.writeHead(200, { 'content-type': 'text/html' });
-    response.end(page(api.url));
-  });
+  host = await startDistHost(api.url, 'grace@example.com', () => page(api.url));
+  hostUrl = host.url;
   browser = await launchChromium();
 });
 
@@ -57,7 +49,7 @@ test('the built bundle registers every element and shows live plans and usage in
   const tab = await browser.newPage();
   const errors: string[] = [];
   tab.on('pageerror', (error) => errors.push(error.message));
-  await tab.goto(host.url);
+  await tab.goto(hostUrl);
   const tags = await tab.evaluate(() =>
     ['planship-provider', 'planship-plan-picker', 'planship-subscription-manager', 'planship-usage-meter',
       'planship-entitlement', 'planship-customer-portal'].filter((tag) => customElements.get(tag)),

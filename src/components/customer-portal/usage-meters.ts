@@ -1,25 +1,38 @@
-import { html, nothing } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { css, html } from 'lit';
+import { property } from 'lit/decorators.js';
 import { baseStyles } from '../shared/base.styles.ts';
+import { define } from '../shared/define.ts';
 import { PlanshipElement } from '../shared/planship-element.ts';
 import '../usage-meter/usage-meter.ts';
+
+const meterSkeleton = html`<div class="stack"><div class="bone" style="width: 60%"></div><div class="bone track-bone"></div></div>`;
 
 /**
  * @summary One <planship-usage-meter> for every metered lever of the product.
  *
+ * @tagname planship-usage-meters
  * @csspart base - The wrapper of the meters.
  * @csspart meter - Each <planship-usage-meter>.
  * @csspart empty - The product has no metered levers.
- * @csspart loading - The loading indicator.
+ * @csspart loading - The loading placeholder, shaped like two meters.
  * @csspart error - The error message with its retry button.
  * @csspart retry-button - The retry button.
  *
  *
  * @fires planship-error - Reading the levers failed.
  */
-@customElement('planship-usage-meters')
 export class PlanshipUsageMeters extends PlanshipElement {
-  static override styles = baseStyles;
+  static override styles = [
+    baseStyles,
+    css`
+      [part~=base] {
+        gap: calc(var(--_space) * 1.5);
+      }
+      .track-bone {
+        height: var(--planship-usage-meter-height, 0.5rem);
+      }
+    `,
+  ];
 
   /** Passed to each meter: show usage per bucket. */
   @property({ type: Boolean, attribute: 'show-buckets' }) showBuckets = false;
@@ -31,18 +44,18 @@ export class PlanshipUsageMeters extends PlanshipElement {
   override render() {
     return this.renderTask(
       this.task,
-      'Loading usage',
+      this.m.loadingUsage,
+      html`${meterSkeleton}${meterSkeleton}`,
       (levers) =>
         levers.length
-          ? levers.map(
-              (lever) =>
-                html`<planship-usage-meter part="meter" lever=${lever.slug} theme=${this.theme ?? nothing} ?show-buckets=${this.showBuckets}></planship-usage-meter>`,
-            )
-          : html`<p part="empty" class="muted">This product has no metered usage.</p>`,
+          ? levers.map((lever) => html`<planship-usage-meter part="meter" lever=${lever.slug} ?show-buckets=${this.showBuckets}></planship-usage-meter>`)
+          : html`<p part="empty" class="muted">${this.m.noMeteredUsage}</p>`,
       false,
     );
   }
 }
+
+define('planship-usage-meters', PlanshipUsageMeters);
 
 declare global {
   interface HTMLElementTagNameMap {

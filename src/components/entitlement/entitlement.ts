@@ -1,8 +1,9 @@
 import { css, html, nothing, type PropertyValues } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { TaskStatus } from '@lit/task';
-import { grants } from '../shared/format.ts';
+import { grants } from '../shared/wording.ts';
 import { baseStyles } from '../shared/base.styles.ts';
+import { define } from '../shared/define.ts';
 import { PlanshipElement } from '../shared/planship-element.ts';
 
 /**
@@ -14,9 +15,11 @@ import { PlanshipElement } from '../shared/planship-element.ts';
  * `denied` content) and warns once in the console.
  *
  * While the live connection is reconnecting, the `stale` attribute is set and a small
- * "Reconnecting..." note (`part="stale"`) follows the content; hide it with
- * `planship-entitlement::part(stale) { display: none }` if your own UI says so.
+ * "Reconnecting…" note (`part="stale"`) follows the content; hide it with
+ * `planship-entitlement::part(stale) { display: none }` if your own UI says so. (Screen readers
+ * hear it once, from the provider's status region.)
  *
+ * @tagname planship-entitlement
  * @slot - Shown when the customer is entitled.
  * @slot denied - Shown when the customer is not entitled (e.g. an upgrade hint).
  * @slot loading - Shown until the entitlements are known.
@@ -29,17 +32,20 @@ import { PlanshipElement } from '../shared/planship-element.ts';
  *
  * @fires planship-error - Reading the entitlements failed.
  */
-@customElement('planship-entitlement')
 export class PlanshipEntitlement extends PlanshipElement {
   static override styles = [
     baseStyles,
     css`
+      /* The content is the host's: the gate neither paints behind it nor colours it. */
       :host {
         display: contents;
+        color: inherit;
       }
       .stale {
         font-size: 0.75em;
         margin-inline: var(--_gap);
+        /* The gate paints nothing itself (display: contents): a theme paints behind its note. */
+        background: var(--_planship-paint, none);
       }
     `,
   ];
@@ -89,10 +95,12 @@ export class PlanshipEntitlement extends PlanshipElement {
       : this.allowed
         ? html`<slot></slot>`
         : html`<slot name="denied"></slot>`}${this.stale
-      ? html`<span part="stale" class="stale" role="status">Reconnecting...</span>`
+      ? html`<span part="stale" class="stale">${this.m.reconnectingShort}</span>`
       : nothing}`;
   }
 }
+
+define('planship-entitlement', PlanshipEntitlement);
 
 declare global {
   interface HTMLElementTagNameMap {

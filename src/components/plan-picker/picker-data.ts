@@ -1,13 +1,7 @@
 import type { LeverInList, PlanDetails, PlanshipCustomer, Subscription } from '../../client/index.ts';
-import { describeEntitlement, grants, planValues } from '../shared/format.ts';
-
-export interface PickerPlan extends PlanDetails {
-  /** What the plan includes, in words, in the levers' order. */
-  features: string[];
-}
 
 export interface PickerData {
-  plans: PickerPlan[];
+  plans: PlanDetails[];
   levers: LeverInList[];
   /** The customer's active subscription to this product, if any. */
   subscription?: Subscription;
@@ -22,8 +16,8 @@ const preferredSubscription = (subscriptions: readonly Subscription[]) =>
 
 /**
  * Everything the picker shows, in one pass: public plans in order (plus the current plan even
- * when it is not public, so customers on a retired plan still see where they are), their
- * entitlements in words, and the active subscription.
+ * when it is not public, so customers on a retired plan still see where they are) with their
+ * entitlements, the levers, and the active subscription.
  */
 export async function loadPickerData(client: PlanshipCustomer, signal: AbortSignal): Promise<PickerData> {
   const [plans, levers, subscriptions] = await Promise.all([
@@ -35,14 +29,5 @@ export async function loadPickerData(client: PlanshipCustomer, signal: AbortSign
   const shown = plans
     .filter((plan) => plan.isPublic !== false || plan.slug === subscription?.plan.slug)
     .sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
-  const details = await Promise.all(shown.map((plan) => client.getPlan(plan.slug, { signal })));
-  return {
-    levers,
-    subscription,
-    plans: details.map((plan) => {
-      const values = planValues(plan);
-      const features = levers.filter(({ slug }) => grants(values[slug])).map(({ slug, name }) => describeEntitlement(name, values[slug]));
-      return { ...plan, features };
-    }),
-  };
+  return { levers, subscription, plans: await Promise.all(shown.map((plan) => client.getPlan(plan.slug, { signal }))) };
 }

@@ -4,36 +4,57 @@ export const styles = css`
   [part~=plans] {
     display: grid;
     grid-template-columns: repeat(auto-fit, minmax(var(--planship-plan-min-width, 13rem), 1fr));
-    gap: var(--_space);
+    gap: calc(var(--_space) * 1.5);
   }
-  [part~=plan] {
-    display: flex;
-    flex-direction: column;
+  /* Each card's five rows are rows of the whole grid: names, prices, descriptions, lists and
+     buttons line up across cards. */
+  [part~=plan],
+  .plan {
+    grid-row: span 5;
+    grid-template-rows: subgrid;
+    align-content: start;
+    transition: border-color 0.15s, box-shadow 0.15s;
   }
-  [part~=current],
-  [aria-checked=true] {
-    border-color: var(--_accent);
-    box-shadow: 0 0 0 1px var(--_accent);
-    color: var(--_accent);
+  [part~=plan]:hover {
+    border-color: var(--_control);
   }
   [part~=current] {
-    color: inherit;
+    border-color: var(--_accent);
+    box-shadow: 0 0 0 1px var(--_accent);
+  }
+  [aria-checked=true] {
+    border-color: var(--_accent);
+    color: var(--_accent);
+  }
+  [part~=name] {
+    font-size: 1.25em;
   }
   [part~=price] {
-    font-size: 1.2em;
-    font-weight: 600;
+    color: var(--_muted);
   }
-  [part~=badge] {
-    align-self: start;
+  [part~=amount] {
+    font-size: 1.75em;
+    font-weight: 700;
+    color: var(--_text);
+    letter-spacing: -0.01em;
   }
   [part~=renew-badge] {
     color: var(--_warning);
+    background: color-mix(in srgb, var(--_warning) 12%, var(--_surface));
   }
   [part~=entitlements] {
+    display: grid;
+    gap: calc(var(--_space) / 3);
     padding-inline-start: 1.1em;
   }
   [part~=action],
   [part~=contact] {
-    margin-top: auto;
+    align-self: end;
+  }
+  .price-bone {
+    height: 2.45em;
+  }
+  .entitlements-bone {
+    gap: calc(var(--_space) / 3);
   }
 `;

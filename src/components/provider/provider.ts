@@ -1,9 +1,15 @@
-import { LitElement, css, html, nothing, type CSSResultGroup } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
-import { ContextProvider } from '@lit/context';
+import { LitElement, css, html, nothing, type CSSResultGroup, type PropertyValues } from 'lit';
+import { property, state } from 'lit/decorators.js';
+import { ContextConsumer, ContextProvider } from '@lit/context';
 import { PlanshipCustomer, type ConnectionState, type TokenGetter } from '../../client/index.ts';
-import { ensureContextRoot, planshipClientContext } from '../shared/context.ts';
+import { AlertGroups } from '../shared/alert-groups.ts';
+import { themeStyles } from '../shared/base.styles.ts';
+import { ensureContextRoot, planshipClientContext, planshipServicesContext, type ProviderServices } from '../shared/context.ts';
+import { define } from '../shared/define.ts';
 import { PlanshipErrorEvent } from '../shared/events.ts';
+import { Localize } from '../shared/localize.ts';
+import type { PlanshipMessages } from '../shared/messages.ts';
+import type { Theme } from '../shared/planship-element.ts';
 import { tokenUrlGetter } from './token-url.ts';
 
 /**
@@ -16,24 +22,34 @@ import { tokenUrlGetter } from './token-url.ts';
  * it `customer-id` and a token source: the `token-url` attribute (your backend's token route) or
  * the `getAccessToken` property. Or hand it a ready `client`.
  *
- * It renders nothing of its own (`display: contents`), but the `--planship-*` theme tokens set
- * on it reach every element inside.
+ * It renders nothing visible of its own (`display: contents`), but the `--planship-*` theme
+ * tokens and the `theme` set on it reach every element inside. It holds the one polite status
+ * region (`role="status"`, visually hidden) of the elements inside: "reconnecting" while the
+ * live connection is down, and what a change did once it succeeded.
+ *
+ * Words: every element speaks the language of the nearest `lang` (its own, an ancestor's, the
+ * document's). Override any message with `messages` (every language) or `locales` (per
+ * language, e.g. `{ de: {...}, 'pt-BR': {...} }`; also adds a language that is not shipped).
  *
  * A configuration it cannot build a client from (e.g. an `api-url` that is not a URL) shows an
  * error (`role="alert"`) above its content and fires `planship-error`; it never throws.
  *
+ * @tagname planship-provider
  * @slot - The portal elements (and any other content).
  * @csspart error - The configuration error.
  * @csspart retry-button - Tries to build the client again.
+ * @csspart status - The visually hidden status region (reconnecting, successful changes).
  * @fires planship-error - The client could not be built from the attributes.
  */
-@customElement('planship-provider')
-export class PlanshipProvider extends LitElement {
-  static override styles: CSSResultGroup = css`
-    :host {
-      display: contents;
-    }
-  `;
+export class PlanshipProvider extends LitElement implements ProviderServices {
+  static override styles: CSSResultGroup = [
+    themeStyles,
+    css`
+      :host {
+        display: contents;
+      }
+    `,
+  ];
 
   /** The Planship product slug. */
   @property({ type: String, attribute: 'product-slug' }) productSlug?: string;
@@ -55,6 +71,31 @@ export class PlanshipProvider extends LitElement {
 
   /** The live connection state of the client: idle, connecting, live, reconnecting or closed. */
   @property({ type: String, reflect: true }) connection: ConnectionState = 'idle';
+
+  /** `light`, `dark` or `auto` (the system's) for every element inside; absent: the page's `color-scheme`. */
+  @property({ type: String, reflect: true }) theme?: Theme;
+
+  /** Your wording for any message, in every language: `{ retry: 'Try again' }`. */
+  @property({ attribute: false }) messages?: Partial<PlanshipMessages>;
+
+  /**
+   * Your wording per language (`{ de: { retry: 'Nochmal' }, 'pt-BR': {...} }`), over `messages`;
+   * a region (`de-CH`) over its language (`de`). A language the portal does not ship gets
+   * English for what you leave out.
+   */
+  @property({ attribute: false }) locales?: Record<string, Partial<PlanshipMessages>>;
+
+  /** The provider's own words (status, configuration error). */
+  protected readonly localize = new Localize(this);
+
+  /** What the status region says last, besides "reconnecting". */
+  @state() private announcement = '';
+
+  /** The services of a provider around this one: its overrides come under this one's. */
+  protected outerServices?: ProviderServices;
+  private readonly ownAlerts = new AlertGroups();
+  private readonly servicesProvider = new ContextProvider(this, { context: planshipServicesContext, initialValue: this });
+  private overridesByLang = new Map<string, Partial<PlanshipMessages> | undefined>();
 
   /** Why no client could be built from the attributes, if so. */
   @state() protected configError?: string;
@@ -90,7 +131,53 @@ export class PlanshipProvider extends LitElement {
   private onConnection = (event: Event) => {
     const state = (event as Event & { state?: ConnectionState }).state;
     if (state) this.connection = state;
+    this.announcement = '';
   };
+
+  constructor() {
+    super();
+    new ContextConsumer(this, {
+      context: planshipServicesContext,
+      subscribe: true,
+      callback: (outer) => {
+        this.outerServices = outer;
+        this.overridesChanged();
+      },
+    });
+  }
+
+  /** The host's messages for `lang`: the outer provider's, then `messages`, then `locales`. */
+  readonly messageOverrides = (lang: string): Partial<PlanshipMessages> | undefined => {
+    // One object per language while nothing changes, so elements rebuild their table only then.
+    if (!this.overridesByLang.has(lang)) {
+      const byLang = Object.fromEntries(Object.entries(this.locales ?? {}).map(([tag, table]) => [tag.toLowerCase(), table]));
+      const lower = lang.toLowerCase();
+      const parts = [this.outerServices?.messageOverrides(lang), this.messages, byLang[lower.split('-')[0]], byLang[lower]];
+      this.overridesByLang.set(lang, parts.some(Boolean) ? Object.assign({}, ...parts) : undefined);
+    }
+    return this.overridesByLang.get(lang);
+  };
+
+  /** Whether this provider hands on an outer provider's client (and so its status and alerts). */
+  protected passesOn(): boolean {
+    return false;
+  }
+
+  get alerts(): AlertGroups {
+    return this.passesOn() && this.outerServices ? this.outerServices.alerts : this.ownAlerts;
+  }
+
+  announce(message: string): void {
+    if (this.passesOn() && this.outerServices) this.outerServices.announce(message);
+    else this.announcement = message;
+  }
+
+  private overridesChanged() {
+    this.overridesByLang.clear();
+    this.localize.overrides = this.messageOverrides;
+    // The same services object: force, so every element inside rebuilds its messages.
+    this.servicesProvider.setValue(this, true);
+  }
 
   override connectedCallback(): void {
     ensureContextRoot();
@@ -106,8 +193,14 @@ export class PlanshipProvider extends LitElement {
     this.connection = 'closed';
   }
 
-  protected override willUpdate(): void {
+  protected override willUpdate(changed: PropertyValues<this>): void {
+    if (changed.has('messages') || changed.has('locales')) this.overridesChanged();
     if (this.isConnected) this.syncClient();
+  }
+
+  /** Waits for the messages of a language still loading, so it never shows English first. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    return this.localize.whenReady(() => super.scheduleUpdate());
   }
 
   /** (Re)builds the client when what it is made from changed. */
@@ -142,20 +235,26 @@ export class PlanshipProvider extends LitElement {
       });
     } catch (error) {
       // A bad api-url or ws-url: say so in the page rather than break the host's script.
-      this.configError = `The billing portal is misconfigured: ${(error as Error).message}`;
+      this.configError = (error as Error).message;
       this.dispatchEvent(new PlanshipErrorEvent(error, 'configure'));
       return undefined;
     }
   }
 
-  /** The configuration error, with a retry that rebuilds the client. */
-  protected renderConfigError() {
-    return this.configError
-      ? html`<div part="error" role="alert">${this.configError} <button part="retry-button" type="button" @click=${() => {
+  /**
+   * The configuration error with a retry that rebuilds the client, and the status region (unless
+   * an outer provider's serves).
+   */
+  protected renderOwn() {
+    const { m, rtl } = this.localize;
+    return html`${this.configError
+      ? html`<div part="error" role="alert" dir=${rtl ? 'rtl' : nothing}>${m.misconfigured(this.configError)} <button part="retry-button" type="button" @click=${() => {
           this.builtFrom = [];
           this.syncClient();
-        }}>Retry</button></div>`
-      : nothing;
+        }}>${m.retry}</button></div>`
+      : nothing}${this.passesOn()
+      ? nothing
+      : html`<div part="status" role="status" class="visually-hidden">${this.connection === 'reconnecting' ? m.reconnectingShort : this.announcement}</div>`}`;
   }
 
   /** Switches the provided client; the old one stops listening and, when ours, is disposed. */
@@ -180,9 +279,11 @@ export class PlanshipProvider extends LitElement {
   }
 
   override render() {
-    return html`${this.renderConfigError()}<slot></slot>`;
+    return html`${this.renderOwn()}<slot></slot>`;
   }
 }
+
+define('planship-provider', PlanshipProvider);
 
 declare global {
   interface HTMLElementTagNameMap {

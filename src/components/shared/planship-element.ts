@@ -4,45 +4,58 @@ import { ContextConsumer } from '@lit/context';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import type { ConnectionState, PlanshipCustomer, Resource, Subscription } from '../../client/index.ts';
 import { ActionController } from './action-controller.ts';
-import { planshipClientContext, ensureContextRoot } from './context.ts';
+import { planshipClientContext, planshipServicesContext, ensureContextRoot, type ProviderServices } from './context.ts';
 import { PlanshipErrorEvent, PlanshipSubscriptionChangeEvent, type SubscriptionChangeKind } from './events.ts';
-import { describeError } from './format.ts';
+import { Localize } from './localize.ts';
+import type { PlanshipMessages } from './messages.ts';
+import { rememberHeight, rememberedHeight } from './remembered-height.ts';
+import { describeError } from './wording.ts';
 
 export interface ConfirmOptions {
   heading: string;
   message?: string;
   /** Shown as a list, e.g. the entitlements a downgrade loses. */
   items?: readonly string[];
-  confirmLabel?: string;
+  confirmLabel: string;
+  /** Default: the `cancel` message. */
   cancelLabel?: string;
 }
+
+/** `light`, `dark`, or `auto` (the system's); absent: the host page's `color-scheme`. */
+export type Theme = 'light' | 'dark' | 'auto';
 
 /** 'true' or no attribute, for ARIA states. */
 export const flag = (on: unknown) => (on ? 'true' : nothing);
 
+/** A heading level from an attribute: 1 to 6, else the element's default. */
+export const headingLevel = (level: number | undefined, fallback: number) =>
+  Number.isInteger(level) && level! >= 1 && level! <= 6 ? level! : fallback;
+
 const CLIENT_EVENTS = ['planship-change', 'planship-connection'] as const;
 
 /**
- * What every portal element shares: the client from the nearest <planship-provider>, the live
- * connection state, re-reads on `planship-change`, one user action at a time (`actions`), a
- * confirmation dialog, and the loading / error / reconnecting templates. Not registered itself.
+ * What every portal element shares: the client and services of the nearest <planship-provider>,
+ * its language and messages (`m`, from the nearest `lang`), the live connection state, re-reads
+ * on `planship-change`, one user action at a time (`actions`), a confirmation dialog, and the
+ * loading / error / reconnecting templates. Not registered itself.
  *
  * Theme tokens: set them anywhere above the elements (`:root`, a wrapper, the provider); each
  * color's default has a light and a dark value (light-dark()), so a value you set applies to
- * both themes unless you write light-dark() yourself.
+ * both themes unless you write light-dark() yourself. Defaults below are the light ones.
  *
- * @cssprop --planship-color-text - Text (default #1b1f24 / dark #e6edf3).
- * @cssprop --planship-color-muted - Secondary text (default #57606a / dark #9da7b3).
- * @cssprop --planship-color-surface - Cards, inputs, dialogs, themed hosts (default #fff / dark #161b22).
- * @cssprop --planship-color-border - Borders and tracks (default #d0d7de / dark #3d444d).
- * @cssprop --planship-color-accent - Current plan, primary buttons, focus rings, meters, switches (default #0b57d0 / dark #7cacf8).
- * @cssprop --planship-color-accent-contrast - Text on the accent (default #fff / dark #0d1117).
- * @cssprop --planship-color-danger - Errors and destructive actions (default #b3261e / dark #ff8a80).
- * @cssprop --planship-color-warning - The reconnecting hint, warnings (default #8a5300 / dark #f2c14e).
- * @cssprop --planship-color-success - The "Active" status (default #146c2e / dark #6fdd8b).
- * @cssprop --planship-radius - Corner radius (default 8px).
- * @cssprop --planship-space - Spacing unit (default 0.75rem).
- * @cssprop --planship-font-family - Font (default system-ui).
+ * @cssprop [--planship-color-text=#1b1f24] - Text (dark: #e6edf3).
+ * @cssprop [--planship-color-muted=#57606a] - Secondary text (dark: #9da7b3).
+ * @cssprop [--planship-color-surface=#fff] - Cards, inputs, dialogs, themed hosts (dark: #161b22).
+ * @cssprop [--planship-color-border=#d0d7de] - Card borders and meter tracks (dark: #3d444d).
+ * @cssprop [--planship-color-control-border=#818b98] - Borders of inputs, buttons and the switch's off track, 3:1 on the surface (dark: #6e7681).
+ * @cssprop [--planship-color-accent=#0b57d0] - Current plan, primary buttons, focus rings, meters, switches (dark: #7cacf8).
+ * @cssprop [--planship-color-accent-contrast=#fff] - Text on the accent (dark: #0d1117).
+ * @cssprop [--planship-color-danger=#b3261e] - Errors and destructive actions (dark: #ff8a80).
+ * @cssprop [--planship-color-warning=#8a5300] - The reconnecting hint, warnings (dark: #f2c14e).
+ * @cssprop [--planship-color-success=#146c2e] - The "Active" status (dark: #6fdd8b).
+ * @cssprop [--planship-radius=8px] - Corner radius.
+ * @cssprop [--planship-space=0.75rem] - Spacing unit: cards are padded twice this, gaps scale with it.
+ * @cssprop [--planship-font-family=system-ui] - Font.
  *
  * @fires planship-error - A read or action failed (the element shows it, with a retry button).
  */
@@ -50,8 +63,17 @@ export class PlanshipElement extends LitElement {
   /** The API client, provided by the nearest <planship-provider>. */
   @state() protected client?: PlanshipCustomer;
 
-  /** Forces the light or dark palette; absent follows `prefers-color-scheme`. */
-  @property({ type: String, reflect: true }) theme?: 'light' | 'dark';
+  /** The nearest provider's services; undefined when the element is in none. */
+  @state() protected services?: ProviderServices;
+
+  /**
+   * `light`, `dark` or `auto` (the system's), for this element and the ones inside it; absent:
+   * the theme of a provider around it, else the host page's `color-scheme` (light if it sets none).
+   */
+  @property({ type: String, reflect: true }) theme?: Theme;
+
+  /** The element's language (the nearest `lang`), its messages and number/date formats. */
+  protected readonly localize = new Localize(this, true);
 
   /** The client's live connection state, for the reconnecting hint. */
   @state() protected connectionState: ConnectionState = 'idle';
@@ -79,16 +101,46 @@ export class PlanshipElement extends LitElement {
   constructor() {
     super();
     new ContextConsumer(this, { context: planshipClientContext, subscribe: true, callback: (client) => (this.client = client) });
+    new ContextConsumer(this, {
+      context: planshipServicesContext,
+      subscribe: true,
+      callback: (services) => {
+        this.services = services;
+        this.localize.overrides = services?.messageOverrides;
+      },
+    });
     // A controller rather than lifecycle overrides, so subclasses cannot forget to call super.
     const listen = () => this.listenTo(this.client);
     this.addController({
       hostConnected: listen,
-      hostUpdate: listen,
+      hostUpdate: () => {
+        listen();
+        // Errors claim their alert again as they render.
+        this.services?.alerts.release(this);
+      },
+      hostUpdated: () => {
+        const base = this.renderRoot.querySelector('[part~=base]');
+        if (base) rememberHeight(base, this.heightKey);
+      },
       hostDisconnected: () => {
         this.listenTo();
         this.answer(false);
+        this.services?.alerts.release(this);
       },
     });
+  }
+
+  /** Content heights are remembered per element, product and width (in steps of 50px). */
+  private heightKey = () => this.client && `${this.localName}:${this.client.productSlug}:${Math.round(this.clientWidth / 50)}`;
+
+  /** The messages in the element's language. */
+  protected get m(): PlanshipMessages {
+    return this.localize.m;
+  }
+
+  /** Waits for the messages of a language still loading, so it never shows English first. */
+  protected override scheduleUpdate(): void | Promise<unknown> {
+    return this.localize.whenReady(() => super.scheduleUpdate());
   }
 
   override connectedCallback(): void {
@@ -141,14 +193,27 @@ export class PlanshipElement extends LitElement {
     this.emit(new PlanshipErrorEvent(error, action));
   }
 
+  /** Says `message` politely (the provider's status region), e.g. after a change succeeded. */
+  protected announce(message: string): void {
+    this.services?.announce(message);
+  }
+
   /**
    * Runs the action `key` (one at a time, pending and failure shown by the element), then tells
-   * the page that subscription `id` changed. True when it succeeded.
+   * the page that subscription `id` changed and announces `success`. True when it succeeded.
    */
-  protected changeSubscription(key: string, action: string, id: string, change: SubscriptionChangeKind, work: () => Promise<Subscription | void>) {
+  protected changeSubscription(
+    key: string,
+    action: string,
+    id: string,
+    change: SubscriptionChangeKind,
+    work: () => Promise<Subscription | void>,
+    success: string,
+  ) {
     return this.actions.run(key, action, async () => {
       const subscription = (await work()) ?? undefined;
       this.emit(new PlanshipSubscriptionChangeEvent(id, change, subscription));
+      this.announce(success);
     });
   }
 
@@ -182,8 +247,8 @@ export class PlanshipElement extends LitElement {
             ${question.message ? html`<p>${question.message}</p>` : nothing}
             ${question.items?.length ? html`<ul>${question.items.map((item) => html`<li>${item}</li>`)}</ul>` : nothing}
             <div class="row">
-              <button part="dialog-cancel" value="cancel" autofocus>${question.cancelLabel ?? 'Cancel'}</button>
-              <button part="dialog-confirm" class="primary" value="confirm">${question.confirmLabel ?? 'Confirm'}</button>
+              <button part="dialog-cancel" value="cancel" autofocus>${question.cancelLabel ?? this.m.cancel}</button>
+              <button part="dialog-confirm" class="primary" value="confirm">${question.confirmLabel}</button>
             </div>
           </form>`
         : nothing}
@@ -191,39 +256,47 @@ export class PlanshipElement extends LitElement {
   }
 
   /**
-   * The states of a read, in `part="base"`: not connected, error with retry, loading, then
-   * `content(value)`; with the reconnecting hint above unless `hint` is false.
+   * The states of a read, in `part="base"`: not connected (no provider answered), error with
+   * retry, loading (`skeleton`, shaped like the content and as tall as the content was last
+   * time, named `label`), then `content(value)`; with the reconnecting hint above unless `hint`
+   * is false.
    */
-  protected renderTask<R>(task: Task<unknown[], R>, label: string, content: (value: NonNullable<R>) => unknown, hint = true) {
-    if (!this.client) return html`<p part="empty" class="muted">Not connected: place this element inside a &lt;planship-provider&gt;.</p>`;
+  protected renderTask<R>(
+    task: Task<unknown[], R>,
+    label: string,
+    skeleton: unknown,
+    content: (value: NonNullable<R>) => unknown,
+    hint = true,
+  ) {
+    if (!this.services) return html`<p part="empty" class="muted">${this.m.notConnected}</p>`;
     const value = task.value;
     return html`<div part="base" class="stack">
-      ${hint && this.connectionState === 'reconnecting'
-        ? html`<p part="stale" class="stale" role="status">Reconnecting... numbers may be out of date</p>`
-        : nothing}
+      ${hint && this.connectionState === 'reconnecting' ? html`<p part="stale" class="stale">${this.m.reconnecting}</p>` : nothing}
       ${task.status === TaskStatus.ERROR
         ? this.renderError(task.error, () => void task.run())
         : value
           ? content(value)
-          : html`<div part="loading" class="loading" role="progressbar" aria-busy="true" aria-label=${label}>
-              <span class="spinner"></span>${label}
-            </div>`}
+          : html`<div part="loading" class="stack" role="progressbar" aria-busy="true" aria-label=${label}
+              style=${`min-height: ${rememberedHeight(this.heightKey) ?? 0}px`}>${skeleton}</div>`}
     </div>`;
   }
 
-  /** An error (`role="alert"`, human message) with a retry button. */
-  protected renderError(error: unknown, retry: () => void, part = 'error', prefix = '') {
-    return html`<div part=${part} class="alert" role="alert">
-      ${prefix}${describeError(error)} <button part="retry-button" type="button" @click=${retry}>Retry</button>
+  /**
+   * An error (human message, `role="alert"` unless another element of the provider already
+   * alerts the same text) with a retry button; `wrap` puts the message in context.
+   */
+  protected renderError(error: unknown, retry: () => void, part = 'error', wrap = (text: string) => text) {
+    const text = wrap(describeError(this.m, error));
+    const alert = this.services?.alerts.claim(text, this) ?? true;
+    return html`<div part=${part} class="alert" role=${alert ? 'alert' : nothing}>
+      ${text} <button part="retry-button" type="button" @click=${retry}>${this.m.retry}</button>
     </div>`;
   }
 
   /** The last failed action, when its key starts with `key`, with its retry. */
-  protected renderFailure(key = '', prefix?: string) {
+  protected renderFailure(key = '', wrap?: (text: string) => string) {
     const failure = this.actions.failure;
-    return failure?.key.startsWith(key)
-      ? this.renderError(failure.error, failure.retry, 'action-error', prefix)
-      : nothing;
+    return failure?.key.startsWith(key) ? this.renderError(failure.error, failure.retry, 'action-error', wrap) : nothing;
   }
 
   /**

@@ -1,19 +1,31 @@
 import { html, nothing } from 'lit';
-import { customElement, property, state } from 'lit/decorators.js';
+import { property, state } from 'lit/decorators.js';
 import type { Subscription, SubscriptionCustomer } from '../../client/index.ts';
 import { baseStyles } from '../shared/base.styles.ts';
 import { membersStyles } from './subscription-manager.styles.ts';
-import { PlanshipElement } from '../shared/planship-element.ts';
-import { formatNumber } from '../shared/format.ts';
+import { define } from '../shared/define.ts';
+import type { Message } from '../shared/messages.ts';
+import { PlanshipElement, headingLevel } from '../shared/planship-element.ts';
+
+/** A placeholder seats and members area: seats line and form, heading, a member, the add form. */
+export const membersSkeleton = html`<div class="stack members-bone">
+  <div class="bone" style="width: 40%"></div>
+  <div class="row"><div class="bone control" style="width: 12em"></div><div class="bone control" style="width: 7em"></div></div>
+  <div class="bone" style="width: 25%"></div>
+  <div class="bone" style="width: 55%"></div>
+  <div class="row"><div class="bone control" style="width: 16em"></div><div class="bone control" style="width: 8em"></div></div>
+</div>`;
 
 /**
  * @summary Seats and members of one subscription (used inside <planship-subscription-manager>).
  *
+ * @tagname planship-subscription-members
  * @csspart base - The wrapper.
  * @csspart seats - The seats area (a form for administrators).
  * @csspart seats-input - The seats number field.
  * @csspart seats-button - Saves the seats.
  * @csspart field-error - An inline validation message.
+ * @csspart members-heading - The "Members" heading (level `heading-level`).
  * @csspart member-list - The list of members.
  * @csspart member - One member.
  * @csspart member-name - A member's name, else email, else customer id.
@@ -21,7 +33,7 @@ import { formatNumber } from '../shared/format.ts';
  * @csspart remove-button - Removes a member.
  * @csspart add-form - The add-member form.
  * @csspart action-error - A failed action, with its retry button.
- * @csspart loading - The loading indicator.
+ * @csspart loading - The loading placeholder, shaped like the seats and members.
  * @csspart error - The load error with its retry button.
  * @csspart retry-button - A retry button.
  * @csspart dialog - The confirmation <dialog>.
@@ -33,7 +45,6 @@ import { formatNumber } from '../shared/format.ts';
  * @fires planship-subscription-change - After seats changed or a member was added or removed.
  * @fires planship-error - A read or action failed.
  */
-@customElement('planship-subscription-members')
 export class PlanshipSubscriptionMembers extends PlanshipElement {
   static override styles = [baseStyles, membersStyles];
 
@@ -43,8 +54,11 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
   /** Shows the controls that change seats and members (for administrators). */
   @property({ type: Boolean, attribute: 'can-manage' }) canManage = false;
 
-  @state() private seatsError?: string;
-  @state() private memberError?: string;
+  /** The level of the "Members" heading (default 4). */
+  @property({ type: Number, attribute: 'heading-level' }) headingLevel?: number;
+
+  @state() private seatsError?: Message;
+  @state() private memberError?: Message;
 
   private task = this.load(
     ['subscriptions', 'customer'],
@@ -61,21 +75,24 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
     if (!subscription) return nothing;
     return html`${this.renderTask(
       this.task,
-      'Loading members',
+      this.m.loadingMembers,
+      membersSkeleton,
       (members) => this.renderMembers(subscription, members),
       false,
     )}${this.renderDialog()}`;
   }
 
   private renderMembers(subscription: Subscription, members: readonly SubscriptionCustomer[]) {
+    const { m, localize } = this;
     const self = subscription.customerId;
     const used = members.filter((member) => member.isSubscriber !== false).length;
-    const summary = `${formatNumber(used)} of ${formatNumber(subscription.maxSubscribers ?? 1)} seats used`;
+    const seats = subscription.maxSubscribers ?? 1;
+    const summary = m.seatsUsed(localize.number(used), localize.number(seats), seats);
     const manage = this.canManage && subscription.isActive;
     return html`${manage
         ? html`<form part="seats" class="row" novalidate @submit=${(event: Event) => this.saveSeats(event, subscription, used)}>
               <p class="summary">${summary}</p>
-              <label for="seats">Seats</label>
+              <label for="seats">${m.seatsLabel}</label>
               <input
                 part="seats-input"
                 id="seats"
@@ -86,27 +103,27 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
                 aria-describedby=${this.seatsError ? 'seats-error' : nothing}
                 @input=${() => (this.seatsError = undefined)}
               />
-              ${this.button('seats-button', 'Save seats', 'seats')}
+              ${this.button('seats-button', m.saveSeats, 'seats')}
             </form>
             ${this.renderFieldError('seats-error', this.seatsError)}`
         : html`<p part="seats">${summary}</p>`}
-      <h4 id="members-heading">Members</h4>
+      <div part="members-heading" role="heading" aria-level=${headingLevel(this.headingLevel, 4)} id="members-heading">${m.membersHeading}</div>
       <ul part="member-list" class="stack" aria-labelledby="members-heading">
         ${members.map(({ customerId, isAdministrator, customer }) => {
           const name = customer?.name || customer?.email || customerId;
           return html`<li part="member" class="row">
             <span part="member-name" class="member-id" data-customer=${customerId}>${name}</span>
-            ${customerId === self ? html`<span class="muted">(you)</span>` : nothing}
-            ${isAdministrator ? html`<span part="admin-badge" class="badge">Administrator</span>` : nothing}
+            ${customerId === self ? html`<span class="muted">${m.you}</span>` : nothing}
+            ${isAdministrator ? html`<span part="admin-badge" class="badge">${m.administrator}</span>` : nothing}
             ${this.canManage && customerId !== self
-              ? this.button('remove-button', 'Remove', `remove:${customerId}`, () => this.removeMember(customerId, name), 'danger', `Remove ${name}`)
+              ? this.button('remove-button', m.remove, `remove:${customerId}`, () => this.removeMember(customerId, name), 'danger', m.removeNamed(name))
               : nothing}
           </li>`;
         })}
       </ul>
       ${manage
         ? html`<form part="add-form" class="row" novalidate @submit=${this.addMember}>
-              <label for="member-id">Customer id</label>
+              <label for="member-id">${m.customerIdLabel}</label>
               <input
                 id="member-id"
                 autocomplete="off"
@@ -114,16 +131,16 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
                 aria-describedby=${this.memberError ? 'member-error' : nothing}
                 @input=${() => (this.memberError = undefined)}
               />
-              <label><input id="member-admin" type="checkbox" /> Administrator</label>
-              ${this.button('', 'Add member', 'add')}
+              <label><input id="member-admin" type="checkbox" /> ${m.administrator}</label>
+              ${this.button('', m.addMember, 'add')}
             </form>
             ${this.renderFieldError('member-error', this.memberError)}`
         : nothing}
       ${this.renderFailure()}`;
   }
 
-  private renderFieldError(id: string, message?: string) {
-    return message ? html`<p part="field-error" id=${id} class="danger">${message}</p>` : nothing;
+  private renderFieldError(id: string, message?: Message) {
+    return message ? html`<p part="field-error" id=${id} class="danger">${message(this.m)}</p>` : nothing;
   }
 
   private async saveSeats(event: Event, subscription: Subscription, used: number) {
@@ -133,29 +150,38 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
     const text = input.value.trim();
     const seats = Number(text);
     const before = subscription.maxSubscribers ?? 1;
+    const { localize } = this;
     this.seatsError = !text
-      ? 'Enter a number of seats.'
+      ? (words) => words.seatsRequired
       : !Number.isInteger(seats)
-        ? 'Seats must be a whole number.'
+        ? (words) => words.seatsWhole
         : seats < 1
-          ? 'A subscription needs at least 1 seat.'
+          ? (words) => words.seatsMin
           : seats < used
-            ? `${formatNumber(used)} people are on this subscription: remove members before going below ${formatNumber(used)} seats.`
+            ? (words) => words.seatsBelowUsed(localize.number(used), used)
             : undefined;
     if (this.seatsError) return input.focus();
     if (seats === before) return;
+    const { m } = this;
     if (
       seats < before &&
       !(await this.confirm({
-        heading: 'Reduce seats?',
-        message: `From ${formatNumber(before)} to ${formatNumber(seats)} seats. Fewer people will be able to join this subscription.`,
-        confirmLabel: 'Reduce seats',
+        heading: m.reduceSeatsQuestion,
+        message: m.reduceSeatsMessage(localize.number(before), localize.number(seats), seats),
+        confirmLabel: m.reduceSeats,
       }))
     ) {
       return;
     }
     const id = subscription.subscriptionId;
-    await this.changeSubscription('seats', 'change-seats', id, 'seats', () => this.client!.changeSubscriptionMaxSubscribers(id, seats));
+    await this.changeSubscription(
+      'seats',
+      'change-seats',
+      id,
+      'seats',
+      () => this.client!.changeSubscriptionMaxSubscribers(id, seats),
+      m.announceSeats(localize.number(seats), seats),
+    );
   }
 
   private async addMember(event: Event) {
@@ -165,13 +191,20 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
     const customerId = input.value.trim();
     if (this.actions.pending) return;
     if (!customerId) {
-      this.memberError = 'Enter the customer id of the person to add.';
+      this.memberError = (words) => words.memberIdRequired;
       return input.focus();
     }
     const id = this.subscription!.subscriptionId;
-    const added = await this.changeSubscription('add', 'add-member', id, 'member-added', async () => {
-      await this.client!.addSubscriptionCustomer(id, customerId, admin.checked);
-    });
+    const added = await this.changeSubscription(
+      'add',
+      'add-member',
+      id,
+      'member-added',
+      async () => {
+        await this.client!.addSubscriptionCustomer(id, customerId, admin.checked);
+      },
+      this.m.announceMemberAdded(customerId),
+    );
     if (added) {
       input.value = '';
       admin.checked = false;
@@ -180,17 +213,25 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
 
   private async removeMember(customerId: string, name: string) {
     if (this.actions.pending) return;
+    const { m } = this;
     const confirmed = await this.confirm({
-      heading: 'Remove member?',
-      message: `${name} will lose access to what this subscription includes.`,
-      confirmLabel: 'Remove member',
+      heading: m.removeMemberQuestion,
+      message: m.removeMemberMessage(name),
+      confirmLabel: m.removeMember,
     });
     const id = this.subscription!.subscriptionId;
     if (
       confirmed &&
-      (await this.changeSubscription(`remove:${customerId}`, 'remove-member', id, 'member-removed', async () => {
-        await this.client!.removeSubscriptionCustomer(id, customerId);
-      }))
+      (await this.changeSubscription(
+        `remove:${customerId}`,
+        'remove-member',
+        id,
+        'member-removed',
+        async () => {
+          await this.client!.removeSubscriptionCustomer(id, customerId);
+        },
+        m.announceMemberRemoved(name),
+      ))
     ) {
       // The pressed button leaves with its row: keep keyboard users in the members area.
       await this.task.taskComplete.catch(() => undefined);
@@ -199,6 +240,8 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
     }
   }
 }
+
+define('planship-subscription-members', PlanshipSubscriptionMembers);
 
 declare global {
   interface HTMLElementTagNameMap {

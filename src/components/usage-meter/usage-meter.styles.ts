@@ -27,6 +27,9 @@ export const styles = css`
   :host([status=exceeded]) [part~=value] {
     color: var(--_danger);
   }
+  .track-bone {
+    height: var(--planship-usage-meter-height, 0.5rem);
+  }
   [part~=buckets] {
     padding: 0;
     list-style: none;

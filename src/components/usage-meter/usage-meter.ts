@@ -1,10 +1,11 @@
 import { html, nothing, type PropertyValues } from 'lit';
-import { customElement, property } from 'lit/decorators.js';
+import { property } from 'lit/decorators.js';
 import { TaskStatus } from '@lit/task';
 import { baseStyles } from '../shared/base.styles.ts';
 import { styles } from './usage-meter.styles.ts';
+import { define } from '../shared/define.ts';
+import type { Message } from '../shared/messages.ts';
 import { PlanshipElement } from '../shared/planship-element.ts';
-import { formatNumber } from '../shared/format.ts';
 
 export type UsageStatus = 'normal' | 'warning' | 'exceeded' | 'unlimited';
 
@@ -17,7 +18,11 @@ interface MeterContent {
 }
 
 /** The meter, or why there is none (the empty state's message). */
-type MeterData = MeterContent | string;
+type MeterData = MeterContent | Message;
+
+/** A placeholder meter: the label and value line, then the track. */
+const skeleton = html`<div class="row"><div class="bone" style="width: 40%"></div><div class="bone" style="width: 25%"></div></div>
+  <div class="bone track-bone"></div>`;
 
 const WARNING_RATIO = 0.8;
 
@@ -30,6 +35,7 @@ function usageStatus(usage: number, limit: number | null): UsageStatus {
 /**
  * @summary Usage of a metered lever against the plan's limit, live.
  *
+ * @tagname planship-usage-meter
  * @csspart base - The wrapper.
  * @csspart label - The lever's name.
  * @csspart value - "1,234 of 10,000".
@@ -41,19 +47,18 @@ function usageStatus(usage: number, limit: number | null): UsageStatus {
  * @csspart buckets - The per-bucket breakdown (with `show-buckets`).
  * @csspart bucket - One bucket line.
  * @csspart empty - No such lever, or no active subscription.
- * @csspart loading - The loading indicator.
+ * @csspart loading - The loading placeholder, shaped like the meter.
  * @csspart error - The error message with its retry button.
  * @csspart retry-button - The retry button.
  * @csspart stale - The "reconnecting" hint.
  *
- * @cssprop --planship-usage-meter-height - The track's height (default 0.5rem).
- * @cssprop --planship-usage-meter-color - The indicator's color (default the accent).
- * @cssprop --planship-usage-meter-warning-color - The indicator's color at 80% and beyond.
- * @cssprop --planship-usage-meter-exceeded-color - The indicator's color at 100% and beyond.
+ * @cssprop [--planship-usage-meter-height=0.5rem] - The track's height.
+ * @cssprop [--planship-usage-meter-color=var(--planship-color-accent)] - The indicator's color.
+ * @cssprop [--planship-usage-meter-warning-color=var(--planship-color-warning)] - The indicator's color at 80% and beyond.
+ * @cssprop [--planship-usage-meter-exceeded-color=var(--planship-color-danger)] - The indicator's color at 100% and beyond.
  *
  * @fires planship-error - A read failed (the element shows the error with a retry button).
  */
-@customElement('planship-usage-meter')
 export class PlanshipUsageMeter extends PlanshipElement {
   static override styles = [baseStyles, styles];
 
@@ -79,8 +84,8 @@ export class PlanshipUsageMeter extends PlanshipElement {
         client.getEntitlements({ signal }),
       ]);
       const info = levers.find((candidate) => candidate.slug === lever && candidate.type === 'metered');
-      if (!info) return `There is no usage lever called "${lever}".`;
-      if (!subscriptions.some((subscription) => subscription.isActive)) return 'No active subscription.';
+      if (!info) return (m) => m.noSuchLever(lever);
+      if (!subscriptions.some((subscription) => subscription.isActive)) return (m) => m.noActiveSubscription;
       if ('error' in usage) throw usage.error;
       // A metered entitlement is what remains (below zero once exceeded), or null: unlimited.
       const remaining = entitlements[lever];
@@ -98,20 +103,22 @@ export class PlanshipUsageMeter extends PlanshipElement {
   }
 
   override render() {
-    return this.renderTask(this.task, 'Loading usage', (data) =>
-      typeof data === 'string' ? html`<p part="empty" class="muted">${data}</p>` : this.renderContent(data),
+    return this.renderTask(this.task, this.m.loadingUsage, skeleton, (data) =>
+      typeof data === 'function' ? html`<p part="empty" class="muted">${data(this.m)}</p>` : this.renderContent(data),
     );
   }
 
   private renderContent({ leverName, usage, limit, buckets }: MeterContent) {
+    const { m, localize } = this;
     const status = this.status; // set from the same data in willUpdate
-    const used = formatNumber(usage);
+    const used = localize.number(usage);
+    const max = limit === null ? '' : localize.number(limit);
     return html`<div class="row">
         <span part="label" id="label">${leverName}</span>
-        <span part="value">${limit === null ? `${used} used` : `${used} of ${formatNumber(limit)}`}</span>
+        <span part="value">${limit === null ? m.usedUnlimited(used) : m.usedOf(used, max)}</span>
       </div>
       ${limit === null
-        ? html`<p part="unlimited">Unlimited</p>`
+        ? html`<p part="unlimited">${m.unlimited}</p>`
         : html`<div
             part=${status === 'warning' || status === 'exceeded' ? `meter ${status}` : 'meter'}
             role="meter"
@@ -119,20 +126,22 @@ export class PlanshipUsageMeter extends PlanshipElement {
             aria-valuemin="0"
             aria-valuemax=${limit}
             aria-valuenow=${usage}
-            aria-valuetext=${`${used} of ${formatNumber(limit)} ${leverName} used${status === 'exceeded' ? ', limit reached' : ''}`}
+            aria-valuetext=${m.usageValueText(used, max, leverName, status === 'exceeded')}
           >
             <div part="indicator" style="width: ${limit > 0 ? Math.min(100, (usage / limit) * 100) : 100}%"></div>
           </div>`}
       ${this.showBuckets && buckets.length
-        ? html`<ul part="buckets" class="muted" aria-label="Usage by bucket">
+        ? html`<ul part="buckets" class="muted" aria-label=${m.usageByBucket}>
             ${buckets.map(
               ([bucket, amount]) =>
-                html`<li part="bucket" class="row"><span>${bucket && bucket !== 'null' ? bucket : 'Unassigned'}</span><span>${formatNumber(amount)}</span></li>`,
+                html`<li part="bucket" class="row"><span>${bucket && bucket !== 'null' ? bucket : m.unassignedBucket}</span><span>${localize.number(amount)}</span></li>`,
             )}
           </ul>`
         : nothing}`;
   }
 }
+
+define('planship-usage-meter', PlanshipUsageMeter);
 
 declare global {
   interface HTMLElementTagNameMap {

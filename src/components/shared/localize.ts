@@ -1,0 +1,165 @@
+// The language of an element and its messages: the nearest `lang` (its own, an ancestor's across
+// shadow roots, then the document's), followed at run time; English built in, shipped languages
+// loaded on first use from `locales/<lang>.js` beside the bundle, host overrides on top.
+import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { en, type PlanshipMessages } from './messages.ts';
+import { registeredLocales } from './locale-registry.ts';
+import { formatDate, formatList, formatMoney, formatNumber } from './format.ts';
+
+/** The host's messages for a language (from the provider's `messages` and `locales`). */
+export type MessageOverrides = (lang: string) => Partial<PlanshipMessages> | undefined;
+
+/** Languages shipped as modules beside the bundle; others are English unless registered. */
+const SHIPPED = ['ar', 'de', 'es', 'fr', 'ja'];
+const RTL = /^(ar|fa|he|ur)\b/;
+
+let localeBase: string | undefined;
+
+/** Where the shipped locale modules are (a URL ending in `/`); set by the entry module. */
+export const setLocaleBase = (url: string) => void (localeBase = url);
+
+const loads = new Map<string, Promise<void>>();
+const failed = new Set<string>();
+
+/** Starts loading a shipped language once; a promise while it is on its way. */
+function load(lang: string): Promise<void> | undefined {
+  const primary = lang.split('-')[0];
+  const registry = registeredLocales();
+  if (registry.has(lang) || registry.has(primary) || failed.has(primary) || !localeBase || !SHIPPED.includes(primary)) return undefined;
+  let loading = loads.get(primary);
+  if (!loading) {
+    // Ignored by bundlers on purpose: the file is fetched beside the bundle, not bundled in.
+    loading = import(/* @vite-ignore */ /* webpackIgnore: true */ `${localeBase}${primary}.js`).then(
+      () => rerender((localize) => localize.lang.startsWith(primary)),
+      (error: unknown) => {
+        failed.add(primary);
+        console.warn(`planship-portal: could not load the "${primary}" messages, showing English.`, error);
+      },
+    );
+    loads.set(primary, loading);
+  }
+  return loading;
+}
+
+/** The nearest `lang` (own, ancestors across shadow roots, document) as a canonical tag; 'en' when none or invalid. */
+export function nearestLang(element: Element): string {
+  for (let node: Element | undefined = element; node; node = (node.getRootNode() as ShadowRoot).host) {
+    const holder = node.closest('[lang]');
+    if (holder) {
+      try {
+        return Intl.getCanonicalLocales(holder.getAttribute('lang')!)[0];
+      } catch {
+        return 'en';
+      }
+    }
+  }
+  return 'en';
+}
+
+/**
+ * The table with every value a message function puts in a sentence (plan and lever names,
+ * numbers) isolated (U+2068 … U+2069), so Latin names and digits keep their order and their
+ * punctuation in a right-to-left sentence.
+ */
+function isolateValues(m: PlanshipMessages): PlanshipMessages {
+  const isolate = (value: unknown) => (typeof value === 'string' ? `\u2068${value}\u2069` : value);
+  return Object.fromEntries(
+    Object.entries(m).map(([id, message]) => [id, typeof message === 'function' ? (...values: unknown[]) => message(...values.map(isolate)) : message]),
+  ) as unknown as PlanshipMessages;
+}
+
+const connected = new Set<Localize>();
+let observer: MutationObserver | undefined;
+const WATCH: MutationObserverInit = { subtree: true, attributeFilter: ['lang'] };
+
+function rerender(which: (localize: Localize) => boolean) {
+  for (const localize of connected) if (which(localize)) localize.host.requestUpdate();
+}
+
+/** One observer for every element: the document and each shadow root an element sits in. */
+function watch(element: Element) {
+  observer ??= new MutationObserver(() => rerender((localize) => nearestLang(localize.host) !== localize.lang));
+  for (let root = element.getRootNode(); ; root = (root as ShadowRoot).host.getRootNode()) {
+    observer.observe(root, WATCH);
+    if (!(root instanceof ShadowRoot)) return;
+  }
+}
+
+/**
+ * An element's language, messages (`m`) and formatters. Refreshed before every render; the
+ * host schedules its updates through `whenReady` so a shipped language never flashes English first.
+ */
+export class Localize implements ReactiveController {
+  lang = 'en';
+  m: PlanshipMessages = en;
+  private overridesFor?: MessageOverrides;
+  private builtFrom: unknown[] = [];
+  /** Whether the host's `dir` was set here (and so is ours to take back). */
+  private setDir = false;
+
+  /** `setsDir`: give the host `dir="rtl"` in a right-to-left language unless the page set a `dir`. */
+  constructor(readonly host: ReactiveControllerHost & HTMLElement, private readonly setsDir = false) {
+    host.addController(this);
+  }
+
+  /** The provider's overrides; setting them re-renders. */
+  set overrides(value: MessageOverrides | undefined) {
+    this.overridesFor = value;
+    this.host.requestUpdate();
+  }
+
+  get rtl(): boolean {
+    return RTL.test(this.lang);
+  }
+
+  hostConnected() {
+    connected.add(this);
+    watch(this.host);
+  }
+
+  hostDisconnected() {
+    connected.delete(this);
+  }
+
+  hostUpdate() {
+    const lang = (this.lang = nearestLang(this.host));
+    const lower = lang.toLowerCase();
+    const registry = registeredLocales();
+    const from = [registry.get(lower) ?? registry.get(lower.split('-')[0]), this.overridesFor?.(lang)];
+    if (from.some((source, i) => source !== this.builtFrom[i]) || this.builtFrom[2] !== this.rtl) {
+      this.builtFrom = [...from, this.rtl];
+      const m: PlanshipMessages = Object.assign({}, en, ...from);
+      this.m = this.rtl ? isolateValues(m) : m;
+    }
+    if (this.setsDir && this.rtl !== this.setDir && (this.setDir || !this.host.hasAttribute('dir'))) {
+      this.setDir = this.rtl;
+      if (this.rtl) this.host.dir = 'rtl';
+      else this.host.removeAttribute('dir');
+    }
+  }
+
+  /**
+   * Runs `update` (the host's `scheduleUpdate`) once the messages of its language are there:
+   * right away, or after a shipped language has loaded, so it never shows English first.
+   */
+  whenReady(update: () => void): void | Promise<unknown> {
+    const loading = this.host.isConnected ? load(nearestLang(this.host).toLowerCase()) : undefined;
+    return loading ? loading.then(update) : update();
+  }
+
+  number(n: number): string {
+    return formatNumber(this.lang, n);
+  }
+
+  date(d: Date | string | null | undefined): string {
+    return formatDate(this.lang, d);
+  }
+
+  money(amount: number, currency: string): string {
+    return formatMoney(this.lang, amount, currency);
+  }
+
+  list(items: readonly string[]): string {
+    return formatList(this.lang, items);
+  }
+}

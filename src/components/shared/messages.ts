@@ -1,0 +1,280 @@
+// Every word the elements show, read out or put in an attribute, by message id. English is built
+// in; other languages are modules in src/locales/ (loaded on demand); hosts override any message
+// through the provider (`provider.messages`, `provider.locales`).
+import { plural } from './plural.ts';
+
+/**
+ * The message table. A message is a string, or a function for text with values in it: numbers,
+ * dates and prices arrive already formatted in the element's language (strings), and a message
+ * that depends on a count also gets the `count` itself for its plural form (use `Intl.PluralRules`,
+ * or `plural(lang)` from this package). Names of plans and levers come from the API as they are.
+ */
+export interface PlanshipMessages {
+  // Shared states
+  /** An element outside any <planship-provider>. */
+  notConnected: string;
+  /** The visible hint on each element while the live connection is down. */
+  reconnecting: string;
+  /** The same, short, next to a gate's content; also what the provider's status announces. */
+  reconnectingShort: string;
+  retry: string;
+  /** A confirmation dialog's "no" button when the question names none. */
+  cancel: string;
+
+  // Errors (the API's own detail text is shown as it came)
+  errorAborted: string;
+  errorTimeout: string;
+  errorAuth: string;
+  errorNetwork: string;
+  errorUnauthorized: string;
+  errorForbidden: string;
+  errorNotFound: string;
+  errorRateLimited: string;
+  errorServer: string;
+  errorUnknown: string;
+  /** A refusal with the API's reason. */
+  errorForbiddenDetail: (detail: string) => string;
+  /** Not found, with the API's reason. */
+  errorNotFoundDetail: (detail: string) => string;
+  /** Follows a message about a failure worth retrying. */
+  tryAgain: (message: string) => string;
+  /** The provider could not build a client; `reason` is the technical cause. */
+  misconfigured: (reason: string) => string;
+
+  // <planship-customer-portal> section headings
+  plansHeading: string;
+  subscriptionHeading: string;
+  usageHeading: string;
+
+  // <planship-plan-picker>
+  loadingPlans: string;
+  noPlans: string;
+  /** The plan radio group's name. */
+  plansLabel: string;
+  choosePlan: (plan: string) => string;
+  currentPlanNamed: (plan: string) => string;
+  keepPlan: (plan: string) => string;
+  startsAtRenewal: (plan: string) => string;
+  switchAtRenewal: (plan: string) => string;
+  switchTo: (plan: string) => string;
+  adminOnlyPlan: string;
+  planChangeFailed: (error: string) => string;
+  /** The badge on the current plan. */
+  currentPlan: string;
+  /** The badge on a plan that starts at renewal. */
+  fromDate: (date: string) => string;
+  fromRenewal: string;
+  /** The name of a plan's list of entitlements. */
+  planIncludes: (plan: string) => string;
+  contactUs: (plan: string) => string;
+  switchQuestion: (plan: string) => string;
+  youWillLose: string;
+  youWillLoseAtRenewal: string;
+  /**
+   * A price with its billing interval (`interval` from `intervalNames`). The element finds
+   * `amount` in the result and sets it apart, so any word order works.
+   */
+  pricePer: (amount: string, interval: string) => string;
+  /** Names of the billing intervals used in `prices` (`day`, `week`, `month`, `year`; add yours). */
+  intervalNames: Record<string, string>;
+
+  // Entitlements in words (plan cards, downgrade confirmation)
+  unlimited: string;
+  unlimitedLever: (lever: string) => string;
+  amountOfLever: (amount: string, lever: string) => string;
+  leverList: (lever: string, items: string) => string;
+  /** A limit that goes down, e.g. "API calls: 100,000 → 10,000". */
+  limitChange: (lever: string, from: string, to: string) => string;
+
+  // <planship-subscription-manager>
+  loadingSubscriptions: string;
+  noSubscription: string;
+  subscriptionEnded: string;
+  endsOn: (date: string) => string;
+  /** The element sets `plan` in bold where it finds it in the result. */
+  changesOn: (plan: string, date: string) => string;
+  renewsOn: (date: string) => string;
+  statusActive: string;
+  statusCancelled: string;
+  managedByAdmin: string;
+  autoRenew: string;
+  cancelSubscription: string;
+  resumeSubscription: string;
+  cancelQuestion: (plan: string) => string;
+  cancelWarning: string;
+  keepSubscription: string;
+
+  // Seats and members
+  loadingMembers: string;
+  seatsUsed: (used: string, seats: string, count: number) => string;
+  seatsLabel: string;
+  saveSeats: string;
+  membersHeading: string;
+  /** After the customer's own name in the members list. */
+  you: string;
+  administrator: string;
+  remove: string;
+  removeNamed: (name: string) => string;
+  customerIdLabel: string;
+  addMember: string;
+  seatsRequired: string;
+  seatsWhole: string;
+  seatsMin: string;
+  seatsBelowUsed: (used: string, count: number) => string;
+  reduceSeatsQuestion: string;
+  reduceSeatsMessage: (from: string, to: string, count: number) => string;
+  reduceSeats: string;
+  memberIdRequired: string;
+  removeMemberQuestion: string;
+  removeMemberMessage: (name: string) => string;
+  removeMember: string;
+
+  // <planship-usage-meter>, <planship-usage-meters>
+  loadingUsage: string;
+  noSuchLever: (lever: string) => string;
+  noActiveSubscription: string;
+  usedUnlimited: (used: string) => string;
+  usedOf: (used: string, limit: string) => string;
+  /** What a screen reader says for the meter. */
+  usageValueText: (used: string, limit: string, lever: string, limitReached: boolean) => string;
+  usageByBucket: string;
+  unassignedBucket: string;
+  noMeteredUsage: string;
+
+  // Announced politely after a change succeeded
+  announcePlanChanged: (plan: string) => string;
+  announcePlanScheduled: (plan: string) => string;
+  announcePlanKept: (plan: string) => string;
+  announceSubscribed: (plan: string) => string;
+  announceAutoRenewOn: string;
+  announceAutoRenewOff: string;
+  announceCancelled: (plan: string) => string;
+  announceResumed: (plan: string) => string;
+  announceSeats: (seats: string, count: number) => string;
+  announceMemberAdded: (member: string) => string;
+  announceMemberRemoved: (member: string) => string;
+}
+
+/** A message picked now and worded at render time, so a change of language re-words it. */
+export type Message = (m: PlanshipMessages) => string;
+
+const one = plural('en');
+
+/** The built-in English messages. */
+export const en: PlanshipMessages = {
+  notConnected: 'Not connected: place this element inside a <planship-provider>.',
+  reconnecting: 'Reconnecting… numbers may be out of date.',
+  reconnectingShort: 'Reconnecting…',
+  retry: 'Retry',
+  cancel: 'Cancel',
+
+  errorAborted: 'The request was cancelled.',
+  errorTimeout: 'The billing service took too long to answer.',
+  errorAuth: 'Could not sign in to the billing service.',
+  errorNetwork: 'Could not reach the billing service. Check your connection.',
+  errorUnauthorized: 'Your session has expired. Please sign in again.',
+  errorForbidden: 'You are not allowed to do this.',
+  errorNotFound: 'This could not be found.',
+  errorRateLimited: 'Too many requests. Please wait a moment.',
+  errorServer: 'The billing service had a problem.',
+  errorUnknown: 'Something went wrong.',
+  errorForbiddenDetail: (detail) => `Not allowed: ${detail}`,
+  errorNotFoundDetail: (detail) => `Not found: ${detail}`,
+  tryAgain: (message) => `${message} Please try again.`,
+  misconfigured: (reason) => `The billing portal is misconfigured: ${reason}`,
+
+  plansHeading: 'Plans',
+  subscriptionHeading: 'Subscription',
+  usageHeading: 'Usage',
+
+  loadingPlans: 'Loading plans',
+  noPlans: 'No plans are available.',
+  plansLabel: 'Plans',
+  choosePlan: (plan) => `Choose ${plan}`,
+  currentPlanNamed: (plan) => `Current plan: ${plan}`,
+  keepPlan: (plan) => `Keep ${plan}`,
+  startsAtRenewal: (plan) => `${plan} starts at renewal`,
+  switchAtRenewal: (plan) => `Switch to ${plan} at renewal`,
+  switchTo: (plan) => `Switch to ${plan}`,
+  adminOnlyPlan: 'Only an administrator of this subscription can change its plan.',
+  planChangeFailed: (error) => `Could not change the plan: ${error}`,
+  currentPlan: 'Current plan',
+  fromDate: (date) => `From ${date}`,
+  fromRenewal: 'From renewal',
+  planIncludes: (plan) => `${plan} includes`,
+  contactUs: (plan) => `Contact us about ${plan}.`,
+  switchQuestion: (plan) => `Switch to ${plan}?`,
+  youWillLose: 'You will lose:',
+  youWillLoseAtRenewal: 'From your next renewal you will lose:',
+  pricePer: (amount, interval) => `${amount} / ${interval}`,
+  intervalNames: { day: 'day', week: 'week', month: 'month', year: 'year' },
+
+  unlimited: 'Unlimited',
+  unlimitedLever: (lever) => `Unlimited ${lever}`,
+  amountOfLever: (amount, lever) => `${amount} ${lever}`,
+  leverList: (lever, items) => `${lever}: ${items}`,
+  limitChange: (lever, from, to) => `${lever}: ${from} → ${to}`,
+
+  loadingSubscriptions: 'Loading subscriptions',
+  noSubscription: 'No subscription yet.',
+  subscriptionEnded: 'This subscription is cancelled.',
+  endsOn: (date) => `Ends on ${date}; it will not renew.`,
+  changesOn: (plan, date) => `Changes to ${plan} on ${date}.`,
+  renewsOn: (date) => `Renews on ${date}.`,
+  statusActive: 'Active',
+  statusCancelled: 'Cancelled',
+  managedByAdmin: "Managed by this subscription's administrator.",
+  autoRenew: 'Auto-renew',
+  cancelSubscription: 'Cancel subscription',
+  resumeSubscription: 'Resume subscription',
+  cancelQuestion: (plan) => `Cancel ${plan}?`,
+  cancelWarning: 'The subscription stops now and everyone on it loses what the plan includes. You can resume it later.',
+  keepSubscription: 'Keep subscription',
+
+  loadingMembers: 'Loading members',
+  seatsUsed: (used, seats, count) => `${used} of ${seats} ${one(count, { one: 'seat', other: 'seats' })} used`,
+  seatsLabel: 'Seats',
+  saveSeats: 'Save seats',
+  membersHeading: 'Members',
+  you: '(you)',
+  administrator: 'Administrator',
+  remove: 'Remove',
+  removeNamed: (name) => `Remove ${name}`,
+  customerIdLabel: 'Customer id',
+  addMember: 'Add member',
+  seatsRequired: 'Enter a number of seats.',
+  seatsWhole: 'Seats must be a whole number.',
+  seatsMin: 'A subscription needs at least 1 seat.',
+  seatsBelowUsed: (used, count) =>
+    `${one(count, { one: `${used} person is`, other: `${used} people are` })} on this subscription: remove members before going below ${used} ${one(count, { one: 'seat', other: 'seats' })}.`,
+  reduceSeatsQuestion: 'Reduce seats?',
+  reduceSeatsMessage: (from, to, count) =>
+    `From ${from} to ${to} ${one(count, { one: 'seat', other: 'seats' })}. Fewer people will be able to join this subscription.`,
+  reduceSeats: 'Reduce seats',
+  memberIdRequired: 'Enter the customer id of the person to add.',
+  removeMemberQuestion: 'Remove member?',
+  removeMemberMessage: (name) => `${name} will lose access to what this subscription includes.`,
+  removeMember: 'Remove member',
+
+  loadingUsage: 'Loading usage',
+  noSuchLever: (lever) => `There is no usage lever called "${lever}".`,
+  noActiveSubscription: 'No active subscription.',
+  usedUnlimited: (used) => `${used} used`,
+  usedOf: (used, limit) => `${used} of ${limit}`,
+  usageValueText: (used, limit, lever, limitReached) => `${used} of ${limit} ${lever} used${limitReached ? ', limit reached' : ''}`,
+  usageByBucket: 'Usage by bucket',
+  unassignedBucket: 'Unassigned',
+  noMeteredUsage: 'This product has no metered usage.',
+
+  announcePlanChanged: (plan) => `Your plan is now ${plan}.`,
+  announcePlanScheduled: (plan) => `${plan} starts at your next renewal.`,
+  announcePlanKept: (plan) => `You keep ${plan}: the scheduled change is called off.`,
+  announceSubscribed: (plan) => `You are now subscribed to ${plan}.`,
+  announceAutoRenewOn: 'Auto-renew is on.',
+  announceAutoRenewOff: 'Auto-renew is off: the subscription ends at the end of the period.',
+  announceCancelled: (plan) => `${plan} is cancelled.`,
+  announceResumed: (plan) => `${plan} is active again.`,
+  announceSeats: (seats, count) => `The subscription now has ${seats} ${one(count, { one: 'seat', other: 'seats' })}.`,
+  announceMemberAdded: (member) => `${member} was added.`,
+  announceMemberRemoved: (member) => `${member} was removed.`,
+};
