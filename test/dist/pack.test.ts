@@ -135,13 +135,15 @@ test('ws is an optional peer, and nothing a browser loads imports it', () => {
   const importsWs = /\bfrom\s*["']ws["']|\bimport\s*\(?\s*["']ws["']|\brequire\(\s*["']ws["']\)/;
   const browserFiles = ['dist/planship-portal.js', ...readdirSync(join(installed, 'dist/lib'), { recursive: true })
     .map((file) => `dist/lib/${file}`)
-    .filter((file) => file.endsWith('.js') && file !== 'dist/lib/server.js')];
+    .filter((file) => file.endsWith('.js') && file !== 'dist/lib/server.js' && file !== 'dist/lib/gateway.js')];
   assert.ok(browserFiles.length > 10);
   for (const file of browserFiles) assert.doesNotMatch(readFileSync(join(installed, file), 'utf8'), importsWs, file);
-  // The server loads it when it starts, never at import.
-  const server = readFileSync(join(installed, 'dist/lib/server.js'), 'utf8');
-  assert.doesNotMatch(server, /\bfrom\s*["']ws["']/);
-  assert.match(server, /\bimport\(\s*["']ws["']\s*\)/);
+  // The server and the gateway (Node only) load it lazily, never at import.
+  for (const file of ['dist/lib/server.js', 'dist/lib/gateway.js']) {
+    const code = readFileSync(join(installed, file), 'utf8');
+    assert.doesNotMatch(code, /\bfrom\s*["']ws["']/, file);
+    assert.match(code, /\bimport\(\s*["']ws["']\s*\)/, file);
+  }
 });
 
 test('without ws, the packed server fails to start with a message naming npm install ws; with it, it starts', () => {
