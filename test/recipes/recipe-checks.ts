@@ -29,10 +29,27 @@ interface Seen {
 interface PageAnswer {
   status: number;
   headers: Headers;
+  /** Parsed JSON, else the text. */
   body: any;
 }
 
-export function recipeSuite(name: string, start: (options: RecipeOptions) => Promise<RunningHost>, live: LiveTransport): void {
+interface PageRequest {
+  body?: unknown;
+  /** A body sent as it is (with the JSON content type unless headers say otherwise). */
+  rawBody?: string;
+  headers?: Record<string, string>;
+  /** A Cookie header; default Ada's session, null for none. */
+  session?: string | null;
+}
+
+/** What a framework's own checks get: the running host, and requests made the way its page makes them. */
+export interface RecipeContext {
+  host(): RunningHost;
+  page(method: string, path: string, options?: PageRequest): Promise<PageAnswer>;
+  adaSubscription(): Promise<{ subscription_id: string; auto_renew: boolean }>;
+}
+
+export function recipeSuite(name: string, start: (options: RecipeOptions) => Promise<RunningHost>, live: LiveTransport, frameworkChecks?: (context: RecipeContext) => void): void {
   describe(`${name} recipe`, () => {
     let api: RunningServer;
     let host: RunningHost;
@@ -41,17 +58,23 @@ export function recipeSuite(name: string, start: (options: RecipeOptions) => Pro
     const gatewayUrl = (path: string) => `${host.url}/planship/api/v1${path}`;
 
     /** A request as the page's own script makes it (same origin), with its session unless told otherwise. */
-    async function page(method: string, path: string, options: { body?: unknown; headers?: Record<string, string>; session?: string | null } = {}): Promise<PageAnswer> {
-      const headers: Record<string, string> = { 'sec-fetch-site': 'same-origin', ...options.headers };
+    async function page(method: string, path: string, options: PageRequest = {}): Promise<PageAnswer> {
+      const body = options.rawBody ?? (options.body === undefined ? undefined : JSON.stringify(options.body));
+      const headers: Record<string, string> = { 'sec-fetch-site': 'same-origin', ...(body !== undefined && { 'content-type': 'application/json' }), ...options.headers };
       const session = options.session === undefined ? cookie() : options.session;
       if (session) headers.cookie = session;
-      if (options.body !== undefined) headers['content-type'] = 'application/json';
       if (method !== 'GET' && !headers.origin) headers.origin = host.url;
-      const response = await fetch(gatewayUrl(path), { method, headers, body: options.body === undefined ? undefined : JSON.stringify(options.body) });
+      const response = await fetch(gatewayUrl(path), { method, headers, body });
       const text = await response.text();
       seen.headers.push(response.headers);
       seen.texts.push(text);
-      return { status: response.status, headers: response.headers, body: text ? JSON.parse(text) : undefined };
+      let parsed: unknown = text;
+      try {
+        parsed = JSON.parse(text);
+      } catch {
+        /* not JSON: the text */
+      }
+      return { status: response.status, headers: response.headers, body: parsed };
     }
 
     async function adaSubscription(): Promise<{ subscription_id: string; auto_renew: boolean }> {
@@ -134,6 +157,8 @@ export function recipeSuite(name: string, start: (options: RecipeOptions) => Pro
         seen.texts.push(...frames.raw);
       }
     });
+
+    frameworkChecks?.({ host: () => host, page, adaSubscription });
 
     it('hands the page no Set-Cookie and no Planship token', () => {
       // Every answer of the checks above (9), and the live frames.
