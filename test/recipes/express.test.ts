@@ -3,7 +3,7 @@ import { it } from 'node:test';
 import { startExpressHost } from '../../examples/gateway/express.ts';
 import { recipeSuite } from './recipe-checks.ts';
 
-recipeSuite('Express 5', startExpressHost, 'websocket', ({ page, adaSubscription }) => {
+recipeSuite('Express 5', startExpressHost, ['websocket', 'server-sent events'], ({ page, adaSubscription }) => {
   it('runs express.json() before the gateway: its refusals of a body answer as JSON and change nothing', async () => {
     const before = await adaSubscription();
     const path = `/customers/me/subscriptions/${before.subscription_id}`;

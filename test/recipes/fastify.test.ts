@@ -3,7 +3,7 @@ import { it } from 'node:test';
 import { startFastifyHost } from '../../examples/gateway/fastify.ts';
 import { recipeSuite } from './recipe-checks.ts';
 
-recipeSuite('Fastify 5', startFastifyHost, 'websocket', ({ host, page, adaSubscription }) => {
+recipeSuite('Fastify 5', startFastifyHost, ['websocket', 'server-sent events'], ({ host, page, adaSubscription }) => {
   it('hands /planship to the gateway before Fastify parses the body, and leaves other routes to Fastify', async () => {
     const { subscription_id } = await adaSubscription();
     // Fastify has no text/plain parser for PATCH bodies of its own routes; the gateway's answer is its JSON 415.

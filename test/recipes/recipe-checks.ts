@@ -49,7 +49,7 @@ export interface RecipeContext {
   adaSubscription(): Promise<{ subscription_id: string; auto_renew: boolean }>;
 }
 
-export function recipeSuite(name: string, start: (options: RecipeOptions) => Promise<RunningHost>, live: LiveTransport, frameworkChecks?: (context: RecipeContext) => void): void {
+export function recipeSuite(name: string, start: (options: RecipeOptions) => Promise<RunningHost>, live: readonly LiveTransport[], frameworkChecks?: (context: RecipeContext) => void): void {
   describe(`${name} recipe`, () => {
     let api: RunningServer;
     let host: RunningHost;
@@ -144,19 +144,21 @@ export function recipeSuite(name: string, start: (options: RecipeOptions) => Pro
       assert.equal((await adaSubscription()).auto_renew, before.auto_renew);
     });
 
-    it(`pushes a usage report made with product credentials to the page over ${live}`, async () => {
-      const frames = live === 'websocket' ? webSocketFrames(host.url, cookie()) : eventStreamFrames(host.url, cookie());
-      try {
-        const greeting = await frames.next((frame) => typeof frame['api-calls'] === 'number');
-        const report = await backendCall(api.url, 'POST', `/api/v1/customers/${ADA.id}/products/${PRODUCT}/usage/api-calls`, { usage: 7 });
-        assert.equal(report.status, 200);
-        const pushed = await frames.next((frame) => frame['api-calls'] === greeting['api-calls'] - 7);
-        assert.equal(pushed['api-calls'], greeting['api-calls'] - 7);
-      } finally {
-        frames.close();
-        seen.texts.push(...frames.raw);
-      }
-    });
+    for (const transport of live) {
+      it(`pushes a usage report made with product credentials to the page over ${transport}`, async () => {
+        const frames = transport === 'websocket' ? webSocketFrames(host.url, cookie()) : eventStreamFrames(host.url, cookie());
+        try {
+          const greeting = await frames.next((frame) => typeof frame['api-calls'] === 'number');
+          const report = await backendCall(api.url, 'POST', `/api/v1/customers/${ADA.id}/products/${PRODUCT}/usage/api-calls`, { usage: 7 });
+          assert.equal(report.status, 200);
+          const pushed = await frames.next((frame) => frame['api-calls'] === greeting['api-calls'] - 7);
+          assert.equal(pushed['api-calls'], greeting['api-calls'] - 7);
+        } finally {
+          frames.close();
+          seen.texts.push(...frames.raw);
+        }
+      });
+    }
 
     frameworkChecks?.({ host: () => host, page, adaSubscription });
 
