@@ -11,12 +11,12 @@ export async function startExpressHost(options: RecipeOptions): Promise<RunningH
   app.use(express.json());
   app.use('/planship', gateway.nodeHandler);
   // The app's own routes go here.
-  // A body express.json() could not parse never reaches the gateway: answer it the same way (JSON `detail`).
+  // A body express.json() refused (malformed, too large) never reaches the gateway: answer as it would.
   const bodyErrors: ErrorRequestHandler = (error, _request, response, next) => {
     if (response.headersSent || typeof error?.status !== 'number' || error.status >= 500) return next(error);
     response.status(error.status).json({ detail: error.expose ? error.message : 'Bad Request' });
   };
-  app.use(bodyErrors);
+  app.use('/planship', bodyErrors);
 
   const server = createServer(app);
   server.on('upgrade', (request, socket, head) => {
