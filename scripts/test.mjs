@@ -1,5 +1,6 @@
 #!/usr/bin/env node
-// `npm test`: types, Node tests, then browser tests in real Chromium. Exits non-zero on any failure.
+// `npm test`: types, Node tests (the gateway's host-framework recipes among them), then browser tests in
+// real Chromium. Exits non-zero on any failure.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { findOrInstallBrowser } from './find-browser.mjs';
@@ -19,7 +20,8 @@ const listTests = (folder) =>
   readdirSync(folder)
     .filter((f) => f.endsWith('.test.ts'))
     .map((f) => `${folder}/${f}`);
-const nodeTests = listTests('test/node');
+// The recipes run each host framework for real (Next.js as `next dev` in a process of its own).
+const nodeTests = [...listTests('test/node'), ...listTests('test/recipes')];
 
 const failures = [];
 if (!browserOnly) {
