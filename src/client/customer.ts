@@ -172,6 +172,19 @@ export class PlanshipCustomer extends PlanshipProduct {
     );
   }
 
+  /**
+   * Invites someone by email to a subscription (the portal gateway's route, when the host set up
+   * `resolveMember`; see `features.has('invites')`): the host says who has that email, and their
+   * customer joins. Our server and hosted Planship have no such route.
+   */
+  inviteSubscriptionCustomer(subscriptionId: string, email: string, isAdministrator = false, options?: RequestOptions): Promise<SubscriptionCustomer> {
+    return this._write(
+      { method: 'POST', path: `${this.#subscriptionPath(subscriptionId)}/invites`, body: { email, is_administrator: isAdministrator } },
+      MEMBER_CHANGE,
+      options,
+    );
+  }
+
   removeSubscriptionCustomer(subscriptionId: string, customerIdToRemove: string, options?: RequestOptions): Promise<SubscriptionCustomerInDbBase> {
     return this._write(
       { method: 'DELETE', path: this.#subscriptionPath(subscriptionId) + path`/customers/${customerIdToRemove}` },

@@ -45,6 +45,8 @@ function parse(text: string): unknown {
 export class Http {
   /** Where bearer tokens come from; none in gateway mode (the page's own session authenticates). */
   tokens?: TokenSource;
+  /** What the portal gateway offers beyond Planship's routes (its `Planship-Portal-Features` header). */
+  readonly features = new Set<string>();
 
   readonly #baseUrl: string;
   readonly #fetch: FetchLike;
@@ -97,6 +99,7 @@ export class Http {
           ...(this.tokens || authorization ? {} : { credentials: 'include' as const }),
         });
         status = response.status;
+        for (const feature of response.headers?.get('planship-portal-features')?.split(',') ?? []) this.features.add(feature.trim());
         if (raw && status >= 200 && status < 300) {
           // The body streams after we return: the timeout no longer applies, the caller's signal does.
           keepListening = true;

@@ -160,6 +160,11 @@ export class PlanshipProduct extends EventTarget {
     );
   }
 
+  /** What the portal gateway offers beyond Planship's routes, as its answers said (e.g. `invites`). */
+  get features(): ReadonlySet<string> {
+    return this._http.features;
+  }
+
   /** Whether cached customer answers can be trusted (the live socket would tell of changes). */
   protected _live(): boolean {
     return false;

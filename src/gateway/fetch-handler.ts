@@ -38,6 +38,8 @@ export interface HandlerParts {
   routes: PortalRoutes;
   relay: Relay;
   log: (message: string) => void;
+  /** What this gateway offers beyond Planship's routes, told to the page on every answer. */
+  featureHeaders: Record<string, string>;
 }
 
 /** Who the request is from, with their customer, once the policy let the request through. */
@@ -98,8 +100,8 @@ export function createFetchHandler(parts: HandlerParts) {
       if (admitted.match.action === 'entitlements.live' && (request.headers.get('accept') ?? '').includes('text/event-stream')) {
         return eventStream(parts, admitted, request, native, cors);
       }
-      const answer = await parts.routes.serve({ match: admitted.match, caller: admitted.caller, body, idempotencyKey: request.headers.get('idempotency-key') });
-      return jsonResponse(answer.status, answer.body, cors);
+      const answer = await parts.routes.serve({ ...admitted, body, idempotencyKey: request.headers.get('idempotency-key') });
+      return jsonResponse(answer.status, answer.body, { ...cors, ...parts.featureHeaders });
     } catch (error) {
       return errorResponse(parts, error, `${request.method} ${url.pathname}`, cors);
     }

@@ -9,12 +9,13 @@ import { Catalog } from './catalog.ts';
 import { Customers } from './customers.ts';
 import { createFetchHandler, withinBasePath, type Authorize, type HandlerParts, type Identify } from './fetch-handler.ts';
 import { createNodeHandler, createUpgradeHandler } from './node-adapter.ts';
-import { PortalRoutes } from './portal-routes.ts';
+import { PortalRoutes, type ResolveMember } from './portal-routes.ts';
 import { Relay, type UpstreamSocketClass } from './relay.ts';
 import { Upstream } from './upstream.ts';
 
 export type { AuthorizeContext, Authorize, Identify } from './fetch-handler.ts';
 export type { PortalUser } from './customers.ts';
+export type { ResolveMember } from './portal-routes.ts';
 export type { CustomerAction } from '../policy/index.ts';
 export { CLOSE_CUSTOMER_DELETED, CLOSE_SESSION_ENDED, CLOSE_TOO_MANY } from './relay.ts';
 
@@ -38,6 +39,12 @@ export interface PlanshipGatewayOptions {
   allowedOrigins?: string[];
   /** The host's own extra rules, after the customer policy allowed a request; false answers 403. */
   authorize?: Authorize;
+  /**
+   * Invitations by email (the members list's invite form): which of your users has this email?
+   * Answer the user (`{ id, email?, name? }`, as identify would) or null; their Planship customer
+   * is found or created and joins the subscription. Without it, the invite form is not offered.
+   */
+  resolveMember?: ResolveMember;
   /** Plans customers may choose on their own; default every public plan (or Planship's is_self_serve). */
   selfServePlans?: string[];
   /** Heartbeat to open pages (they treat 2 missed beats as a dead connection); default 15 000. */
@@ -139,16 +146,18 @@ export function createPlanshipGateway(options: PlanshipGatewayOptions): Planship
     maxPagesPerCustomer: positive('maxPagesPerCustomer', options.maxPagesPerCustomer, 20),
     log,
   });
+  const customers = new Customers(upstream);
   const parts: HandlerParts = {
     basePath,
     productSlug,
     allowedOrigins: options.allowedOrigins ?? [],
     identify: options.identify,
     authorize: options.authorize,
-    customers: new Customers(upstream),
-    routes: new PortalRoutes(upstream, catalog, productSlug),
+    customers,
+    routes: new PortalRoutes(upstream, catalog, customers, { productSlug, resolveMember: options.resolveMember }),
     relay,
     log,
+    featureHeaders: options.resolveMember ? { 'planship-portal-features': 'invites' } : {},
   };
   const handleRequest = createFetchHandler(parts);
   const upgrade = createUpgradeHandler(parts, () => wss);

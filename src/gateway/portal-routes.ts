@@ -5,6 +5,7 @@
 import { createHash } from 'node:crypto';
 import {
   checkMemberAdd,
+  checkMemberInvite,
   checkMemberRemove,
   checkSubscriptionCreate,
   checkSubscriptionUpdate,
@@ -16,15 +17,23 @@ import {
   type SubscriptionFacts,
 } from '../policy/index.ts';
 import type { Catalog } from './catalog.ts';
+import type { Customers, PortalUser } from './customers.ts';
 import { refuse } from './errors.ts';
 import type { Upstream, UpstreamAnswer } from './upstream.ts';
 
 export interface PortalRequest {
   match: CustomerRouteMatch;
   caller: Caller;
+  user: PortalUser;
   body: unknown;
   idempotencyKey: string | null;
 }
+
+/** The host's answer to "who has this email?" for an invitation (null: nobody it knows). */
+export type ResolveMember = (
+  email: string,
+  context: { inviter: PortalUser; subscriptionId: string },
+) => Promise<PortalUser | null> | PortalUser | null;
 
 interface SubscriptionWire {
   subscription_id: string;
@@ -52,10 +61,15 @@ export class PortalRoutes {
   readonly #writes = new Map<string, Promise<unknown>>();
   readonly #memberNames = new Map<string, { value: Promise<{ name?: string; email?: string }>; until: number }>();
 
-  constructor(upstream: Upstream, catalog: Catalog, productSlug: string) {
+  readonly #customers: Customers;
+  readonly #resolveMember?: ResolveMember;
+
+  constructor(upstream: Upstream, catalog: Catalog, customers: Customers, options: { productSlug: string; resolveMember?: ResolveMember }) {
     this.#upstream = upstream;
     this.#catalog = catalog;
-    this.#productSlug = productSlug;
+    this.#customers = customers;
+    this.#productSlug = options.productSlug;
+    this.#resolveMember = options.resolveMember;
   }
 
   serve(request: PortalRequest): Promise<UpstreamAnswer> {
@@ -111,6 +125,8 @@ export class PortalRoutes {
           const answer = await this.#upstream.call<MemberWire>('POST', `${customer}/subscriptions/${encodeURIComponent(facts.id)}/customers`, body, this.#idempotency(caller, request));
           return answer.status === 200 ? { status: 200, body: await this.#withDetails(answer.body, caller, facts) } : answer;
         });
+      case 'members.invite':
+        return this.#serially(caller, () => this.#invite(request));
       case 'members.remove':
         return this.#serially(caller, async () => {
           const { facts } = await this.#ownSubscription(caller, params.subscription!);
@@ -124,6 +140,23 @@ export class PortalRoutes {
     }
   }
 
+  /** An invitation by email: the host says which of its users that is; their customer joins (created on the spot if new). */
+  async #invite({ match, caller, user, body, idempotencyKey }: PortalRequest): Promise<UpstreamAnswer> {
+    const { facts } = await this.#ownSubscription(caller, match.params.subscription!);
+    const { email, isAdministrator } = checkMemberInvite({ subscription: facts, body });
+    if (!this.#resolveMember) throw refuse(403, 'Invitations are not set up on this site.');
+    const invitee = await this.#resolveMember(email, { inviter: user, subscriptionId: facts.id });
+    if (!invitee) throw refuse(404, 'No account uses this email address: ask them to sign up first, then invite them again.');
+    const member = await this.#customers.resolve(invitee);
+    const answer = await this.#upstream.call<MemberWire>(
+      'POST',
+      `/api/v1/customers/${encodeURIComponent(caller.id)}/subscriptions/${encodeURIComponent(facts.id)}/customers`,
+      { customer_id: member.id, is_administrator: isAdministrator },
+      this.#idempotency(caller, { idempotencyKey }),
+    );
+    return answer.status === 200 ? { status: 200, body: await this.#withDetails(answer.body, caller, facts) } : answer;
+  }
+
   /** Runs `work` after the customer's previous write finished (one gateway process). */
   #serially<T>(caller: Caller, work: () => Promise<T>): Promise<T> {
     const previous = this.#writes.get(caller.id) ?? Promise.resolve();
@@ -135,7 +168,7 @@ export class PortalRoutes {
   }
 
   /** A page's Idempotency-Key, made the customer's own before it goes on (keys are per client upstream). */
-  #idempotency(caller: Caller, request: PortalRequest): Record<string, string> | undefined {
+  #idempotency(caller: Caller, request: Pick<PortalRequest, 'idempotencyKey'>): Record<string, string> | undefined {
     const key = request.idempotencyKey;
     if (!key) return undefined;
     return { 'idempotency-key': createHash('sha256').update(`${caller.id}\u0000${key.slice(0, 255)}`).digest('hex') };

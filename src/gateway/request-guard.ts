@@ -49,7 +49,7 @@ export function corsHeaders(request: Request, allowedOrigins: readonly string[])
   return {
     'access-control-allow-origin': origin,
     'access-control-allow-credentials': 'true',
-    'access-control-expose-headers': 'Idempotent-Replayed, Retry-After',
+    'access-control-expose-headers': 'Idempotent-Replayed, Retry-After, Planship-Portal-Features',
     vary: 'Origin',
   };
 }

@@ -17,6 +17,7 @@ export type CustomerAction =
   | 'members.list'
   | 'members.add'
   | 'members.remove'
+  | 'members.invite'
   | 'entitlements.read'
   | 'usage.read'
   | 'entitlements.live';
@@ -45,6 +46,8 @@ const ROUTES: readonly (readonly [method: string, path: string, action: Customer
   ['GET', 'customers/:customer/subscriptions/:subscription/customers', 'members.list'],
   ['POST', 'customers/:customer/subscriptions/:subscription/customers', 'members.add'],
   ['DELETE', 'customers/:customer/subscriptions/:subscription/customers/:member', 'members.remove'],
+  // The gateway's own (not Planship's): invite by email, resolved by the host.
+  ['POST', 'customers/:customer/subscriptions/:subscription/invites', 'members.invite'],
   ['GET', 'customers/:customer/products/:product/entitlements', 'entitlements.read'],
   ['GET', 'customers/:customer/products/:product/levers/:lever/usage', 'usage.read'],
   ['GET', 'customers/:customer/products/:product/usage/:metering', 'usage.read'],

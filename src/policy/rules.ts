@@ -186,6 +186,22 @@ export function checkMemberAdd(input: { subscription: SubscriptionFacts; body: u
   return body;
 }
 
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
+
+/**
+ * POST /customers/{c}/subscriptions/{s}/invites (the gateway's): administrators invite people by
+ * email; the host says who that is. Returns the email and whether to make them an administrator.
+ */
+export function checkMemberInvite(input: { subscription: SubscriptionFacts; body: unknown }): { email: string; isAdministrator: boolean } {
+  requireAdministrator(input.subscription);
+  const fields = asFields(input.body) ?? {};
+  const email = typeof fields.email === 'string' ? fields.email.trim() : '';
+  if (email.length > 320 || !EMAIL.test(email)) {
+    throw new PolicyRefusal(422, [{ loc: ['body', 'email'], msg: 'Enter an email address', type: 'value_error' }]);
+  }
+  return { email, isAdministrator: fields.is_administrator === true };
+}
+
 /** DELETE /customers/{c}/subscriptions/{s}/customers/{m}: anyone may leave; removing others takes an administrator. */
 export function checkMemberRemove(input: { subscription: SubscriptionFacts; memberIsCaller: boolean }): void {
   if (!input.memberIsCaller) requireAdministrator(input.subscription);
