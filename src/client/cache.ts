@@ -33,7 +33,12 @@ interface Entry {
   at: number;
   generation: number;
   flight?: Flight;
+  /** Served without a live socket until then: a first-render answer, fresh as it arrives. */
+  primedUntil?: number;
 }
+
+/** How long a primed customer answer is served while the socket is still opening. */
+const PRIMED_MS = 10_000;
 
 export class Cache {
   readonly #entries = new Map<string, Entry>();
@@ -71,22 +76,26 @@ export class Cache {
       }
       return Promise.resolve(entry.value);
     }
-    if (entry.has && !entry.stale && policy === UNTIL_INVALIDATED && this.#trusted()) {
+    if (entry.has && !entry.stale && policy === UNTIL_INVALIDATED && (this.#trusted() || (entry.primedUntil ?? 0) > Date.now())) {
       return Promise.resolve(entry.value);
     }
     return this.#join(this.#start(key, entry, load), entry, signal, key);
   }
 
-  /** Stores an answer that arrived another way (a live push). */
-  put(key: string, resource: Resource, value: unknown): void {
+  /**
+   * Stores an answer that arrived another way: a live push, or (`primed`) the first-render
+   * answer, which customer reads may use before the socket is live.
+   */
+  put(key: string, resource: Resource, value: unknown, primed = false): void {
+    const primedUntil = primed ? Date.now() + PRIMED_MS : undefined;
     const entry = this.#entries.get(key);
     if (!entry) {
-      this.#entries.set(key, { resource, value, has: true, stale: false, at: Date.now(), generation: 0 });
+      this.#entries.set(key, { resource, value, has: true, stale: false, at: Date.now(), generation: 0, primedUntil });
       return;
     }
     // In place, like invalidate: a request still in flight holds this entry and must see that
     // it was overtaken, or its older answer would be stored over the push.
-    Object.assign(entry, { value, has: true, stale: false, at: Date.now(), flight: undefined });
+    Object.assign(entry, { value, has: true, stale: false, at: Date.now(), flight: undefined, primedUntil });
     entry.generation++;
   }
 

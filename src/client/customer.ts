@@ -33,6 +33,17 @@ const SUBSCRIPTION_CHANGE: Resource[] = ['subscriptions', 'entitlements', 'usage
 const MEMBER_CHANGE: Resource[] = ['subscriptions', 'entitlements'];
 const USAGE_CHANGE: Resource[] = ['usage', 'entitlements'];
 
+/** The gateway's first-render answer (`GET {basePath}/portal`), in wire format. */
+interface PortalAnswer {
+  product?: unknown;
+  plans?: unknown;
+  plan_details?: Record<string, unknown>;
+  levers?: unknown;
+  subscriptions?: unknown;
+  entitlements?: Entitlements;
+  usage?: Record<string, unknown>;
+}
+
 export interface ListSubscriptionsOptions extends RequestOptions {
   /** Only subscriptions to this product (the API's `product_slug` filter). */
   productSlug?: string;
@@ -51,6 +62,8 @@ export class PlanshipCustomer extends PlanshipProduct {
   /** `#last` serialised, so each push is compared without serialising it again. */
   #lastJson?: string;
   #disposed = false;
+  /** Gateway mode: the first-render answer, asked for once. */
+  #primed?: Promise<void>;
 
   /** Uses tokens from an external flow (browser safe). */
   constructor(productSlug: string, customerId: string, url: string, getAccessToken: TokenGetter, webSocketUrl?: string);
@@ -88,6 +101,33 @@ export class PlanshipCustomer extends PlanshipProduct {
 
   #entitlementsPath(): string {
     return `${this.#productPath()}/entitlements`;
+  }
+
+  /**
+   * Behind the portal gateway, the first read asks `GET {baseUrl}/portal` once: one answer with
+   * everything the elements read first, put in the cache so each of their reads is served from
+   * it. Where the host has no such route, reads go on as usual.
+   */
+  protected override _priming(): Promise<void> | undefined {
+    if (this._tokens || this.#disposed) return undefined;
+    this.#primed ??= this._http
+      .send({ method: 'GET', path: '/portal' })
+      .then((answer) => this.#prime(answer as PortalAnswer))
+      .catch(() => {});
+    return this.#primed;
+  }
+
+  #prime(answer: PortalAnswer): void {
+    this._primeCatalog(answer);
+    const product = this.#productPath();
+    if (answer.subscriptions) {
+      this._cache.put(`${this.#customerPath()}/subscriptions?product_slug=${encodeURIComponent(this.productSlug)}`, 'subscriptions', answer.subscriptions, true);
+    }
+    for (const [lever, usage] of Object.entries(answer.usage ?? {})) this._cache.put(product + path`/levers/${lever}/usage`, 'usage', usage, true);
+    if (answer.entitlements) {
+      this._cache.put(this.#entitlementsPath(), 'entitlements', answer.entitlements, true);
+      this.#fresh(answer.entitlements);
+    }
   }
 
   protected override _stored(path: string, raw: unknown): void {

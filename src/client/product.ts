@@ -173,7 +173,14 @@ export class PlanshipProduct extends EventTarget {
   /** A GET through the shared cache; `convert` turns the raw JSON into models. */
   protected _read<T>(path: string, resource: Resource, policy: Policy, options?: RequestOptions, convert: (raw: unknown) => T = fromWire): Promise<T> {
     const load = (signal: AbortSignal) => this._http.send({ method: 'GET', path, signal });
-    return this._cache.read(path, resource, policy, load, options?.signal).then(convert);
+    const read = () => this._cache.read(path, resource, policy, load, options?.signal).then(convert);
+    const priming = this._priming();
+    return priming ? priming.then(read) : read();
+  }
+
+  /** A first-render answer on its way that primes the cache (reads wait for it); none here. */
+  protected _priming(): Promise<void> | undefined {
+    return undefined;
   }
 
   /**
@@ -185,6 +192,14 @@ export class PlanshipProduct extends EventTarget {
     for (const plan of raw as { slug?: string; entitlements?: unknown }[]) {
       if (typeof plan?.slug === 'string' && Array.isArray(plan.entitlements)) this._cache.put(this.#planPath(plan.slug), 'plans', plan);
     }
+  }
+
+  /** Puts a catalog answer for the product, its plans (and each plan's entitlements) and levers in the cache. */
+  protected _primeCatalog(answer: { product?: unknown; plans?: unknown; plan_details?: Record<string, unknown>; levers?: unknown }): void {
+    if (answer.product) this._cache.put(path`/api/v1/products/${this.productSlug}`, 'product', answer.product);
+    if (answer.plans) this._cache.put(this.#plansPath(), 'plans', answer.plans);
+    for (const [slug, plan] of Object.entries(answer.plan_details ?? {})) this._cache.put(this.#planPath(slug), 'plans', plan);
+    if (answer.levers) this._cache.put(path`/api/v1/products/${this.productSlug}/levers`, 'product', answer.levers);
   }
 
   #plansPath(): string {

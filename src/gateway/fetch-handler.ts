@@ -4,7 +4,10 @@
 // (403/404/409/422), the host's own rules, then Planship with the product token.
 import type { IncomingMessage } from 'node:http';
 import { matchCustomerRoute, pathSegments, requireOwnCustomer, type Caller, type CustomerAction, type CustomerRouteMatch } from '../policy/index.ts';
+import { portalBootstrap } from './bootstrap.ts';
+import type { Catalog } from './catalog.ts';
 import type { Customers, PortalUser } from './customers.ts';
+import type { Upstream } from './upstream.ts';
 import { GatewayError, refuse } from './errors.ts';
 import { EventStreamPage } from './page-sinks.ts';
 import type { PortalRoutes } from './portal-routes.ts';
@@ -37,6 +40,8 @@ export interface HandlerParts {
   customers: Customers;
   routes: PortalRoutes;
   relay: Relay;
+  upstream: Upstream;
+  catalog: Catalog;
   log: (message: string) => void;
   /** What this gateway offers beyond Planship's routes, told to the page on every answer. */
   featureHeaders: Record<string, string>;
@@ -58,6 +63,20 @@ export function jsonResponse(status: number, body: unknown, headers: Record<stri
     status,
     headers: { 'content-type': 'application/json', 'cache-control': 'no-store', ...headers },
   });
+}
+
+/** The reads that make up the first-render answer (each must pass the host's rules too). */
+const BOOTSTRAP_ACTIONS: CustomerAction[] = ['product.read', 'plans.list', 'plan.read', 'levers.list', 'subscriptions.list', 'entitlements.read', 'usage.read'];
+
+/** GET {basePath}/portal: who is signed in, then everything the elements read first, in one answer. */
+async function bootstrap(parts: HandlerParts, request: Request, native: IncomingMessage | undefined) {
+  const user = await parts.identify(request, native);
+  if (!user) throw refuse(401, 'Sign in to see your billing.');
+  const caller = await parts.customers.resolve(user);
+  for (const action of BOOTSTRAP_ACTIONS) {
+    if (parts.authorize && !(await parts.authorize(action, { user, customerId: caller.id, params: {}, body: undefined, request }))) throw refuse(403, 'Not allowed.');
+  }
+  return portalBootstrap(parts.upstream, parts.catalog, parts.productSlug, caller);
 }
 
 /** What every request of a page must pass, HTTP or socket: a route the policy knows, a session, its own customer, the host's rules. */
@@ -94,6 +113,9 @@ export function createFetchHandler(parts: HandlerParts) {
     if (!withinBasePath(url.pathname, parts.basePath)) return jsonResponse(404, { detail: 'Not Found' });
     if (request.method === 'OPTIONS') return new Response(null, { status: 204, headers: preflightHeaders(request, parts.allowedOrigins) });
     try {
+      if (url.pathname === `${parts.basePath}/portal` && request.method === 'GET') {
+        return jsonResponse(200, await bootstrap(parts, request, native), { ...cors, ...parts.featureHeaders });
+      }
       checkWrite(request, parts.allowedOrigins);
       const body = request.method === 'GET' || request.method === 'HEAD' ? undefined : await readJsonBody(request);
       const admitted = await admit(parts, request.method, url.pathname, request, native, body);

@@ -156,6 +156,8 @@ export function createPlanshipGateway(options: PlanshipGatewayOptions): Planship
     customers,
     routes: new PortalRoutes(upstream, catalog, customers, { productSlug, resolveMember: options.resolveMember }),
     relay,
+    upstream,
+    catalog,
     log,
     featureHeaders: options.resolveMember ? { 'planship-portal-features': 'invites' } : {},
   };

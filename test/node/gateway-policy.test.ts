@@ -280,3 +280,29 @@ describe('invitations by email (the host resolves who has the email)', () => {
     assert.equal(answer.headers.get('planship-portal-features'), null);
   });
 });
+
+describe('the first-render answer (GET /planship/portal)', () => {
+  it('holds what the elements read first, for the signed-in customer only, as the policy lets it see it', async () => {
+    const legacy = await person('legacy-2019');
+    const answer = await host.call('GET', '/portal', { session: legacy.session });
+    assert.equal(answer.status, 200, answer.text);
+    assert.equal(answer.headers.get('cache-control'), 'no-store');
+    const body = answer.body;
+    assert.equal(body.product.slug, PRODUCT);
+    const slugs = body.plans.map((plan: any) => plan.slug);
+    assert.ok(slugs.includes('legacy-2019'), 'its own retired plan');
+    assert.ok(slugs.includes('pro') && !slugs.includes('hidden'));
+    assert.deepEqual(Object.keys(body.plan_details).sort(), [...slugs].sort());
+    assert.ok(body.plan_details.pro.entitlements.length > 0);
+    assert.deepEqual(body.subscriptions.map((subscription: any) => subscription.plan.slug), ['legacy-2019']);
+    assert.deepEqual(Object.keys(body.usage).sort(), ['ai-insights', 'api-burst', 'api-calls']);
+    const entitlements = (await host.call('GET', `/api/v1/customers/me/products/${PRODUCT}/entitlements`, { session: legacy.session })).body;
+    assert.deepEqual(body.entitlements, entitlements);
+
+    const fresh = await person();
+    const other = (await host.call('GET', '/portal', { session: fresh.session })).body;
+    assert.ok(!other.plans.some((plan: any) => plan.slug === 'legacy-2019'), "another customer's retired plan stays hidden");
+    assert.deepEqual(other.subscriptions, []);
+    assert.equal((await host.call('GET', '/portal')).status, 401);
+  });
+});
