@@ -1,7 +1,7 @@
 // Chromium for the browser measurements, and a tiny host: the bench page, its script (the
 // elements bundled from source by esbuild) and a token route, as a customer's own site would.
 import { build } from 'esbuild';
-import { createServer } from 'node:http';
+import { createServer, request as httpRequest } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createPlanshipGateway, type PlanshipGateway } from '../src/gateway/index.ts';
@@ -9,7 +9,7 @@ import { startServer } from '../src/server/index.ts';
 import { PRODUCT_CLIENT } from '../test/fixtures/test-catalog.ts';
 import { DEMO_CATALOG, PRODUCT, backendFor, type Backend } from './api.ts';
 import { fromRoot } from './root.ts';
-import { epochNow } from './stats.ts';
+import { epochNow, sleep } from './stats.ts';
 
 type PageVariant = 'meter' | 'all';
 
@@ -58,12 +58,12 @@ async function bundlePageScript(): Promise<Uint8Array> {
   return result.outputFiles[0].contents;
 }
 
-function pageHtml(apiUrl: string, variant: PageVariant, customerId: string, gateway: boolean): string {
+function pageHtml(apiUrl: string, variant: PageVariant, customerId: string, gateway: boolean, wsUrl?: string): string {
   const body = variant === 'meter' ? '<planship-usage-meter lever="api-calls"></planship-usage-meter>' : ALL_ELEMENTS;
   // Through the gateway the page names no customer and holds no token: its cookie says who it is.
   const provider = gateway
     ? `<planship-provider product-slug="${PRODUCT}" api-url="/planship">`
-    : `<planship-provider product-slug="${PRODUCT}" customer-id="${customerId}" api-url="${apiUrl}"
+    : `<planship-provider product-slug="${PRODUCT}" customer-id="${customerId}" api-url="${apiUrl}"${wsUrl ? ` ws-url="${wsUrl}"` : ''}
   token-url="/token?customer=${encodeURIComponent(customerId)}">`;
   return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>planship-portal bench</title>
 <script type="module" src="/bench.js"></script></head><body><main>
@@ -91,11 +91,21 @@ function benchGateway(apiUrl: string) {
   });
 }
 
-async function startPageHost(apiUrl: string, backend: Backend, gateway?: PlanshipGateway): Promise<PageHost> {
+interface PageHostOptions {
+  gateway?: PlanshipGateway;
+  /** Added to every answer of the host's token route and gateway (a network this far away). */
+  delayMs: number;
+  /** The API's URL as the page should use it (a delaying proxy in front of it), and its socket URL. */
+  pageApiUrl: string;
+  wsUrl?: string;
+}
+
+async function startPageHost(backend: Backend, { gateway, delayMs, pageApiUrl, wsUrl }: PageHostOptions): Promise<PageHost> {
   const script = await buildPageScript();
   const server = createServer(async (request, response) => {
     const url = new URL(request.url ?? '/', 'http://localhost');
     const customerId = url.searchParams.get('customer') ?? '';
+    if (delayMs && (url.pathname === '/token' || url.pathname.startsWith('/planship/'))) await sleep(delayMs);
     if (gateway && url.pathname.startsWith('/planship/')) return gateway.nodeHandler(request, response);
     try {
       if (url.pathname === '/bench.js') {
@@ -118,7 +128,7 @@ async function startPageHost(apiUrl: string, backend: Backend, gateway?: Planshi
           headers['set-cookie'] = `${BENCH_USER_COOKIE}=${encodeURIComponent(userId)}; Path=/; HttpOnly`;
         }
         response.writeHead(200, headers);
-        response.end(pageHtml(apiUrl, variant, customerId, gateway !== undefined));
+        response.end(pageHtml(pageApiUrl, variant, customerId, gateway !== undefined, wsUrl));
         return;
       }
       response.writeHead(404).end();
@@ -156,18 +166,49 @@ export interface BenchPage {
  * Runs `measure` against a fresh server and a new page, then closes them all. `gateway`: the page
  * goes through the portal gateway on its own origin, to the server in the hosted profile.
  */
-export async function withBenchPage<T>(browser: Browser, measure: (bench: BenchPage) => Promise<T>, { gateway = false } = {}): Promise<T> {
+export async function withBenchPage<T>(
+  browser: Browser,
+  measure: (bench: BenchPage) => Promise<T>,
+  { gateway = false, delayMs = 0 } = {},
+): Promise<T> {
   const server = await startServer({ catalog: DEMO_CATALOG, profile: gateway ? 'hosted' : 'extended' });
   const backend = backendFor(server.url);
-  const host = await startPageHost(server.url, backend, gateway ? benchGateway(server.url) : undefined);
+  // Every HTTP answer the page gets from the API comes `delayMs` late (the socket does not).
+  const proxy = delayMs && !gateway ? await delayingProxy(server.url, delayMs) : undefined;
+  const host = await startPageHost(backend, {
+    gateway: gateway ? benchGateway(server.url) : undefined,
+    delayMs,
+    pageApiUrl: proxy?.url ?? server.url,
+    wsUrl: proxy ? server.wsUrl : undefined,
+  });
   const page = await browser.newPage();
   try {
-    return await measure({ apiUrl: server.url, backend, page, pageUrl: host.pageUrl });
+    return await measure({ apiUrl: proxy?.url ?? server.url, backend, page, pageUrl: host.pageUrl });
   } finally {
     await page.close();
     await host.close();
+    await proxy?.close();
     await server.close();
   }
+}
+
+/** A reverse proxy that holds each request `delayMs` before passing it on: a far-away API. */
+async function delayingProxy(target: string, delayMs: number) {
+  const server = createServer((request, response) => {
+    setTimeout(() => {
+      const upstream = httpRequest(target + request.url, { method: request.method, headers: request.headers }, (answer) => {
+        response.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(response);
+      });
+      upstream.on('error', () => response.destroy());
+      request.pipe(upstream);
+    }, delayMs);
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close: () => new Promise<void>((resolve) => (server.closeAllConnections(), server.close(() => resolve()))),
+  };
 }
 
 export interface ClockOffset {

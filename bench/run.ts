@@ -9,6 +9,7 @@ import { compareClients } from './client-vs-official.ts';
 import { measureFanOut } from './fan-out.ts';
 import { measureFirstRender } from './first-render.ts';
 import { measureGateway } from './gateway.ts';
+import { measureRoundTrips } from './round-trips.ts';
 import { measureLiveLatency } from './live-latency.ts';
 import { measureMemory } from './memory.ts';
 import { fromRoot } from './root.ts';
@@ -28,6 +29,7 @@ const PARTS: Record<string, { key: keyof BenchResults; run: () => Promise<unknow
   clients: { key: 'clientVsOfficial', run: () => compareClients() },
   memory: { key: 'memory', run: async () => measureMemory(await needBrowser()) },
   gateway: { key: 'gateway', run: async () => measureGateway(await needBrowser()) },
+  'round-trips': { key: 'roundTrips', run: async () => measureRoundTrips(await needBrowser()) },
 };
 
 function option(name: string): string | undefined {

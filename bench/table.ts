@@ -8,6 +8,7 @@ import type { FanOutResult } from './fan-out.ts';
 import type { ClientComparison } from './client-vs-official.ts';
 import type { MemoryResult } from './memory.ts';
 import type { GatewayResult } from './gateway.ts';
+import type { RoundTripsResult } from './round-trips.ts';
 
 export interface BenchResults {
   size?: SizeResult;
@@ -18,6 +19,7 @@ export interface BenchResults {
   clientVsOfficial?: ClientComparison;
   memory?: MemoryResult;
   gateway?: GatewayResult;
+  roundTrips?: RoundTripsResult;
 }
 
 export interface Machine {
@@ -37,7 +39,7 @@ const KB = 1024;
 
 export function tableRows(results: BenchResults, errors: Record<string, string>): Row[] {
   const rows: Row[] = [];
-  const { size, liveLatency, firstRender, serverThroughput, fanOut, clientVsOfficial, memory, gateway } = results;
+  const { size, liveLatency, firstRender, serverThroughput, fanOut, clientVsOfficial, memory, gateway, roundTrips } = results;
   if (size) {
     rows.push(['Portal bundle (min + gzip)', kB(size.portal.gzipBytes), '≤ 20 kB', yes(size.portal.gzipBytes <= 20 * KB)]);
     rows.push(['Client alone (min + gzip)', kB(size.client.gzipBytes), '≤ 5 kB', yes(size.client.gzipBytes <= 5 * KB)]);
@@ -108,6 +110,16 @@ export function tableRows(results: BenchResults, errors: Record<string, string>)
       'no growth (≤ 1.10×)',
       yes(memory.ratio <= 1.1),
     ]);
+  }
+  if (roundTrips) {
+    for (const [name, result, goal] of [['direct (token first)', roundTrips.direct, 2], ['through the gateway', roundTrips.gateway, 1]] as const) {
+      rows.push([
+        `Round trips to first content, ${name} (slope over +${roundTrips.delayMs} ms per answer, median of ${roundTrips.runs})`,
+        `${result.roundTrips.toFixed(2)} (${ms(result.contentMs)} → ${ms(result.delayedContentMs)}); first wave ${result.firstWave} requests`,
+        `≤ ${goal}.5, first wave ≤ 6`,
+        yes(result.roundTrips <= goal + 0.5 && result.firstWave <= 6),
+      ]);
+    }
   }
   if (gateway) {
     rows.push([

@@ -55,7 +55,11 @@ function takeMeterRecords(): MeterRecord[] {
   return meterRecords.splice(0, meterRecords.length);
 }
 
-/** Portal elements still loading (or not rendered yet) and elements showing an error. */
+/**
+ * Portal elements still loading (or not rendered yet) and elements showing an error. An element's
+ * own content counts; what an element inside it loads afterwards (the manager's members list, a
+ * second-level read) does not hold back its first content.
+ */
 function pending(): { loading: string[]; errors: string[] } {
   const loading: string[] = [];
   const errors: string[] = [];
@@ -63,7 +67,7 @@ function pending(): { loading: string[]; errors: string[] } {
     if (!element.localName.startsWith('planship-') || element.localName === 'planship-provider') continue;
     const root = element.shadowRoot;
     if (!root || root.childElementCount === 0) loading.push(element.localName);
-    else if (deepQueryAll('[aria-busy="true"], [part~="loading"]', root).length) loading.push(element.localName);
+    else if (root.querySelector('[aria-busy="true"], [part~="loading"]')) loading.push(element.localName);
     if (root && deepQueryAll('[role="alert"]', root).length) errors.push(element.localName);
   }
   return { loading, errors };
