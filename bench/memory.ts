@@ -1,5 +1,8 @@
 // Memory: the page's JS heap (after a forced GC) once the first 100 live pushes have shown, and
-// again after 10,000. Growth between the two would be a leak in the live path.
+// again after 10,000. Growth between the two would be a leak in the live path. Two measures: V8's
+// used heap as a whole, and its data (heap snapshot: objects, arrays, strings, closures; V8's
+// compiled code left out, which grows as the hot path gets optimized over the first ~1,000
+// pushes and then stays flat).
 import type { Browser, Page } from 'playwright-core';
 import type { Backend } from './api.ts';
 import { waitForMeter, withBenchPage } from './browser.ts';
@@ -12,16 +15,48 @@ export interface MemoryResult {
   heapAfterAllBytes: number;
   /** after all / after the first 100 (1.0 = no growth). */
   ratio: number;
+  /** The heap's data (compiled code left out), after the first 100 and after all. */
+  dataAfterFirstBytes: number;
+  dataAfterAllBytes: number;
+  dataRatio: number;
+  /** V8's compiled code, after the first 100 and after all. */
+  codeAfterFirstBytes: number;
+  codeAfterAllBytes: number;
   reportSeconds: number;
 }
 
-async function heapAfterGc(page: Page): Promise<number> {
+/** Snapshot node types that are the page's data (not code, not native/DOM, not V8 internals). */
+const DATA_TYPES = new Set(['object', 'array', 'string', 'concatenated string', 'sliced string', 'closure', 'number', 'regexp', 'symbol', 'bigint']);
+
+interface HeapMeasure {
+  used: number;
+  data: number;
+  code: number;
+}
+
+async function heapAfterGc(page: Page): Promise<HeapMeasure> {
   const session = await page.context().newCDPSession(page);
   try {
     await sleep(250); // let pending renders and fetches finish
     for (let round = 0; round < 3; round++) await session.send('HeapProfiler.collectGarbage');
     const usage = await session.send('Runtime.getHeapUsage');
-    return usage.usedSize;
+    let text = '';
+    session.on('HeapProfiler.addHeapSnapshotChunk', ({ chunk }) => (text += chunk));
+    await session.send('HeapProfiler.takeHeapSnapshot', { reportProgress: false });
+    const snapshot = JSON.parse(text);
+    const fields: string[] = snapshot.snapshot.meta.node_fields;
+    const types: string[] = snapshot.snapshot.meta.node_types[0];
+    const typeAt = fields.indexOf('type');
+    const sizeAt = fields.indexOf('self_size');
+    let data = 0;
+    let code = 0;
+    for (let index = 0; index < snapshot.nodes.length; index += fields.length) {
+      const type = types[snapshot.nodes[index + typeAt]];
+      const size = snapshot.nodes[index + sizeAt];
+      if (DATA_TYPES.has(type)) data += size;
+      else if (type === 'code') code += size;
+    }
+    return { used: usage.usedSize, data, code };
   } finally {
     await session.detach();
   }
@@ -52,18 +87,23 @@ export async function measureMemory(browser: Browser, { first = 100, total = 10_
     await waitForMeter(page, start + 1);
     await reportMany(backend, customer, first - 1, 1);
     await waitForMeter(page, start + first, 30_000);
-    const heapAfterFirstBytes = await heapAfterGc(page);
+    const afterFirst = await heapAfterGc(page);
     const started = performance.now();
     await reportMany(backend, customer, total - first, parallel);
     const reportSeconds = (performance.now() - started) / 1000;
     await waitForMeter(page, start + total, 60_000);
-    const heapAfterAllBytes = await heapAfterGc(page);
+    const afterAll = await heapAfterGc(page);
     return {
       pushes: total,
       framesReceived,
-      heapAfterFirstBytes,
-      heapAfterAllBytes,
-      ratio: round(heapAfterAllBytes / heapAfterFirstBytes, 3),
+      heapAfterFirstBytes: afterFirst.used,
+      heapAfterAllBytes: afterAll.used,
+      ratio: round(afterAll.used / afterFirst.used, 3),
+      dataAfterFirstBytes: afterFirst.data,
+      dataAfterAllBytes: afterAll.data,
+      dataRatio: round(afterAll.data / afterFirst.data, 3),
+      codeAfterFirstBytes: afterFirst.code,
+      codeAfterAllBytes: afterAll.code,
       reportSeconds: round(reportSeconds, 1),
     };
   });
