@@ -1,11 +1,12 @@
-// HTTP plumbing: routing, body reading (1 MiB limit), JSON and form parsing, CORS, idempotent
+// HTTP plumbing: routing, body reading (1 MiB limit), JSON (nested at most 32 deep) and form parsing, CORS, idempotent
 // POSTs and FastAPI-shaped errors. An unexpected exception is logged (method and path only,
 // never headers or tokens) and answered with 500 {"detail": "Internal Server Error"}.
 import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { principalKey, type Auth, type Principal } from './auth.ts';
-import { badRequest, HttpError, invalidField } from './errors.ts';
+import { jsonTextDepthIssue } from '../policy/limits.ts';
+import { badRequest, HttpError, invalid, invalidField } from './errors.ts';
 import type { IdempotencyCache } from './idempotency.ts';
 import { parseRequestTarget } from './request-target.ts';
 
@@ -249,6 +250,9 @@ function parseBody(request: IncomingMessage, raw: string): unknown {
   if (raw.trim() === '') return undefined;
   const type = (request.headers['content-type'] ?? '').toLowerCase();
   if (type.startsWith('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
+  // Before parsing: a value nested thousands deep parses, but every later serialisation fails.
+  const deep = jsonTextDepthIssue(raw);
+  if (deep) throw invalid([deep]);
   try {
     return JSON.parse(raw);
   } catch {
