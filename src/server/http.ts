@@ -80,8 +80,11 @@ export function createRequestHandler(options: HttpOptions) {
   }
 
   function send(request: IncomingMessage, response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+    sendJson(request, response, status, body === undefined ? '' : JSON.stringify(body), headers);
+  }
+
+  function sendJson(request: IncomingMessage, response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) {
     if (response.headersSent) return;
-    const text = body === undefined ? '' : JSON.stringify(body);
     response.writeHead(status, {
       ...corsHeaders(request),
       'content-type': 'application/json',
@@ -158,12 +161,13 @@ export function createRequestHandler(options: HttpOptions) {
     const idempotencyKey = request.headers['idempotency-key'];
     if (method === 'POST' && route.auth && typeof idempotencyKey === 'string' && idempotencyKey !== '') {
       if (idempotencyKey.length > 255) throw invalidField(['header', 'idempotency-key'], 'String should have at most 255 characters', 'string_too_long');
-      const key = `${principalKey(principal)}\u0000POST\u0000${url.pathname}\u0000${idempotencyKey}`;
-      const { reply, replayed } = await options.idempotency.run(key, raw, async () => {
+      const caller = principalKey(principal);
+      const key = `${caller}\u0000POST\u0000${url.pathname}\u0000${idempotencyKey}`;
+      const { reply, replayed } = await options.idempotency.run(caller, key, raw, async () => {
         const result = await route.handler(context);
-        return { status: result.status ?? 200, body: result.body };
+        return { status: result.status ?? 200, text: JSON.stringify(result.body) };
       });
-      return send(request, response, reply.status, reply.body, replayed ? { 'idempotent-replayed': 'true' } : {});
+      return sendJson(request, response, reply.status, reply.text, replayed ? { 'idempotent-replayed': 'true' } : {});
     }
     const reply = await route.handler(context);
     if (reply.stream) return stream(request, response, reply.status ?? 200, reply.stream);
