@@ -22,14 +22,16 @@ export interface IssuedToken {
 }
 
 /** Scopes from Planship's OpenAPI spec, plus customers:read. A write scope implies its read. */
-export type Scope =
-  | 'customers:read'
-  | 'customers:write'
-  | 'subscriptions:read'
-  | 'subscriptions:write'
-  | 'entitlements:read'
-  | 'usage:read'
-  | 'usage:write';
+export const SCOPES = [
+  'customers:read',
+  'customers:write',
+  'subscriptions:read',
+  'subscriptions:write',
+  'entitlements:read',
+  'usage:read',
+  'usage:write',
+] as const;
+export type Scope = (typeof SCOPES)[number];
 
 const MAX_TOKENS = 200_000;
 
@@ -139,10 +141,19 @@ export function requireProduct(principal: Principal, scope?: Scope): void {
   if (scope) requireScope(principal, scope);
 }
 
+/** Product credentials of a client with every scope (the emulator hooks reset and move everything). */
+export function requireEveryScope(principal: Principal): void {
+  requireProduct(principal);
+  if (!SCOPES.every((scope) => hasScope(principal, scope))) throw forbidden('The emulator hooks need a client with every scope');
+}
+
+function hasScope(principal: Principal, scope: Scope): boolean {
+  if (principal.kind !== 'product' || principal.scopes === null) return true;
+  return principal.scopes.has(scope) || principal.scopes.has(scope.replace(':read', ':write'));
+}
+
 export function requireScope(principal: Principal, scope: Scope): void {
-  if (principal.kind !== 'product' || principal.scopes === null) return;
-  const write = scope.replace(':read', ':write');
-  if (!principal.scopes.has(scope) && !principal.scopes.has(write)) throw forbidden(`Missing scope ${scope}`);
+  if (!hasScope(principal, scope)) throw forbidden(`Missing scope ${scope}`);
 }
 
 /** A stable key for the caller (not the token, which changes on refresh). */

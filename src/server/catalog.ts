@@ -3,6 +3,7 @@
 // `products[0].plans[2].entitlements.seats`.
 import { readFileSync } from 'node:fs';
 import { metadataIssue } from '../policy/limits.ts';
+import { SCOPES } from './auth.ts';
 import { UUID_PATTERN } from './ids.ts';
 
 export type LeverType = 'boolean' | 'numeric' | 'list' | 'metered';
@@ -203,6 +204,10 @@ function readClient(value: unknown, path: string): CatalogClient {
   if (raw.scopes !== undefined) {
     scopes = array(raw.scopes, at(path, 'scopes')).map((scope, index) => {
       if (typeof scope !== 'string') throw new CatalogError(at(at(path, 'scopes'), index), 'expected a string');
+      // A typo would start a server whose client is then refused everywhere.
+      if (!(SCOPES as readonly string[]).includes(scope)) {
+        throw new CatalogError(at(at(path, 'scopes'), index), `unknown scope "${scope}" (known: ${SCOPES.join(', ')})`);
+      }
       return scope;
     });
   }
