@@ -1,6 +1,7 @@
 // Credentials: client credentials (HTTP Basic) with optional scopes, product tokens minted from
 // them, and customer-scoped tokens that can touch one customer only. Expiry follows the server
 // clock. Tokens are opaque random strings kept in memory.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Catalog, CatalogClient } from './catalog.ts';
 import type { Clock } from './clock.ts';
 import { forbidden, unauthorized } from './errors.ts';
@@ -68,7 +69,9 @@ export class Auth {
 
   clientFromCredentials(clientId: string, clientSecret: string): CatalogClient | undefined {
     const client = this.clients.get(clientId);
-    return client && client.clientSecret === clientSecret ? client : undefined;
+    // Compared even for an unknown client id, so the time taken tells nothing either way.
+    const matches = secretsMatch(client?.clientSecret ?? '', clientSecret);
+    return client && matches ? client : undefined;
   }
 
   private productPrincipal(client: CatalogClient): Principal {
@@ -133,6 +136,15 @@ export class Auth {
     }
     throw unauthorized('Unsupported authorization scheme');
   }
+}
+
+/**
+ * Constant-time secret comparison: SHA-256 digests have equal lengths, which timingSafeEqual
+ * needs, and it takes the same time wherever the secrets differ.
+ */
+export function secretsMatch(expected: string, given: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(expected), digest(given)) && expected !== '';
 }
 
 /** Product credentials with the scope (or its write form) only; customer tokens get 403. */

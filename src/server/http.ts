@@ -198,6 +198,11 @@ export function createRequestHandler(options: HttpOptions) {
         return;
       }
       const path = (request.url ?? '').split('?')[0];
+      if (error instanceof ClientGoneError) {
+        // Normal on the internet, and cheap for anyone to cause: one short line, no stack.
+        options.log(`planship server: client closed the connection during ${request.method} ${path}`);
+        return;
+      }
       options.log(`planship server: unexpected error on ${request.method} ${path}: ${(error as Error)?.stack ?? String(error)}`);
       send(request, response, 500, { detail: 'Internal Server Error' });
     });
@@ -226,12 +231,16 @@ function decodePath(pathname: string): string[] | undefined {
   }
 }
 
+/** The client hung up before its request body was complete: nobody is left to answer. */
+class ClientGoneError extends Error {}
+
 /** The body as text, or undefined when it exceeds the limit. */
 function readBody(request: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
+    let ended = false;
     request.on('data', (chunk: Buffer) => {
       if (over) return;
       size += chunk.length;
@@ -244,9 +253,12 @@ function readBody(request: IncomingMessage): Promise<string | undefined> {
       chunks.push(chunk);
     });
     request.on('end', () => {
+      ended = true;
       if (!over) resolve(Buffer.concat(chunks).toString('utf8'));
     });
-    request.on('error', reject);
+    const gone = () => !ended && reject(new ClientGoneError());
+    request.on('error', gone);
+    request.on('close', gone);
   });
 }
 
