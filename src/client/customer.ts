@@ -1,6 +1,7 @@
 // PlanshipCustomer: the seed's customer API, plus live entitlements that never go stale.
 import type { TokenGetter } from './auth.ts';
 import { DEDUPE, UNTIL_INVALIDATED, type Resource } from './cache.ts';
+import { PlanshipApiError } from './errors.ts';
 import { PlanshipChangeEvent, PlanshipConnectionEvent, PlanshipEntitlementsEvent, type ConnectionState } from './events.ts';
 import { path } from './http.ts';
 import { LiveSocket, type WebSocketConstructor } from './live.ts';
@@ -28,6 +29,8 @@ import {
   type RequestOptions,
 } from './product.ts';
 
+/** Silence that makes the live socket check itself (see LiveSocket); a dead one is noticed in well under 45 s. */
+const DEFAULT_HEARTBEAT_MS = 15_000;
 const SUBSCRIPTION_CHANGE: Resource[] = ['subscriptions', 'entitlements', 'usage'];
 const MEMBER_CHANGE: Resource[] = ['subscriptions', 'entitlements'];
 const USAGE_CHANGE: Resource[] = ['usage', 'entitlements'];
@@ -256,13 +259,27 @@ export class PlanshipCustomer extends PlanshipProduct {
     return true;
   }
 
+  /**
+   * Whether the silent socket still tells the truth: the entitlements read now (past the cache)
+   * equal the last ones known. A network failure or timeout counts as no; another error cannot
+   * tell, so it counts as yes.
+   */
+  async #revalidate(): Promise<boolean> {
+    try {
+      const answer = await this._http.send({ method: 'GET', path: this.#entitlementsPath() });
+      return this.#lastJson === undefined ? (this.#fresh(answer as Entitlements), true) : JSON.stringify(answer) === this.#lastJson;
+    } catch (error) {
+      return !(error instanceof PlanshipApiError && (error.kind === 'network' || error.kind === 'timeout'));
+    }
+  }
+
   #listen(): void {
     const WebSocketClass = this._options.WebSocket ?? (globalThis as { WebSocket?: WebSocketConstructor }).WebSocket;
     if (this.#socket || this.#disposed || !WebSocketClass) return;
     this.#socket = new LiveSocket({
       url: this.webSocketUrl + path`/api/v1/ws/customers/${this.customerId}/products/${this.productSlug}/entitlements`,
       WebSocket: WebSocketClass,
-      heartbeatMs: this._options.heartbeatMs ?? 30_000,
+      heartbeatMs: this._options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
       token: (forceRefresh) => this._tokens.token(forceRefresh),
       state: (state) => this.#setState(state),
       frame: (data, first) => {
@@ -279,6 +296,7 @@ export class PlanshipCustomer extends PlanshipProduct {
         this._cache.invalidate(['subscriptions', 'usage']);
         this.dispatchEvent(new PlanshipChangeEvent(['entitlements', 'subscriptions', 'usage']));
       },
+      revalidate: () => this.#revalidate(),
       resync: () => {
         // A change made while disconnected must not be missed: re-read, then tell readers.
         this._cache.invalidate(SUBSCRIPTION_CHANGE);
