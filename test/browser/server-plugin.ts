@@ -2,6 +2,7 @@
 // as the host's backend through server commands, so no product secret ever reaches the page.
 import { startServer } from '../../src/server/index.ts';
 import { backendCall } from '../fixtures/backend-call.ts';
+import { freezableProxy, type FreezableProxy } from '../fixtures/freezable-proxy.ts';
 import { testCatalog } from '../fixtures/test-catalog.ts';
 
 type Server = Awaited<ReturnType<typeof startServer>>;
@@ -21,6 +22,8 @@ export function planshipServerPlugin() {
   let server: Server | undefined;
   /** Servers a test asked for, to move their clock without disturbing other test files. */
   const ownServers = new Map<string, Server>();
+  /** TCP proxies in front of the shared server whose connections a test can freeze, by port. */
+  const proxies = new Map<number, FreezableProxy>();
 
   function admin({ method, path, body, server: serverUrl }: AdminPayload) {
     return backendCall(serverUrl ?? server!.url, method, path, body);
@@ -32,7 +35,7 @@ export function planshipServerPlugin() {
       server = await startServer({ catalog: testCatalog() });
     },
     async serverStop() {
-      await Promise.all([server?.close(), ...[...ownServers.values()].map((own) => own.close())]);
+      await Promise.all([server?.close(), ...[...ownServers.values()].map((own) => own.close()), ...[...proxies.values()].map((proxy) => proxy.close())]);
     },
     async executeCommand({ command, payload }: { command: string; payload?: unknown }) {
       if (command === 'planship-server') return { url: server!.url, wsUrl: server!.wsUrl };
@@ -42,6 +45,17 @@ export function planshipServerPlugin() {
         return { url: own.url, wsUrl: own.wsUrl };
       }
       if (command === 'planship-admin') return admin(payload as AdminPayload);
+      if (command === 'planship-proxy') {
+        // A NAT or proxy that silently drops connections: `freeze` stops forwarding on the open ones.
+        const { freeze } = (payload ?? {}) as { freeze?: number };
+        if (freeze !== undefined) {
+          proxies.get(freeze)?.freeze();
+          return { frozen: proxies.has(freeze) };
+        }
+        const proxy = await freezableProxy(server!.port);
+        proxies.set(proxy.port, proxy);
+        return { port: proxy.port, wsUrl: `ws://127.0.0.1:${proxy.port}` };
+      }
       if (command === 'planship-customer-token') {
         const { customerId, expiresIn, server: serverUrl } = payload as { customerId: string; expiresIn?: number; server?: string };
         const answer = await admin({
