@@ -118,19 +118,22 @@ describe('Idempotency-Key in flight', () => {
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/held`;
     const post = () => fetch(url, { method: 'POST', headers: { authorization: BASIC, 'idempotency-key': 'same', 'content-type': 'application/json' }, body: '{"a":1}' });
-    const nextArrival = () => new Promise<void>((resolve) => arrived.push(resolve));
-    return { post, nextArrival, settle: (outcome: 'ok' | 'fail') => settle(outcome), calls: () => calls, close: () => server.close() };
+    /** Posts, waits until the request reached the idempotency store, returns the answer to come. */
+    const postAndArrive = async () => {
+      const arrival = new Promise<void>((resolve) => arrived.push(resolve));
+      const answer = post();
+      await arrival;
+      return { answer };
+    };
+    /** The first request (held in its handler) and, while it is held, the retry. */
+    const firstAndRetry = async () => [(await postAndArrive()).answer, (await postAndArrive()).answer] as const;
+    return { firstAndRetry, settle: (outcome: 'ok' | 'fail') => settle(outcome), calls: () => calls, close: () => server.close() };
   }
 
   it('simulated fault: a handler held back; a retry meanwhile waits for it and replays its answer', async () => {
     const held = await heldServer();
     try {
-      const firstArrived = held.nextArrival();
-      const first = held.post();
-      await firstArrived;
-      const secondArrived = held.nextArrival();
-      const second = held.post();
-      await secondArrived;
+      const [first, second] = await held.firstAndRetry();
       held.settle('ok');
       const [a, b] = await Promise.all([first, second]);
       assert.deepEqual(await a.json(), { call: 1 });
@@ -145,12 +148,7 @@ describe('Idempotency-Key in flight', () => {
   it('simulated fault: the held first attempt fails; the waiting retry then runs for real', async () => {
     const held = await heldServer();
     try {
-      const firstArrived = held.nextArrival();
-      const first = held.post();
-      await firstArrived;
-      const secondArrived = held.nextArrival();
-      const second = held.post();
-      await secondArrived;
+      const [first, second] = await held.firstAndRetry();
       held.settle('fail');
       assert.equal((await first).status, 409);
       // The retry's own handler call is held now: release it.
