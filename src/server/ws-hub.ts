@@ -7,13 +7,13 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
+import { latestFrameSender, type FrameSender } from '../policy/live-frames.ts';
 import { customerFor, productOr404 } from './access.ts';
 import type { Auth } from './auth.ts';
 import type { Clock } from './clock.ts';
 import { computeEntitlements, defaultEntitlements } from './entitlements.ts';
 import { forbidden, HttpError, notFound } from './errors.ts';
 import { endWithError } from './http.ts';
-import { latestFrameSender, type FrameSender } from '../policy/live-frames.ts';
 import { parseRequestTarget } from './request-target.ts';
 import type { Store, StoreListener } from './store.ts';
 
