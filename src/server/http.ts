@@ -1,6 +1,7 @@
-// HTTP plumbing: routing, body reading (1 MiB limit), JSON (nested at most 32 deep) and form parsing, CORS, idempotent
-// POSTs and FastAPI-shaped errors. An unexpected exception is logged (method and path only,
-// never headers or tokens) and answered with 500 {"detail": "Internal Server Error"}.
+// HTTP plumbing: routing, body reading (1 MiB limit), JSON (nested at most 32 deep) and form
+// parsing, CORS, idempotent POSTs and FastAPI-shaped errors. An unexpected exception is logged
+// (method and path only, never headers or tokens) and answered with 500
+// {"detail": "Internal Server Error"}; a client that hung up mid-upload is one short line.
 import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
