@@ -1,7 +1,7 @@
 // PlanshipCustomer: the seed's customer API, plus live entitlements that never go stale.
 import type { TokenGetter } from './auth.ts';
 import { DEDUPE, UNTIL_INVALIDATED, type Resource } from './cache.ts';
-import { PlanshipApiError } from './errors.ts';
+import type { PlanshipApiError } from './errors.ts';
 import { PlanshipChangeEvent, PlanshipConnectionEvent, PlanshipEntitlementsEvent, type ConnectionState } from './events.ts';
 import { path } from './http.ts';
 import { LiveSocket, type WebSocketConstructor } from './live.ts';
@@ -264,13 +264,11 @@ export class PlanshipCustomer extends PlanshipProduct {
    * equal the last ones known. A network failure or timeout counts as no; another error cannot
    * tell, so it counts as yes.
    */
-  async #revalidate(): Promise<boolean> {
-    try {
-      const answer = await this._http.send({ method: 'GET', path: this.#entitlementsPath() });
-      return this.#lastJson === undefined ? (this.#fresh(answer as Entitlements), true) : JSON.stringify(answer) === this.#lastJson;
-    } catch (error) {
-      return !(error instanceof PlanshipApiError && (error.kind === 'network' || error.kind === 'timeout'));
-    }
+  #revalidate(): Promise<boolean> {
+    return this._http.send({ method: 'GET', path: this.#entitlementsPath() }).then(
+      (answer) => !this.#lastJson || JSON.stringify(answer) === this.#lastJson,
+      (error: PlanshipApiError) => error.kind !== 'network' && error.kind !== 'timeout',
+    );
   }
 
   #listen(): void {

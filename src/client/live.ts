@@ -129,13 +129,13 @@ export class LiveSocket {
         socket.on!('ping', seen);
         socket.on!('pong', seen);
       }
-      let checking = false;
       this.#watchdog = setInterval(() => {
         const now = Date.now();
         const silence = now - lastSeen;
+        const due = now - lastCheck >= heartbeatMs;
         if (heartbeats || canPing) {
-          if (silence > heartbeatMs * (heartbeats ? 2 : 2.5)) return lost(true);
-          if (canPing && now - lastCheck >= heartbeatMs) {
+          if (silence > heartbeatMs * (heartbeats ? 2 : 2.5)) lost(true);
+          else if (canPing && due) {
             lastCheck = now;
             try {
               socket.ping!();
@@ -143,15 +143,11 @@ export class LiveSocket {
               /* closing anyway: onclose follows */
             }
           }
-          return;
+        } else if (silence >= heartbeatMs && due) {
+          // A second check may start while a slow first one still runs: a dead socket is lost once.
+          lastCheck = now;
+          options.revalidate().then((alive) => alive || lost(true));
         }
-        if (checking || silence < heartbeatMs || now - lastCheck < heartbeatMs) return;
-        checking = true;
-        lastCheck = now;
-        options.revalidate().then((alive) => {
-          checking = false;
-          if (!alive) lost(true);
-        });
       }, heartbeatMs / TICKS_PER_HEARTBEAT);
     };
     socket.onmessage = ({ data }) => {
