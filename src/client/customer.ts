@@ -1,6 +1,7 @@
 // PlanshipCustomer: the seed's customer API, plus live entitlements that never go stale.
 import type { TokenGetter } from './auth.ts';
 import { DEDUPE, UNTIL_INVALIDATED, type Resource } from './cache.ts';
+import type { PlanshipApiError } from './errors.ts';
 import { PlanshipChangeEvent, PlanshipConnectionEvent, PlanshipEntitlementsEvent, type ConnectionState } from './events.ts';
 import { path } from './http.ts';
 import { gatewayTransport, type EventSourceConstructor } from './event-stream.ts';
@@ -29,6 +30,8 @@ import {
   type RequestOptions,
 } from './product.ts';
 
+/** Silence that makes the live socket check itself (see LiveSocket); a dead one is noticed in well under 45 s. */
+const DEFAULT_HEARTBEAT_MS = 15_000;
 const SUBSCRIPTION_CHANGE: Resource[] = ['subscriptions', 'entitlements', 'usage'];
 const MEMBER_CHANGE: Resource[] = ['subscriptions', 'entitlements'];
 const USAGE_CHANGE: Resource[] = ['usage', 'entitlements'];
@@ -311,6 +314,18 @@ export class PlanshipCustomer extends PlanshipProduct {
     return true;
   }
 
+  /**
+   * Whether the silent socket still tells the truth: the entitlements read now (past the cache)
+   * equal the last ones known. A network failure or timeout counts as no; another error cannot
+   * tell, so it counts as yes.
+   */
+  #revalidate(): Promise<boolean> {
+    return this._http.send({ method: 'GET', path: this.#entitlementsPath() }).then(
+      (answer) => !this.#lastJson || JSON.stringify(answer) === this.#lastJson,
+      (error: PlanshipApiError) => error.kind !== 'network' && error.kind !== 'timeout',
+    );
+  }
+
   #listen(): void {
     const runtime = globalThis as { WebSocket?: WebSocketConstructor; EventSource?: EventSourceConstructor };
     const tokens = this._tokens;
@@ -321,7 +336,7 @@ export class PlanshipCustomer extends PlanshipProduct {
     this.#socket = new LiveSocket({
       url: this.webSocketUrl + path`/api/v1/ws/customers/${this.customerId}/products/${this.productSlug}/entitlements`,
       WebSocket: Transport,
-      heartbeatMs: this._options.heartbeatMs ?? 30_000,
+      heartbeatMs: this._options.heartbeatMs ?? DEFAULT_HEARTBEAT_MS,
       token: tokens && ((forceRefresh) => tokens.token(forceRefresh)),
       state: (state) => this.#setState(state),
       frame: (data, first) => {
@@ -336,6 +351,7 @@ export class PlanshipCustomer extends PlanshipProduct {
         this._cache.invalidate(['subscriptions', 'usage']);
         this.dispatchEvent(new PlanshipChangeEvent(['entitlements', 'subscriptions', 'usage']));
       },
+      revalidate: () => this.#revalidate(),
       resync: () => {
         // A change made while disconnected must not be missed: re-read, then tell readers.
         this._cache.invalidate(SUBSCRIPTION_CHANGE);

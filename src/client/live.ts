@@ -1,5 +1,6 @@
 // The live entitlements socket: one per client, reconnecting with exponential backoff and jitter,
-// re-authenticating on each reconnect, and noticing a connection that went silent.
+// re-authenticating on each reconnect, and noticing a connection that died silently (a proxy or
+// NAT dropped it, both ends still open) within a few heartbeat periods.
 import type { ConnectionState } from './events.ts';
 
 /** The part of the WebSocket API the client uses; browsers' WebSocket and `ws` both fit. */
@@ -27,24 +28,41 @@ export interface LiveOptions {
   frame(data: unknown, first: boolean): void;
   /** Reconnected: re-read over REST what may have changed while down. */
   resync(): void;
+  /**
+   * The socket has been silent and cannot be pinged: asks over REST whether the socket still
+   * tells the truth. False (the state changed without a push, or the API is unreachable) means dead.
+   */
+  revalidate(): Promise<boolean>;
   state(state: ConnectionState): void;
-  /** How often to check the connection (and ping, where the socket can). */
+  /** The heartbeat period: how long a silence lasts before the connection is checked. */
   heartbeatMs: number;
 }
 
 const FIRST_RETRY_MS = 250;
-const MAX_RETRY_MS = 30_000;
-/** A connection that lasted this long counts as good: the backoff starts over. */
+/** Capped so that a page is back within 10 s of its token endpoint or the API answering again. */
+export const MAX_RETRY_MS = 8_000;
+/** A connection that lasted this long (or one heartbeat, if shorter) counts as good: the backoff starts over. */
 const STABLE_MS = 5_000;
-/** Browsers hide ping/pong frames, so only a long silence counts as dead there. */
-const SILENT_HEARTBEATS_WITHOUT_PING = 10;
+/** What a peer that sends heartbeats (the portal gateway) sends: never entitlements. */
+const HEARTBEAT_FRAME = 'ping';
+/** Watchdog ticks per heartbeat period, so a dead connection is noticed soon after it is due. */
+const TICKS_PER_HEARTBEAT = 3;
 const CUSTOMER_GONE = 4404;
+const TOO_MANY_CONNECTIONS = 4429;
 
-/** Exponential backoff with jitter: attempt 0 waits 125-250 ms, later ones double, capped at 30 s. */
+/** Exponential backoff with jitter: attempt 0 waits 125-250 ms, later ones double, capped at 8 s. */
 export function retryDelay(attempt: number, random: number): number {
   return Math.min(MAX_RETRY_MS, FIRST_RETRY_MS * 2 ** attempt) * (0.5 + random / 2);
 }
 
+/**
+ * When a silent connection counts as dead, by what the peer offers:
+ * - it sent a `ping` text frame (a heartbeat): after 2 heartbeat periods without any frame;
+ * - `ws` in Node: it is pinged every period and dead after 2.5 periods without a frame or pong;
+ * - otherwise (browsers hide pings; our server and hosted Planship send no heartbeats): after a
+ *   period of silence the entitlements are read over REST, once per period; an answer that
+ *   differs from the last frame (a change that was never pushed) or no answer at all means dead.
+ */
 export class LiveSocket {
   readonly #options: LiveOptions;
   #socket?: WebSocketLike;
@@ -82,14 +100,29 @@ export class LiveSocket {
       return this.#retry();
     }
     this.#socket = socket;
+    const { heartbeatMs } = options;
     let openedAt = 0;
     let lastSeen = Date.now();
+    let lastCheck = 0;
+    let heartbeats = false;
     let first = true;
     const seen = () => (lastSeen = Date.now());
 
+    /** The connection ended (`code` from a close, none when found dead): reconnect, or stop. */
+    const lost = (dead: boolean, code?: number) => {
+      if (this.#socket !== socket) return;
+      // 4404: the customer is gone; reconnecting cannot help. Any other close (4401, the token
+      // expired, included) is a drop: reconnect, asking for a fresh token.
+      if (code === CUSTOMER_GONE) return options.state('closed'), this.stop();
+      if (openedAt && Date.now() - openedAt >= Math.min(STABLE_MS, heartbeatMs)) this.#attempt = 0;
+      this.#drop(dead);
+      // 4429: this customer has too many live connections; do not fight for a place.
+      this.#retry(code === TOO_MANY_CONNECTIONS ? MAX_RETRY_MS : undefined);
+    };
+
     socket.onerror = () => {};
     socket.onopen = () => {
-      openedAt = seen();
+      openedAt = lastCheck = seen();
       options.state('live');
       if (reconnect) options.resync();
       const canPing = typeof socket.ping === 'function' && typeof socket.on === 'function';
@@ -97,46 +130,49 @@ export class LiveSocket {
         socket.on!('ping', seen);
         socket.on!('pong', seen);
       }
-      const deadAfter = options.heartbeatMs * (canPing ? 2.5 : SILENT_HEARTBEATS_WITHOUT_PING);
       this.#watchdog = setInterval(() => {
-        if (Date.now() - lastSeen > deadAfter) {
-          this.#drop(true);
-          this.#retry();
-        } else if (canPing) {
-          try {
-            socket.ping!();
-          } catch {
-            /* closing anyway: onclose follows */
+        const now = Date.now();
+        const silence = now - lastSeen;
+        const due = now - lastCheck >= heartbeatMs;
+        if (heartbeats || canPing) {
+          if (silence > heartbeatMs * (heartbeats ? 2 : 2.5)) lost(true);
+          else if (canPing && due) {
+            lastCheck = now;
+            try {
+              socket.ping!();
+            } catch {
+              /* closing anyway: onclose follows */
+            }
           }
+        } else if (silence >= heartbeatMs && due) {
+          // A second check may start while a slow first one still runs: a dead socket is lost once.
+          lastCheck = now;
+          options.revalidate().then((alive) => alive || lost(true));
         }
-      }, options.heartbeatMs);
+      }, heartbeatMs / TICKS_PER_HEARTBEAT);
     };
     socket.onmessage = ({ data }) => {
       seen();
+      const text = String(data);
+      if (text === HEARTBEAT_FRAME) {
+        heartbeats = true;
+        return;
+      }
       let parsed: unknown;
       try {
-        parsed = JSON.parse(String(data));
+        parsed = JSON.parse(text);
       } catch {
         return;
       }
       options.frame(parsed, first);
       first = false;
     };
-    socket.onclose = ({ code }) => {
-      if (this.#socket !== socket) return;
-      // 4404: the customer is gone; reconnecting cannot help. Any other close (4401, the token
-      // expired, included) is a drop: reconnect, asking for a fresh token.
-      if (code === CUSTOMER_GONE) return this.#options.state('closed'), this.stop();
-      if (openedAt && Date.now() - openedAt > STABLE_MS) this.#attempt = 0;
-      this.#drop(false);
-      this.#retry();
-    };
+    socket.onclose = ({ code }) => lost(false, code);
   }
 
-  #retry(): void {
+  #retry(delay = retryDelay(this.#attempt++, Math.random())): void {
     if (this.#stopped) return;
     this.#options.state('reconnecting');
-    const delay = retryDelay(this.#attempt++, Math.random());
     this.#retryTimer = setTimeout(() => this.#connect(true), delay);
   }
 

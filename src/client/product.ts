@@ -42,7 +42,7 @@ export interface PlanshipOptions {
   EventSource?: EventSourceConstructor;
   /** Per-request timeout (also bounds the token getter); default 15 000 ms. */
   timeoutMs?: number;
-  /** How often the live socket is checked for silence; default 30 000 ms. */
+  /** The live socket's heartbeat period: a silence this long makes it check itself; default 15 000 ms. */
   heartbeatMs?: number;
   /** Allows client credentials in a browser. Don't: the secret would ship to every visitor. */
   dangerouslyAllowBrowser?: boolean;

@@ -2,38 +2,26 @@
 // upgrades) and Server-Sent Events (Fetch-only hosts such as Next.js route handlers). Both keep at
 // most one frame waiting: each frame is the full state, so a slow page skips to the newest.
 import type { WebSocket } from 'ws';
+import { latestFrameSender, type FrameSender } from '../policy/index.ts';
 import type { PageSink } from './relay.ts';
 
 /** The heartbeat text frame pages recognise (never parsed as entitlements). */
 export const HEARTBEAT = 'ping';
-/** A page socket that buffers more than this (it stopped reading) is dropped. */
-const MAX_BUFFERED_BYTES = 1024 * 1024;
 
+/** A page on a WebSocket; frames go out as the server's hub sends them (latest only, bounded buffer). */
 export class WebSocketPage implements PageSink {
   readonly #socket: WebSocket;
-  #inFlight = false;
-  #waiting?: string;
+  readonly #sender: FrameSender;
   #alive = true;
 
   constructor(socket: WebSocket) {
     this.#socket = socket;
+    this.#sender = latestFrameSender(socket);
     socket.on('pong', () => (this.#alive = true));
   }
 
   send(frame: string): void {
-    if (this.#socket.readyState !== this.#socket.OPEN) return;
-    if (this.#socket.bufferedAmount > MAX_BUFFERED_BYTES) return this.#socket.terminate();
-    if (this.#inFlight) {
-      this.#waiting = frame;
-      return;
-    }
-    this.#inFlight = true;
-    this.#socket.send(frame, () => {
-      this.#inFlight = false;
-      const next = this.#waiting;
-      this.#waiting = undefined;
-      if (next !== undefined) this.send(next);
-    });
+    this.#sender.send(frame);
   }
 
   heartbeat(): void {
@@ -42,13 +30,13 @@ export class WebSocketPage implements PageSink {
     if (!this.#alive) return this.#socket.terminate();
     this.#alive = false;
     this.#socket.ping();
-    // Browsers hide pings: a text frame tells the page the connection lives. A frame still in
-    // flight says so already.
-    if (!this.#inFlight) this.send(HEARTBEAT);
+    // Browsers hide pings: a text frame tells the page the connection lives. A frame still on
+    // its way says so already (and a heartbeat must never take a waiting frame's place).
+    if (!this.#sender.busy) this.#sender.send(HEARTBEAT);
   }
 
   close(code: number, reason: string): void {
-    this.#socket.close(code, reason);
+    this.#sender.close(code, reason);
   }
 }
 

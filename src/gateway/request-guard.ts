@@ -1,6 +1,7 @@
 // What a request must look like before the gateway even asks who sent it: writes come from the
 // page's own origin (or an allowed one) as JSON, bodies are bounded, and CORS headers go only to
 // the origins the host listed. Cookies make the gateway a CSRF target; this is the guard.
+import { jsonTextDepthIssue } from '../policy/index.ts';
 import { GatewayError } from './errors.ts';
 
 export const MAX_BODY_BYTES = 1024 * 1024;
@@ -85,6 +86,9 @@ export async function readJsonBody(request: Request): Promise<unknown> {
   }
   const text = Buffer.concat(chunks).toString('utf8');
   if (text.trim() === '') return undefined;
+  // Nesting is bounded before parsing, as on the server: a deep value would break every later read.
+  const tooDeep = jsonTextDepthIssue(text);
+  if (tooDeep) throw new GatewayError(422, [tooDeep]);
   try {
     return JSON.parse(text);
   } catch {

@@ -2,3 +2,5 @@
 // signed-in session through the portal gateway. One module, used by both (see DESIGN.md).
 export * from './customer-routes.ts';
 export * from './rules.ts';
+export * from './limits.ts';
+export * from './live-frames.ts';

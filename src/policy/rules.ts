@@ -4,6 +4,8 @@
 // from its store, the gateway from the API), so one set of rules serves both. A refusal is a
 // `PolicyRefusal` with a FastAPI-shaped status and detail that says what to do instead.
 
+import { metadataIssue } from './limits.ts';
+
 export interface ValidationIssue {
   loc: (string | number)[];
   msg: string;
@@ -91,6 +93,8 @@ function allowedFields(body: unknown, allowed: readonly string[]): { fields?: Re
     throw new PolicyRefusal(403, `Only the vendor can set ${privileged.join(', ')}: leave ${privileged.length > 1 ? 'them' : 'it'} out.`);
   }
   const kept = Object.fromEntries(Object.entries(fields).filter(([key]) => allowed.includes(key)));
+  const tooBig = 'metadata' in kept ? metadataIssue(kept.metadata) : undefined;
+  if (tooBig) throw new PolicyRefusal(422, [tooBig]);
   return { fields: kept, body: kept };
 }
 

@@ -1,6 +1,7 @@
 // Credentials: client credentials (HTTP Basic) with optional scopes, product tokens minted from
 // them, and customer-scoped tokens that can touch one customer only. Expiry follows the server
 // clock. Tokens are opaque random strings kept in memory.
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Catalog, CatalogClient } from './catalog.ts';
 import type { Clock } from './clock.ts';
 import { forbidden, unauthorized } from './errors.ts';
@@ -22,14 +23,16 @@ export interface IssuedToken {
 }
 
 /** Scopes from Planship's OpenAPI spec, plus customers:read. A write scope implies its read. */
-export type Scope =
-  | 'customers:read'
-  | 'customers:write'
-  | 'subscriptions:read'
-  | 'subscriptions:write'
-  | 'entitlements:read'
-  | 'usage:read'
-  | 'usage:write';
+export const SCOPES = [
+  'customers:read',
+  'customers:write',
+  'subscriptions:read',
+  'subscriptions:write',
+  'entitlements:read',
+  'usage:read',
+  'usage:write',
+] as const;
+export type Scope = (typeof SCOPES)[number];
 
 /** The scopes hosted Planship knows (its OpenAPI spec); the `hosted` profile honours only these. */
 export const PLANSHIP_SCOPES: readonly Scope[] = [
@@ -79,7 +82,9 @@ export class Auth {
 
   clientFromCredentials(clientId: string, clientSecret: string): CatalogClient | undefined {
     const client = this.clients.get(clientId);
-    return client && client.clientSecret === clientSecret ? client : undefined;
+    // Compared even for an unknown client id, so the time taken tells nothing either way.
+    const matches = secretsMatch(client?.clientSecret ?? '', clientSecret);
+    return client && matches ? client : undefined;
   }
 
   private productPrincipal(client: CatalogClient): Principal {
@@ -146,16 +151,34 @@ export class Auth {
   }
 }
 
+/**
+ * Constant-time secret comparison: SHA-256 digests have equal lengths, which timingSafeEqual
+ * needs, and it takes the same time wherever the secrets differ.
+ */
+export function secretsMatch(expected: string, given: string): boolean {
+  const digest = (text: string) => createHash('sha256').update(text).digest();
+  return timingSafeEqual(digest(expected), digest(given)) && expected !== '';
+}
+
 /** Product credentials with the scope (or its write form) only; customer tokens get 403. */
 export function requireProduct(principal: Principal, scope?: Scope): void {
   if (principal.kind !== 'product') throw forbidden('This operation needs product credentials');
   if (scope) requireScope(principal, scope);
 }
 
+/** Product credentials of a client with every scope (the emulator hooks reset and move everything). */
+export function requireEveryScope(principal: Principal): void {
+  requireProduct(principal);
+  if (!SCOPES.every((scope) => hasScope(principal, scope))) throw forbidden('The emulator hooks need a client with every scope');
+}
+
+function hasScope(principal: Principal, scope: Scope): boolean {
+  if (principal.kind !== 'product' || principal.scopes === null) return true;
+  return principal.scopes.has(scope) || principal.scopes.has(scope.replace(':read', ':write'));
+}
+
 export function requireScope(principal: Principal, scope: Scope): void {
-  if (principal.kind !== 'product' || principal.scopes === null) return;
-  const write = scope.replace(':read', ':write');
-  if (!principal.scopes.has(scope) && !principal.scopes.has(write)) throw forbidden(`Missing scope ${scope}`);
+  if (!hasScope(principal, scope)) throw forbidden(`Missing scope ${scope}`);
 }
 
 /** A stable key for the caller (not the token, which changes on refresh). */

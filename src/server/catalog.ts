@@ -2,6 +2,8 @@
 // Validated once at start; every error names the path of the bad value, e.g.
 // `products[0].plans[2].entitlements.seats`.
 import { readFileSync } from 'node:fs';
+import { metadataIssue } from '../policy/limits.ts';
+import { SCOPES } from './auth.ts';
 import { UUID_PATTERN } from './ids.ts';
 
 export type LeverType = 'boolean' | 'numeric' | 'list' | 'metered';
@@ -202,6 +204,10 @@ function readClient(value: unknown, path: string): CatalogClient {
   if (raw.scopes !== undefined) {
     scopes = array(raw.scopes, at(path, 'scopes')).map((scope, index) => {
       if (typeof scope !== 'string') throw new CatalogError(at(at(path, 'scopes'), index), 'expected a string');
+      // A typo would start a server whose client is then refused everywhere.
+      if (!(SCOPES as readonly string[]).includes(scope)) {
+        throw new CatalogError(at(at(path, 'scopes'), index), `unknown scope "${scope}" (known: ${SCOPES.join(', ')})`);
+      }
       return scope;
     });
   }
@@ -302,6 +308,8 @@ function readCustomer(value: unknown, path: string, products: CatalogProduct[]):
     throw new CatalogError(at(path, 'alternative_id'), 'expected 1 to 256 characters');
   }
   const metadata = raw.metadata === undefined ? {} : object(raw.metadata, at(path, 'metadata'));
+  const metadataProblem = metadataIssue(metadata);
+  if (metadataProblem) throw new CatalogError(at(path, 'metadata'), metadataProblem.msg);
   const subscriptionsPath = at(path, 'subscriptions');
   const subscriptions = array(raw.subscriptions ?? [], subscriptionsPath).map((entry, index) => {
     const subscriptionPath = at(subscriptionsPath, index);

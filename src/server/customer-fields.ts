@@ -33,7 +33,7 @@ export function readCustomerFields(fields: BodyFields, store: Store, customer?: 
       fields.fail('email', EMAIL_TAKEN, 'value_error');
     }
   }
-  const metadata = fields.object('metadata', { nullable: true });
+  const metadata = fields.metadata();
   if (metadata) rejectReservedKeys(fields, metadata);
   if (metadata !== undefined) patch.metadata = customer ? checkMetadata(fields, metadata ?? {}) : { ...metadata };
   return patch;

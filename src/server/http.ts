@@ -1,13 +1,14 @@
-// HTTP plumbing: routing, body reading (1 MiB limit), JSON and form parsing, CORS, idempotent
-// POSTs and FastAPI-shaped errors. An unexpected exception is logged (method and path only,
-// never headers or tokens) and answered with 500 {"detail": "Internal Server Error"}.
+// HTTP plumbing: routing, body reading (1 MiB limit), JSON (nested at most 32 deep) and form
+// parsing, CORS, idempotent POSTs and FastAPI-shaped errors. An unexpected exception is logged
+// (method and path only, never headers or tokens) and answered with 500
+// {"detail": "Internal Server Error"}; a client that hung up mid-upload is one short line.
 import { STATUS_CODES, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from 'node:http';
 import { Readable, type Duplex } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { principalKey, type Auth, type Principal } from './auth.ts';
-import { badRequest, HttpError, invalidField } from './errors.ts';
+import { jsonTextDepthIssue, pathSegments } from '../policy/index.ts';
+import { badRequest, HttpError, invalid, invalidField } from './errors.ts';
 import type { IdempotencyCache } from './idempotency.ts';
-import { pathSegments } from '../policy/index.ts';
 import { parseRequestTarget } from './request-target.ts';
 
 const MAX_BODY_BYTES = 1024 * 1024;
@@ -85,8 +86,11 @@ export function createRequestHandler(options: HttpOptions) {
   }
 
   function send(request: IncomingMessage, response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
+    sendJson(request, response, status, body === undefined ? '' : JSON.stringify(body), headers);
+  }
+
+  function sendJson(request: IncomingMessage, response: ServerResponse, status: number, text: string, headers: Record<string, string> = {}) {
     if (response.headersSent) return;
-    const text = body === undefined ? '' : JSON.stringify(body);
     response.writeHead(status, {
       ...corsHeaders(request),
       'content-type': 'application/json',
@@ -167,12 +171,13 @@ export function createRequestHandler(options: HttpOptions) {
     const idempotencyKey = request.headers['idempotency-key'];
     if (method === 'POST' && route.auth && typeof idempotencyKey === 'string' && idempotencyKey !== '') {
       if (idempotencyKey.length > 255) throw invalidField(['header', 'idempotency-key'], 'String should have at most 255 characters', 'string_too_long');
-      const key = `${principalKey(principal)}\u0000POST\u0000${url.pathname}\u0000${idempotencyKey}`;
-      const { reply, replayed } = await options.idempotency.run(key, raw, async () => {
+      const caller = principalKey(principal);
+      const key = `${caller}\u0000POST\u0000${url.pathname}\u0000${idempotencyKey}`;
+      const { reply, replayed } = await options.idempotency.run(caller, key, raw, async () => {
         const result = await runHandler();
-        return { status: result.status ?? 200, body: result.body };
+        return { status: result.status ?? 200, text: JSON.stringify(result.body) };
       });
-      return send(request, response, reply.status, reply.body, replayed ? { 'idempotent-replayed': 'true' } : {});
+      return sendJson(request, response, reply.status, reply.text, replayed ? { 'idempotent-replayed': 'true' } : {});
     }
     const reply = await runHandler();
     if (reply.stream) return stream(request, response, reply.status ?? 200, reply.stream);
@@ -203,6 +208,11 @@ export function createRequestHandler(options: HttpOptions) {
         return;
       }
       const path = (request.url ?? '').split('?')[0];
+      if (error instanceof ClientGoneError) {
+        // Normal on the internet, and cheap for anyone to cause: one short line, no stack.
+        options.log(`planship server: client closed the connection during ${request.method} ${path}`);
+        return;
+      }
       options.log(`planship server: unexpected error on ${request.method} ${path}: ${(error as Error)?.stack ?? String(error)}`);
       send(request, response, 500, { detail: 'Internal Server Error' });
     });
@@ -223,12 +233,16 @@ function split(path: string): string[] {
   return path.split('/').filter((segment) => segment !== '');
 }
 
+/** The client hung up before its request body was complete: nobody is left to answer. */
+class ClientGoneError extends Error {}
+
 /** The body as text, or undefined when it exceeds the limit. */
 function readBody(request: IncomingMessage): Promise<string | undefined> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let over = false;
+    let ended = false;
     request.on('data', (chunk: Buffer) => {
       if (over) return;
       size += chunk.length;
@@ -241,9 +255,12 @@ function readBody(request: IncomingMessage): Promise<string | undefined> {
       chunks.push(chunk);
     });
     request.on('end', () => {
+      ended = true;
       if (!over) resolve(Buffer.concat(chunks).toString('utf8'));
     });
-    request.on('error', reject);
+    const gone = () => !ended && reject(new ClientGoneError());
+    request.on('error', gone);
+    request.on('close', gone);
   });
 }
 
@@ -251,6 +268,9 @@ function parseBody(request: IncomingMessage, raw: string): unknown {
   if (raw.trim() === '') return undefined;
   const type = (request.headers['content-type'] ?? '').toLowerCase();
   if (type.startsWith('application/x-www-form-urlencoded')) return Object.fromEntries(new URLSearchParams(raw));
+  // Before parsing: a value nested thousands deep parses, but every later serialisation fails.
+  const deep = jsonTextDepthIssue(raw);
+  if (deep) throw invalid([deep]);
   try {
     return JSON.parse(raw);
   } catch {

@@ -39,6 +39,10 @@ export interface StartServerOptions {
   catalog?: object | string;
   tokenTtlSeconds?: number;
   heartbeatMs?: number;
+  /** A request's headers must arrive within this (default 10 000 ms), else 408 and close. */
+  headersTimeoutMs?: number;
+  /** A whole request (headers and body) must arrive within this (default 30 000 ms). */
+  requestTimeoutMs?: number;
   /** '*' (default) or the allowed origins (an array or a comma-separated string). */
   corsOrigins?: '*' | string | string[];
   /** Where unexpected errors are logged (never with tokens); default console.error. */
@@ -81,6 +85,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const profile = options.profile ?? 'extended';
   if (profile !== 'extended' && profile !== 'hosted') throw new ServerOptionsError(`profile must be "extended" or "hosted", got ${String(profile)}`);
   const extended = profile === 'extended';
+  const headersTimeout = positiveNumber('headersTimeoutMs', options.headersTimeoutMs, 10_000);
+  const requestTimeout = positiveNumber('requestTimeoutMs', options.requestTimeoutMs, 30_000);
+  if (requestTimeout < headersTimeout) throw new ServerOptionsError('requestTimeoutMs must not be below headersTimeoutMs');
   const catalog = loadCatalog(options.catalog);
   const corsOrigins = normaliseOrigins(options.corsOrigins ?? '*');
   const log = options.log ?? ((message: string) => console.error(message));
@@ -131,15 +138,21 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         : context.body,
   });
 
-  const server = createServer({ keepAliveTimeout: 10_000 }, handler);
+  // Idle and half-open requests are shed: slow headers or bodies time out (408) and idle
+  // keep-alive connections close; Node checks those timeouts every second, not every 30 s.
+  const server = createServer(
+    { headersTimeout, requestTimeout, keepAliveTimeout: 5_000, connectionsCheckingInterval: Math.min(1_000, headersTimeout / 2) },
+    handler,
+  );
   server.on('upgrade', (request, socket, head) => hub.handleUpgrade(request, socket, head));
-  server.on('clientError', (_error, socket) => {
-    // Unparseable requests still get a FastAPI-shaped answer.
+  server.on('clientError', (error: NodeJS.ErrnoException, socket) => {
+    // Unparseable or too slow requests still get a FastAPI-shaped answer.
     if (!socket.writable) {
       socket.destroy();
       return;
     }
-    endWithError(socket, 400, 'Bad Request');
+    if (error.code === 'ERR_HTTP_REQUEST_TIMEOUT') endWithError(socket, 408, 'Request Timeout');
+    else endWithError(socket, 400, 'Bad Request');
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -25,6 +25,11 @@ export function periodStart(reset: ResetPeriod, now: number): number {
   }
 }
 
+/** Start of the widest of these periods that contain `now` (-Infinity when one never resets). */
+export function earliestPeriodStart(resets: readonly ResetPeriod[], now: number): number {
+  return Math.min(...resets.map((reset) => periodStart(reset, now)));
+}
+
 /** Every period boundary falls on a UTC midnight, so the next midnight is the next candidate. */
 export function nextUtcMidnight(now: number): number {
   const date = new Date(now);

@@ -3,13 +3,13 @@
 // so the WebSocket hub can push fresh entitlements.
 import type { Catalog } from './catalog.ts';
 import type { Clock } from './clock.ts';
-import { conflict } from './errors.ts';
+import { conflict, invalidField } from './errors.ts';
 import { newUuid, stableUuid } from './ids.ts';
 import { anonymizeCustomer } from './anonymize.ts';
 import { CustomerDirectory, type CustomerPatch, type CustomerRecord } from './customer-directory.ts';
-import { addMonth } from './periods.ts';
+import { addMonth, earliestPeriodStart } from './periods.ts';
 import { buildProductIndex, limitOf, type ProductIndex } from './product-index.ts';
-import { UsageLedger } from './usage.ts';
+import { MAX_BUCKETS, MAX_PERIOD_TOTAL, UsageLedger } from './usage.ts';
 
 export type { ProductIndex } from './product-index.ts';
 export type { CustomerPatch, CustomerRecord } from './customer-directory.ts';
@@ -373,14 +373,24 @@ export class Store {
     bucket: string | null;
     subscription: SubscriptionRecord;
   }): UsageRecordResult {
-    this.usage.record(input.subscription.id, input.meteringId, input.bucket, input.usage, this.clock.now());
+    const now = this.clock.now();
+    const index = this.products.get(input.productSlug)!;
+    // Usage older than the widest current period of the levers metered by this id no longer counts.
+    const resets = (index.leversByMeteringId.get(input.meteringId) ?? []).map((lever) => lever.reset!);
+    const refused = this.usage.record(input.subscription.id, input.meteringId, input.bucket, input.usage, now, earliestPeriodStart(resets, now));
+    if (refused === 'too_many_buckets') {
+      throw invalidField(['body', 'bucket'], `At most ${MAX_BUCKETS} distinct buckets per subscription, metering id and period`, 'too_long');
+    }
+    if (refused === 'total_too_large') {
+      throw conflict(`Usage of "${input.meteringId}" in this subscription would pass ${MAX_PERIOD_TOTAL} this period; the report was not recorded`);
+    }
     this.listener?.changed(input.subscription.members.keys(), input.productSlug);
     return {
       id: newUuid(),
       usage: input.usage,
       meteringId: input.meteringId,
       customerId: input.customerId,
-      productId: this.products.get(input.productSlug)!.id,
+      productId: index.id,
       subscriptionId: input.subscription.id,
       bucket: input.bucket,
     };

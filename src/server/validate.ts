@@ -1,5 +1,6 @@
 // A small request validator that collects every problem and answers one FastAPI-shaped 422:
 // `{"detail": [{"loc": ["body", "usage"], "msg": "...", "type": "..."}]}` (pydantic's wording).
+import { metadataIssue } from '../policy/limits.ts';
 import { invalid, type ValidationIssue } from './errors.ts';
 
 type Loc = (string | number)[];
@@ -96,6 +97,13 @@ export class BodyFields {
       return this.issue([...this.base, key], 'Input should be a valid dictionary', 'dict_type');
     }
     return value as Record<string, unknown>;
+  }
+
+  /** A free-form `metadata` object (or null), bounded in depth and size (policy/limits.ts). */
+  metadata(key = 'metadata'): Record<string, unknown> | null | undefined {
+    const value = this.object(key, { nullable: true });
+    const problem = value ? metadataIssue(value, [...this.base, key]) : undefined;
+    return problem ? this.issue(problem.loc, problem.msg, problem.type) : value;
   }
 
   /** An ISO-8601 date-time, returned as epoch milliseconds. */

@@ -2,10 +2,12 @@
 //   /api/v1/ws/customers/{customer}/products/{product}/entitlements?token=...
 // One frame with the full entitlements right after connect, then one after every change that
 // affects that customer and product. Each frame is serialised once per customer+product and
-// sent to all of its sockets. Ping/pong drops dead peers.
+// sent to all of its sockets; a slow socket gets only the latest (policy/live-frames.ts).
+// Ping/pong drops dead peers. At most MAX_SOCKETS_PER_CHANNEL per customer and product.
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { WebSocket, WebSocketServer } from 'ws';
+import { latestFrameSender, type FrameSender } from '../policy/live-frames.ts';
 import { customerFor, productOr404 } from './access.ts';
 import type { Auth } from './auth.ts';
 import type { Clock } from './clock.ts';
@@ -19,11 +21,16 @@ const PATH = /^\/api\/v1\/ws\/customers\/([^/]+)\/products\/([^/]+)\/entitlement
 
 /**
  * Close codes: 1012 when the emulator drops sockets, 4404 when the customer was deleted, 4401
- * when the socket's token expired (the client reconnects with a fresh token).
+ * when the socket's token expired (the client reconnects with a fresh token), 4429 for the oldest
+ * socket of a customer and product when one more than MAX_SOCKETS_PER_CHANNEL opens.
  */
 const CLOSE_SERVICE_RESTART = 1012;
 const CLOSE_CUSTOMER_DELETED = 4404;
 const CLOSE_TOKEN_EXPIRED = 4401;
+const CLOSE_TOO_MANY = 4429;
+
+/** Open sockets per customer and product: a page needs one; a few tabs, a few more. */
+export const MAX_SOCKETS_PER_CHANNEL = 20;
 
 interface Channel {
   customerId: string;
@@ -46,6 +53,7 @@ export class WsHub implements StoreListener {
   private readonly server: WebSocketServer;
   private readonly channels = new Map<string, Channel>();
   private readonly alive = new WeakMap<WebSocket, boolean>();
+  private readonly senders = new WeakMap<WebSocket, FrameSender>();
   /** When each socket's token expires (server clock, ms). */
   private readonly expiry = new WeakMap<WebSocket, number>();
   private readonly heartbeat: NodeJS.Timeout;
@@ -112,7 +120,13 @@ export class WsHub implements StoreListener {
       channel = { customerId, productSlug, sockets: new Set(), lastFrame: '' };
       this.channels.set(key, channel);
     }
+    for (const oldest of channel.sockets) {
+      if (channel.sockets.size < MAX_SOCKETS_PER_CHANNEL) break;
+      channel.sockets.delete(oldest);
+      this.senderOf(oldest).close(CLOSE_TOO_MANY, 'too many live connections');
+    }
     channel.sockets.add(socket);
+    this.senders.set(socket, latestFrameSender(socket));
     this.alive.set(socket, true);
     socket.on('pong', () => this.alive.set(socket, true));
     socket.on('error', () => socket.terminate());
@@ -122,7 +136,11 @@ export class WsHub implements StoreListener {
     });
     const frame = this.frameFor(channel);
     channel.lastFrame = frame;
-    socket.send(frame);
+    this.senderOf(socket).send(frame);
+  }
+
+  private senderOf(socket: WebSocket): FrameSender {
+    return this.senders.get(socket)!;
   }
 
   // --- pushing ---------------------------------------------------------------------------
@@ -136,7 +154,7 @@ export class WsHub implements StoreListener {
     channel.lastFrame = frame;
     // Encode once for every socket of the channel (a text frame all the same).
     const data = Buffer.from(frame);
-    for (const socket of channel.sockets) if (socket.readyState === socket.OPEN) socket.send(data, { binary: false });
+    for (const socket of channel.sockets) this.senderOf(socket).send(data);
   }
 
   /** StoreListener: something changed for these customers in this product. */
@@ -152,7 +170,7 @@ export class WsHub implements StoreListener {
     for (const channel of [...this.channels.values()]) {
       if (channel.customerId !== customerId) continue;
       this.push(channel, JSON.stringify(defaultEntitlements(this.options.store, channel.productSlug)));
-      for (const socket of channel.sockets) socket.close(CLOSE_CUSTOMER_DELETED, 'customer deleted');
+      for (const socket of channel.sockets) this.senderOf(socket).close(CLOSE_CUSTOMER_DELETED, 'customer deleted');
     }
   }
 
@@ -172,7 +190,7 @@ export class WsHub implements StoreListener {
       if (this.options.store.isLiveCustomer(channel.customerId)) {
         this.push(channel, this.frameFor(channel));
       } else {
-        for (const socket of channel.sockets) socket.close(CLOSE_CUSTOMER_DELETED, 'customer deleted');
+        for (const socket of channel.sockets) this.senderOf(socket).close(CLOSE_CUSTOMER_DELETED, 'customer deleted');
       }
     }
   }
@@ -185,7 +203,7 @@ export class WsHub implements StoreListener {
     for (const channel of this.channels.values()) {
       for (const socket of channel.sockets) {
         if ((this.expiry.get(socket) ?? Number.POSITIVE_INFINITY) <= now && socket.readyState === socket.OPEN) {
-          socket.close(CLOSE_TOKEN_EXPIRED, 'token expired');
+          this.senderOf(socket).close(CLOSE_TOKEN_EXPIRED, 'token expired');
         }
       }
     }
@@ -211,7 +229,7 @@ export class WsHub implements StoreListener {
     let closed = 0;
     for (const channel of this.channels.values()) {
       for (const socket of channel.sockets) {
-        socket.close(CLOSE_SERVICE_RESTART, 'service restart');
+        this.senderOf(socket).close(CLOSE_SERVICE_RESTART, 'service restart');
         closed += 1;
       }
     }

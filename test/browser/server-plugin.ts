@@ -3,6 +3,7 @@
 import { startServer } from '../../src/server/index.ts';
 import { startGatewayHost, type GatewayHost } from '../node/gateway-helpers.ts';
 import { backendCall } from '../fixtures/backend-call.ts';
+import { freezableProxy, type FreezableProxy } from '../fixtures/freezable-proxy.ts';
 import { testCatalog } from '../fixtures/test-catalog.ts';
 
 type Server = Awaited<ReturnType<typeof startServer>>;
@@ -25,6 +26,8 @@ export function planshipServerPlugin() {
   /** Gateway hosts on the hosted profile: one that takes WebSocket upgrades, one that does not (SSE). */
   let gateways: Promise<{ ws: GatewayHost; sse: GatewayHost }> | undefined;
   let pageOrigins: string[] = [];
+  /** TCP proxies in front of the shared server whose connections a test can freeze, by port. */
+  const proxies = new Map<number, FreezableProxy>();
 
   function admin({ method, path, body, server: serverUrl }: AdminPayload) {
     return backendCall(serverUrl ?? server!.url, method, path, body);
@@ -38,7 +41,13 @@ export function planshipServerPlugin() {
     },
     async serverStop() {
       const started = gateways && (await gateways);
-      await Promise.all([server?.close(), started?.ws.close(), started?.sse.close(), ...[...ownServers.values()].map((own) => own.close())]);
+      await Promise.all([
+        server?.close(),
+        started?.ws.close(),
+        started?.sse.close(),
+        ...[...ownServers.values()].map((own) => own.close()),
+        ...[...proxies.values()].map((proxy) => proxy.close()),
+      ]);
     },
     async executeCommand({ command, payload }: { command: string; payload?: unknown }) {
       if (command === 'planship-server') return { url: server!.url, wsUrl: server!.wsUrl };
@@ -50,7 +59,8 @@ export function planshipServerPlugin() {
       if (command === 'planship-admin') return admin(payload as AdminPayload);
       if (command === 'planship-gateways') {
         // Every interface, so the page reaches it as `localhost` (its own site: the cookie goes along).
-        const host = (upgrades: boolean) => startGatewayHost({ upgrades, listen: '::', allowedOrigins: pageOrigins });
+        // A heartbeat each second, so a page notices a dead connection within a test's patience.
+        const host = (upgrades: boolean) => startGatewayHost({ upgrades, listen: '::', allowedOrigins: pageOrigins, heartbeatMs: 1000 });
         gateways ??= Promise.all([host(true), host(false)]).then(([ws, sse]) => ({ ws, sse }));
         const { ws, sse } = await gateways;
         const port = (host: GatewayHost) => new URL(host.origin).port;
@@ -69,6 +79,20 @@ export function planshipServerPlugin() {
       if (command === 'planship-gateway-admin') {
         const { transport, method, path, body } = payload as { transport: 'ws' | 'sse'; method: string; path: string; body?: unknown };
         return (await gateways!)[transport].admin(method, path, body);
+      }
+      if (command === 'planship-proxy') {
+        // A NAT or proxy that silently drops connections: `freeze` stops forwarding on the open ones.
+        const { freeze, gateway } = (payload ?? {}) as { freeze?: number; gateway?: boolean };
+        if (freeze !== undefined) {
+          proxies.get(freeze)?.freeze();
+          return { frozen: proxies.has(freeze) };
+        }
+        // In front of the shared server, or (every interface, reached as `localhost`) of the gateway host.
+        const proxy = gateway
+          ? await freezableProxy(Number(new URL((await gateways!).ws.origin).port), '127.0.0.1', '::')
+          : await freezableProxy(server!.port);
+        proxies.set(proxy.port, proxy);
+        return { port: proxy.port, wsUrl: `ws://127.0.0.1:${proxy.port}` };
       }
       if (command === 'planship-customer-token') {
         const { customerId, expiresIn, server: serverUrl } = payload as { customerId: string; expiresIn?: number; server?: string };

@@ -3,6 +3,7 @@
 import WebSocket from 'ws';
 import { startServer, type RunningServer, type StartServerOptions } from '../../src/server/index.ts';
 import { PlanshipCustomer, PlanshipProduct, type PlanshipOptions, type WebSocketConstructor } from '../../src/client/index.ts';
+import type { WebSocketLike } from '../../src/client/live.ts';
 import { backendCall } from '../fixtures/backend-call.ts';
 import { PRODUCT_CLIENT, testCatalog } from '../fixtures/test-catalog.ts';
 
@@ -91,3 +92,27 @@ export async function waitFor<T>(check: () => T | Promise<T>, what = 'condition'
 }
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * A `ws` socket that shows only what a browser's WebSocket shows (no ping, no event-emitter API):
+ * the client then behaves as it does in a page.
+ */
+export class BrowserLikeWebSocket implements WebSocketLike {
+  onopen: ((event: unknown) => void) | null = null;
+  onmessage: ((event: { data: unknown }) => void) | null = null;
+  onclose: ((event: { code: number }) => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+  readonly #socket: WebSocket;
+
+  constructor(url: string) {
+    this.#socket = new WebSocket(url);
+    this.#socket.onopen = (event) => this.onopen?.(event);
+    this.#socket.onmessage = (event) => this.onmessage?.({ data: event.data });
+    this.#socket.onclose = (event) => this.onclose?.({ code: event.code });
+    this.#socket.onerror = (event) => this.onerror?.(event);
+  }
+
+  close(code?: number, reason?: string): void {
+    this.#socket.close(code, reason);
+  }
+}

@@ -1,12 +1,13 @@
 // Live entitlements: state changes, several listeners, one socket, reconnects (server closes
 // sockets; server restarts on the same port), REST re-read, dead-connection detection, dispose.
 import assert from 'node:assert/strict';
-import { createServer, connect, type Socket } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server/index.ts';
-import { retryDelay } from '../../src/client/live.ts';
+import { MAX_RETRY_MS, retryDelay } from '../../src/client/live.ts';
+import { freezableProxy } from '../fixtures/freezable-proxy.ts';
 import { PlanshipCustomer, type ConnectionState, type Entitlements, type WebSocketConstructor } from '../../src/client/index.ts';
 import {
+  BrowserLikeWebSocket,
   NodeWebSocket,
   PRODUCT,
   admin,
@@ -148,12 +149,13 @@ describe('connection state and listeners', () => {
 });
 
 describe('reconnecting', () => {
-  it('backoff: the first retry within 250 ms, doubling, capped at 30 s, with jitter', () => {
+  it('backoff: the first retry within 250 ms, doubling, capped at 8 s (back within 10 s of recovery), with jitter', () => {
     assert.ok(retryDelay(0, 1) <= 250 && retryDelay(0, 0) >= 125);
     assert.equal(retryDelay(1, 1), 500);
     assert.equal(retryDelay(3, 1), 2000);
-    assert.equal(retryDelay(20, 1), 30_000);
-    assert.equal(retryDelay(20, 0), 15_000);
+    assert.equal(MAX_RETRY_MS, 8000);
+    assert.equal(retryDelay(20, 1), 8000);
+    assert.equal(retryDelay(20, 0), 4000);
   });
 
   it('server closes every socket: reconnecting -> live, re-auth with forceRefresh, a change made while down arrives', async () => {
@@ -325,33 +327,155 @@ describe('reconnecting', () => {
   });
 });
 
-/** A TCP proxy whose current connections can be frozen (kept open, but silent). */
-async function freezableProxy(targetPort: number) {
-  const pairs: [Socket, Socket][] = [];
-  const tcp = createServer((client) => {
-    const upstream = connect(targetPort, '127.0.0.1');
-    client.pipe(upstream);
-    upstream.pipe(client);
-    client.on('error', () => upstream.destroy());
-    upstream.on('error', () => client.destroy());
-    pairs.push([client, upstream]);
+describe('dead connections and backoff (issue 12)', () => {
+  const BrowserLike = BrowserLikeWebSocket as unknown as WebSocketConstructor;
+
+  it('like a browser (no ping): a silently dropped socket is noticed by a REST check and the current numbers arrive', async (t) => {
+    const proxy = await freezableProxy(server.port);
+    try {
+      const customerId = await freshCustomer(server, 'pro');
+      const recorder = recordingFetch();
+      const client = customerClient(server, customerId, {
+        webSocketUrl: `ws://127.0.0.1:${proxy.port}`, WebSocket: BrowserLike, heartbeatMs: 1000, fetch: recorder,
+      });
+      t.after(() => client.dispose());
+      const states = collectStates(client);
+      const seen: unknown[] = [];
+      client.onEntitlements((e) => seen.push(e));
+      await waitFor(() => seen.length, 'the greeting');
+      proxy.freeze(); // both ends stay open; nothing flows any more
+      const readsBefore = recorder.count('GET', '/entitlements');
+      await reportUsageAsAdmin(server, customerId, 'api-calls', 7);
+      // Before: only 10 silent heartbeats (10 s here, 300 s by default) counted as dead.
+      await waitFor(() => apiCalls(seen.at(-1)) === 100000 - 7, 'the change that was never pushed', 6000);
+      assert.ok(states.includes('reconnecting'), 'the dead socket was replaced');
+      assert.ok(recorder.count('GET', '/entitlements') > readsBefore, 'found by a REST read');
+      await waitFor(() => client.connectionState === 'live', 'live on a new connection');
+    } finally {
+      await proxy.close();
+    }
   });
-  await new Promise<void>((resolve) => tcp.listen(0, '127.0.0.1', resolve));
+
+  it('like a browser (no ping): a healthy silent socket is checked once per heartbeat and stays live', async (t) => {
+    const customerId = await freshCustomer(server, 'pro');
+    const recorder = recordingFetch();
+    const client = customerClient(server, customerId, { WebSocket: BrowserLike, heartbeatMs: 300, fetch: recorder });
+    t.after(() => client.dispose());
+    const states = collectStates(client);
+    client.onEntitlements(() => {});
+    await waitFor(() => client.connectionState === 'live', 'live');
+    const started = Date.now();
+    const readsBefore = recorder.count('GET', '/entitlements');
+    await waitFor(() => recorder.count('GET', '/entitlements') >= readsBefore + 3, 'three REST checks');
+    const checks = recorder.count('GET', '/entitlements') - readsBefore;
+    assert.ok(checks <= (Date.now() - started) / 300 + 1, `${checks} checks: at most one per heartbeat`);
+    assert.deepEqual(states, ['connecting', 'live'], 'an unchanged answer is no reason to reconnect');
+  });
+
+  it('simulated peer that sends heartbeats (the gateway): "ping" frames are never entitlements, and their silence means dead', async (t) => {
+    const customerId = await freshCustomer(server, 'pro');
+    const peer = await heartbeatPeer(customerId, 100);
+    t.after(() => peer.close());
+    const recorder = recordingFetch();
+    const client = customerClient(server, customerId, { webSocketUrl: peer.url, WebSocket: BrowserLike, heartbeatMs: 500, fetch: recorder });
+    t.after(() => client.dispose());
+    const seen: unknown[] = [];
+    client.onEntitlements((e) => seen.push(e));
+    await waitFor(() => peer.pingsSent >= 10, 'heartbeats');
+    assert.equal(seen.length, 1, 'only the greeting reached the listeners');
+    assert.equal(typeof seen[0], 'object');
+    assert.equal(recorder.count('GET', '/entitlements'), 0, 'no REST checks while heartbeats flow');
+    peer.stopBeating(); // the socket stays open, but silent
+    // Before: 10 silent heartbeats (5 s here) before a reconnect.
+    await waitFor(() => peer.connections === 2, 'a reconnect after 2 silent heartbeat periods', 3000);
+  });
+
+  it('the backoff starts over after a stable connection, also when the connection was found dead', async (t) => {
+    const customerId = await freshCustomer(server, 'pro');
+    const client = customerClient(server, customerId, { heartbeatMs: 300 });
+    t.after(() => client.dispose());
+    client.onEntitlements(() => {});
+    await waitFor(() => client.connectionState === 'live', 'live');
+    // Refused for 3 s: the attempts back off to 2-4 s between them.
+    await admin(server, 'POST', '/__emulator/sockets/close', { refuse_seconds: 3 });
+    await waitFor(() => client.connectionState === 'reconnecting', 'reconnecting');
+    await waitFor(() => client.connectionState === 'live', 'live after the refusals', 15_000);
+    await sleep(400); // longer than a heartbeat: a stable connection
+    await admin(server, 'POST', '/__emulator/sockets/close', {});
+    const dropped = Date.now();
+    await waitFor(() => client.connectionState === 'reconnecting', 'reconnecting');
+    await waitFor(() => client.connectionState === 'live', 'live again');
+    assert.ok(Date.now() - dropped < 2000, `back after ${Date.now() - dropped} ms: the first retry waits at most 250 ms`);
+  });
+
+  it(`a 4429 close (too many live connections) waits the longest delay, ${MAX_RETRY_MS} ms, before reconnecting`, async (t) => {
+    const customerId = await freshCustomer(server, 'pro');
+    const asked: number[] = [];
+    const client = new PlanshipCustomer(PRODUCT, customerId, async () => {
+      asked.push(Date.now());
+    t.after(() => client.dispose());
+      return customerToken(server, customerId);
+    }, { baseUrl: server.url, WebSocket: NodeWebSocket });
+    client.onEntitlements(() => {});
+    await waitFor(() => client.connectionState === 'live', 'live');
+    const token = await customerToken(server, customerId);
+    const crowd = await Promise.all(Array.from({ length: 20 }, () => openRawSocket(server, customerId, token)));
+    t.after(() => crowd.forEach((socket) => socket.terminate()));
+    await waitFor(() => client.connectionState === 'reconnecting', 'closed with 4429', 5000);
+    const closedAt = Date.now();
+    for (const socket of crowd) socket.close();
+    await waitFor(() => client.connectionState === 'live', 'live again', MAX_RETRY_MS + 5000);
+    assert.ok(asked.at(-1)! - closedAt >= MAX_RETRY_MS - 50, `reconnected ${asked.at(-1)! - closedAt} ms after the 4429`);
+  });
+});
+
+/** An entitlements socket opened by hand (not through a client). */
+function openRawSocket(target: RunningServer, customerId: string, token: string): Promise<import('ws').WebSocket> {
+  const socket = new (NodeWebSocket as unknown as typeof import('ws').WebSocket)(
+    `${target.wsUrl}/api/v1/ws/customers/${customerId}/products/${PRODUCT}/entitlements?token=${token}`,
+  );
+  return new Promise((resolve, reject) => {
+    socket.once('open', () => resolve(socket));
+    socket.once('error', reject);
+  });
+}
+
+/**
+ * Simulated peer speaking the gateway's heartbeat protocol: greets with the customer's real
+ * entitlements, then sends the text frame "ping" every `everyMs` until told to stop (the socket
+ * then stays open, silent, and answers no pings).
+ */
+async function heartbeatPeer(customerId: string, everyMs: number) {
+  const { WebSocketServer } = await import('ws');
+  const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', autoPong: false });
+  await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
+  const state = { connections: 0, pingsSent: 0, beating: true };
+  const timers: NodeJS.Timeout[] = [];
+  wss.on('connection', async (socket) => {
+    state.connections += 1;
+    const entitlements = await admin(server, 'GET', `/api/v1/customers/${customerId}/products/${PRODUCT}/entitlements`);
+    socket.send(JSON.stringify(entitlements.body));
+    timers.push(
+      setInterval(() => {
+        if (!state.beating) return;
+        socket.send('ping');
+        state.pingsSent += 1;
+      }, everyMs),
+    );
+  });
   return {
-    port: (tcp.address() as { port: number }).port,
-    freeze() {
-      for (const [client, upstream] of pairs.splice(0)) {
-        client.unpipe(upstream);
-        upstream.unpipe(client);
-        client.pause();
-        upstream.pause();
-        frozen.push(client, upstream);
-      }
+    url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}`,
+    get connections() {
+      return state.connections;
     },
-    close() {
-      for (const socket of [...frozen, ...pairs.flat()]) socket.destroy();
-      return new Promise<void>((resolve) => tcp.close(() => resolve()));
+    get pingsSent() {
+      return state.pingsSent;
+    },
+    stopBeating: () => (state.beating = false),
+    close: () => {
+      for (const timer of timers) clearInterval(timer);
+      for (const socket of wss.clients) socket.terminate();
+      return new Promise<void>((resolve) => wss.close(() => resolve()));
     },
   };
 }
-const frozen: Socket[] = [];

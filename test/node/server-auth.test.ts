@@ -3,7 +3,7 @@
 // credentials (Bearer and Basic), and client scopes.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { PRODUCT, startTestServer, type TestApi } from './server-helpers.ts';
+import { EntitlementsSocket, PRODUCT, startTestServer, type TestApi } from './server-helpers.ts';
 
 interface Fixture {
   owner: { id: string; alternativeId: string; subscriptionId: string };
@@ -391,6 +391,31 @@ describe('client scopes', () => {
     assert.equal((await api.call('PATCH', `/api/v1/customers/${customer.id}/subscriptions/${customer.subscriptionId}`, { authorization, body: { auto_renew: false } })).status, 403);
     assert.equal((await api.call('POST', `/api/v1/customers/${customer.id}/products/${PRODUCT}/usage/api-calls`, { authorization, body: { usage: 1 } })).status, 403);
     assert.equal((await api.call('POST', '/api/v1/auth/customer-token', { authorization, body: { customer_id: customer.id } })).status, 403);
+  });
+
+  it('the /__emulator hooks need a client with every scope: read-only and usage-only clients get 403 and change nothing', async () => {
+    const hooks: [string, string, unknown?][] = [
+      ['POST', '/__emulator/reset', {}],
+      ['POST', '/__emulator/clock', { advance_seconds: 86_400 }],
+      ['POST', '/__emulator/sockets/close', {}],
+      ['GET', '/__emulator/sockets'],
+    ];
+    const customer = await api.createCustomer({ plan: 'pro' });
+    const socket = await EntitlementsSocket.open(api, customer.id, await api.customerToken(customer.id));
+    const clockBefore = (await api.advanceClock(0)).body.now;
+    for (const authorization of [basic('reporting-client', 'reporting-secret'), basic('metering-client', 'metering-secret')]) {
+      for (const [method, path, body] of hooks) {
+        const answer = await api.call(method, path, { authorization, body });
+        assert.equal(answer.status, 403, `${method} ${path}`);
+        assert.match(answer.body.detail, /every scope/);
+      }
+    }
+    const customerToken = await api.customerToken(customer.id);
+    assert.equal((await api.call('POST', '/__emulator/reset', { token: customerToken, body: {} })).status, 403);
+    assert.ok(Date.parse((await api.advanceClock(0)).body.now) - Date.parse(clockBefore) < 3_600_000, 'the clock did not move');
+    assert.equal((await api.admin('GET', `/api/v1/customers/${customer.id}`)).status, 200, 'nothing was reset');
+    assert.equal(socket.socket.readyState, socket.socket.OPEN, 'no socket was closed');
+    socket.close();
   });
 
   it('a metering client reports and reads usage only', async () => {

@@ -3,11 +3,12 @@ import assert from 'node:assert/strict';
 import { createServer } from 'node:http';
 import { connect, type AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { Auth } from '../../src/server/auth.ts';
+import { Auth, secretsMatch } from '../../src/server/auth.ts';
 import { loadCatalog } from '../../src/server/catalog.ts';
 import { Clock } from '../../src/server/clock.ts';
 import { createRequestHandler } from '../../src/server/http.ts';
 import { IdempotencyCache } from '../../src/server/idempotency.ts';
+import { waitFor } from './client-helpers.ts';
 import { BASIC, PRODUCT, startTestServer, type TestApi } from './server-helpers.ts';
 
 let api: TestApi;
@@ -202,6 +203,38 @@ describe('bodies and error shapes', () => {
     } finally {
       server.close();
     }
+  });
+});
+
+describe('aborted uploads and secrets (attack 8)', () => {
+  it('a client that hangs up mid-upload is logged as one short line, with no stack and nothing applied', async () => {
+    const logs: string[] = [];
+    const own = await startTestServer({ log: (message) => logs.push(message) });
+    try {
+      const customer = await own.createCustomer({ plan: 'pro' });
+      const socket = connect(own.server.port, '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      socket.write(
+        `POST ${usagePath(customer.id)} HTTP/1.1\r\nHost: x\r\nAuthorization: ${BASIC}\r\n` +
+          'Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"usage": 1',
+      );
+      await new Promise((resolve) => setImmediate(resolve));
+      socket.destroy();
+      await waitFor(() => logs.length > 0, 'the log line');
+      assert.equal(logs.length, 1);
+      assert.equal(logs[0], `planship server: client closed the connection during POST ${usagePath(customer.id)}`);
+      assert.equal((await own.entitlements(customer.id)).body['api-calls'], 100_000);
+    } finally {
+      await own.server.close();
+    }
+  });
+
+  it('client secrets are compared in constant time (equal-length digests)', () => {
+    assert.equal(secretsMatch('demo-secret', 'demo-secret'), true);
+    assert.equal(secretsMatch('demo-secret', 'demo-secreT'), false);
+    assert.equal(secretsMatch('demo-secret', 'demo'), false, 'another length is no error');
+    assert.equal(secretsMatch('demo-secret', 'demo-secret-and-more'), false);
+    assert.equal(secretsMatch('', ''), false, 'an unknown client never matches');
   });
 });
 

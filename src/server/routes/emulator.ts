@@ -1,6 +1,6 @@
-// Test hooks under /__emulator/ (product credentials): reset to the seed, move the clock, and
+// Test hooks under /__emulator/ (product credentials of a client with every scope): reset to the seed, move the clock, and
 // drop or count the entitlements sockets.
-import { requireProduct } from '../auth.ts';
+import { requireEveryScope } from '../auth.ts';
 import type { Route } from '../http.ts';
 import { BodyFields } from '../validate.ts';
 import type { Services } from './common.ts';
@@ -17,7 +17,7 @@ export function emulatorRoutes(services: Services): Route[] {
       path: '/__emulator/reset',
       auth: true,
       handler({ principal }) {
-        requireProduct(principal);
+        requireEveryScope(principal);
         store.reset();
         idempotency.clear();
         hub.refreshAll();
@@ -29,7 +29,7 @@ export function emulatorRoutes(services: Services): Route[] {
       path: '/__emulator/clock',
       auth: true,
       handler({ principal, body }) {
-        requireProduct(principal);
+        requireEveryScope(principal);
         const fields = new BodyFields(body);
         const seconds = fields.has('advance_seconds') ? (body as Record<string, unknown>).advance_seconds : undefined;
         if (fields.issues.length) fields.done();
@@ -51,7 +51,7 @@ export function emulatorRoutes(services: Services): Route[] {
       path: '/__emulator/sockets/close',
       auth: true,
       handler({ principal, body }) {
-        requireProduct(principal);
+        requireEveryScope(principal);
         const fields = new BodyFields(body, ['body'], { optionalBody: true });
         const refuse = fields.integer('refuse_seconds', { min: 0, max: MAX_REFUSE_SECONDS, nullable: true });
         fields.done();
@@ -64,7 +64,7 @@ export function emulatorRoutes(services: Services): Route[] {
       path: '/__emulator/sockets',
       auth: true,
       handler({ principal, query }) {
-        requireProduct(principal);
+        requireEveryScope(principal);
         const customer = query.get('customer');
         const customerId = customer === null ? undefined : (store.findCustomer(customer)?.id ?? '');
         return { body: { open: hub.openCount(customerId) } };

@@ -27,7 +27,7 @@ export function subscriptionRoutes({ store }: Services): Route[] {
         const isSubscriber = fields.boolean('is_subscriber', { nullable: true });
         const maxSubscribers = fields.integer('max_subscribers', { ...MAX_SUBSCRIBERS, nullable: true });
         const renewAt = fields.datetime('renew_at', { nullable: true });
-        const metadata = fields.object('metadata', { nullable: true });
+        const metadata = fields.metadata();
         const autoRenew = fields.boolean('auto_renew', { nullable: true });
         fields.done();
         const customer = customerFor(store, principal, customerReference!, 'subscriptions:write');
@@ -126,7 +126,7 @@ export function subscriptionRoutes({ store }: Services): Route[] {
         const reference = fields.string('customer_id', { required: true });
         const isAdministrator = fields.boolean('is_administrator', { nullable: true });
         const isSubscriber = fields.boolean('is_subscriber', { nullable: true });
-        const metadata = fields.object('metadata', { nullable: true });
+        const metadata = fields.metadata();
         fields.done();
         const added = found(store.findCustomer(reference!), 'Customer to add not found');
         const membership = store.addSubscriptionCustomer(subscription, {

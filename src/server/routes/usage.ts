@@ -7,6 +7,7 @@ import { computeEntitlements, leverUsage } from '../entitlements.ts';
 import type { Route } from '../http.ts';
 import { meteringRecordWire } from '../serialize.ts';
 import type { SubscriptionRecord } from '../store.ts';
+import { MAX_USAGE_PER_REPORT } from '../usage.ts';
 import { BodyFields } from '../validate.ts';
 import type { Services } from './common.ts';
 
@@ -58,7 +59,7 @@ export function usageRoutes({ store, clock }: Services): Route[] {
         const customer = customerFor(store, principal, params.customer, 'usage:write');
         const index = productOr404(store, params.product);
         const fields = new BodyFields(body);
-        const usage = fields.integer('usage', { required: true, min: 0 });
+        const usage = fields.integer('usage', { required: true, min: 0, max: MAX_USAGE_PER_REPORT });
         const bucket = fields.string('bucket', { nullable: true, maxLength: 256 });
         const subscriptionId = fields.string('subscription_id', { nullable: true });
         fields.done();
