@@ -1,4 +1,5 @@
 // PlanshipCustomer: the seed's customer API, plus live entitlements that never go stale.
+import type { PortalAnswer as GatewayPortalAnswer } from '../gateway/bootstrap.ts';
 import type { TokenGetter } from './auth.ts';
 import { DEDUPE, UNTIL_INVALIDATED, type Resource } from './cache.ts';
 import type { PlanshipApiError } from './errors.ts';
@@ -36,16 +37,8 @@ const SUBSCRIPTION_CHANGE: Resource[] = ['subscriptions', 'entitlements', 'usage
 const MEMBER_CHANGE: Resource[] = ['subscriptions', 'entitlements'];
 const USAGE_CHANGE: Resource[] = ['usage', 'entitlements'];
 
-/** The gateway's first-render answer (`GET {basePath}/portal`), in wire format. */
-interface PortalAnswer {
-  product?: unknown;
-  plans?: unknown;
-  plan_details?: Record<string, unknown>;
-  levers?: unknown;
-  subscriptions?: unknown;
-  entitlements?: Entitlements;
-  usage?: Record<string, unknown>;
-}
+/** The gateway's first-render answer (`GET {basePath}/portal`), in wire format; any part may be missing. */
+type PortalAnswer = Partial<Omit<GatewayPortalAnswer, 'entitlements'> & { entitlements: Entitlements }>;
 
 export interface ListSubscriptionsOptions extends RequestOptions {
   /** Only subscriptions to this product (the API's `product_slug` filter). */

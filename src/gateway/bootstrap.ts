@@ -21,7 +21,18 @@ async function ok(answer: Promise<{ status: number; body: unknown }>, what: stri
   return body;
 }
 
-export async function portalBootstrap(upstream: Upstream, catalog: Catalog, productSlug: string, caller: Caller) {
+/** The answer's shape, in Planship's wire format (snake_case), keyed as the client primes its cache. */
+export interface PortalAnswer {
+  product: unknown;
+  plans: unknown[];
+  plan_details: Record<string, unknown>;
+  levers: unknown[];
+  subscriptions: unknown[];
+  entitlements: Record<string, unknown>;
+  usage: Record<string, unknown>;
+}
+
+export async function portalBootstrap(upstream: Upstream, catalog: Catalog, productSlug: string, caller: Caller): Promise<PortalAnswer> {
   const customer = `/api/v1/customers/${encodeURIComponent(caller.id)}`;
   const product = `/products/${encodeURIComponent(productSlug)}`;
   const [productWire, plans, levers, subscriptions, entitlements] = await Promise.all([
