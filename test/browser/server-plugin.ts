@@ -25,6 +25,8 @@ export function planshipServerPlugin() {
   /** Gateway hosts on the hosted profile: one that takes WebSocket upgrades, one that does not (SSE). */
   let gateways: Promise<{ ws: GatewayHost; sse: GatewayHost }> | undefined;
   let pageOrigins: string[] = [];
+  /** The hosts' users by email, for invitations (`resolveMember`); tests add people to it. */
+  const directory = new Map<string, { id: string; email: string; name?: string }>();
 
   function admin({ method, path, body, server: serverUrl }: AdminPayload) {
     return backendCall(serverUrl ?? server!.url, method, path, body);
@@ -50,7 +52,8 @@ export function planshipServerPlugin() {
       if (command === 'planship-admin') return admin(payload as AdminPayload);
       if (command === 'planship-gateways') {
         // Every interface, so the page reaches it as `localhost` (its own site: the cookie goes along).
-        const host = (upgrades: boolean) => startGatewayHost({ upgrades, listen: '::', allowedOrigins: pageOrigins });
+        const host = (upgrades: boolean) =>
+          startGatewayHost({ upgrades, listen: '::', allowedOrigins: pageOrigins, resolveMember: async (email) => directory.get(email.toLowerCase()) ?? null });
         gateways ??= Promise.all([host(true), host(false)]).then(([ws, sse]) => ({ ws, sse }));
         const { ws, sse } = await gateways;
         const port = (host: GatewayHost) => new URL(host.origin).port;
@@ -65,6 +68,12 @@ export function planshipServerPlugin() {
           await host.admin('POST', `/api/v1/products/acme-analytics/plans/${plan}/subscriptions`, { customer_id: created.body.id });
         }
         return host.signIn({ id: userId, email: userId, name: 'Gateway Page' });
+      }
+      if (command === 'planship-gateway-directory') {
+        // A user of the host signs up: invitations by their email now find them.
+        const user = payload as { id: string; email: string; name?: string };
+        directory.set(user.email.toLowerCase(), user);
+        return true;
       }
       if (command === 'planship-gateway-admin') {
         const { transport, method, path, body } = payload as { transport: 'ws' | 'sse'; method: string; path: string; body?: unknown };
