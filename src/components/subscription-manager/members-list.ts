@@ -9,13 +9,12 @@ import { PlanshipMemberInviteEvent } from '../shared/events.ts';
 import { PlanshipElement, headingLevel } from '../shared/planship-element.ts';
 import { describeError } from '../shared/wording.ts';
 
-/** A placeholder seats and members area: seats line and form, heading, a member, the invite form. */
+/** A placeholder seats and members area: seats line and form, heading, a member (the invite form is for some only). */
 export const membersSkeleton = html`<div class="stack members-bone">
   <div class="bone" style="width: 40%"></div>
   <div class="row"><div class="bone control" style="width: 12em"></div><div class="bone control" style="width: 7em"></div></div>
   <div class="bone" style="width: 25%"></div>
   <div class="bone" style="width: 55%"></div>
-  <div class="row"><div class="bone control" style="width: 16em"></div><div class="bone control" style="width: 8em"></div></div>
 </div>`;
 
 /** Its parts, for `exportparts` of the elements it sits in (base, loading and the dialog are its host's to name). */
