@@ -84,6 +84,21 @@ export async function createCustomer(
   return id;
 }
 
+/**
+ * A fresh customer subscribed to `plan`, whose subscription the host's backend then changed
+ * (e.g. `{ auto_renew: false }`: cancelled at the end of the period; `{ is_active: false }`: ended).
+ */
+export async function subscribedCustomer(plan: string, change?: Record<string, unknown>, server?: ServerInfo) {
+  const id = await createCustomer({ plan, server });
+  const [subscription] = (await admin('GET', `/api/v1/customers/${id}/subscriptions`, undefined, server)).body;
+  const subscriptionId: string = subscription.subscription_id;
+  if (change) {
+    const changed = await admin('PATCH', `/api/v1/customers/${id}/subscriptions/${subscriptionId}`, change, server);
+    if (changed.status !== 200) throw new Error(`PATCH answered ${changed.status}`);
+  }
+  return { id, subscriptionId };
+}
+
 export function reportUsage(customerId: string, meteringId: string, usage: number, product = PRODUCT) {
   return admin('POST', `/api/v1/customers/${customerId}/products/${product}/usage/${meteringId}`, { usage });
 }

@@ -6,7 +6,18 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/index.ts';
 import { en, type PlanshipMessages } from '../../src/components/shared/messages.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
-import { PRODUCT, admin, createCustomer, deepElements, deepQuery, deepText, mountProvider, reportUsage, slowTokenGetter } from './helpers.ts';
+import {
+  PRODUCT,
+  admin,
+  createCustomer,
+  deepElements,
+  deepQuery,
+  deepText,
+  mountProvider,
+  reportUsage,
+  slowTokenGetter,
+  subscribedCustomer,
+} from './helpers.ts';
 
 const until = (predicate: () => unknown, message?: string) => waitUntil(predicate, message, { timeout: 8000 });
 const LOCALES = ['de', 'fr', 'es', 'ja', 'ar'] as const;
@@ -154,10 +165,8 @@ describe('localization', () => {
       fixtureCleanup();
 
       // Cancelled at the end of the period: "Ends on", Resume.
-      const leaving = await createCustomer({ plan: 'pro' });
-      const [own] = (await admin('GET', `/api/v1/customers/${leaving}/subscriptions`)).body;
-      await admin('PATCH', `/api/v1/customers/${leaving}/subscriptions/${own.subscription_id}`, { auto_renew: false });
-      const cancelled = await mountAll(lang, leaving);
+      const leaving = await subscribedCustomer('pro', { auto_renew: false });
+      const cancelled = await mountAll(lang, leaving.id);
       await until(() => inside(cancelled.provider, 'planship-subscription-manager', '[part~=resume-button]'), 'not cancelled');
       await until(() => inside(cancelled.provider, 'planship-plan-picker', '[role=radio]'), 'no plans');
       check('cancelled', cancelled.provider);

@@ -19,6 +19,7 @@ import {
   ownServer,
   refuseSockets,
   slowTokenGetter,
+  subscribedCustomer,
   transitionsDone,
   type ServerInfo,
 } from './helpers.ts';
@@ -581,9 +582,7 @@ describe('<planship-plan-picker>', () => {
   });
 
   it('while the subscription is cancelled: another plan keeps it going with that plan; "Keep" resumes it', async () => {
-    const id = await createCustomer({ plan: 'pro' });
-    const [subscription] = await subscriptionOnServer(id);
-    await admin('PATCH', `/api/v1/customers/${id}/subscriptions/${subscription.subscription_id}`, { auto_renew: false });
+    const { id, subscriptionId } = await subscribedCustomer('pro', { auto_renew: false });
     const { picker } = await mount(id);
     await loaded(picker);
     expect(radioFor(picker, 'pro')!.textContent!.trim()).to.equal('Keep Pro');
@@ -591,15 +590,15 @@ describe('<planship-plan-picker>', () => {
     radioFor(picker, 'business')!.click();
     await answerDialog(picker);
     const request = await requested;
-    expect({ id: request.subscriptionId, resumes: request.resumes }).to.deep.equal({ id: subscription.subscription_id, resumes: true });
+    expect({ id: request.subscriptionId, resumes: request.resumes }).to.deep.equal({ id: subscriptionId, resumes: true });
     await until(() => radioFor(picker, 'business')?.getAttribute('aria-checked') === 'true', 'not changed');
     const after = await subscriptionOnServer(id);
     expect(after).to.have.length(1);
-    expect(after[0]).to.include({ subscription_id: subscription.subscription_id, is_active: true, auto_renew: true });
+    expect(after[0]).to.include({ subscription_id: subscriptionId, is_active: true, auto_renew: true });
     expect(after[0].plan.slug).to.equal('business');
 
     // Cancelled again: keeping the current plan only turns renewal back on.
-    await admin('PATCH', `/api/v1/customers/${id}/subscriptions/${subscription.subscription_id}`, { auto_renew: false });
+    await admin('PATCH', `/api/v1/customers/${id}/subscriptions/${subscriptionId}`, { auto_renew: false });
     await until(() => radioFor(picker, 'business')?.textContent!.trim() === 'Keep Business', 'cancellation not shown');
     radioFor(picker, 'business')!.click();
     const content = await dialogContent(picker);
@@ -611,9 +610,7 @@ describe('<planship-plan-picker>', () => {
   });
 
   it('reactivates the customer\'s ended subscription with the chosen plan instead of creating a second one', async () => {
-    const id = await createCustomer({ plan: 'pro' });
-    const [ended] = await subscriptionOnServer(id);
-    await admin('PATCH', `/api/v1/customers/${id}/subscriptions/${ended.subscription_id}`, { is_active: false });
+    const { id, subscriptionId: endedId } = await subscribedCustomer('pro', { is_active: false });
     const { picker } = await mount(id);
     await loaded(picker);
     expect(radioFor(picker, 'starter')!.textContent!.trim()).to.equal('Choose Starter');
@@ -624,14 +621,14 @@ describe('<planship-plan-picker>', () => {
     await answerDialog(picker);
     const request = await requested;
     expect({ id: request.subscriptionId, from: request.fromPlan, resumes: request.resumes }).to.deep.equal({
-      id: ended.subscription_id,
+      id: endedId,
       from: 'pro',
       resumes: true,
     });
     expect((await changed).change).to.equal('active');
     const after = await subscriptionOnServer(id);
     expect(after).to.have.length(1);
-    expect(after[0]).to.include({ subscription_id: ended.subscription_id, is_active: true, auto_renew: true });
+    expect(after[0]).to.include({ subscription_id: endedId, is_active: true, auto_renew: true });
     expect(after[0].plan.slug).to.equal('starter');
     await until(() => radioFor(picker, 'starter')?.getAttribute('aria-checked') === 'true', 'not shown as current');
   });

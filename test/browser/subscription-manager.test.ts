@@ -18,6 +18,7 @@ import {
   ownServer,
   refuseSockets,
   slowTokenGetter,
+  subscribedCustomer,
   transitionsDone,
   type ServerInfo,
 } from './helpers.ts';
@@ -219,9 +220,7 @@ describe('<planship-subscription-manager>', () => {
   });
 
   it('offers no Resume on an ended subscription while another of the customer\'s own is active', async () => {
-    const id = await createCustomer({ plan: 'starter' });
-    const ended = await serverSubscription(id);
-    expect((await admin('PATCH', `/api/v1/customers/${id}/subscriptions/${ended.subscription_id}`, { is_active: false })).status).to.equal(200);
+    const { id } = await subscribedCustomer('starter', { is_active: false });
     expect((await admin('POST', `/api/v1/products/${PRODUCT}/plans/pro/subscriptions`, { customer_id: id })).status).to.equal(200);
     const { manager } = await mount(id);
     await until(() => root(manager).querySelectorAll('[part~="subscription"]').length === 2, 'both not shown');
@@ -233,9 +232,7 @@ describe('<planship-subscription-manager>', () => {
   });
 
   it('marks the acting control as pending and blocks the others (simulated slow network)', async () => {
-    const id = await createCustomer({ plan: 'pro' });
-    const { subscription_id: subscription } = await serverSubscription(id);
-    await admin('PATCH', `/api/v1/customers/${id}/subscriptions/${subscription}`, { renew_plan_slug: 'starter' });
+    const { id } = await subscribedCustomer('pro', { renew_plan_slug: 'starter' });
     const { manager } = await mount(id);
     await loaded(manager);
     // Simulated slow network: hold the change until the test lets it through.
@@ -505,9 +502,7 @@ describe('<planship-subscription-manager> refusals in words (on a server whose l
   const onServer = (customerId: string) => serverSubscription(customerId, server);
 
   it('a second active subscription (409): Resume says to change the active one\'s plan instead, with no Retry', async () => {
-    const id = await createCustomer({ plan: 'starter', server });
-    const ended = await onServer(id);
-    await admin('PATCH', `/api/v1/customers/${id}/subscriptions/${ended.subscription_id}`, { is_active: false }, server);
+    const { id } = await subscribedCustomer('starter', { is_active: false }, server);
     const { manager } = await mount(id, { server });
     await loaded(manager);
     // Meanwhile the customer subscribed again elsewhere (another tab); this page does not know.

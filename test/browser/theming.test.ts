@@ -1,7 +1,7 @@
 import { expect, html, waitUntil } from '@open-wc/testing';
 import '../../src/index.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
-import { admin, createCustomer, mountProvider, transitionsDone } from './helpers.ts';
+import { mountProvider, subscribedCustomer, transitionsDone } from './helpers.ts';
 
 const until = (predicate: () => unknown, message?: string) => waitUntil(predicate, message, { timeout: 5000 });
 const inShadow = (host: Element | null | undefined, selector: string) => host?.shadowRoot?.querySelector<HTMLElement>(selector) ?? null;
@@ -26,10 +26,8 @@ describe('theming with --planship-* tokens', () => {
 
   for (const theme of ['light', 'dark'] as const) {
     it(`takes a token set on :root or on the provider, in every element (${theme})`, async () => {
-      const id = await createCustomer({ plan: 'pro' });
       // Cancelled (at the end of the period): the manager shows its primary Resume button.
-      const [subscription] = (await admin('GET', `/api/v1/customers/${id}/subscriptions`)).body;
-      await admin('PATCH', `/api/v1/customers/${id}/subscriptions/${subscription.subscription_id}`, { auto_renew: false });
+      const { id } = await subscribedCustomer('pro', { auto_renew: false });
       const provider = await mountProvider(
         id,
         html`<planship-plan-picker theme=${theme}></planship-plan-picker>
