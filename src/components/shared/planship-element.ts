@@ -40,17 +40,17 @@ const CLIENT_EVENTS = ['planship-change', 'planship-connection'] as const;
  * @cssprop [--planship-color-muted=#57606a] - Secondary text (dark: #9da7b3).
  * @cssprop [--planship-color-surface=#fff] - Cards, inputs, dialogs, themed hosts (dark: #161b22).
  * @cssprop [--planship-color-border=#d0d7de] - Card borders and meter tracks (dark: #3d444d).
- * @cssprop [--planship-color-control-border=#818b98] - Borders of inputs, buttons and the switch's off track, 3:1 on the surface (dark: #6e7681).
- * @cssprop [--planship-color-accent=#0b57d0] - Current plan, primary buttons, focus rings, meters, switches (dark: #7cacf8).
+ * @cssprop [--planship-color-control-border=#818b98] - Borders of inputs and buttons, 3:1 on the surface (dark: #6e7681).
+ * @cssprop [--planship-color-accent=#0b57d0] - Current and recommended plan, primary buttons, focus rings, meters (dark: #7cacf8).
  * @cssprop [--planship-color-accent-contrast=#fff] - Text on the accent (dark: #0d1117).
  * @cssprop [--planship-color-danger=#b3261e] - Errors and destructive actions (dark: #ff8a80).
- * @cssprop [--planship-color-warning=#8a5300] - The reconnecting hint, warnings (dark: #f2c14e).
+ * @cssprop [--planship-color-warning=#8a5300] - The reconnecting hint, a meter near its limit, a cancelled status (dark: #f2c14e).
  * @cssprop [--planship-color-success=#146c2e] - The "Active" status (dark: #6fdd8b).
  * @cssprop [--planship-radius=8px] - Corner radius.
  * @cssprop [--planship-space=0.75rem] - Spacing unit: cards are padded twice this, gaps scale with it.
  * @cssprop [--planship-font-family=system-ui] - Font.
  *
- * @fires planship-error - A read or action failed (the element shows it, with a retry button).
+ * @fires planship-error - A read or action failed (the element shows it in words, with a retry button when retrying can help).
  */
 export class PlanshipElement extends LitElement {
   /** The API client, provided by the nearest <planship-provider>. */
