@@ -566,10 +566,11 @@ describe('<planship-plan-picker>', () => {
     await expect(picker).to.be.accessible();
   });
 
-  it('is read-only on a contract plan, saying so (no choice that can only fail)', async () => {
+  it('is read-only on a contract plan, saying so (no choice that can only fail, none emphasized)', async () => {
     const id = await createCustomer({ plan: 'enterprise' });
-    const { picker } = await mount(id);
+    const { picker } = await mount(id, { picker: html`<planship-plan-picker recommended="pro"></planship-plan-picker>` });
     await loaded(picker);
+    expect(radios(picker).filter((radio) => radio.classList.contains('primary'))).to.deep.equal([]);
     expect(shadow(picker).querySelector('[part~="note"]')!.textContent).to.equal('This plan is sold by contract: contact us to change it.');
     expect(shadow(picker).querySelector('[role="radiogroup"]')!.getAttribute('aria-readonly')).to.equal('true');
     let requests = 0;

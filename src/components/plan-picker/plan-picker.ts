@@ -259,7 +259,7 @@ export class PlanshipPlanPicker extends PlanshipElement {
             part="action"
             type="button"
             role="radio"
-            class=${!subscription || (isRecommended && !isCurrent) ? 'primary' : ''}
+            class=${action.changeAt && (!subscription || isRecommended) ? 'primary' : ''}
             data-plan=${slug}
             aria-checked=${String(isCurrent)}
             aria-describedby=${described || nothing}
