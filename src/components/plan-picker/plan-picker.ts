@@ -6,17 +6,10 @@ import { styles } from './plan-picker.styles.ts';
 import { define } from '../shared/define.ts';
 import { PlanshipElement, flag, headingLevel } from '../shared/planship-element.ts';
 import { PlanshipPlanChangeEvent, PlanshipSubscriptionChangeEvent, type PlanChangeAt } from '../shared/events.ts';
-import type { ConfirmOptions } from '../shared/confirmation.ts';
 import type { Price, Prices } from '../shared/format.ts';
-import { entitlementChanges, planFeatures, splitAround } from '../shared/wording.ts';
+import { planFeatures, splitAround } from '../shared/wording.ts';
+import { currentPlan, planChangeQuestion, priceIn, priceText, type PlanAction } from './plan-change.ts';
 import { loadPickerData, type PickerData } from './picker-data.ts';
-
-/** What activating a plan's radio does, and how it is labelled. */
-interface PlanAction {
-  label: string;
-  /** Undefined: nothing to do (e.g. the current plan with no scheduled change). */
-  changeAt?: PlanChangeAt;
-}
 
 /** A placeholder plan card: header, price, description, four entitlements, action. */
 const skeletonCard = html`<div class="card plan">
@@ -155,30 +148,18 @@ export class PlanshipPlanPicker extends PlanshipElement {
     return { label: m.switchTo(plan.name), changeAt: 'now' };
   }
 
-  /** The current plan's details, when there is one. */
-  private current = (data: PickerData) => data.plans.find((plan) => plan.slug === data.subscription?.plan.slug);
-
   /**
    * Why the plans cannot be changed here, if so: only administrators of the subscription may
    * change its plan, and nobody a plan sold by contract (the API enforces both).
    */
   private readOnly(data: PickerData): string | undefined {
     if (data.subscription?.isAdministrator === false) return this.m.adminOnlyPlan;
-    return this.current(data)?.isSelfServe === false ? this.m.contractPlan : undefined;
+    return currentPlan(data)?.isSelfServe === false ? this.m.contractPlan : undefined;
   }
 
-  /** The plan's price in the chosen interval, else its only (or first) one. */
+  /** A plan's price in the chosen interval, else its only (or first) one. */
   private price(slug: string): Price | undefined {
-    const given = this.prices?.[slug];
-    const prices: readonly Price[] = given ? [given].flat() : [];
-    return prices.find((price) => price.interval === this.interval) ?? prices[0];
-  }
-
-  /** "$49.00 / month" in the element's language; `signed` for a difference ("+$150.00 / month"). */
-  private priceText({ amount, currency, interval }: Price, signed?: boolean) {
-    const money = this.localize.money(amount, currency, signed);
-    const names = this.m.intervalNames;
-    return interval ? this.m.pricePer(money, Object.hasOwn(names, interval) ? names[interval] : interval) : money;
+    return priceIn(this.prices, slug, this.interval);
   }
 
   private renderPlans(data: PickerData) {
@@ -215,7 +196,7 @@ export class PlanshipPlanPicker extends PlanshipElement {
   /** A price, its amount set apart from the interval wherever the language puts it. */
   private renderPrice(price: Price) {
     const money = this.localize.money(price.amount, price.currency);
-    const [before, after] = splitAround(this.priceText(price), money) ?? ['', ''];
+    const [before, after] = splitAround(priceText(this.localize, price), money) ?? ['', ''];
     const rest = (text: string) => (text ? html`<span part="interval">${text}</span>` : nothing);
     return html`<p part="price">${rest(before)}<span part="amount">${money}</span>${rest(after)}</p>`;
   }
@@ -291,39 +272,6 @@ export class PlanshipPlanPicker extends PlanshipElement {
   }
 
   /**
-   * The confirmation of a plan change: what is gained and lost (against the current plan, or the
-   * scheduled one when keeping the current plan), the price, and when it takes effect.
-   */
-  private question(plan: PlanDetails, data: PickerData, { label, changeAt }: PlanAction): ConfirmOptions {
-    const { m } = this;
-    const { subscription } = data;
-    const current = this.current(data);
-    const keep = plan === current;
-    const scheduled = keep ? data.plans.find((candidate) => candidate.slug === subscription?.renewPlan?.slug && candidate !== plan) : undefined;
-    const from = keep ? scheduled : current;
-    // Keeping a cancelled plan as it is changes no entitlements: it renews.
-    const { gained, lost } = keep && !scheduled ? { gained: [], lost: [] } : entitlementChanges(this.localize, from, plan, data.levers);
-    const date = this.localize.date(subscription?.renewAt);
-    const renewal = changeAt === 'renewal';
-    const after = this.price(plan.slug);
-    const before = from && this.price(from.slug);
-    const comparable = before && after && before.currency === after.currency && before.interval === after.interval;
-    const price = after && (before
-      ? m.priceChange(this.priceText(before), this.priceText(after), comparable ? this.priceText({ ...after, amount: after.amount - before.amount }, true) : '')
-      : m.priceIs(this.priceText(after)));
-    return {
-      heading: !subscription ? m.subscribeQuestion(plan.name) : keep ? m.keepQuestion(plan.name) : m.switchQuestion(plan.name),
-      lines: [keep && !scheduled ? m.renewsOn(date) : renewal ? (date ? m.effectiveOn(date) : m.fromRenewal) : m.effectiveNow, ...(price ? [price] : [])],
-      lists: [
-        [renewal ? m.youWillGetAtRenewal : m.youWillGet, gained],
-        [renewal ? m.youWillLoseAtRenewal : m.youWillLose, lost],
-      ],
-      confirmLabel: label,
-      cancelLabel: current && !keep ? m.keepPlan(current.name) : m.notNow,
-    };
-  }
-
-  /**
    * Confirms, asks the host (cancelable event), then changes the plan: a new subscription, the
    * subscription that ended (reactivated), or the active one (kept renewing if it was cancelled).
    */
@@ -332,7 +280,7 @@ export class PlanshipPlanPicker extends PlanshipElement {
     const { changeAt } = action;
     const client = this.client!;
     const m = this.m;
-    if (!changeAt || this.actions.pending || !(await this.confirm(this.question(plan, data, action)))) return;
+    if (!changeAt || this.actions.pending || !(await this.confirm(planChangeQuestion(this.localize, data, plan, action, (slug) => this.price(slug))))) return;
     const { subscription, ended } = data;
     const target = subscription ?? ended;
     const resumes = !!target && !(target.isActive && target.autoRenew);
