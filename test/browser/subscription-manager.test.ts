@@ -532,4 +532,21 @@ describe('<planship-subscription-manager> refusals in words (on a server whose l
     expect(part(manager, 'retry-button')).to.equal(null);
     expect(await onServer(id)).to.include({ is_active: true, auto_renew: true });
   });
+  it('removing someone who already left (404) says so in words, with no Retry', async () => {
+    const id = await createCustomer({ plan: 'pro', server });
+    const colleague = await createCustomer({ name: 'Gone Person', server });
+    const { subscription_id: subscription } = await onServer(id);
+    await admin('POST', `/api/v1/customers/${id}/subscriptions/${subscription}/customers`, { customer_id: colleague }, server);
+    const { manager } = await mount(id, { server });
+    await loaded(manager);
+    await until(() => memberIds(manager).length === 2, 'members not listed');
+    // They left meanwhile; this page still lists them.
+    await admin('DELETE', `/api/v1/customers/${id}/subscriptions/${subscription}/customers/${colleague}`, undefined, server);
+    const host = members(manager)!;
+    host.shadowRoot!.querySelector<HTMLButtonElement>('[part~="remove-button"]')!.click();
+    await answerDialog(host);
+    await until(() => inMembers(manager, '[part~="action-error"]'), 'no error shown');
+    expect(inMembers(manager, '[part~="action-error"]')!.textContent!.trim()).to.equal('This person is no longer on the team.');
+    expect(inMembers(manager, '[part~="retry-button"]')).to.equal(null);
+  });
 });
