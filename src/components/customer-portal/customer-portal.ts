@@ -62,7 +62,7 @@ function slotTarget(name: string): [part: 'picker' | 'manager', slot: string] | 
  *
  * @cssprop [--planship-space=0.75rem] - Spacing: sections are four times this apart (and the other --planship-* tokens).
  *
- * @fires planship-plan-change - Before a plan change (cancelable), from the plan picker.
+ * @fires planship-plan-change - A confirmed plan change, before it is sent (cancelable), from the plan picker.
  * @fires planship-member-invite - An administrator submitted the invite form (cancelable), from the manager.
  * @fires planship-upgrade-request - "Upgrade" pressed on a meter near or over its limit (cancelable).
  * @fires planship-subscription-change - After a subscription change, from the picker or manager.

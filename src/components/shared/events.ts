@@ -16,7 +16,7 @@ export interface PlanChangeDetail {
 }
 
 /**
- * Fired before a plan change is sent. Cancelable: a host that runs its own checkout calls
+ * Fired once the customer confirmed a plan change, before it is sent. Cancelable: a host that runs its own checkout calls
  * `preventDefault()` and changes the plan from its backend; the portal then updates live.
  */
 export class PlanshipPlanChangeEvent extends Event implements PlanChangeDetail {

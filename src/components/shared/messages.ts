@@ -115,7 +115,7 @@ export interface PlanshipMessages {
   /** Names of the billing intervals used in `prices` (`day`, `week`, `month`, `year`; add yours). */
   intervalNames: Record<string, string>;
 
-  // Entitlements in words (plan cards, downgrade confirmation)
+  // Entitlements in words (plan cards, the plan change confirmation)
   unlimited: string;
   unlimitedLever: (lever: string) => string;
   amountOfLever: (amount: string, lever: string) => string;
