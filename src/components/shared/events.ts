@@ -3,9 +3,9 @@ import type { Subscription } from '../../client/index.ts';
 export type PlanChangeAt = 'now' | 'renewal';
 
 export interface PlanChangeDetail {
-  /** The subscription whose plan changes; undefined when the customer subscribes for the first time. */
+  /** The subscription whose plan changes (also one that ended, to reactivate); undefined for a first subscription. */
   subscriptionId: string | undefined;
-  /** The current plan's slug; undefined without a subscription. */
+  /** That subscription's plan; undefined for a first subscription. */
   fromPlan: string | undefined;
   /** The chosen plan's slug. */
   toPlan: string;
@@ -16,14 +16,15 @@ export interface PlanChangeDetail {
 }
 
 /**
- * Fired once the customer confirmed a plan change, before it is sent. Cancelable: a host that runs its own checkout calls
- * `preventDefault()` and changes the plan from its backend; the portal then updates live.
+ * Fired once the customer confirmed a plan change, before it is sent. Cancelable: a host that
+ * runs its own checkout calls `preventDefault()` and changes the plan from its backend; the
+ * portal then updates live.
  */
 export class PlanshipPlanChangeEvent extends Event implements PlanChangeDetail {
   static readonly eventName = 'planship-plan-change';
-  /** The subscription whose plan changes; undefined when the customer subscribes for the first time. */
+  /** The subscription whose plan changes (also one that ended, to reactivate); undefined for a first subscription. */
   declare readonly subscriptionId: string | undefined;
-  /** The current plan's slug; undefined without a subscription. */
+  /** That subscription's plan; undefined for a first subscription. */
   declare readonly fromPlan: string | undefined;
   /** The chosen plan's slug. */
   declare readonly toPlan: string;
