@@ -96,7 +96,7 @@ export class PlanshipPlanPicker extends PlanshipElement {
   @property({ attribute: false }) prices?: Prices;
 
   /** The billing interval whose prices are shown (`month` or `year`); the switch sets it. */
-  @property({ type: String, reflect: true }) interval: string = 'month';
+  @property({ type: String }) interval: string = 'month';
 
   /** When a chosen plan takes effect: `now` (changes the plan) or `renewal` (schedules it). */
   @property({ type: String, attribute: 'change-at' }) changeAt: PlanChangeAt = 'now';
