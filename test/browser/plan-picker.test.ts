@@ -644,22 +644,29 @@ describe('<planship-plan-picker>', () => {
 });
 
 describe('<planship-plan-picker> with the subscription manager: cancel, choose another plan, resume', () => {
-  it('ends with exactly one active subscription (cancel now, choose, then nothing left to resume)', async () => {
+  /** A Starter customer's picker and manager, after cancelling in the manager (`cancel-at`). */
+  async function cancelled(cancelAt: 'now' | 'period-end') {
     const id = await createCustomer({ plan: 'starter' });
     const { provider, picker } = await mount(id, {
-      picker: html`<planship-plan-picker></planship-plan-picker><planship-subscription-manager cancel-at="now"></planship-subscription-manager>`,
+      picker: html`<planship-plan-picker></planship-plan-picker><planship-subscription-manager cancel-at=${cancelAt}></planship-subscription-manager>`,
     });
     const manager = provider.querySelector('planship-subscription-manager')!;
     const inManager = (selector: string) => manager.shadowRoot!.querySelector<HTMLButtonElement>(selector);
+    const plan = () => manager.shadowRoot!.querySelector('[part~="plan-name"]')?.textContent;
     await loaded(picker);
     await until(() => inManager('[part~="cancel-button"]'), 'manager not loaded');
     inManager('[part~="cancel-button"]')!.click();
     await answerDialog(manager);
     await until(() => inManager('[part~="resume-button"]'), 'not cancelled');
+    return { id, picker, inManager, plan };
+  }
+
+  it('ends with exactly one active subscription (cancel now, choose, then nothing left to resume)', async () => {
+    const { id, picker, inManager, plan } = await cancelled('now');
     await until(() => radioFor(picker, 'pro')?.textContent!.trim() === 'Choose Pro', 'the picker did not follow');
     radioFor(picker, 'pro')!.click();
     await answerDialog(picker);
-    await until(() => manager.shadowRoot!.querySelector('[part~="plan-name"]')?.textContent === 'Pro' && !inManager('[part~="resume-button"]'), 'not reactivated');
+    await until(() => plan() === 'Pro' && !inManager('[part~="resume-button"]'), 'not reactivated');
     // Resume is no longer offered: it would be a second active subscription.
     expect(inManager('[part~="cancel-button"]')).to.not.equal(null);
     const all = await subscriptionOnServer(id);
@@ -668,20 +675,10 @@ describe('<planship-plan-picker> with the subscription manager: cancel, choose a
   });
 
   it('ends with exactly one active subscription (cancel at period end, choose, resume gone)', async () => {
-    const id = await createCustomer({ plan: 'starter' });
-    const { provider, picker } = await mount(id, {
-      picker: html`<planship-plan-picker></planship-plan-picker><planship-subscription-manager></planship-subscription-manager>`,
-    });
-    const manager = provider.querySelector('planship-subscription-manager')!;
-    const inManager = (selector: string) => manager.shadowRoot!.querySelector<HTMLButtonElement>(selector);
-    await loaded(picker);
-    await until(() => inManager('[part~="cancel-button"]'), 'manager not loaded');
-    inManager('[part~="cancel-button"]')!.click();
-    await answerDialog(manager);
-    await until(() => inManager('[part~="resume-button"]'), 'not cancelled');
+    const { id, picker, inManager, plan } = await cancelled('period-end');
     radioFor(picker, 'business')!.click();
     await answerDialog(picker);
-    await until(() => manager.shadowRoot!.querySelector('[part~="plan-name"]')?.textContent === 'Business' && inManager('[part~="cancel-button"]'), 'not kept going');
+    await until(() => plan() === 'Business' && inManager('[part~="cancel-button"]'), 'not kept going');
     expect(inManager('[part~="resume-button"]')).to.equal(null);
     const all = await subscriptionOnServer(id);
     expect(all).to.have.length(1);
