@@ -47,6 +47,12 @@ function sessions() {
   };
 }
 
+/** A demo user as the gateway wants it (the demo's user ids are their emails), or null. */
+function demoUser(id: string | undefined) {
+  const user = DEMO_USERS.find((candidate) => candidate.id === id);
+  return user ? { id: user.id, email: user.id, name: user.name } : null;
+}
+
 export async function startDemoBackend(options: DemoBackendOptions) {
   const credentials = { clientId: options.clientId, clientSecret: options.clientSecret };
   const session = sessions();
@@ -56,11 +62,10 @@ export async function startDemoBackend(options: DemoBackendOptions) {
     baseUrl: options.apiUrl,
     basePath: '/planship',
     // Who is signed in, from the host's own session: never from anything else the page sends.
-    identify: (request) => {
-      const userId = session.read(request.headers.get('cookie'));
-      const user = DEMO_USERS.find((candidate) => candidate.id === userId);
-      return user ? { id: user.id, email: user.id, name: user.name } : null;
-    },
+    identify: (request) => demoUser(session.read(request.headers.get('cookie'))),
+    // Invitations by email (the members list's invite form): which of your users has this address?
+    // A real app looks it up in its own users table; null answers "ask them to sign up first".
+    resolveMember: (email) => demoUser(email.toLowerCase()),
   });
   /** Backend-side clients of single customers (usage, plan changes after checkout), one per customer. */
   const customerClients = new Map<string, PlanshipCustomer>();

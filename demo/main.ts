@@ -5,12 +5,16 @@ import type { PlanshipPlanChangeEvent } from '../src/index.ts';
 
 const product = 'acme-analytics';
 
-const prices = {
-  free: { amount: 0, currency: 'USD', interval: 'month' },
-  starter: { amount: 19, currency: 'USD', interval: 'month' },
-  pro: { amount: 49, currency: 'USD', interval: 'month' },
-  business: { amount: 199, currency: 'USD', interval: 'month' },
-};
+/** Monthly and yearly prices (two months free): the picker shows a Monthly/Yearly switch. */
+const prices = Object.fromEntries(
+  Object.entries({ free: 0, starter: 19, pro: 49, business: 199 }).map(([plan, monthly]) => [
+    plan,
+    [
+      { amount: monthly, currency: 'USD', interval: 'month' },
+      { amount: monthly * 10, currency: 'USD', interval: 'year' },
+    ],
+  ]),
+);
 
 const params = new URLSearchParams(location.search);
 let user = params.get('user') ?? 'ada@example.com';
@@ -47,13 +51,17 @@ function renderPortal() {
           <label class="tools"><input type="checkbox" .checked=${hostCheckout}
             @change=${(e: Event) => (hostCheckout = (e.target as HTMLInputElement).checked)} />
             Use the host's own checkout (cancelable <code>planship-plan-change</code>)</label>
-          <planship-plan-picker .prices=${prices} theme=${themed}>
+          <planship-plan-picker .prices=${prices} recommended="pro" theme=${themed}>
             <a slot="contact" href="mailto:sales@example.com">Contact sales</a>
           </planship-plan-picker>
         </section>
         <section aria-labelledby="subs-title">
           <h2 id="subs-title">Subscription</h2>
-          <planship-subscription-manager theme=${themed}></planship-subscription-manager>
+          <planship-subscription-manager theme=${themed}>
+            <a slot="contact" href="mailto:sales@example.com">Contact your account manager</a>
+            <p slot="payment-method" class="tools">Payment method: Visa ending 4242 (the host's own content)</p>
+            <p slot="invoices" class="tools"><a href="#invoices">Invoices</a> (the host's own page: Planship has no invoices)</p>
+          </planship-subscription-manager>
         </section>
         <section aria-labelledby="usage-title">
           <h2 id="usage-title">Usage</h2>

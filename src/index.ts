@@ -22,8 +22,10 @@ export {
   PlanshipPlanChangeEvent,
   PlanshipSubscriptionChangeEvent,
   PlanshipErrorEvent,
+  PlanshipMemberInviteEvent,
+  PlanshipUpgradeRequestEvent,
   type PlanChangeAt,
   type PlanChangeDetail,
   type SubscriptionChangeKind,
 } from './components/shared/events.ts';
-export type { Price } from './components/shared/format.ts';
+export type { Price, Prices } from './components/shared/format.ts';

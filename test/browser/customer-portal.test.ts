@@ -3,7 +3,8 @@ import '../../src/index.ts';
 import type { TokenGetter } from '../../src/client/index.ts';
 import type { PlanshipCustomerPortal } from '../../src/components/customer-portal/customer-portal.ts';
 import type { PlanshipUsageMeters } from '../../src/components/customer-portal/usage-meters.ts';
-import { PRODUCT, createCustomer, customerToken, mountProvider, serverInfo, tokenGetter } from './helpers.ts';
+import type { PlanshipSubscriptionManager } from '../../src/components/subscription-manager/subscription-manager.ts';
+import { PRODUCT, createCustomer, customerToken, deepElements, mountProvider, reportUsage, serverInfo, tokenGetter } from './helpers.ts';
 
 const inside = (root: Element, selector: string) => root.shadowRoot!.querySelector<HTMLElement>(selector);
 
@@ -142,5 +143,84 @@ describe('<planship-customer-portal>', () => {
       product-slug=${PRODUCT} customer-id="someone" api-url="http://[bad" .getAccessToken=${tokenGetter('someone')}></planship-customer-portal>`);
     expect(inside(portal, '[role=alert]')!.textContent).to.contain('misconfigured');
     await expect(portal).to.be.accessible();
+  });
+  it('forwards the slots the page fills (and only those, so defaults stay) to the picker and the manager', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const provider = await mountProvider(
+      id,
+      html`<planship-customer-portal>
+        <span slot="price-pro">Ask us</span>
+        <p slot="payment-method">Visa ending 4242</p>
+        <a slot="invoices" href="#invoices">Invoices</a>
+      </planship-customer-portal>`,
+    );
+    const portal = provider.querySelector('planship-customer-portal')!;
+    const picker = inside(portal, 'planship-plan-picker')!;
+    const manager = inside(portal, 'planship-subscription-manager')!;
+    await waitUntil(() => picker.shadowRoot!.querySelector('[role=radio]') && inside(manager, '[part~="plan-name"]'), 'not loaded', { timeout: 5000 });
+    const shown = (host: Element, name: string) =>
+      host.shadowRoot!.querySelector<HTMLSlotElement>(`slot[name="${name}"]`)!.assignedElements({ flatten: true }).map((node) => node.textContent);
+    expect(shown(picker, 'price-pro')).to.deep.equal(['Ask us']);
+    expect(shown(manager, 'payment-method')).to.deep.equal(['Visa ending 4242']);
+    expect(shown(manager, 'invoices')).to.deep.equal(['Invoices']);
+    // Not filled, not forwarded: the picker's own "contact us" stays.
+    expect(inside(picker, '[data-plan="enterprise"] [part~="contact"]')!.textContent!.trim()).to.equal('Contact us about Enterprise.');
+    // Filled later: forwarded then (the picker's `contact` is the portal's `plans-contact`).
+    const sales = Object.assign(document.createElement('a'), { href: '#sales', textContent: 'Talk to sales', slot: 'plans-contact' });
+    portal.append(sales);
+    await waitUntil(() => shown(picker, 'contact').includes('Talk to sales'), 'a slot filled later was not forwarded', { timeout: 5000 });
+    await expect(portal).to.be.accessible();
+  });
+
+  it('exports every part of its parts (picker, manager, members, meters): the page styles them through the portal', async () => {
+    const id = await createCustomer({ plan: 'starter' });
+    await reportUsage(id, 'api-calls', 9000);
+    const style = Object.assign(document.createElement('style'), {
+      textContent: `planship-customer-portal::part(member-name), planship-customer-portal::part(notice),
+        planship-customer-portal::part(recommended-badge), planship-customer-portal::part(dialog-heading) { color: rgb(1, 2, 3); }`,
+    });
+    document.head.append(style);
+    try {
+      const provider = await mountProvider(id, html`<planship-customer-portal recommended="pro" cancel-at="now" invites></planship-customer-portal>`);
+      const portal = provider.querySelector('planship-customer-portal')!;
+      const picker = inside(portal, 'planship-plan-picker')!;
+      const manager = inside(portal, 'planship-subscription-manager')!;
+      const meters = inside(portal, 'planship-usage-meters')!;
+      await waitUntil(() => picker.shadowRoot!.querySelector('[part~="recommended-badge"]'), 'picker not loaded', { timeout: 5000 });
+      await waitUntil(() => inside(manager, '[part~="members"]')?.shadowRoot?.querySelector('[part~="invite-form"]'), 'members not loaded (invites passed on)', { timeout: 5000 });
+      const [apiCalls] = await metersReady(meters as PlanshipUsageMeters);
+      // The attributes reach the parts.
+      expect((manager as PlanshipSubscriptionManager).cancelAt).to.equal('now');
+      const members = inside(manager, '[part~="members"]')!;
+      const color = (element: Element | null) => getComputedStyle(element!).color;
+      expect(color(members.shadowRoot!.querySelector('[part~="member-name"]'))).to.equal('rgb(1, 2, 3)');
+      expect(color(inside(apiCalls, '[part~="notice"]'))).to.equal('rgb(1, 2, 3)');
+      expect(color(inside(picker, '[part~="recommended-badge"]'))).to.equal('rgb(1, 2, 3)');
+      inside(picker, '[role=radio][data-plan="pro"]')!.click();
+      await waitUntil(() => inside(picker, 'dialog[open]'), 'no dialog', { timeout: 5000 });
+      expect(color(inside(picker, '[part~="dialog-heading"]'))).to.equal('rgb(1, 2, 3)');
+
+      // Every part rendered inside (content and an open dialog) is exported by the portal.
+      const exported = new Set([...portal.shadowRoot!.querySelectorAll('[exportparts]')].flatMap((part) => part.getAttribute('exportparts')!.split(',')));
+      const rendered = deepElements(portal.shadowRoot!)
+        .filter((element) => element.getRootNode() !== portal.shadowRoot && element.hasAttribute('part'))
+        .flatMap((element) => element.getAttribute('part')!.split(/\s+/));
+      expect([...new Set(rendered)].filter((name) => !exported.has(name))).to.deep.equal([]);
+      expect(rendered.length).to.be.greaterThan(40);
+    } finally {
+      style.remove();
+    }
+  });
+
+  it('"Upgrade" on one of its meters brings its own plan picker into view', async () => {
+    const id = await createCustomer({ plan: 'starter' });
+    await reportUsage(id, 'api-calls', 10500);
+    const provider = await mountProvider(id, html`<planship-customer-portal></planship-customer-portal>`);
+    const portal = provider.querySelector('planship-customer-portal')!;
+    const picker = inside(portal, 'planship-plan-picker')!;
+    const [apiCalls] = await metersReady(inside(portal, 'planship-usage-meters') as PlanshipUsageMeters);
+    await waitUntil(() => picker.shadowRoot!.querySelector('[role=radio][tabindex="0"]'), 'picker not loaded', { timeout: 5000 });
+    inside(apiCalls, '[part~="upgrade-button"]')!.click();
+    expect(picker.shadowRoot!.activeElement).to.equal(picker.shadowRoot!.querySelector('[role=radio][data-plan="starter"]'));
   });
 });

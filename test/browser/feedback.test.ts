@@ -4,7 +4,7 @@ import { expect, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
 import '../../src/index.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
-import { createCustomer, deepQuery, mountProvider, slowTokenGetter } from './helpers.ts';
+import { answerDialog, createCustomer, deepQuery, mountProvider, slowTokenGetter } from './helpers.ts';
 
 const until = (predicate: () => unknown, message?: string) => waitUntil(predicate, message, { timeout: 8000 });
 const MAX_JUMP = 40;
@@ -70,11 +70,15 @@ describe('feedback', () => {
     expect(status.textContent).to.equal('');
     await until(() => deepQuery(provider, '[role=radio][data-plan=pro]'), 'picker not loaded');
     deepQuery(provider, '[role=radio][data-plan=pro]')!.click();
+    await answerDialog(provider.querySelector('planship-plan-picker')!);
     await until(() => status.textContent === 'Your plan is now Pro.', 'plan change not announced');
-    const toggle = () => deepQuery(provider, '[part~=auto-renew]')!;
-    await until(() => toggle().getAttribute('aria-checked') === 'true' && !toggle().hasAttribute('aria-disabled'), 'manager not ready');
-    toggle().click();
-    await until(() => status.textContent!.startsWith('Auto-renew is off'), 'auto-renew change not announced');
+    const manager = provider.querySelector('planship-subscription-manager')!;
+    const cancel = () => manager.shadowRoot!.querySelector<HTMLButtonElement>('[part~=cancel-button]');
+    const plan = () => manager.shadowRoot!.querySelector('[part~=plan-name]')?.textContent;
+    await until(() => plan() === 'Pro' && cancel() && !cancel()!.hasAttribute('aria-disabled'), 'manager not ready');
+    cancel()!.click();
+    await answerDialog(manager);
+    await until(() => /^Pro ends on .+\.$/.test(status.textContent!), 'the cancellation was not announced');
     // Visually hidden, but read out.
     expect(status.getBoundingClientRect().width).to.be.at.most(1);
   });

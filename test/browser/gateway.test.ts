@@ -7,6 +7,7 @@ import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testi
 import { executeServerCommand } from '@web/test-runner-commands';
 import '../../src/index.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
+import { answerDialog, transitionsDone } from './helpers.ts';
 
 type Transport = 'ws' | 'sse';
 interface Gateways {
@@ -97,6 +98,7 @@ for (const transport of ['ws', 'sse'] as const) {
       await waitUntil(() => meterNow(provider) === '42', 'live usage did not arrive', { timeout: 8000 });
 
       radio(provider, 'pro')!.click();
+      await answerDialog(provider.querySelector('planship-plan-picker')!);
       await waitUntil(() => managerPlan(provider) === 'Pro', 'the plan did not switch', { timeout: 8000 });
       const onServer = await adminOn(transport, 'GET', `/api/v1/customers/${customerId}/subscriptions`);
       expect(onServer.body.map((subscription: any) => subscription.plan.slug)).to.deep.equal(['pro']);
@@ -127,6 +129,87 @@ for (const transport of ['ws', 'sse'] as const) {
       const manager = () => shadow(provider, 'planship-subscription-manager');
       await waitUntil(() => manager().querySelector('[role=alert]'), 'no error shown', { timeout: 8000 });
       expect(manager().querySelector('[role=alert]')!.textContent).to.match(/sign in/i);
+      expect(manager().querySelector('[part~="retry-button"]'), 'a retry cannot sign anyone in').to.equal(null);
     });
   });
 }
+
+describe('members through the gateway (the host resolves invited emails)', () => {
+  afterEach(() => fixtureCleanup());
+
+  const members = (provider: PlanshipProvider) => shadow(provider, 'planship-subscription-manager').querySelector('[part~="members"]')?.shadowRoot as ShadowRoot;
+  const signUp = (email: string, name: string) =>
+    executeServerCommand<boolean, object>('planship-gateway-directory', { id: `user-${email}`, email, name });
+
+  it('invites a teammate by email; an unknown email and a full team are refused in words, with no Retry', async () => {
+    const { provider, userId } = await mountThroughGateway('ws', 'starter');
+    await waitUntil(() => members(provider)?.querySelector('[part~="invite-form"]'), 'no invite form (the gateway offers invites)', { timeout: 8000 });
+    const form = members(provider);
+    const email = form.querySelector<HTMLInputElement>('#invite')!;
+    const invite = (address: string) => {
+      email.value = address;
+      email.dispatchEvent(new Event('input'));
+      form.querySelector<HTMLButtonElement>('[part~="invite-button"]')!.click();
+    };
+    const unique = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const friend = `friend-${unique}@example.com`;
+
+    // Nobody signed up with it yet (404): said next to the field.
+    invite(friend);
+    await waitUntil(() => form.querySelector('#invite-error'), 'no field error', { timeout: 8000 });
+    expect(form.querySelector('#invite-error')!.textContent).to.equal(
+      'No account uses this email address: ask them to sign up first, then invite them again.',
+    );
+    expect(email.getAttribute('aria-invalid')).to.equal('true');
+    expect(form.querySelector('[part~="retry-button"]')).to.equal(null);
+    await expect(provider).to.be.accessible();
+
+    // They sign up on the host; the same invitation now adds them, by name (the administrator sees the email).
+    await signUp(friend, 'Friend Person');
+    invite(friend);
+    await waitUntil(() => form.querySelectorAll('[part~="member"]').length === 2, 'the invited person is not listed', { timeout: 8000 });
+    expect(form.querySelector('[part~="member"]:nth-child(2)')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal(`Friend Person ${friend} Remove`);
+    expect(email.value).to.equal('');
+    const customerId = (await adminOn('ws', 'GET', `/api/v1/customers/${encodeURIComponent(userId)}`)).body.id;
+    const [subscription] = (await adminOn('ws', 'GET', `/api/v1/customers/${customerId}/subscriptions`)).body;
+    const listed = async () => (await adminOn('ws', 'GET', `/api/v1/customers/${customerId}/subscriptions/${subscription.subscription_id}/customers`)).body;
+    expect(await listed()).to.have.length(2);
+    // Already on the team: said before anything is sent.
+    invite(friend.toUpperCase());
+    await waitUntil(() => form.querySelector('#invite-error')?.textContent === 'This person is already on the team.', 'not refused as a member', { timeout: 8000 });
+
+    // Starter has 3 seats: a third person fits, a fourth does not (409).
+    const third = `third-${unique}@example.com`;
+    const fourth = `fourth-${unique}@example.com`;
+    await signUp(third, 'Third Person');
+    await signUp(fourth, 'Fourth Person');
+    invite(third);
+    await waitUntil(() => form.querySelectorAll('[part~="member"]').length === 3, 'the third person is not listed', { timeout: 8000 });
+    invite(fourth);
+    await waitUntil(() => form.querySelector('[part~="action-error"]'), 'no error shown', { timeout: 8000 });
+    expect(form.querySelector('[part~="action-error"]')!.textContent!.trim()).to.equal('Every seat is taken: add seats first, then invite them again.');
+    expect(form.querySelector('[part~="retry-button"]')).to.equal(null);
+    expect(await listed()).to.have.length(3);
+    await expect(provider).to.be.accessible();
+    provider.setAttribute('theme', 'dark');
+    await transitionsDone();
+    await expect(provider).to.be.accessible();
+  });
+
+  it('a session that ended while the page was open: "sign in again", with no Retry, and nothing changed', async () => {
+    const { provider, userId } = await mountThroughGateway('ws', 'pro');
+    const manager = provider.querySelector('planship-subscription-manager')!;
+    const inManager = (selector: string) => manager.shadowRoot!.querySelector<HTMLElement>(selector);
+    await waitUntil(() => inManager('[part~="cancel-button"]'), 'manager not loaded', { timeout: 8000 });
+    // The host's session expired (the cookie now names none).
+    document.cookie = 'session=expired; path=/; SameSite=Lax';
+    inManager('[part~="cancel-button"]')!.click();
+    await answerDialog(manager);
+    await waitUntil(() => inManager('[part~="action-error"]'), 'no error shown', { timeout: 8000 });
+    expect(inManager('[part~="action-error"]')!.textContent!.trim()).to.equal('Your session has expired. Please sign in again.');
+    expect(inManager('[part~="retry-button"]')).to.equal(null);
+    const customerId = (await adminOn('ws', 'GET', `/api/v1/customers/${encodeURIComponent(userId)}`)).body.id;
+    const [subscription] = (await adminOn('ws', 'GET', `/api/v1/customers/${customerId}/subscriptions`)).body;
+    expect(subscription.auto_renew).to.equal(true);
+  });
+});

@@ -1,6 +1,6 @@
 // Helpers for browser tests: they act as the host's backend through the test runner's server
 // commands, so the page only ever holds customer-scoped tokens.
-import { fixture, html } from '@open-wc/testing';
+import { fixture, html, waitUntil } from '@open-wc/testing';
 import { executeServerCommand } from '@web/test-runner-commands';
 import type { TemplateResult } from 'lit';
 import type { TokenGetter } from '../../src/client/index.ts';
@@ -25,20 +25,34 @@ export interface AdminAnswer<T = any> {
   body: T;
 }
 
-/** Calls the API with product credentials (from Node; the secret never reaches the page). */
-export function admin<T = any>(method: string, path: string, body?: unknown): Promise<AdminAnswer<T>> {
-  return executeServerCommand<AdminAnswer<T>, object>('planship-admin', { method, path, body });
+/**
+ * A server of the test's own, so it may break it without disturbing other test files: e.g.
+ * `stale(server)` refuses its live sockets, so a page goes on showing what it read first.
+ */
+export function ownServer(): Promise<ServerInfo> {
+  return executeServerCommand<ServerInfo, object>('planship-own-server', {});
 }
 
-export function customerToken(customerId: string, expiresIn?: number): Promise<string> {
-  return executeServerCommand<string, object>('planship-customer-token', { customerId, expiresIn });
+/** Calls the API with product credentials (from Node; the secret never reaches the page); `server`: an own server. */
+export function admin<T = any>(method: string, path: string, body?: unknown, server?: ServerInfo): Promise<AdminAnswer<T>> {
+  return executeServerCommand<AdminAnswer<T>, object>('planship-admin', { method, path, body, server: server?.url });
+}
+
+/** The server refuses live sockets for a while: pages do not hear of changes made elsewhere. */
+export async function refuseSockets(server: ServerInfo, seconds = 600) {
+  const answer = await admin('POST', '/__emulator/sockets/close', { refuse_seconds: seconds }, server);
+  if (answer.status !== 200) throw new Error(`sockets/close answered ${answer.status}`);
+}
+
+export function customerToken(customerId: string, expiresIn?: number, server?: ServerInfo): Promise<string> {
+  return executeServerCommand<string, object>('planship-customer-token', { customerId, expiresIn, server: server?.url });
 }
 
 /** A token getter as a host page would write one, counting its calls. */
-export function tokenGetter(customerId: string) {
+export function tokenGetter(customerId: string, server?: ServerInfo) {
   const getter = async (_forceRefresh?: boolean) => {
     getter.calls += 1;
-    return customerToken(customerId);
+    return customerToken(customerId, undefined, server);
   };
   getter.calls = 0;
   return getter;
@@ -48,24 +62,41 @@ let counter = 0;
 
 /** A fresh customer (so tests never share state), optionally subscribed to a plan. */
 export async function createCustomer(
-  options: { plan?: string; maxSubscribers?: number; product?: string; name?: string } = {},
+  options: { plan?: string; maxSubscribers?: number; product?: string; name?: string; server?: ServerInfo } = {},
 ): Promise<string> {
   const unique = `${Date.now().toString(36)}-${(counter++).toString(36)}-${Math.random().toString(36).slice(2, 8)}`;
-  const created = await admin('POST', '/api/v1/customers', {
-    name: options.name ?? `Test ${unique}`,
-    email: `test-${unique}@example.com`,
-    alternative_id: `test-${unique}`,
-  });
+  const { server } = options;
+  const created = await admin(
+    'POST',
+    '/api/v1/customers',
+    { name: options.name ?? `Test ${unique}`, email: `test-${unique}@example.com`, alternative_id: `test-${unique}` },
+    server,
+  );
   if (created.status !== 200) throw new Error(`create customer answered ${created.status}`);
   const id: string = created.body.id;
   if (options.plan) {
     const product = options.product ?? PRODUCT;
     const body: Record<string, unknown> = { customer_id: id };
     if (options.maxSubscribers !== undefined) body.max_subscribers = options.maxSubscribers;
-    const subscribed = await admin('POST', `/api/v1/products/${product}/plans/${options.plan}/subscriptions`, body);
+    const subscribed = await admin('POST', `/api/v1/products/${product}/plans/${options.plan}/subscriptions`, body, server);
     if (subscribed.status !== 200) throw new Error(`subscribe answered ${subscribed.status}`);
   }
   return id;
+}
+
+/**
+ * A fresh customer subscribed to `plan`, whose subscription the host's backend then changed
+ * (e.g. `{ auto_renew: false }`: cancelled at the end of the period; `{ is_active: false }`: ended).
+ */
+export async function subscribedCustomer(plan: string, change?: Record<string, unknown>, server?: ServerInfo) {
+  const id = await createCustomer({ plan, server });
+  const [subscription] = (await admin('GET', `/api/v1/customers/${id}/subscriptions`, undefined, server)).body;
+  const subscriptionId: string = subscription.subscription_id;
+  if (change) {
+    const changed = await admin('PATCH', `/api/v1/customers/${id}/subscriptions/${subscriptionId}`, change, server);
+    if (changed.status !== 200) throw new Error(`PATCH answered ${changed.status}`);
+  }
+  return { id, subscriptionId };
 }
 
 export function reportUsage(customerId: string, meteringId: string, usage: number, product = PRODUCT) {
@@ -76,10 +107,12 @@ export function reportUsage(customerId: string, meteringId: string, usage: numbe
 export async function mountProvider(
   customerId: string,
   children: TemplateResult,
-  getter: TokenGetter = tokenGetter(customerId),
+  getter?: TokenGetter,
   product = PRODUCT,
+  server?: ServerInfo,
 ): Promise<PlanshipProvider> {
-  const { url, wsUrl } = await serverInfo();
+  const { url, wsUrl } = server ?? (await serverInfo());
+  getter ??= tokenGetter(customerId, server);
   return fixture<PlanshipProvider>(html`<planship-provider
     product-slug=${product}
     customer-id=${customerId}
@@ -138,4 +171,28 @@ export function holdRequests(matches: (url: string, init?: RequestInit) => boole
     return realFetch(input, init);
   };
   return { release, restore: () => (window.fetch = realFetch) };
+}
+
+/** The confirmation <dialog> in `host`'s shadow root, once it is open. */
+export async function openDialog(host: Element): Promise<HTMLDialogElement> {
+  const dialog = () => host.shadowRoot!.querySelector('dialog');
+  await waitUntil(() => dialog()?.open, `no confirmation dialog in <${host.localName}>`, { timeout: 5000 });
+  return dialog()!;
+}
+
+/** Answers the confirmation in `host` (yes, or no with `answer` false), once it is open; returns its text. */
+export async function answerDialog(host: Element, answer = true): Promise<string> {
+  const dialog = await openDialog(host);
+  const text = dialog.textContent!.replace(/\s+/g, ' ').trim();
+  dialog.querySelector<HTMLButtonElement>(answer ? '[part~="dialog-confirm"]' : '[part~="dialog-cancel"]')!.click();
+  return text;
+}
+
+/** Waits for running CSS transitions (a theme switch fades colours) so axe sees the final colours. */
+export async function transitionsDone(): Promise<void> {
+  // Transitions start on the next style update: let a frame pass first.
+  await new Promise(requestAnimationFrame);
+  // document.getAnimations() leaves out shadow trees: ask every element.
+  const transitions = deepElements(document.body).flatMap((element) => element.getAnimations().filter((animation) => animation instanceof CSSTransition));
+  await Promise.all(transitions.map((animation) => animation.finished));
 }

@@ -6,12 +6,26 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/index.ts';
 import { en, type PlanshipMessages } from '../../src/components/shared/messages.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
-import { createCustomer, deepElements, deepQuery, deepText, mountProvider, reportUsage, slowTokenGetter } from './helpers.ts';
+import {
+  PRODUCT,
+  admin,
+  createCustomer,
+  deepElements,
+  deepQuery,
+  deepText,
+  mountProvider,
+  reportUsage,
+  slowTokenGetter,
+  subscribedCustomer,
+} from './helpers.ts';
 
 const until = (predicate: () => unknown, message?: string) => waitUntil(predicate, message, { timeout: 8000 });
 const LOCALES = ['de', 'fr', 'es', 'ja', 'ar'] as const;
 
-const PRICES = { starter: { amount: 19, currency: 'EUR', interval: 'month' }, pro: { amount: 49, currency: 'EUR', interval: 'month' } };
+const PRICES = {
+  starter: { amount: 19, currency: 'EUR', interval: 'month' },
+  pro: [{ amount: 49, currency: 'EUR', interval: 'month' }, { amount: 490, currency: 'EUR', interval: 'year' }],
+};
 
 /**
  * The fixed English wording of every message: strings as they are, functions split around their
@@ -54,9 +68,10 @@ async function mountAll(lang: string, customerId: string) {
   const wrapper = await fixture<HTMLDivElement>(html`<div lang=${lang}></div>`);
   const provider = await mountProvider(
     customerId,
-    html`<planship-plan-picker .prices=${PRICES}></planship-plan-picker>
-      <planship-subscription-manager></planship-subscription-manager>
+    html`<planship-plan-picker .prices=${PRICES} recommended="business"></planship-plan-picker>
+      <planship-subscription-manager invites></planship-subscription-manager>
       <planship-usage-meter lever="api-calls" show-buckets></planship-usage-meter>
+      <planship-usage-meter lever="api-burst"></planship-usage-meter>
       <planship-usage-meter lever="no-such-lever"></planship-usage-meter>
       <planship-entitlement lever="sso"></planship-entitlement>`,
   );
@@ -78,19 +93,26 @@ describe('localization', () => {
   afterEach(() => fixtureCleanup());
 
   it('finds the English it looks for (the check itself works)', async () => {
-    expect(FRAGMENTS).to.include.members(['Retry', 'Switch to', 'Current plan', 'Members', 'seats used', 'used, limit reached']);
+    expect(FRAGMENTS).to.include.members(['Retry', 'Switch to', 'Current plan', 'Members', 'seats used', 'Teammate', 'Over the limit by', 'Resets on']);
     const id = await createCustomer({ plan: 'pro', maxSubscribers: 3 });
     const { provider } = await mountAll('en', id);
     await contentReady(provider);
-    expect(englishIn(provider)).to.include.members(['Current plan', 'Members', 'Auto-renew', 'seats used']);
+    expect(englishIn(provider)).to.include.members(['Current plan', 'Members', 'Cancel subscription', 'seats used', 'Recommended', 'Monthly', 'Resets on', 'Invite']);
   });
 
   for (const lang of LOCALES) {
     it(`${lang}: no English message in any element, in content, dialogs, field errors, empty, error and loading states`, async () => {
       const id = await createCustomer({ plan: 'pro', maxSubscribers: 3 });
-      await reportUsage(id, 'api-calls', 7);
+      // Near the monthly limit (a warning) and over the daily one.
+      await reportUsage(id, 'api-calls', 90000);
+      // A teammate with neither name nor email ("Teammate").
+      const nobody = await admin('POST', '/api/v1/customers', {});
+      const [subscription] = (await admin('GET', `/api/v1/customers/${id}/subscriptions`)).body;
+      await admin('POST', `/api/v1/customers/${id}/subscriptions/${subscription.subscription_id}/customers`, { customer_id: nobody.body.id });
       const { provider } = await mountAll(lang, id);
       await contentReady(provider);
+      await until(() => members(provider).shadowRoot!.querySelectorAll('[part~=member]').length === 2, 'teammate not listed');
+      await until(() => [...provider.querySelectorAll('planship-usage-meter')].filter((meter) => meter.shadowRoot!.querySelector('[part~=notice]')).length === 2, 'no notices');
       const found: Record<string, string[]> = {};
       const check = (state: string, root: Node = provider) => {
         const english = englishIn(root);
@@ -102,11 +124,18 @@ describe('localization', () => {
       const amount = inside(provider, 'planship-plan-picker', '[data-plan=pro] [part~=amount]')!.textContent!;
       expect(amount).to.equal(new Intl.NumberFormat(lang, { style: 'currency', currency: 'EUR' }).format(49));
 
-      // The downgrade confirmation (lost entitlements, limits with an arrow) and cancelling.
+      // The confirmations of a downgrade (lost entitlements, limits with an arrow, price) and of
+      // an upgrade at yearly prices (gained entitlements), and cancelling.
       inside(provider, 'planship-plan-picker', '[role=radio][data-plan=starter]')!.click();
       const pickerDialog = () => inside(provider, 'planship-plan-picker', 'dialog') as HTMLDialogElement;
       await until(() => pickerDialog().open, 'no downgrade dialog');
       check('downgrade dialog');
+      pickerDialog().querySelector<HTMLButtonElement>('[part~=dialog-cancel]')!.click();
+      await until(() => !pickerDialog().open);
+      inside(provider, 'planship-plan-picker', '[part~=interval-button]:last-child')!.click();
+      inside(provider, 'planship-plan-picker', '[role=radio][data-plan=business]')!.click();
+      await until(() => pickerDialog().open, 'no upgrade dialog');
+      check('upgrade dialog');
       pickerDialog().querySelector<HTMLButtonElement>('[part~=dialog-cancel]')!.click();
       inside(provider, 'planship-subscription-manager', '[part~=cancel-button]')!.click();
       const managerDialog = () => inside(provider, 'planship-subscription-manager', 'dialog') as HTMLDialogElement;
@@ -118,9 +147,29 @@ describe('localization', () => {
       const seats = members(provider).shadowRoot!.querySelector<HTMLInputElement>('#seats')!;
       seats.value = '';
       members(provider).shadowRoot!.querySelector<HTMLButtonElement>('[part~=seats-button]')!.click();
-      members(provider).shadowRoot!.querySelector<HTMLButtonElement>('[part~=add-form] button')!.click();
+      members(provider).shadowRoot!.querySelector<HTMLButtonElement>('[part~=invite-button]')!.click();
       await until(() => members(provider).shadowRoot!.querySelectorAll('[part~=field-error]').length === 2, 'no field errors');
       check('field errors');
+      fixtureCleanup();
+
+      // A contract subscription, and one that ended (no Resume: the contract one is active).
+      const contract = await createCustomer({ plan: 'enterprise' });
+      await admin('POST', `/api/v1/products/${PRODUCT}/plans/starter/subscriptions`, { customer_id: contract });
+      const starter = ((await admin('GET', `/api/v1/customers/${contract}/subscriptions`)).body as any[]).find((one) => one.plan.slug === 'starter');
+      await admin('PATCH', `/api/v1/customers/${contract}/subscriptions/${starter.subscription_id}`, { is_active: false });
+      const other = await mountAll(lang, contract);
+      await until(() => inside(other.provider, 'planship-subscription-manager', '[part~=contract]'), 'no contract shown');
+      await until(() => inside(other.provider, 'planship-subscription-manager', '[part~=inactive]'), 'no ended subscription shown');
+      await until(() => inside(other.provider, 'planship-plan-picker', '[part~=note]'), 'picker not read-only');
+      check('contract and ended', other.provider);
+      fixtureCleanup();
+
+      // Cancelled at the end of the period: "Ends on", Resume.
+      const leaving = await subscribedCustomer('pro', { auto_renew: false });
+      const cancelled = await mountAll(lang, leaving.id);
+      await until(() => inside(cancelled.provider, 'planship-subscription-manager', '[part~=resume-button]'), 'not cancelled');
+      await until(() => inside(cancelled.provider, 'planship-plan-picker', '[role=radio]'), 'no plans');
+      check('cancelled', cancelled.provider);
       fixtureCleanup();
 
       // A customer without a subscription: every empty state.
@@ -224,12 +273,13 @@ describe('localization', () => {
     const id = await createCustomer({ plan: 'pro' });
     const wrapper = await fixture<HTMLDivElement>(html`<div lang="de-CH"></div>`);
     const provider = await mountProvider(id, html`<planship-subscription-manager></planship-subscription-manager>`);
-    provider.messages = { autoRenew: 'Renew by itself', statusActive: 'Running' };
-    provider.locales = { de: { statusActive: 'Läuft' }, 'de-CH': { autoRenew: 'Selber verlängern' } };
+    provider.messages = { statusActive: 'Running' };
+    provider.locales = { de: { statusActive: 'Läuft' }, 'de-CH': { membersHeading: 'Team' } };
     wrapper.append(provider);
     const part = (name: string) => inside(provider, 'planship-subscription-manager', `[part~=${name}]`)?.textContent;
     await until(() => part('status') === 'Läuft', 'per-language override not applied');
-    expect(part('auto-renew')).to.equal('Selber verlängern');
+    const heading = () => inside(provider, 'planship-subscription-manager', '[part~=members]')!.shadowRoot!.querySelector('[part~=members-heading]')?.textContent;
+    await until(() => heading() === 'Team', 'per-region override not applied');
     // Shipped German for what the host left out.
     expect(part('cancel-button')).to.equal('Abonnement kündigen');
     wrapper.lang = 'pt-BR';

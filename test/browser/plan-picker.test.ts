@@ -7,7 +7,22 @@ import '../../src/components/subscription-manager/subscription-manager.ts';
 import type { PlanshipPlanPicker } from '../../src/components/plan-picker/plan-picker.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
 import type { PlanshipPlanChangeEvent, PlanshipSubscriptionChangeEvent } from '../../src/components/shared/events.ts';
-import { admin, createCustomer, customerToken, holdPatches, mountProvider, slowTokenGetter } from './helpers.ts';
+import {
+  PRODUCT,
+  admin,
+  answerDialog,
+  createCustomer,
+  customerToken,
+  holdPatches,
+  mountProvider,
+  openDialog,
+  ownServer,
+  refuseSockets,
+  slowTokenGetter,
+  subscribedCustomer,
+  transitionsDone,
+  type ServerInfo,
+} from './helpers.ts';
 
 type Getter = (forceRefresh?: boolean) => Promise<string>;
 
@@ -15,9 +30,9 @@ type Getter = (forceRefresh?: boolean) => Promise<string>;
 const until = (predicate: () => unknown, message?: string) => waitUntil(predicate, message, { timeout: 5000 });
 
 /** A picker in a provider, after a button that Tab starts from. */
-async function mount(customerId: string, options: { getter?: Getter; picker?: TemplateResult; product?: string } = {}) {
+async function mount(customerId: string, options: { getter?: Getter; picker?: TemplateResult; product?: string; server?: ServerInfo } = {}) {
   const picker = options.picker ?? html`<planship-plan-picker></planship-plan-picker>`;
-  const provider = await mountProvider(customerId, html`<button id="before">before</button>${picker}`, options.getter, options.product);
+  const provider = await mountProvider(customerId, html`<button id="before">before</button>${picker}`, options.getter, options.product, options.server);
   return { provider, picker: provider.querySelector('planship-plan-picker') as PlanshipPlanPicker };
 }
 
@@ -26,17 +41,30 @@ const radios = (picker: PlanshipPlanPicker) => [...shadow(picker).querySelectorA
 const radioFor = (picker: PlanshipPlanPicker, slug: string) =>
   shadow(picker).querySelector<HTMLButtonElement>(`[role="radio"][data-plan="${slug}"]`);
 const card = (picker: PlanshipPlanPicker, slug: string) => shadow(picker).querySelector<HTMLElement>(`[part~="plan"][data-plan="${slug}"]`)!;
-const openDialog = (picker: PlanshipPlanPicker) => shadow(picker).querySelector('dialog')!;
 
 async function loaded(picker: PlanshipPlanPicker) {
   await until(() => radios(picker).length > 0, 'the plans did not render');
 }
 
-async function subscriptionOnServer(customerId: string) {
-  const answer = await admin('GET', `/api/v1/customers/${customerId}/subscriptions`);
+async function subscriptionOnServer(customerId: string, server?: ServerInfo) {
+  const answer = await admin('GET', `/api/v1/customers/${customerId}/subscriptions`, undefined, server);
   expect(answer.status).to.equal(200);
-  return answer.body as { subscription_id: string; plan: { slug: string }; renew_plan: { slug: string }; is_active: boolean }[];
+  return answer.body as { subscription_id: string; plan: { slug: string }; renew_plan: { slug: string }; is_active: boolean; auto_renew: boolean; renew_at: string }[];
 }
+
+/** The dialog's paragraphs and its lists (title, items), as a user reads them. */
+function dialogContent(picker: PlanshipPlanPicker) {
+  const dialog = openDialog(picker);
+  return dialog.then((open) => ({
+    heading: open.querySelector('h2')!.textContent,
+    lines: [...open.querySelectorAll('form > p')].map((line) => line.textContent),
+    lists: Object.fromEntries([...open.querySelectorAll('form > div:has(ul)')].map((list) => [list.querySelector('p')!.textContent, [...list.querySelectorAll('li')].map((item) => item.textContent)])),
+    confirm: open.querySelector('[part~="dialog-confirm"]')!.textContent,
+    cancel: open.querySelector('[part~="dialog-cancel"]')!.textContent,
+  }));
+}
+
+const date = (iso: string) => new Intl.DateTimeFormat(navigator.language, { dateStyle: 'medium' }).format(new Date(iso));
 
 async function planOnServer(customerId: string) {
   return (await subscriptionOnServer(customerId))[0]?.plan.slug;
@@ -137,7 +165,7 @@ describe('<planship-plan-picker>', () => {
     expect(slot.assignedElements().map((node) => node.textContent)).to.deep.equal(['Ask us']);
   });
 
-  it('switches plan now: fires the cancelable event, calls the API, then reports the change', async () => {
+  it('switches plan now after confirmation: fires the cancelable event, calls the API, then reports the change', async () => {
     const id = await createCustomer({ plan: 'pro' });
     const { picker } = await mount(id);
     await loaded(picker);
@@ -145,7 +173,9 @@ describe('<planship-plan-picker>', () => {
     const requested = oneEvent(picker, 'planship-plan-change') as Promise<PlanshipPlanChangeEvent>;
     const changed = oneEvent(picker, 'planship-subscription-change') as Promise<PlanshipSubscriptionChangeEvent>;
     radioFor(picker, 'business')!.click();
+    await answerDialog(picker);
     const request = await requested;
+    expect(request.resumes).to.equal(false);
     expect(request.cancelable).to.equal(true);
     expect(request.composed).to.equal(true);
     expect({ from: request.fromPlan, to: request.toPlan, at: request.changeAt, id: request.subscriptionId }).to.deep.equal({
@@ -175,6 +205,7 @@ describe('<planship-plan-picker>', () => {
     let reported = 0;
     picker.addEventListener('planship-subscription-change', () => (reported += 1));
     radioFor(picker, 'pro')!.click();
+    await answerDialog(picker);
     await until(() => calls === 1);
     // Give a wrongly issued request time to land before asserting it never happened.
     await new Promise((resolve) => setTimeout(resolve, 300));
@@ -188,42 +219,54 @@ describe('<planship-plan-picker>', () => {
     await until(() => radioFor(picker, 'pro')?.getAttribute('aria-checked') === 'true', 'the picker did not update live');
   });
 
-  it('asks before a downgrade that loses entitlements, naming them, and respects the answer', async () => {
+  it('confirms a downgrade: what is lost in words, the price difference, now; "No" changes nothing', async () => {
     const id = await createCustomer({ plan: 'pro' });
-    const { picker } = await mount(id);
+    const prices = { starter: { amount: 19, currency: 'USD', interval: 'month' }, pro: { amount: 49, currency: 'USD', interval: 'month' } };
+    const { picker } = await mount(id, { picker: html`<planship-plan-picker .prices=${prices}></planship-plan-picker>` });
     await loaded(picker);
     let requests = 0;
     picker.addEventListener('planship-plan-change', () => (requests += 1));
     radioFor(picker, 'starter')!.click();
-    await until(() => openDialog(picker).open, 'no confirmation dialog');
-    const dialog = openDialog(picker);
-    expect(dialog.textContent).to.contain('Switch to Starter?');
-    const items = [...dialog.querySelectorAll('li')].map((node) => node.textContent!);
-    expect(items).to.include('Single sign-on');
-    expect(items.some((item) => item.startsWith('Export formats') && item.includes('PARQUET'))).to.equal(true);
-    await expect(openDialog(picker)).to.be.accessible();
-    // Escape keeps the current plan.
+    const content = await dialogContent(picker);
+    expect(content.heading).to.equal('Switch to Starter?');
+    expect(content.lines).to.deep.equal(['This takes effect now.', 'Price: $49.00 / month → $19.00 / month (-$30.00 / month)']);
+    expect(Object.keys(content.lists)).to.deep.equal(['You will lose:']);
+    const lost = content.lists['You will lose:'];
+    expect(lost).to.include('Single sign-on');
+    expect(lost).to.include(`API calls per month: ${(100000).toLocaleString()} → ${(10000).toLocaleString()}`);
+    expect(lost.some((item) => item.startsWith('Export formats') && item.includes('PARQUET'))).to.equal(true);
+    expect([content.confirm, content.cancel]).to.deep.equal(['Switch to Starter', 'Keep Pro']);
+    await expect(await openDialog(picker)).to.be.accessible();
+    // Escape, then "Keep Pro": the current plan stays, nothing is sent.
     await sendKeys({ press: 'Escape' });
-    await until(() => !openDialog(picker).open);
+    await until(() => !shadow(picker).querySelector('dialog')!.open);
+    radioFor(picker, 'starter')!.click();
+    await answerDialog(picker, false);
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(requests).to.equal(0);
     expect(await planOnServer(id)).to.equal('pro');
     // Confirming goes ahead.
     radioFor(picker, 'starter')!.click();
-    await until(() => openDialog(picker).open);
-    openDialog(picker).querySelector<HTMLButtonElement>('[part~="dialog-confirm"]')!.click();
+    await answerDialog(picker);
     await until(() => radioFor(picker, 'starter')?.getAttribute('aria-checked') === 'true', 'the downgrade did not happen');
     expect(requests).to.equal(1);
     expect(await planOnServer(id)).to.equal('starter');
   });
 
-  it('does not ask when an upgrade loses nothing', async () => {
+  it('confirms an upgrade too: what is gained, in words, and the price difference', async () => {
     const id = await createCustomer({ plan: 'free' });
-    const { picker } = await mount(id);
+    const prices = { free: { amount: 0, currency: 'USD', interval: 'month' }, starter: { amount: 19, currency: 'USD', interval: 'month' } };
+    const { picker } = await mount(id, { picker: html`<planship-plan-picker .prices=${prices}></planship-plan-picker>` });
     await loaded(picker);
     radioFor(picker, 'starter')!.click();
+    const content = await dialogContent(picker);
+    expect(content.lines).to.deep.equal(['This takes effect now.', 'Price: $0.00 / month → $19.00 / month (+$19.00 / month)']);
+    expect(content.lists['You will get:']).to.include(`API calls per month: ${(1000).toLocaleString()} → ${(10000).toLocaleString()}`);
+    expect(content.lists['You will get:'].some((item) => item.startsWith('Export formats') && item.includes('JSON'))).to.equal(true);
+    expect(content.lists['You will lose:']).to.equal(undefined);
+    await answerDialog(picker);
     await until(() => radioFor(picker, 'starter')?.getAttribute('aria-checked') === 'true', 'the upgrade did not happen');
-    expect(openDialog(picker).open).to.equal(false);
+    expect(await planOnServer(id)).to.equal('starter');
   });
 
   it('with change-at="renewal" schedules the plan, marks it, and can keep the current plan', async () => {
@@ -233,6 +276,11 @@ describe('<planship-plan-picker>', () => {
     expect(radioFor(picker, 'business')!.textContent!.trim()).to.equal('Switch to Business at renewal');
     const requested = oneEvent(picker, 'planship-plan-change') as Promise<PlanshipPlanChangeEvent>;
     radioFor(picker, 'business')!.click();
+    const [before] = await subscriptionOnServer(id);
+    const content = await dialogContent(picker);
+    expect(content.lines[0]).to.equal(`This takes effect at your renewal, on ${date(before.renew_at)}.`);
+    expect(Object.keys(content.lists)).to.deep.equal(['From your next renewal you will get:']);
+    await answerDialog(picker);
     expect((await requested).changeAt).to.equal('renewal');
     await until(() => card(picker, 'business').getAttribute('part')!.includes('scheduled'), 'renew plan not marked');
     const [scheduled] = await subscriptionOnServer(id);
@@ -245,19 +293,29 @@ describe('<planship-plan-picker>', () => {
     const keep = radioFor(picker, 'pro')!;
     expect(keep.textContent!.trim()).to.equal('Keep Pro');
     keep.click();
+    const kept = await dialogContent(picker);
+    expect(kept.heading).to.equal('Keep Pro?');
+    expect(Object.keys(kept.lists)).to.deep.equal(['From your next renewal you will lose:']);
+    await answerDialog(picker);
     await until(() => !card(picker, 'business').getAttribute('part')!.includes('scheduled'), 'scheduled change not called off');
     expect((await subscriptionOnServer(id))[0].renew_plan.slug).to.equal('pro');
   });
 
-  it('creates a subscription when the customer has none', async () => {
+  it('creates a subscription when the customer has none, after a confirmation of what it brings', async () => {
     const id = await createCustomer();
-    const { picker } = await mount(id);
+    const { picker } = await mount(id, { picker: html`<planship-plan-picker .prices=${{ starter: { amount: 19, currency: 'USD', interval: 'month' } }}></planship-plan-picker>` });
     await loaded(picker);
     expect(radios(picker).every((radio) => radio.getAttribute('aria-checked') === 'false')).to.equal(true);
     expect(radioFor(picker, 'starter')!.textContent!.trim()).to.equal('Choose Starter');
     await expect(picker).to.be.accessible();
     const changed = oneEvent(picker, 'planship-subscription-change') as Promise<PlanshipSubscriptionChangeEvent>;
     radioFor(picker, 'starter')!.click();
+    const content = await dialogContent(picker);
+    expect(content.heading).to.equal('Subscribe to Starter?');
+    expect(content.lines).to.deep.equal(['This takes effect now.', 'Price: $19.00 / month']);
+    expect(content.lists['You will get:']).to.include(`${(10000).toLocaleString()} API calls per month`);
+    expect([content.confirm, content.cancel]).to.deep.equal(['Choose Starter', 'Not now']);
+    await answerDialog(picker);
     expect((await changed).change).to.equal('created');
     expect(await planOnServer(id)).to.equal('starter');
     await until(() => radioFor(picker, 'starter')?.getAttribute('aria-checked') === 'true');
@@ -290,12 +348,17 @@ describe('<planship-plan-picker>', () => {
     // Arrows only move; nothing changed yet.
     expect(await planOnServer(id)).to.equal('starter');
     await sendKeys({ press: 'Enter' });
+    await openDialog(picker);
+    // The safe choice has focus: Enter again would say no; Tab to "Switch" and press it.
+    expect(shadow(picker).activeElement!.getAttribute('part')).to.equal('dialog-cancel');
+    await sendKeys({ press: 'Tab' });
+    await sendKeys({ press: 'Enter' });
     await until(() => radioFor(picker, 'business')?.getAttribute('aria-checked') === 'true', 'Enter did not choose');
     expect(await planOnServer(id)).to.equal('business');
-    // Space chooses too (a downgrade, so it asks first).
+    // Space chooses too.
     radioFor(picker, 'pro')!.focus();
     await sendKeys({ press: 'Space' });
-    await until(() => openDialog(picker).open, 'Space did not choose');
+    await openDialog(picker);
   });
 
   it('shows a load error with retry (token service down first, then back) and reports it', async () => {
@@ -337,10 +400,11 @@ describe('<planship-plan-picker>', () => {
       const errors: string[] = [];
       picker.addEventListener('planship-error', (event) => errors.push(event.action));
       radioFor(picker, 'pro')!.click();
+      await answerDialog(picker);
       await until(() => shadow(picker).querySelector('[part~="action-error"]'), 'no action error shown');
       const alert = shadow(picker).querySelector('[part~="action-error"]')!;
       expect(alert.getAttribute('role')).to.equal('alert');
-      expect(alert.textContent).to.contain('Could not change the plan');
+      expect(alert.textContent).to.contain('Could not change the plan: The billing service had a problem. Please try again.');
       expect(errors).to.deep.equal(['change-plan']);
       expect(refused).to.equal(1);
       await expect(picker).to.be.accessible();
@@ -364,9 +428,12 @@ describe('<planship-plan-picker>', () => {
       let requests = 0;
       picker.addEventListener('planship-plan-change', () => (requests += 1));
       radioFor(picker, 'pro')!.click();
+      await answerDialog(picker);
       await until(() => radioFor(picker, 'pro')!.getAttribute('aria-busy') === 'true', 'no pending state');
       expect(radioFor(picker, 'business')!.getAttribute('aria-disabled')).to.equal('true');
       radioFor(picker, 'business')!.click();
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(shadow(picker).querySelector('dialog')!.open, 'another choice waits for the pending one').to.equal(false);
       expect(requests).to.equal(1);
       await expect(picker).to.be.accessible();
       network.release();
@@ -449,4 +516,199 @@ describe('<planship-plan-picker>', () => {
     expect(weight('amount')).to.be.greaterThan(weight('interval'));
     expect(card(picker, 'pro').querySelector('[part~="interval"]')!.textContent).to.equal(' / month');
   });
+  it('switches prices between Monthly and Yearly when the host gives both, and the dialog uses the chosen ones', async () => {
+    const id = await createCustomer({ plan: 'starter' });
+    const prices = {
+      starter: [{ amount: 19, currency: 'USD', interval: 'month' }, { amount: 190, currency: 'USD', interval: 'year' }],
+      pro: [{ amount: 49, currency: 'USD', interval: 'month' }, { amount: 490, currency: 'USD', interval: 'year' }],
+      business: { amount: 199, currency: 'USD', interval: 'month' },
+    };
+    const { picker } = await mount(id, { picker: html`<planship-plan-picker .prices=${prices}></planship-plan-picker>` });
+    await loaded(picker);
+    const price = (slug: string) => card(picker, slug).querySelector('[part~="price"]')!.textContent;
+    const buttons = () => [...shadow(picker).querySelectorAll<HTMLButtonElement>('[part~="interval-button"]')];
+    expect(shadow(picker).querySelector('[part~="interval-switch"]')!.getAttribute('aria-label')).to.equal('Billing period');
+    expect(buttons().map((button) => [button.textContent, button.getAttribute('aria-pressed')])).to.deep.equal([['Monthly', 'true'], ['Yearly', 'false']]);
+    expect(price('pro')).to.equal('$49.00 / month');
+    await expect(picker).to.be.accessible();
+    buttons()[1].click();
+    await until(() => price('pro') === '$490.00 / year', 'yearly prices not shown');
+    expect(picker.interval).to.equal('year');
+    expect(buttons().map((button) => button.getAttribute('aria-pressed'))).to.deep.equal(['false', 'true']);
+    // A plan with one price keeps it.
+    expect(price('business')).to.equal('$199.00 / month');
+    await transitionsDone();
+    await expect(picker).to.be.accessible();
+    radioFor(picker, 'pro')!.click();
+    expect((await dialogContent(picker)).lines[1]).to.equal('Price: $190.00 / year → $490.00 / year (+$300.00 / year)');
+    await answerDialog(picker, false);
+    // Without a plan priced both ways there is no switch.
+    const single = await mount(id, { picker: html`<planship-plan-picker .prices=${{ pro: { amount: 49, currency: 'USD', interval: 'month' } }}></planship-plan-picker>` });
+    await loaded(single.picker);
+    expect(shadow(single.picker).querySelector('[part~="interval-switch"]')).to.equal(null);
+  });
+
+  it('marks the recommended plan (badge, emphasis, and in words for screen readers), prices still level', async () => {
+    const id = await createCustomer({ plan: 'starter' });
+    const prices = Object.fromEntries(['free', 'starter', 'pro'].map((slug, i) => [slug, { amount: i * 20, currency: 'USD', interval: 'month' }]));
+    const { picker } = await mount(id, { picker: html`<planship-plan-picker recommended="pro" .prices=${prices}></planship-plan-picker>` });
+    await loaded(picker);
+    const pro = card(picker, 'pro');
+    expect(pro.getAttribute('part')).to.equal('plan recommended');
+    const badge = pro.querySelector('[part~="recommended-badge"]')!;
+    expect(badge.textContent).to.equal('Recommended');
+    expect(radioFor(picker, 'pro')!.getAttribute('aria-describedby')!.split(' ')).to.include(badge.id);
+    expect(getComputedStyle(pro).borderColor).to.equal(getComputedStyle(card(picker, 'starter')).borderColor, 'accent border like the current plan');
+    expect(shadow(picker).querySelectorAll('[part~="recommended"]')).to.have.length(1);
+    const top = (slug: string) => card(picker, slug).querySelector('[part~="price"]')!.getBoundingClientRect().top;
+    expect(top('pro')).to.equal(top('free'));
+    expect(top('starter')).to.equal(top('free'));
+    await expect(picker).to.be.accessible();
+  });
+
+  it('is read-only on a contract plan, saying so (no choice that can only fail, none emphasized)', async () => {
+    const id = await createCustomer({ plan: 'enterprise' });
+    const { picker } = await mount(id, { picker: html`<planship-plan-picker recommended="pro"></planship-plan-picker>` });
+    await loaded(picker);
+    expect(radios(picker).filter((radio) => radio.classList.contains('primary'))).to.deep.equal([]);
+    expect(shadow(picker).querySelector('[part~="note"]')!.textContent).to.equal('This plan is sold by contract: contact us to change it.');
+    expect(shadow(picker).querySelector('[role="radiogroup"]')!.getAttribute('aria-readonly')).to.equal('true');
+    let requests = 0;
+    picker.addEventListener('planship-plan-change', () => (requests += 1));
+    radioFor(picker, 'pro')!.click();
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(shadow(picker).querySelector('dialog')!.open).to.equal(false);
+    expect(requests).to.equal(0);
+    await expect(picker).to.be.accessible();
+  });
+
+  it('while the subscription is cancelled: another plan keeps it going with that plan; "Keep" resumes it', async () => {
+    const { id, subscriptionId } = await subscribedCustomer('pro', { auto_renew: false });
+    const { picker } = await mount(id);
+    await loaded(picker);
+    expect(radioFor(picker, 'pro')!.textContent!.trim()).to.equal('Keep Pro');
+    const requested = oneEvent(picker, 'planship-plan-change') as Promise<PlanshipPlanChangeEvent>;
+    radioFor(picker, 'business')!.click();
+    await answerDialog(picker);
+    const request = await requested;
+    expect({ id: request.subscriptionId, resumes: request.resumes }).to.deep.equal({ id: subscriptionId, resumes: true });
+    await until(() => radioFor(picker, 'business')?.getAttribute('aria-checked') === 'true', 'not changed');
+    const after = await subscriptionOnServer(id);
+    expect(after).to.have.length(1);
+    expect(after[0]).to.include({ subscription_id: subscriptionId, is_active: true, auto_renew: true });
+    expect(after[0].plan.slug).to.equal('business');
+
+    // Cancelled again: keeping the current plan only turns renewal back on.
+    await admin('PATCH', `/api/v1/customers/${id}/subscriptions/${subscriptionId}`, { auto_renew: false });
+    await until(() => radioFor(picker, 'business')?.textContent!.trim() === 'Keep Business', 'cancellation not shown');
+    radioFor(picker, 'business')!.click();
+    const content = await dialogContent(picker);
+    expect(content.heading).to.equal('Keep Business?');
+    expect(content.lines[0]).to.equal(`Renews on ${date(after[0].renew_at)}.`);
+    await answerDialog(picker);
+    await until(async () => (await subscriptionOnServer(id))[0].auto_renew, 'not resumed');
+    expect((await subscriptionOnServer(id))[0].plan.slug).to.equal('business');
+  });
+
+  it('reactivates the customer\'s ended subscription with the chosen plan instead of creating a second one', async () => {
+    const { id, subscriptionId: endedId } = await subscribedCustomer('pro', { is_active: false });
+    const { picker } = await mount(id);
+    await loaded(picker);
+    expect(radioFor(picker, 'starter')!.textContent!.trim()).to.equal('Choose Starter');
+    const requested = oneEvent(picker, 'planship-plan-change') as Promise<PlanshipPlanChangeEvent>;
+    const changed = oneEvent(picker, 'planship-subscription-change') as Promise<PlanshipSubscriptionChangeEvent>;
+    radioFor(picker, 'starter')!.click();
+    expect((await dialogContent(picker)).heading).to.equal('Subscribe to Starter?');
+    await answerDialog(picker);
+    const request = await requested;
+    expect({ id: request.subscriptionId, from: request.fromPlan, resumes: request.resumes }).to.deep.equal({
+      id: endedId,
+      from: 'pro',
+      resumes: true,
+    });
+    expect((await changed).change).to.equal('active');
+    const after = await subscriptionOnServer(id);
+    expect(after).to.have.length(1);
+    expect(after[0]).to.include({ subscription_id: endedId, is_active: true, auto_renew: true });
+    expect(after[0].plan.slug).to.equal('starter');
+    await until(() => radioFor(picker, 'starter')?.getAttribute('aria-checked') === 'true', 'not shown as current');
+  });
+
+  it('focus() puts focus on the plans (the radio that holds the Tab stop)', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const { picker } = await mount(id);
+    await loaded(picker);
+    picker.focus();
+    expect(shadow(picker).activeElement).to.equal(radioFor(picker, 'pro'));
+  });
 });
+
+describe('<planship-plan-picker> with the subscription manager: cancel, choose another plan, resume', () => {
+  /** A Starter customer's picker and manager, after cancelling in the manager (`cancel-at`). */
+  async function cancelled(cancelAt: 'now' | 'period-end') {
+    const id = await createCustomer({ plan: 'starter' });
+    const { provider, picker } = await mount(id, {
+      picker: html`<planship-plan-picker></planship-plan-picker><planship-subscription-manager cancel-at=${cancelAt}></planship-subscription-manager>`,
+    });
+    const manager = provider.querySelector('planship-subscription-manager')!;
+    const inManager = (selector: string) => manager.shadowRoot!.querySelector<HTMLButtonElement>(selector);
+    const plan = () => manager.shadowRoot!.querySelector('[part~="plan-name"]')?.textContent;
+    await loaded(picker);
+    await until(() => inManager('[part~="cancel-button"]'), 'manager not loaded');
+    inManager('[part~="cancel-button"]')!.click();
+    await answerDialog(manager);
+    await until(() => inManager('[part~="resume-button"]'), 'not cancelled');
+    return { id, picker, inManager, plan };
+  }
+
+  it('ends with exactly one active subscription (cancel now, choose, then nothing left to resume)', async () => {
+    const { id, picker, inManager, plan } = await cancelled('now');
+    await until(() => radioFor(picker, 'pro')?.textContent!.trim() === 'Choose Pro', 'the picker did not follow');
+    radioFor(picker, 'pro')!.click();
+    await answerDialog(picker);
+    await until(() => plan() === 'Pro' && !inManager('[part~="resume-button"]'), 'not reactivated');
+    // Resume is no longer offered: it would be a second active subscription.
+    expect(inManager('[part~="cancel-button"]')).to.not.equal(null);
+    const all = await subscriptionOnServer(id);
+    expect(all.filter((subscription) => subscription.is_active)).to.have.length(1);
+    expect(all).to.have.length(1);
+  });
+
+  it('ends with exactly one active subscription (cancel at period end, choose, resume gone)', async () => {
+    const { id, picker, inManager, plan } = await cancelled('period-end');
+    radioFor(picker, 'business')!.click();
+    await answerDialog(picker);
+    await until(() => plan() === 'Business' && inManager('[part~="cancel-button"]'), 'not kept going');
+    expect(inManager('[part~="resume-button"]')).to.equal(null);
+    const all = await subscriptionOnServer(id);
+    expect(all).to.have.length(1);
+    expect(all[0]).to.include({ is_active: true, auto_renew: true });
+  });
+});
+
+describe('<planship-plan-picker> refusals in words (on a server whose live updates are off, so the page is out of date)', () => {
+  let server: ServerInfo;
+  before(async () => {
+    server = await ownServer();
+    await refuseSockets(server);
+  });
+
+  it('subscribing while a subscription exists (409) says to change its plan, with no Retry, and creates nothing', async () => {
+    const id = await createCustomer({ server });
+    const { picker } = await mount(id, { server });
+    await loaded(picker);
+    // Meanwhile the customer subscribed in another tab; this page does not know.
+    expect((await admin('POST', `/api/v1/products/${PRODUCT}/plans/starter/subscriptions`, { customer_id: id }, server)).status).to.equal(200);
+    radioFor(picker, 'pro')!.click();
+    await answerDialog(picker);
+    await until(() => shadow(picker).querySelector('[part~="action-error"]'), 'no error shown');
+    const alert = shadow(picker).querySelector('[part~="action-error"]')!;
+    expect(alert.textContent!.trim()).to.equal(
+      'Could not change the plan: You already have a subscription to this product: change its plan instead of subscribing again.',
+    );
+    expect(alert.querySelector('[part~="retry-button"]')).to.equal(null);
+    expect(await subscriptionOnServer(id, server)).to.have.length(1);
+    await expect(picker).to.be.accessible();
+  });
+});
+

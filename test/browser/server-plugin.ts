@@ -28,6 +28,8 @@ export function planshipServerPlugin() {
   let pageOrigins: string[] = [];
   /** TCP proxies in front of the shared server whose connections a test can freeze, by port. */
   const proxies = new Map<number, FreezableProxy>();
+  /** The hosts' users by email, for invitations (`resolveMember`); tests add people to it. */
+  const directory = new Map<string, { id: string; email: string; name?: string }>();
 
   function admin({ method, path, body, server: serverUrl }: AdminPayload) {
     return backendCall(serverUrl ?? server!.url, method, path, body);
@@ -60,7 +62,14 @@ export function planshipServerPlugin() {
       if (command === 'planship-gateways') {
         // Every interface, so the page reaches it as `localhost` (its own site: the cookie goes along).
         // A heartbeat each second, so a page notices a dead connection within a test's patience.
-        const host = (upgrades: boolean) => startGatewayHost({ upgrades, listen: '::', allowedOrigins: pageOrigins, heartbeatMs: 1000 });
+        const host = (upgrades: boolean) =>
+          startGatewayHost({
+            upgrades,
+            listen: '::',
+            allowedOrigins: pageOrigins,
+            heartbeatMs: 1000,
+            resolveMember: async (email) => directory.get(email.toLowerCase()) ?? null,
+          });
         gateways ??= Promise.all([host(true), host(false)]).then(([ws, sse]) => ({ ws, sse }));
         const { ws, sse } = await gateways;
         const port = (host: GatewayHost) => new URL(host.origin).port;
@@ -75,6 +84,12 @@ export function planshipServerPlugin() {
           await host.admin('POST', `/api/v1/products/acme-analytics/plans/${plan}/subscriptions`, { customer_id: created.body.id });
         }
         return host.signIn({ id: userId, email: userId, name: 'Gateway Page' });
+      }
+      if (command === 'planship-gateway-directory') {
+        // A user of the host signs up: invitations by their email now find them.
+        const user = payload as { id: string; email: string; name?: string };
+        directory.set(user.email.toLowerCase(), user);
+        return true;
       }
       if (command === 'planship-gateway-admin') {
         const { transport, method, path, body } = payload as { transport: 'ws' | 'sse'; method: string; path: string; body?: unknown };

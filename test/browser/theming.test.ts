@@ -1,12 +1,12 @@
 import { expect, html, waitUntil } from '@open-wc/testing';
 import '../../src/index.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
-import { createCustomer, mountProvider } from './helpers.ts';
+import { mountProvider, subscribedCustomer, transitionsDone } from './helpers.ts';
 
 const until = (predicate: () => unknown, message?: string) => waitUntil(predicate, message, { timeout: 5000 });
 const inShadow = (host: Element | null | undefined, selector: string) => host?.shadowRoot?.querySelector<HTMLElement>(selector) ?? null;
 
-/** The accent as each element paints it: picker button, meter bar, manager switch, nested members badge. */
+/** The accent as each element paints it: picker button, meter bar, manager's resume button, nested members badge. */
 function accents(provider: PlanshipProvider): Record<string, string> {
   const picker = provider.querySelector('planship-plan-picker');
   const meter = provider.querySelector('planship-usage-meter');
@@ -14,19 +14,20 @@ function accents(provider: PlanshipProvider): Record<string, string> {
   return {
     pickerButton: getComputedStyle(inShadow(picker, '[role=radio][aria-checked=true]')!).color,
     meterBar: getComputedStyle(inShadow(meter, '[part~=indicator]')!).backgroundColor,
-    managerSwitch: getComputedStyle(inShadow(manager, '[part~=auto-renew]')!, '::before').backgroundColor,
+    managerButton: getComputedStyle(inShadow(manager, '[part~=resume-button]')!).backgroundColor,
     membersBadge: getComputedStyle(inShadow(inShadow(manager, '[part~=members]'), '[part~=admin-badge]')!).color,
   };
 }
 
-const all = (color: string) => ({ pickerButton: color, meterBar: color, managerSwitch: color, membersBadge: color });
+const all = (color: string) => ({ pickerButton: color, meterBar: color, managerButton: color, membersBadge: color });
 
 describe('theming with --planship-* tokens', () => {
   afterEach(() => document.documentElement.style.removeProperty('--planship-color-accent'));
 
   for (const theme of ['light', 'dark'] as const) {
     it(`takes a token set on :root or on the provider, in every element (${theme})`, async () => {
-      const id = await createCustomer({ plan: 'pro' });
+      // Cancelled (at the end of the period): the manager shows its primary Resume button.
+      const { id } = await subscribedCustomer('pro', { auto_renew: false });
       const provider = await mountProvider(
         id,
         html`<planship-plan-picker theme=${theme}></planship-plan-picker>
@@ -42,13 +43,16 @@ describe('theming with --planship-* tokens', () => {
       }, 'the elements did not load');
 
       // The built-in default follows the theme.
+      await transitionsDone();
       expect(accents(provider)).to.deep.equal(all(theme === 'light' ? 'rgb(11, 87, 208)' : 'rgb(124, 172, 248)'));
 
       document.documentElement.style.setProperty('--planship-color-accent', 'rgb(1, 2, 3)');
+      await transitionsDone();
       expect(accents(provider)).to.deep.equal(all('rgb(1, 2, 3)'));
 
       // Nearer wins: the provider's value over the page's.
       provider.style.setProperty('--planship-color-accent', 'rgb(4, 5, 6)');
+      await transitionsDone();
       expect(accents(provider)).to.deep.equal(all('rgb(4, 5, 6)'));
     });
   }

@@ -4,7 +4,8 @@ import { sendKeys } from '@web/test-runner-commands';
 import '../../src/index.ts';
 import type { TokenGetter } from '../../src/client/index.ts';
 import type { PlanshipUsageMeter } from '../../src/components/usage-meter/usage-meter.ts';
-import { PRODUCT, admin, createCustomer, customerToken, mountProvider, reportUsage, slowTokenGetter } from './helpers.ts';
+import type { PlanshipUpgradeRequestEvent } from '../../src/components/shared/events.ts';
+import { PRODUCT, admin, createCustomer, customerToken, mountProvider, reportUsage, slowTokenGetter, transitionsDone } from './helpers.ts';
 
 async function mount(customerId: string, inner: TemplateResult, getter?: TokenGetter) {
   const provider = await mountProvider(customerId, inner, getter);
@@ -51,24 +52,99 @@ describe('<planship-usage-meter>', () => {
     expect(meterOf(meter)!.getAttribute('aria-valuemax')).to.equal('100000');
   });
 
-  it('turns to warning at 80% and exceeded at 100%, as parts and a status attribute', async () => {
+  it('says the warning at 80% and the limit at 100% in words and with an icon; never a value above the maximum', async () => {
     const id = await createCustomer({ plan: 'starter' });
     await reportUsage(id, 'api-calls', 8000);
     const { meter } = await mount(id, html`<planship-usage-meter lever="api-calls"></planship-usage-meter>`);
     await settled(meter);
     expect(meter.getAttribute('status')).to.equal('warning');
     expect(meterOf(meter)!.getAttribute('part')).to.equal('meter warning');
+    const notice = () => part(meter, 'notice')!;
+    expect(notice().textContent!.trim()).to.equal('Nearly at the limit.');
+    expect(notice().querySelector('svg[aria-hidden="true"] path')).to.not.equal(null);
+    expect(meterOf(meter)!.getAttribute('aria-valuetext')).to.equal('8,000 of 10,000 API calls per month used. Nearly at the limit.');
+    expect(part(meter, 'upgrade-button')!.textContent).to.equal('Upgrade');
     await expect(meter).to.be.accessible();
 
-    await reportUsage(id, 'api-calls', 2500);
-    await waitUntil(() => meter.getAttribute('status') === 'exceeded', 'meter did not turn exceeded', { timeout: 5000 });
+    await reportUsage(id, 'api-calls', 2000);
+    await waitUntil(() => meter.getAttribute('status') === 'exceeded', 'meter did not reach the limit', { timeout: 5000 });
+    expect(notice().textContent!.trim()).to.equal('Limit reached.');
+    expect(notice().querySelector('svg circle'), 'another icon than the warning\'s').to.not.equal(null);
+
+    await reportUsage(id, 'api-calls', 500);
+    await waitUntil(() => meterOf(meter)?.getAttribute('aria-valuetext')?.includes('Over'), 'meter did not go over', { timeout: 5000 });
     const bar = meterOf(meter)!;
     expect(bar.getAttribute('part')).to.equal('meter exceeded');
-    expect(bar.getAttribute('aria-valuenow')).to.equal('10500');
-    // The limit stays the plan's limit although the remaining amount went negative.
+    // The value never passes the maximum: the text says by how much it is over.
+    expect(bar.getAttribute('aria-valuenow')).to.equal('10000');
     expect(bar.getAttribute('aria-valuemax')).to.equal('10000');
-    expect(bar.getAttribute('aria-valuetext')).to.contain('limit reached');
+    expect(bar.getAttribute('aria-valuetext')).to.equal('10,500 of 10,000 API calls per month used. Over the limit by 500.');
+    expect(part(meter, 'value')!.textContent).to.equal('10,500 of 10,000');
+    expect(notice().textContent!.trim()).to.equal('Over the limit by 500.');
     await expect(meter).to.be.accessible();
+    meter.theme = 'dark';
+    await meter.updateComplete;
+    await transitionsDone();
+    await expect(meter).to.be.accessible();
+  });
+
+  it('has no notice and no Upgrade below 80%', async () => {
+    const id = await createCustomer({ plan: 'starter' });
+    await reportUsage(id, 'api-calls', 7999);
+    const { meter } = await mount(id, html`<planship-usage-meter lever="api-calls"></planship-usage-meter>`);
+    await settled(meter);
+    expect(meter.getAttribute('status')).to.equal('normal');
+    expect(part(meter, 'notice')).to.equal(null);
+    expect(part(meter, 'upgrade-button')).to.equal(null);
+  });
+
+  it('says when usage resets for levers with a period (next UTC day, month), and nothing for one that never resets', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const { provider } = await mount(
+      id,
+      html`<planship-usage-meter lever="api-calls"></planship-usage-meter><planship-usage-meter lever="api-burst"></planship-usage-meter>
+        <planship-usage-meter lever="ai-insights"></planship-usage-meter>`,
+    );
+    const [monthly, daily, never] = [...provider.querySelectorAll('planship-usage-meter')];
+    for (const meter of [monthly, daily, never]) await settled(meter);
+    const now = new Date();
+    const utcDay = (time: number) => new Intl.DateTimeFormat(navigator.language, { dateStyle: 'medium', timeZone: 'UTC' }).format(time);
+    expect(part(monthly, 'reset')!.textContent).to.equal(`Resets on ${utcDay(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1))}.`);
+    expect(part(daily, 'reset')!.textContent).to.equal(`Resets on ${utcDay(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate() + 1))}.`);
+    expect(part(never, 'reset')).to.equal(null);
+    await expect(monthly).to.be.accessible();
+  });
+
+  it('"Upgrade" fires a cancelable planship-upgrade-request, then brings the page\'s plan picker into view with focus', async () => {
+    const id = await createCustomer({ plan: 'starter' });
+    await reportUsage(id, 'api-calls', 9000);
+    const { provider, meter } = await mount(
+      id,
+      html`<planship-usage-meter lever="api-calls"></planship-usage-meter><div style="height: 3000px"></div><planship-plan-picker></planship-plan-picker>`,
+    );
+    await settled(meter);
+    const picker = provider.querySelector('planship-plan-picker')!;
+    await waitUntil(() => picker.shadowRoot!.querySelector('[role=radio][tabindex="0"]'), 'picker not loaded', { timeout: 5000 });
+    const requests: PlanshipUpgradeRequestEvent[] = [];
+    let prevent = true;
+    provider.addEventListener('planship-upgrade-request', (event) => {
+      requests.push(event);
+      if (prevent) event.preventDefault();
+    });
+    // Prevented: the host shows its own way to upgrade; nothing moves.
+    part(meter, 'upgrade-button')!.click();
+    expect(requests.map((event) => [event.lever, event.status, event.cancelable, event.composed])).to.deep.equal([['api-calls', 'warning', true, true]]);
+    expect(picker.shadowRoot!.activeElement).to.equal(null);
+    expect(picker.getBoundingClientRect().top).to.be.greaterThan(innerHeight);
+
+    prevent = false;
+    part(meter, 'upgrade-button')!.click();
+    expect(requests).to.have.length(2);
+    expect(picker.shadowRoot!.activeElement).to.equal(picker.shadowRoot!.querySelector('[role=radio][data-plan="starter"]'));
+    const top = picker.getBoundingClientRect().top;
+    expect(top).to.be.at.least(0);
+    expect(top).to.be.below(innerHeight);
+    scrollTo(0, 0);
   });
 
   it('shows an unlimited lever as such, with no meter', async () => {

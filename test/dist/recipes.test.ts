@@ -112,6 +112,8 @@ async function driveRecipe(name: string) {
     await meter.waitFor({ timeout: 15000 });
     assert.equal(Number(await meter.getAttribute('aria-valuenow')), usage.body.total, 'the meter shows the API usage');
     await pro.click();
+    // Every plan change is confirmed first (what is gained, the price, when).
+    await tab.locator('dialog[open] [part~=dialog-confirm]').click({ timeout: 5000 });
     // The app's own handler saw the event...
     await tab.getByText('Changing plan to pro').waitFor({ timeout: 5000 });
     // ...and, not prevented, the picker changed the plan.

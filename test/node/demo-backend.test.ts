@@ -84,4 +84,20 @@ describe('demo backend', () => {
     assert.equal(enterprise.status, 403, 'a plan that is not self-serve is not sold through checkout');
     assert.equal((await call('POST', '/api/demo/usage', { cookie, body: { metering_id: 'no-such-meter', usage: 1 } })).status, 404);
   });
+  it('invitations by email: a demo user is found by their address and joins; an unknown address is 404', async () => {
+    const cookie = await signIn('ada@example.com');
+    const [subscription] = (await call('GET', '/planship/api/v1/customers/me/subscriptions', { cookie })).body;
+    const invite = (email: string) =>
+      fetch(`${backend.url}/planship/api/v1/customers/me/subscriptions/${subscription.subscription_id}/invites`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, origin: backend.url },
+        body: JSON.stringify({ email, is_administrator: false }),
+      });
+    assert.equal((await invite('stranger@example.com')).status, 404);
+    const joined = await invite('Linus@Example.com');
+    assert.equal(joined.status, 200);
+    assert.equal(joined.headers.get('planship-portal-features'), 'invites', 'the page shows the invite form');
+    const members = await call('GET', `/planship/api/v1/customers/me/subscriptions/${subscription.subscription_id}/customers`, { cookie });
+    assert.ok(members.body.some((member: any) => member.customer.name === 'Linus Torvalds'));
+  });
 });

@@ -5,12 +5,27 @@ import type { PlanshipCustomer } from '../../client/index.ts';
 import { baseStyles } from '../shared/base.styles.ts';
 import { planshipClientContext } from '../shared/context.ts';
 import { define } from '../shared/define.ts';
-import type { Price } from '../shared/format.ts';
+import type { Prices } from '../shared/format.ts';
 import { headingLevel } from '../shared/planship-element.ts';
 import { PlanshipProvider } from '../provider/provider.ts';
-import '../plan-picker/plan-picker.ts';
-import '../subscription-manager/subscription-manager.ts';
-import './usage-meters.ts';
+import { pickerParts } from '../plan-picker/plan-picker.ts';
+import { managerParts } from '../subscription-manager/subscription-manager.ts';
+import { metersParts } from './usage-meters.ts';
+
+/** The portal's slots that go to a part under another name (picker and manager both have these). */
+const RENAMED: Record<string, [part: 'picker' | 'manager', slot: string]> = {
+  'plans-contact': ['picker', 'contact'],
+  'plans-empty': ['picker', 'empty'],
+  'subscription-contact': ['manager', 'contact'],
+  'subscription-empty': ['manager', 'empty'],
+};
+
+/** Where a slot the page filled goes: renamed, a plan's price or contact slot, or the manager's own. */
+function slotTarget(name: string): [part: 'picker' | 'manager', slot: string] | undefined {
+  if (Object.hasOwn(RENAMED, name)) return RENAMED[name];
+  if (/^(price|contact)-./.test(name)) return ['picker', name];
+  return name === 'payment-method' || name === 'invoices' ? ['manager', name] : undefined;
+}
 
 /**
  * @summary The whole self-service portal in one tag: plans, subscription and usage.
@@ -21,19 +36,35 @@ import './usage-meters.ts';
  * around it (and uses that provider's status region). Like a provider it takes `theme`,
  * `messages` and `locales` for everything inside.
  *
+ * Everything of its parts is reachable from outside: their parts are exported under their own
+ * names (`planship-customer-portal::part(dialog)` styles every confirmation), and their slots
+ * are the portal's, under the same names except `contact` and `empty`, which the picker and the
+ * manager both have (`plans-contact`, `subscription-contact`, ...).
+ *
  * @tagname planship-customer-portal
+ * @slot price-{slug} - A name template: one slot per plan, named after the plan's slug (e.g. `price-pro`), the plan picker's price slot.
+ * @slot contact-{slug} - A name template: one slot per plan that is not self-serve (e.g. `contact-enterprise`), the plan picker's contact slot.
+ * @slot plans-contact - The plan picker's `contact` slot (plans that are not self-serve).
+ * @slot plans-empty - The plan picker's `empty` slot.
+ * @slot subscription-contact - The subscription manager's `contact` slot (a subscription on a contract plan).
+ * @slot subscription-empty - The subscription manager's `empty` slot.
+ * @slot payment-method - Your own content under the subscription, e.g. the card on file.
+ * @slot invoices - Your own content under the payment method, e.g. a list of invoices.
  * @csspart base - The wrapper.
  * @csspart section - Each of the three sections.
  * @csspart heading - Each section heading.
  * @csspart plan-picker - The <planship-plan-picker>.
  * @csspart subscription-manager - The <planship-subscription-manager>.
  * @csspart usage - The <planship-usage-meters> list.
+ * (Every part of the picker, the manager, its members area and the meters is exported too: see those elements.)
  *
  * @csspart status - The visually hidden status region (when the portal is its own provider).
  *
  * @cssprop [--planship-space=0.75rem] - Spacing: sections are four times this apart (and the other --planship-* tokens).
  *
- * @fires planship-plan-change - Before a plan change (cancelable), from the plan picker.
+ * @fires planship-plan-change - A confirmed plan change, before it is sent (cancelable), from the plan picker.
+ * @fires planship-member-invite - An administrator submitted the invite form (cancelable), from the manager.
+ * @fires planship-upgrade-request - "Upgrade" pressed on a meter near or over its limit (cancelable).
  * @fires planship-subscription-change - After a subscription change, from the picker or manager.
  * @fires planship-error - A read or action failed in one of the parts.
  */
@@ -50,15 +81,24 @@ export class PlanshipCustomerPortal extends PlanshipProvider {
     `,
   ];
 
-  /** Prices per plan slug, passed to the plan picker. */
-  @property({ attribute: false }) prices?: Record<string, Price>;
+  /** Prices per plan slug (one, or one per interval), passed to the plan picker. */
+  @property({ attribute: false }) prices?: Prices;
   /** When a plan change from the picker takes effect: now, or at renewal. */
   @property({ type: String, attribute: 'change-at' }) changeAt: 'now' | 'renewal' = 'now';
+  /** The plan the picker recommends (a slug). */
+  @property({ type: String }) recommended?: string;
+  /** What the manager's Cancel does: `period-end` (default) or `now`. */
+  @property({ type: String, attribute: 'cancel-at' }) cancelAt: 'period-end' | 'now' = 'period-end';
+  /** The manager shows the invite form although the gateway offers no invitations (you handle `planship-member-invite`). */
+  @property({ type: Boolean }) invites = false;
   /** The level of the section headings (default 2); the plans and subscriptions inside are one below. */
   @property({ type: Number, attribute: 'heading-level' }) headingLevel?: number;
 
   /** The client of the provider around the portal. */
   @state() private outerClient?: PlanshipCustomer;
+
+  /** Re-renders when the page's content for the slots changes (slots are forwarded only when filled). */
+  private readonly slotWatcher = new MutationObserver(() => this.requestUpdate());
 
   constructor() {
     super();
@@ -77,6 +117,28 @@ export class PlanshipCustomerPortal extends PlanshipProvider {
     return this.standalone ? super.givenClient() : this.outerClient;
   }
 
+  override connectedCallback(): void {
+    super.connectedCallback();
+    this.slotWatcher.observe(this, { childList: true, subtree: true, attributeFilter: ['slot'] });
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    this.slotWatcher.disconnect();
+  }
+
+  /**
+   * Slot elements for the slots the page filled, to put inside `part`. An empty forwarded slot
+   * would hide the inner slot's default content, so only filled ones are forwarded.
+   */
+  private forwarded(part: 'picker' | 'manager') {
+    const names = new Set([...this.children].map((child) => child.slot));
+    return [...names].map((name) => {
+      const target = slotTarget(name);
+      return target?.[0] === part ? html`<slot name=${name} slot=${target[1]}></slot>` : nothing;
+    });
+  }
+
   protected override passesOn(): boolean {
     return !this.standalone && Boolean(this.outerServices);
   }
@@ -93,14 +155,27 @@ export class PlanshipCustomerPortal extends PlanshipProvider {
       ${section(
         'plans-heading',
         m.plansHeading,
-        html`<planship-plan-picker part="plan-picker" heading-level=${Math.min(level + 1, 6)} change-at=${this.changeAt} .prices=${this.prices}></planship-plan-picker>`,
+        html`<planship-plan-picker
+          part="plan-picker"
+          exportparts=${pickerParts}
+          heading-level=${Math.min(level + 1, 6)}
+          change-at=${this.changeAt}
+          recommended=${this.recommended ?? nothing}
+          .prices=${this.prices}
+        >${this.forwarded('picker')}</planship-plan-picker>`,
       )}
       ${section(
         'subscription-heading',
         m.subscriptionHeading,
-        html`<planship-subscription-manager part="subscription-manager" heading-level=${Math.min(level + 1, 6)}></planship-subscription-manager>`,
+        html`<planship-subscription-manager
+          part="subscription-manager"
+          exportparts=${managerParts}
+          heading-level=${Math.min(level + 1, 6)}
+          cancel-at=${this.cancelAt}
+          ?invites=${this.invites}
+        >${this.forwarded('manager')}</planship-subscription-manager>`,
       )}
-      ${section('usage-heading', m.usageHeading, html`<planship-usage-meters part="usage"></planship-usage-meters>`)}
+      ${section('usage-heading', m.usageHeading, html`<planship-usage-meters part="usage" exportparts=${metersParts}></planship-usage-meters>`)}
     </div>`;
   }
 }

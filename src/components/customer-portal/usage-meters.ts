@@ -5,6 +5,12 @@ import { define } from '../shared/define.ts';
 import { PlanshipElement } from '../shared/planship-element.ts';
 import '../usage-meter/usage-meter.ts';
 
+/** A meter's own parts, exported through the list (`meter` is both each meter and its track). */
+const meterParts = 'label,value,meter,warning,exceeded,indicator,unlimited,notice,upgrade-button,reset,buckets,bucket,empty,loading,error,retry-button,stale';
+
+/** The list's parts and its meters', for `exportparts` of the elements it sits in. */
+export const metersParts = `base,${meterParts}`;
+
 const meterSkeleton = html`<div class="stack"><div class="bone" style="width: 60%"></div><div class="bone track-bone"></div></div>`;
 
 /**
@@ -17,8 +23,9 @@ const meterSkeleton = html`<div class="stack"><div class="bone" style="width: 60
  * @csspart loading - The loading placeholder, shaped like two meters.
  * @csspart error - The error message with its retry button.
  * @csspart retry-button - The retry button.
+ * (Every part of the meters is exported too: see <planship-usage-meter>.)
  *
- *
+ * @fires planship-upgrade-request - "Upgrade" pressed on a meter near or over its limit (cancelable).
  * @fires planship-error - Reading the levers failed.
  */
 export class PlanshipUsageMeters extends PlanshipElement {
@@ -48,7 +55,7 @@ export class PlanshipUsageMeters extends PlanshipElement {
       html`${meterSkeleton}${meterSkeleton}`,
       (levers) =>
         levers.length
-          ? levers.map((lever) => html`<planship-usage-meter part="meter" lever=${lever.slug} ?show-buckets=${this.showBuckets}></planship-usage-meter>`)
+          ? levers.map((lever) => html`<planship-usage-meter part="meter" exportparts=${meterParts} lever=${lever.slug} ?show-buckets=${this.showBuckets}></planship-usage-meter>`)
           : html`<p part="empty" class="muted">${this.m.noMeteredUsage}</p>`,
       false,
     );

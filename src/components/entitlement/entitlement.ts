@@ -88,7 +88,7 @@ export class PlanshipEntitlement extends PlanshipElement {
   }
 
   override render() {
-    if (this.task.status === TaskStatus.ERROR && !this.known) return this.renderError(this.task.error, () => void this.task.run());
+    if (this.task.status === TaskStatus.ERROR && !this.known) return this.renderError(this.task.error, 'load', () => void this.task.run());
     if (!this.client || !this.known) return html`<slot name="loading"></slot>`;
     return html`${this.missing
       ? html`<slot name=${this.querySelector(':scope > [slot=missing]') ? 'missing' : 'denied'}></slot>`

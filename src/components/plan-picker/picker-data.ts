@@ -5,6 +5,8 @@ export interface PickerData {
   levers: LeverInList[];
   /** The customer's active subscription to this product, if any. */
   subscription?: Subscription;
+  /** Without any active one: the customer's own subscription that ended (a plan chosen reactivates it). */
+  ended?: Subscription;
 }
 
 /**
@@ -17,7 +19,7 @@ const preferredSubscription = (subscriptions: readonly Subscription[]) =>
 /**
  * Everything the picker shows, in one pass: public plans in order (plus the current plan even
  * when it is not public, so customers on a retired plan still see where they are) with their
- * entitlements, the levers, and the active subscription.
+ * entitlements, the levers, and the active subscription (or the one that ended).
  */
 export async function loadPickerData(client: PlanshipCustomer, signal: AbortSignal): Promise<PickerData> {
   const [plans, levers, subscriptions] = await Promise.all([
@@ -26,8 +28,9 @@ export async function loadPickerData(client: PlanshipCustomer, signal: AbortSign
     client.listSubscriptions({ productSlug: client.productSlug, signal }),
   ]);
   const subscription = preferredSubscription(subscriptions);
+  const ended = subscription ? undefined : subscriptions.filter((candidate) => candidate.isAdministrator).pop();
   const shown = plans
     .filter((plan) => plan.isPublic !== false || plan.slug === subscription?.plan.slug)
     .sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
-  return { levers, subscription, plans: await Promise.all(shown.map((plan) => client.getPlan(plan.slug, { signal }))) };
+  return { levers, subscription, ended, plans: await Promise.all(shown.map((plan) => client.getPlan(plan.slug, { signal }))) };
 }

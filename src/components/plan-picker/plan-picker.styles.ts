@@ -22,6 +22,27 @@ export const styles = css`
     border-color: var(--_accent);
     box-shadow: 0 0 0 1px var(--_accent);
   }
+  [part~=recommended] {
+    border-color: var(--_accent);
+    box-shadow: 0 0.25rem 1rem color-mix(in srgb, var(--_accent) 22%, transparent);
+  }
+  [part~=recommended-badge] {
+    color: var(--_on-accent);
+    background: var(--_accent);
+  }
+  [part~=interval-switch] {
+    gap: 0;
+    justify-self: end;
+  }
+  [part~=interval-button]:first-child {
+    border-start-end-radius: 0;
+    border-end-end-radius: 0;
+  }
+  [part~=interval-button]:last-child {
+    border-start-start-radius: 0;
+    border-end-start-radius: 0;
+    margin-inline-start: -1px;
+  }
   [aria-checked=true] {
     border-color: var(--_accent);
     color: var(--_accent);

@@ -1,21 +1,15 @@
 import { html, nothing } from 'lit';
 import { property, state } from 'lit/decorators.js';
-import type { PlanDetails } from '../../client/index.ts';
+import type { ModifySubscriptionParameters, PlanDetails } from '../../client/index.ts';
 import { baseStyles } from '../shared/base.styles.ts';
 import { styles } from './plan-picker.styles.ts';
 import { define } from '../shared/define.ts';
 import { PlanshipElement, flag, headingLevel } from '../shared/planship-element.ts';
 import { PlanshipPlanChangeEvent, PlanshipSubscriptionChangeEvent, type PlanChangeAt } from '../shared/events.ts';
-import type { Price } from '../shared/format.ts';
-import { describeEntitlement, grants, lostEntitlements, planValues, splitAround } from '../shared/wording.ts';
+import type { Price, Prices } from '../shared/format.ts';
+import { planFeatures, splitAround } from '../shared/wording.ts';
+import { currentPlan, planChangeQuestion, priceIn, priceText, type PlanAction } from './plan-change.ts';
 import { loadPickerData, type PickerData } from './picker-data.ts';
-
-/** What activating a plan's radio does, and how it is labelled. */
-interface PlanAction {
-  label: string;
-  /** Undefined: nothing to do (e.g. the current plan with no scheduled change). */
-  changeAt?: PlanChangeAt;
-}
 
 /** A placeholder plan card: header, price, description, four entitlements, action. */
 const skeletonCard = html`<div class="card plan">
@@ -26,14 +20,23 @@ const skeletonCard = html`<div class="card plan">
   <div class="bone control"></div>
 </div>`;
 
+/** Its parts, for `exportparts` of the elements it sits in. */
+export const pickerParts =
+  'base,interval-switch,interval-button,plans,plan,current,scheduled,recommended,header,name,description,price,amount,interval,badge,current-badge,renew-badge,recommended-badge,entitlements,action,contact,action-error,note,empty,loading,error,retry-button,stale,dialog,dialog-heading,dialog-confirm,dialog-cancel';
+
+const INTERVALS = ['month', 'year'] as const;
+
 /**
  * @summary The product's public plans with their entitlements in words; customers switch plans
  * in place.
  *
  * Keyboard: the plans form a radio group (one Tab stop; arrow keys, Home and End move between
- * plans; Enter or Space chooses the focused plan). A downgrade that loses entitlements asks for
- * confirmation first; then `planship-plan-change` is dispatched, and only if no listener
- * prevents it does the picker call the API. A change that went through is announced politely.
+ * plans; Enter or Space chooses the focused plan; `focus()` focuses the group). Every change is
+ * confirmed in a dialog that says what is gained and lost, the price difference (with `prices`)
+ * and when it takes effect; then `planship-plan-change` is dispatched, and only if no listener
+ * prevents it does the picker call the API. Choosing a plan while the customer's subscription
+ * is cancelled keeps it going with that plan; once it has ended (and none is active) it is
+ * reactivated, never duplicated. A change that went through is announced politely.
  *
  * Plan cards line up row by row (name, price, description, entitlements, action), so the prices
  * of all cards are level even when a badge or a long name takes more room in one of them.
@@ -45,23 +48,31 @@ const skeletonCard = html`<div class="card plan">
  * @slot empty - Shown when the product has no public plans.
  *
  * @csspart base - The wrapper.
+ * @csspart interval-switch - The Monthly/Yearly switch (when `prices` give both).
+ * @csspart interval-button - Each of its two buttons (`aria-pressed`).
  * @csspart plans - The radio group of plans.
- * @csspart plan - One plan card; also `current` (the current plan) and `scheduled` (starts at renewal).
- * @csspart header - A plan's name and badge.
+ * @csspart plan - One plan card; also `current` (the current plan), `scheduled` (starts at renewal) and `recommended`.
+ * @csspart current - The current plan's card.
+ * @csspart scheduled - The card of the plan that starts at renewal.
+ * @csspart recommended - The card of the plan named by `recommended`.
+ * @csspart header - A plan's name and badges.
  * @csspart name - A plan's name (a heading, level `heading-level`).
  * @csspart description - A plan's description.
  * @csspart price - A plan's price: `amount` and `interval`.
  * @csspart amount - The amount of a price, e.g. "$49.00".
  * @csspart interval - The rest of a price, e.g. "/ month".
- * @csspart badge - A "Current plan" or "From <date>" badge (also `current-badge`, `renew-badge`).
+ * @csspart badge - A "Current plan", "From <date>" or "Recommended" badge (also `current-badge`, `renew-badge`, `recommended-badge`).
+ * @csspart current-badge - The "Current plan" badge.
+ * @csspart renew-badge - The "From <date>" badge.
+ * @csspart recommended-badge - The "Recommended" badge.
  * @csspart entitlements - The list of what a plan includes.
  * @csspart action - A plan's choose button (role="radio").
  * @csspart contact - The "contact us" area of a non-self-serve plan.
- * @csspart action-error - A failed plan change, with its retry button.
- * @csspart note - "Only an administrator can change the plan", for other members.
+ * @csspart action-error - A failed plan change (with a retry button when retrying can help).
+ * @csspart note - Why the plans are read-only: only an administrator can change them, or the plan is sold by contract.
  * @csspart empty - The empty state.
  * @csspart loading - The loading placeholder, shaped like the plan cards.
- * @csspart error - The load error with its retry button.
+ * @csspart error - The load error (with a retry button when retrying can help).
  * @csspart retry-button - A retry button.
  * @csspart stale - The "reconnecting" hint.
  * @csspart dialog - The confirmation <dialog>.
@@ -71,18 +82,27 @@ const skeletonCard = html`<div class="card plan">
  *
  * @cssprop [--planship-plan-min-width=13rem] - Minimum width of a plan card.
  *
- * @fires planship-plan-change - Before a plan change; cancelable (call `preventDefault()` to run your own checkout).
- * @fires planship-subscription-change - After the plan (or renew plan) changed or a subscription was created.
- * @fires planship-error - A read or plan change failed (the element shows it with a retry button).
+ * @fires planship-plan-change - After the customer confirmed a plan change, before it is sent; cancelable (call `preventDefault()` to run your own checkout).
+ * @fires planship-subscription-change - After the plan (or renew plan) changed or a subscription was created or reactivated.
+ * @fires planship-error - A read or plan change failed (the element shows it, with a retry button when retrying can help).
  */
 export class PlanshipPlanPicker extends PlanshipElement {
   static override styles = [baseStyles, styles];
 
-  /** Prices per plan slug, formatted with Intl in the element's language. */
-  @property({ attribute: false }) prices?: Record<string, Price>;
+  /**
+   * Prices per plan slug, formatted with Intl in the element's language: one price, or a list
+   * with one per interval (`month` and `year` give a Monthly/Yearly switch).
+   */
+  @property({ attribute: false }) prices?: Prices;
+
+  /** The billing interval whose prices are shown (`month` or `year`); the switch sets it. */
+  @property({ type: String }) interval: string = 'month';
 
   /** When a chosen plan takes effect: `now` (changes the plan) or `renewal` (schedules it). */
   @property({ type: String, attribute: 'change-at' }) changeAt: PlanChangeAt = 'now';
+
+  /** The slug of the plan to recommend: a "Recommended" badge, and emphasis. */
+  @property({ type: String }) recommended?: string;
 
   /** The level of the plan names' headings (default 3), to fit the host page's outline. */
   @property({ type: Number, attribute: 'heading-level' }) headingLevel?: number;
@@ -91,6 +111,13 @@ export class PlanshipPlanPicker extends PlanshipElement {
   @state() private focusSlug?: string;
 
   private task = this.load(['plans', 'subscriptions', 'product'], loadPickerData);
+
+  /** Focuses the plans (the radio that holds the Tab stop), e.g. to show them after "Upgrade". */
+  override focus(options?: FocusOptions) {
+    const radio = this.renderRoot.querySelector<HTMLElement>('[role=radio][tabindex="0"]');
+    if (radio) radio.focus(options);
+    else super.focus(options);
+  }
 
   override render() {
     return html`${this.renderTask(this.task, this.m.loadingPlans, html`<div part="plans">${skeletonCard}${skeletonCard}${skeletonCard}</div>`, (data) =>
@@ -105,53 +132,71 @@ export class PlanshipPlanPicker extends PlanshipElement {
     const subscription = data.subscription;
     if (!subscription) return { label: m.choosePlan(plan.name), changeAt: 'now' };
     const current = subscription.plan.slug;
-    if (!this.canChange(data)) return { label: plan.slug === current ? m.currentPlanNamed(plan.name) : plan.name };
+    if (this.readOnly(data)) return { label: plan.slug === current ? m.currentPlanNamed(plan.name) : plan.name };
     const scheduled = subscription.renewPlan?.slug ?? current;
     if (plan.slug === current) {
-      // The current plan only acts to call off a scheduled change.
-      return scheduled !== current && plan.isSelfServe !== false
+      // The current plan only acts to call off a scheduled change or a cancellation.
+      return scheduled !== current || !subscription.autoRenew
         ? { label: m.keepPlan(plan.name), changeAt: 'renewal' }
         : { label: m.currentPlanNamed(plan.name) };
     }
     if (this.changeAt === 'renewal') {
-      return plan.slug === scheduled
+      return plan.slug === scheduled && subscription.autoRenew
         ? { label: m.startsAtRenewal(plan.name) }
         : { label: m.switchAtRenewal(plan.name), changeAt: 'renewal' };
     }
     return { label: m.switchTo(plan.name), changeAt: 'now' };
   }
 
-  /** Only administrators of the subscription may change its plan (the API enforces it too). */
-  private canChange(data: PickerData): boolean {
-    return data.subscription?.isAdministrator !== false;
+  /**
+   * Why the plans cannot be changed here, if so: only administrators of the subscription may
+   * change its plan, and nobody a plan sold by contract (the API enforces both).
+   */
+  private readOnly(data: PickerData): string | undefined {
+    if (data.subscription?.isAdministrator === false) return this.m.adminOnlyPlan;
+    return currentPlan(data)?.isSelfServe === false ? this.m.contractPlan : undefined;
+  }
+
+  /** A plan's price in the chosen interval, else its only (or first) one. */
+  private price(slug: string): Price | undefined {
+    return priceIn(this.prices, slug, this.interval);
   }
 
   private renderPlans(data: PickerData) {
+    const { m } = this;
     const current = data.subscription?.plan.slug;
     // The radio group: self-serve plans and the current one; one of them holds the Tab stop.
     const selectable = data.plans.filter((plan) => plan.isSelfServe !== false || plan.slug === current).map((plan) => plan.slug);
     const tabStop = selectable.find((slug) => slug === this.focusSlug) ?? current ?? selectable[0];
-    const readOnly = !this.canChange(data);
-    return html`${readOnly ? html`<p part="note" class="muted" id="note">${this.m.adminOnlyPlan}</p>` : nothing}
+    const readOnly = this.readOnly(data);
+    const both = Object.values(this.prices ?? {}).some((given) => INTERVALS.every((interval) => [given].flat().some((price) => price.interval === interval)));
+    return html`${both
+        ? html`<div part="interval-switch" class="row" role="group" aria-label=${m.billingPeriod}>
+            ${INTERVALS.map(
+              (interval) => html`<button part="interval-button" type="button" class=${this.interval === interval ? 'primary' : ''}
+                aria-pressed=${String(this.interval === interval)}
+                @click=${() => (this.interval = interval)}>${interval === 'month' ? m.monthly : m.yearly}</button>`,
+            )}
+          </div>`
+        : nothing}
+      ${readOnly ? html`<p part="note" class="muted" id="note">${readOnly}</p>` : nothing}
       <div
         part="plans"
         role="radiogroup"
-        aria-label=${this.m.plansLabel}
+        aria-label=${m.plansLabel}
         aria-readonly=${flag(readOnly)}
         aria-describedby=${readOnly ? 'note' : nothing}
         @keydown=${this.onKeydown}
       >
         ${data.plans.map((plan, index) => this.renderPlan(plan, index, data, selectable.includes(plan.slug), tabStop))}
       </div>
-      ${this.renderFailure('', this.m.planChangeFailed)}`;
+      ${this.renderFailure('', m.planChangeFailed)}`;
   }
 
   /** A price, its amount set apart from the interval wherever the language puts it. */
-  private renderPrice({ amount, currency, interval }: Price) {
-    const money = this.localize.money(amount, currency);
-    const names = this.m.intervalNames;
-    const per = interval && this.m.pricePer(money, Object.hasOwn(names, interval) ? names[interval] : interval);
-    const [before, after] = (per && splitAround(per, money)) || ['', ''];
+  private renderPrice(price: Price) {
+    const money = this.localize.money(price.amount, price.currency);
+    const [before, after] = splitAround(priceText(this.localize, price), money) ?? ['', ''];
     const rest = (text: string) => (text ? html`<span part="interval">${text}</span>` : nothing);
     return html`<p part="price">${rest(before)}<span part="amount">${money}</span>${rest(after)}</p>`;
   }
@@ -161,15 +206,17 @@ export class PlanshipPlanPicker extends PlanshipElement {
     const { slug, name, description } = plan;
     const subscription = data.subscription;
     const isCurrent = subscription?.plan.slug === slug;
-    const isScheduled = !isCurrent && subscription?.renewPlan?.slug === slug;
-    const price = this.prices?.[slug];
+    const isScheduled = !isCurrent && subscription?.autoRenew && subscription.renewPlan?.slug === slug;
+    const isRecommended = this.recommended === slug;
+    const price = this.price(slug);
     const action = this.actionFor(plan, data);
     const pending = this.actions.pending;
-    const values = planValues(plan);
-    const features = data.levers.filter(({ slug }) => grants(values[slug])).map(({ slug, name }) => describeEntitlement(this.localize, name, values[slug]));
+    const features = planFeatures(this.localize, plan, data.levers);
     const date = subscription && this.localize.date(subscription.renewAt);
+    const parts = ['plan', isCurrent && 'current', isScheduled && 'scheduled', isRecommended && 'recommended'].filter(Boolean).join(' ');
+    const described = [isRecommended && `recommended-${index}`, description && `description-${index}`].filter(Boolean).join(' ');
     // Five rows in every card, present even when empty, so the cards line up row by row.
-    return html`<div part=${isCurrent ? 'plan current' : isScheduled ? 'plan scheduled' : 'plan'} class="card" data-plan=${slug}>
+    return html`<div part=${parts} class="card" data-plan=${slug}>
       <div part="header" class="row">
         <div part="name" role="heading" aria-level=${headingLevel(this.headingLevel, 3)}>${name}</div>
         ${isCurrent
@@ -177,6 +224,7 @@ export class PlanshipPlanPicker extends PlanshipElement {
           : isScheduled
             ? html`<span part="badge renew-badge" class="badge">${date ? m.fromDate(date) : m.fromRenewal}</span>`
             : nothing}
+        ${isRecommended ? html`<span part="badge recommended-badge" class="badge" id=${`recommended-${index}`}>${m.recommended}</span>` : nothing}
       </div>
       <div><slot name=${`price-${slug}`}>${price ? this.renderPrice(price) : nothing}</slot></div>
       <div>${description ? html`<p part="description" id=${`description-${index}`}>${description}</p>` : nothing}</div>
@@ -192,10 +240,10 @@ export class PlanshipPlanPicker extends PlanshipElement {
             part="action"
             type="button"
             role="radio"
-            class=${subscription ? '' : 'primary'}
+            class=${action.changeAt && (!subscription || isRecommended) ? 'primary' : ''}
             data-plan=${slug}
             aria-checked=${String(isCurrent)}
-            aria-describedby=${description ? `description-${index}` : nothing}
+            aria-describedby=${described || nothing}
             aria-disabled=${flag(pending || (!action.changeAt && !isCurrent))}
             aria-busy=${flag(pending === slug)}
             tabindex=${slug === tabStop ? 0 : -1}
@@ -223,30 +271,22 @@ export class PlanshipPlanPicker extends PlanshipElement {
     radios[next % count].focus();
   }
 
-  /** Confirms a downgrade, asks the host (cancelable event), then changes the plan. */
+  /**
+   * Confirms, asks the host (cancelable event), then changes the plan: a new subscription, the
+   * subscription that ended (reactivated), or the active one (kept renewing if it was cancelled).
+   */
   private async choose(plan: PlanDetails, data: PickerData) {
-    const { changeAt } = this.actionFor(plan, data);
+    const action = this.actionFor(plan, data);
+    const { changeAt } = action;
     const client = this.client!;
     const m = this.m;
-    if (!changeAt || this.actions.pending) return;
-    const subscription = data.subscription;
-    const current = data.plans.find((candidate) => candidate.slug === subscription?.plan.slug);
-    const lost = current ? lostEntitlements(this.localize, current, plan, data.levers) : [];
-    if (
-      lost.length &&
-      !(await this.confirm({
-        heading: m.switchQuestion(plan.name),
-        message: changeAt === 'renewal' ? m.youWillLoseAtRenewal : m.youWillLose,
-        items: lost,
-        confirmLabel: m.switchTo(plan.name),
-        cancelLabel: m.keepPlan(current!.name),
-      }))
-    ) {
-      return;
-    }
-    const request = { subscriptionId: subscription?.subscriptionId, fromPlan: subscription?.plan.slug, toPlan: plan.slug, changeAt };
+    if (!changeAt || this.actions.pending || !(await this.confirm(planChangeQuestion(this.localize, data, plan, action, (slug) => this.price(slug))))) return;
+    const { subscription, ended } = data;
+    const target = subscription ?? ended;
+    const resumes = !!target && !(target.isActive && target.autoRenew);
+    const request = { subscriptionId: target?.subscriptionId, fromPlan: target?.plan.slug, toPlan: plan.slug, changeAt, resumes };
     if (!this.emit(new PlanshipPlanChangeEvent(request))) return;
-    if (!subscription) {
+    if (!target) {
       await this.actions.run(plan.slug, 'create-subscription', async () => {
         const created = await client.createSubscription(plan.slug);
         this.emit(new PlanshipSubscriptionChangeEvent(created.id, 'created'));
@@ -254,15 +294,24 @@ export class PlanshipPlanPicker extends PlanshipElement {
       });
       return;
     }
-    const id = subscription.subscriptionId;
+    const id = target.subscriptionId;
     const now = changeAt === 'now';
+    const params: ModifySubscriptionParameters = !subscription ? { planSlug: plan.slug, isActive: true } : now ? { planSlug: plan.slug } : { renewPlanSlug: plan.slug };
+    if (resumes) params.autoRenew = true;
+    const kept = plan.slug === subscription?.plan.slug;
     await this.changeSubscription(
       plan.slug,
-      'change-plan',
+      subscription ? 'change-plan' : 'resume',
       id,
-      now ? 'plan' : 'renew-plan',
-      () => (now ? client.changeSubscriptionPlan(id, plan.slug) : client.changeSubscriptionRenewPlan(id, plan.slug)),
-      now ? m.announcePlanChanged(plan.name) : plan.slug === current?.slug ? m.announcePlanKept(plan.name) : m.announcePlanScheduled(plan.name),
+      !subscription ? 'active' : now ? 'plan' : 'renew-plan',
+      () => client.modifySubscription(id, params),
+      !subscription
+        ? m.announceSubscribed(plan.name)
+        : now
+          ? m.announcePlanChanged(plan.name)
+          : kept
+            ? subscription.autoRenew ? m.announcePlanKept(plan.name) : m.announceResumed(plan.name)
+            : m.announcePlanScheduled(plan.name),
     );
   }
 }

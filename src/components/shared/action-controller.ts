@@ -3,6 +3,8 @@ import type { ReactiveControllerHost } from 'lit';
 export interface ActionFailure {
   /** Which control failed, e.g. `sub-1:auto-renew`; the element shows the error next to it. */
   key: string;
+  /** What was being done, e.g. 'change-plan' (errors are worded by it). */
+  action: string;
   error: unknown;
   retry: () => void;
 }
@@ -31,7 +33,7 @@ export class ActionController {
       await work();
       return true;
     } catch (error) {
-      this.failure = { key, error, retry: () => void this.run(key, action, work) };
+      this.failure = { key, action, error, retry: () => void this.run(key, action, work) };
       this.onError(error, action);
       return false;
     } finally {

@@ -3,30 +3,35 @@ import type { Subscription } from '../../client/index.ts';
 export type PlanChangeAt = 'now' | 'renewal';
 
 export interface PlanChangeDetail {
-  /** The subscription whose plan changes; undefined when the customer subscribes for the first time. */
+  /** The subscription whose plan changes (also one that ended, to reactivate); undefined for a first subscription. */
   subscriptionId: string | undefined;
-  /** The current plan's slug; undefined without a subscription. */
+  /** That subscription's plan; undefined for a first subscription. */
   fromPlan: string | undefined;
   /** The chosen plan's slug. */
   toPlan: string;
   /** `now` (the plan changes at once) or `renewal` (it is scheduled for the next renewal). */
   changeAt: PlanChangeAt;
+  /** True when the change also keeps a cancelled subscription going (or reactivates one that ended). */
+  resumes: boolean;
 }
 
 /**
- * Fired before a plan change is sent. Cancelable: a host that runs its own checkout calls
- * `preventDefault()` and changes the plan from its backend; the portal then updates live.
+ * Fired once the customer confirmed a plan change, before it is sent. Cancelable: a host that
+ * runs its own checkout calls `preventDefault()` and changes the plan from its backend; the
+ * portal then updates live.
  */
 export class PlanshipPlanChangeEvent extends Event implements PlanChangeDetail {
   static readonly eventName = 'planship-plan-change';
-  /** The subscription whose plan changes; undefined when the customer subscribes for the first time. */
+  /** The subscription whose plan changes (also one that ended, to reactivate); undefined for a first subscription. */
   declare readonly subscriptionId: string | undefined;
-  /** The current plan's slug; undefined without a subscription. */
+  /** That subscription's plan; undefined for a first subscription. */
   declare readonly fromPlan: string | undefined;
   /** The chosen plan's slug. */
   declare readonly toPlan: string;
   /** `now` (the plan changes at once) or `renewal` (it is scheduled for the next renewal). */
   declare readonly changeAt: PlanChangeAt;
+  /** True when the change also keeps a cancelled subscription going (or reactivates one that ended). */
+  declare readonly resumes: boolean;
 
   constructor(detail: PlanChangeDetail) {
     super(PlanshipPlanChangeEvent.eventName, { bubbles: true, composed: true, cancelable: true });
@@ -77,15 +82,59 @@ export class PlanshipErrorEvent extends Event {
   }
 }
 
+/**
+ * Fired when an administrator submits the invite form. Cancelable: a host that invites people
+ * itself calls `preventDefault()`; otherwise, behind a gateway that offers invitations, the
+ * element invites the person through it.
+ */
+export class PlanshipMemberInviteEvent extends Event {
+  static readonly eventName = 'planship-member-invite';
+  /** The subscription to invite to. */
+  readonly subscriptionId: string;
+  /** The invited person's email address, as typed (trimmed). */
+  readonly email: string;
+  /** Whether they should administer the subscription too. */
+  readonly isAdministrator: boolean;
+
+  constructor(subscriptionId: string, email: string, isAdministrator: boolean) {
+    super(PlanshipMemberInviteEvent.eventName, { bubbles: true, composed: true, cancelable: true });
+    this.subscriptionId = subscriptionId;
+    this.email = email;
+    this.isAdministrator = isAdministrator;
+  }
+}
+
+/**
+ * Fired when the customer asks to upgrade from a usage meter near or over its limit. Cancelable:
+ * by default the page's <planship-plan-picker> is scrolled into view and focused.
+ */
+export class PlanshipUpgradeRequestEvent extends Event {
+  static readonly eventName = 'planship-upgrade-request';
+  /** The lever whose meter asked. */
+  readonly lever: string;
+  /** `warning` (80% of the limit or more) or `exceeded` (at or over the limit). */
+  readonly status: 'warning' | 'exceeded';
+
+  constructor(lever: string, status: 'warning' | 'exceeded') {
+    super(PlanshipUpgradeRequestEvent.eventName, { bubbles: true, composed: true, cancelable: true });
+    this.lever = lever;
+    this.status = status;
+  }
+}
+
 declare global {
   interface GlobalEventHandlersEventMap {
     'planship-plan-change': PlanshipPlanChangeEvent;
     'planship-subscription-change': PlanshipSubscriptionChangeEvent;
     'planship-error': PlanshipErrorEvent;
+    'planship-member-invite': PlanshipMemberInviteEvent;
+    'planship-upgrade-request': PlanshipUpgradeRequestEvent;
   }
   interface HTMLElementEventMap {
     'planship-plan-change': PlanshipPlanChangeEvent;
     'planship-subscription-change': PlanshipSubscriptionChangeEvent;
     'planship-error': PlanshipErrorEvent;
+    'planship-member-invite': PlanshipMemberInviteEvent;
+    'planship-upgrade-request': PlanshipUpgradeRequestEvent;
   }
 }

@@ -7,6 +7,12 @@ export interface Price {
   interval?: string;
 }
 
+/**
+ * Prices per plan slug: one price, or one per billing interval (with both `month` and `year`
+ * the plan picker shows a Monthly/Yearly switch).
+ */
+export type Prices = Record<string, Price | readonly Price[]>;
+
 // Building an Intl formatter is costly and live pushes format on every render: one formatter
 // per kind, language and options.
 const formatters = new Map<string, unknown>();
@@ -20,18 +26,22 @@ function formatter<O, F>(Kind: new (lang: string, options: O) => F, lang: string
 
 export const formatNumber = (lang: string, n: number): string => formatter(Intl.NumberFormat, lang, {}).format(n);
 
-/** A medium date ("Dec 3, 2026"), or '' when there is none. */
-export function formatDate(lang: string, d: Date | string | null | undefined): string {
+/** A medium date ("Dec 3, 2026"), or '' when there is none; `timeZone` e.g. 'UTC' for a UTC calendar day. */
+export function formatDate(lang: string, d: Date | string | number | null | undefined, timeZone?: string): string {
   const date = new Date(d ?? '');
-  return isNaN(+date) ? '' : formatter(Intl.DateTimeFormat, lang, { dateStyle: 'medium' }).format(date);
+  return isNaN(+date) ? '' : formatter(Intl.DateTimeFormat, lang, { dateStyle: 'medium', timeZone }).format(date);
 }
 
-/** An amount of money; a currency Intl does not know is shown as its code after the number. */
-export function formatMoney(lang: string, amount: number, currency: string): string {
+/**
+ * An amount of money (`signed`: with its sign, for a difference: "+$150.00"); a currency Intl
+ * does not know is shown as its code after the number.
+ */
+export function formatMoney(lang: string, amount: number, currency: string, signed = false): string {
+  const signDisplay = signed ? 'exceptZero' : 'auto';
   try {
-    return formatter(Intl.NumberFormat, lang, { style: 'currency', currency }).format(amount);
+    return formatter(Intl.NumberFormat, lang, { style: 'currency', currency, signDisplay }).format(amount);
   } catch {
-    return `${formatNumber(lang, amount)} ${currency}`;
+    return `${formatter(Intl.NumberFormat, lang, { signDisplay }).format(amount)} ${currency}`;
   }
 }
 

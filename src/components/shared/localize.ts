@@ -151,12 +151,12 @@ export class Localize implements ReactiveController {
     return formatNumber(this.lang, n);
   }
 
-  date(d: Date | string | null | undefined): string {
-    return formatDate(this.lang, d);
+  date(d: Date | string | number | null | undefined, timeZone?: string): string {
+    return formatDate(this.lang, d, timeZone);
   }
 
-  money(amount: number, currency: string): string {
-    return formatMoney(this.lang, amount, currency);
+  money(amount: number, currency: string, signed?: boolean): string {
+    return formatMoney(this.lang, amount, currency, signed);
   }
 
   list(items: readonly string[]): string {

@@ -21,21 +21,38 @@ export interface PlanshipMessages {
   /** A confirmation dialog's "no" button when the question names none. */
   cancel: string;
 
-  // Errors (the API's own detail text is shown as it came)
+  // Errors: chosen by what the element was doing and the answer's status, never the API's own text
   errorAborted: string;
   errorTimeout: string;
   errorAuth: string;
   errorNetwork: string;
   errorUnauthorized: string;
+  /** Any refusal (403): the policy, or rights that changed. */
   errorForbidden: string;
   errorNotFound: string;
+  /** 409 when nothing more particular applies. */
+  errorConflict: string;
+  /** 400 or 422 when nothing more particular applies. */
+  errorInvalid: string;
   errorRateLimited: string;
   errorServer: string;
   errorUnknown: string;
-  /** A refusal with the API's reason. */
-  errorForbiddenDetail: (detail: string) => string;
-  /** Not found, with the API's reason. */
-  errorNotFoundDetail: (detail: string) => string;
+  /** Subscribing while already subscribed (409). */
+  errorAlreadySubscribed: string;
+  /** Resuming an ended subscription while another is active (409). */
+  errorWouldBillTwice: string;
+  /** Fewer seats than members (409), next to the seats field. */
+  errorSeatsBelowMembers: string;
+  /** More seats than the plan allows (422), next to the seats field. */
+  errorSeatsAbovePlan: string;
+  /** Inviting an email address nobody signed up with (404), next to the email field. */
+  errorNoAccount: string;
+  /** Inviting while every seat is taken (409). */
+  errorTeamFull: string;
+  /** An email address that is not one (422), next to the email field. */
+  errorEmailInvalid: string;
+  /** Removing someone who already left (404). */
+  errorMemberGone: string;
   /** Follows a message about a failure worth retrying. */
   tryAgain: (message: string) => string;
   /** The provider could not build a client; `reason` is the technical cause. */
@@ -68,8 +85,28 @@ export interface PlanshipMessages {
   planIncludes: (plan: string) => string;
   contactUs: (plan: string) => string;
   switchQuestion: (plan: string) => string;
+  subscribeQuestion: (plan: string) => string;
+  /** Calling off a scheduled change or a cancellation from the picker. */
+  keepQuestion: (plan: string) => string;
+  youWillGet: string;
+  youWillGetAtRenewal: string;
   youWillLose: string;
   youWillLoseAtRenewal: string;
+  effectiveNow: string;
+  effectiveOn: (date: string) => string;
+  /** Prices as `pricePer` words them; `difference` is signed ("+$150.00 / month"), or '' when the intervals differ. */
+  priceChange: (from: string, to: string, difference: string) => string;
+  priceIs: (price: string) => string;
+  /** The "no" of a confirmation to subscribe. */
+  notNow: string;
+  /** The Monthly/Yearly switch's name. */
+  billingPeriod: string;
+  monthly: string;
+  yearly: string;
+  /** The badge on the plan the host recommends. */
+  recommended: string;
+  /** A subscription on a plan that is not self-serve (picker and manager). */
+  contractPlan: string;
   /**
    * A price with its billing interval (`interval` from `intervalNames`). The element finds
    * `amount` in the result and sets it apart, so any word order works.
@@ -78,7 +115,7 @@ export interface PlanshipMessages {
   /** Names of the billing intervals used in `prices` (`day`, `week`, `month`, `year`; add yours). */
   intervalNames: Record<string, string>;
 
-  // Entitlements in words (plan cards, downgrade confirmation)
+  // Entitlements in words (plan cards, the plan change confirmation)
   unlimited: string;
   unlimitedLever: (lever: string) => string;
   amountOfLever: (amount: string, lever: string) => string;
@@ -95,13 +132,17 @@ export interface PlanshipMessages {
   changesOn: (plan: string, date: string) => string;
   renewsOn: (date: string) => string;
   statusActive: string;
+  /** Active until the end of the period, then it ends. */
   statusCancelled: string;
+  statusEnded: string;
   managedByAdmin: string;
-  autoRenew: string;
   cancelSubscription: string;
   resumeSubscription: string;
   cancelQuestion: (plan: string) => string;
-  cancelWarning: string;
+  /** Cancelling at the end of the period (the default). */
+  cancelAtEndWarning: (plan: string, date: string) => string;
+  /** Cancelling with `cancel-at="now"`. */
+  cancelNowWarning: string;
   keepSubscription: string;
 
   // Seats and members
@@ -112,11 +153,17 @@ export interface PlanshipMessages {
   membersHeading: string;
   /** After the customer's own name in the members list. */
   you: string;
+  /** A member the API gives neither a name nor an email for. */
+  teammate: string;
   administrator: string;
   remove: string;
   removeNamed: (name: string) => string;
-  customerIdLabel: string;
-  addMember: string;
+  emailLabel: string;
+  invite: string;
+  alreadyMember: string;
+  leaveTeam: string;
+  leaveQuestion: string;
+  leaveMessage: (plan: string) => string;
   seatsRequired: string;
   seatsWhole: string;
   seatsMin: string;
@@ -124,7 +171,6 @@ export interface PlanshipMessages {
   reduceSeatsQuestion: string;
   reduceSeatsMessage: (from: string, to: string, count: number) => string;
   reduceSeats: string;
-  memberIdRequired: string;
   removeMemberQuestion: string;
   removeMemberMessage: (name: string) => string;
   removeMember: string;
@@ -135,8 +181,15 @@ export interface PlanshipMessages {
   noActiveSubscription: string;
   usedUnlimited: (used: string) => string;
   usedOf: (used: string, limit: string) => string;
-  /** What a screen reader says for the meter. */
-  usageValueText: (used: string, limit: string, lever: string, limitReached: boolean) => string;
+  /** What a screen reader says for the meter; `note` is `usageNearLimit`, `usageAtLimit`, `usageOverBy` or ''. */
+  usageValueText: (used: string, limit: string, lever: string, note: string) => string;
+  usageNearLimit: string;
+  usageAtLimit: string;
+  usageOverBy: (amount: string) => string;
+  /** The next start of a lever's usage period (a UTC calendar day). */
+  resetsOn: (date: string) => string;
+  /** At 80% of a limit or more: shows the plans. */
+  upgrade: string;
   usageByBucket: string;
   unassignedBucket: string;
   noMeteredUsage: string;
@@ -146,13 +199,15 @@ export interface PlanshipMessages {
   announcePlanScheduled: (plan: string) => string;
   announcePlanKept: (plan: string) => string;
   announceSubscribed: (plan: string) => string;
-  announceAutoRenewOn: string;
-  announceAutoRenewOff: string;
+  /** Cancelled with `cancel-at="now"`. */
   announceCancelled: (plan: string) => string;
+  /** Cancelled at the end of the period. */
+  announceEnds: (plan: string, date: string) => string;
   announceResumed: (plan: string) => string;
   announceSeats: (seats: string, count: number) => string;
   announceMemberAdded: (member: string) => string;
   announceMemberRemoved: (member: string) => string;
+  announceLeft: (plan: string) => string;
 }
 
 /** A message picked now and worded at render time, so a change of language re-words it. */
@@ -173,13 +228,21 @@ export const en: PlanshipMessages = {
   errorAuth: 'Could not sign in to the billing service.',
   errorNetwork: 'Could not reach the billing service. Check your connection.',
   errorUnauthorized: 'Your session has expired. Please sign in again.',
-  errorForbidden: 'You are not allowed to do this.',
-  errorNotFound: 'This could not be found.',
+  errorForbidden: 'You are not allowed to do this. Ask an administrator of this subscription, or contact us.',
+  errorNotFound: 'This is no longer there. Reload the page to see what changed.',
+  errorConflict: 'This changed in the meantime. Reload the page to see what changed.',
+  errorInvalid: 'This was not accepted. Check what you entered.',
   errorRateLimited: 'Too many requests. Please wait a moment.',
   errorServer: 'The billing service had a problem.',
   errorUnknown: 'Something went wrong.',
-  errorForbiddenDetail: (detail) => `Not allowed: ${detail}`,
-  errorNotFoundDetail: (detail) => `Not found: ${detail}`,
+  errorAlreadySubscribed: 'You already have a subscription to this product: change its plan instead of subscribing again.',
+  errorWouldBillTwice: 'You already have another active subscription to this product: change its plan instead of resuming this one.',
+  errorSeatsBelowMembers: 'More people are on the team than that: remove members first.',
+  errorSeatsAbovePlan: 'This plan does not allow that many seats: choose fewer, or a bigger plan.',
+  errorNoAccount: 'No account uses this email address: ask them to sign up first, then invite them again.',
+  errorTeamFull: 'Every seat is taken: add seats first, then invite them again.',
+  errorEmailInvalid: 'Enter an email address, like name@example.com.',
+  errorMemberGone: 'This person is no longer on the team.',
   tryAgain: (message) => `${message} Please try again.`,
   misconfigured: (reason) => `The billing portal is misconfigured: ${reason}`,
 
@@ -204,8 +267,22 @@ export const en: PlanshipMessages = {
   planIncludes: (plan) => `${plan} includes`,
   contactUs: (plan) => `Contact us about ${plan}.`,
   switchQuestion: (plan) => `Switch to ${plan}?`,
+  subscribeQuestion: (plan) => `Subscribe to ${plan}?`,
+  keepQuestion: (plan) => `Keep ${plan}?`,
+  youWillGet: 'You will get:',
+  youWillGetAtRenewal: 'From your next renewal you will get:',
   youWillLose: 'You will lose:',
   youWillLoseAtRenewal: 'From your next renewal you will lose:',
+  effectiveNow: 'This takes effect now.',
+  effectiveOn: (date) => `This takes effect at your renewal, on ${date}.`,
+  priceChange: (from, to, difference) => `Price: ${from} → ${to}${difference ? ` (${difference})` : ''}`,
+  priceIs: (price) => `Price: ${price}`,
+  notNow: 'Not now',
+  billingPeriod: 'Billing period',
+  monthly: 'Monthly',
+  yearly: 'Yearly',
+  recommended: 'Recommended',
+  contractPlan: 'This plan is sold by contract: contact us to change it.',
   pricePer: (amount, interval) => `${amount} / ${interval}`,
   intervalNames: { day: 'day', week: 'week', month: 'month', year: 'year' },
 
@@ -217,18 +294,19 @@ export const en: PlanshipMessages = {
 
   loadingSubscriptions: 'Loading subscriptions',
   noSubscription: 'No subscription yet.',
-  subscriptionEnded: 'This subscription is cancelled.',
+  subscriptionEnded: 'This subscription has ended.',
   endsOn: (date) => `Ends on ${date}; it will not renew.`,
   changesOn: (plan, date) => `Changes to ${plan} on ${date}.`,
   renewsOn: (date) => `Renews on ${date}.`,
   statusActive: 'Active',
   statusCancelled: 'Cancelled',
+  statusEnded: 'Ended',
   managedByAdmin: "Managed by this subscription's administrator.",
-  autoRenew: 'Auto-renew',
   cancelSubscription: 'Cancel subscription',
   resumeSubscription: 'Resume subscription',
   cancelQuestion: (plan) => `Cancel ${plan}?`,
-  cancelWarning: 'The subscription stops now and everyone on it loses what the plan includes. You can resume it later.',
+  cancelAtEndWarning: (plan, date) => `${plan} stays active until ${date}, then ends. Until then you can resume it.`,
+  cancelNowWarning: 'It ends now: everyone on it loses what the plan includes at once.',
   keepSubscription: 'Keep subscription',
 
   loadingMembers: 'Loading members',
@@ -237,11 +315,16 @@ export const en: PlanshipMessages = {
   saveSeats: 'Save seats',
   membersHeading: 'Members',
   you: '(you)',
+  teammate: 'Teammate',
   administrator: 'Administrator',
   remove: 'Remove',
   removeNamed: (name) => `Remove ${name}`,
-  customerIdLabel: 'Customer id',
-  addMember: 'Add member',
+  emailLabel: 'Email',
+  invite: 'Invite',
+  alreadyMember: 'This person is already on the team.',
+  leaveTeam: 'Leave team',
+  leaveQuestion: 'Leave the team?',
+  leaveMessage: (plan) => `You will lose access to what ${plan} includes.`,
   seatsRequired: 'Enter a number of seats.',
   seatsWhole: 'Seats must be a whole number.',
   seatsMin: 'A subscription needs at least 1 seat.',
@@ -251,7 +334,6 @@ export const en: PlanshipMessages = {
   reduceSeatsMessage: (from, to, count) =>
     `From ${from} to ${to} ${one(count, { one: 'seat', other: 'seats' })}. Fewer people will be able to join this subscription.`,
   reduceSeats: 'Reduce seats',
-  memberIdRequired: 'Enter the customer id of the person to add.',
   removeMemberQuestion: 'Remove member?',
   removeMemberMessage: (name) => `${name} will lose access to what this subscription includes.`,
   removeMember: 'Remove member',
@@ -261,7 +343,12 @@ export const en: PlanshipMessages = {
   noActiveSubscription: 'No active subscription.',
   usedUnlimited: (used) => `${used} used`,
   usedOf: (used, limit) => `${used} of ${limit}`,
-  usageValueText: (used, limit, lever, limitReached) => `${used} of ${limit} ${lever} used${limitReached ? ', limit reached' : ''}`,
+  usageValueText: (used, limit, lever, note) => `${used} of ${limit} ${lever} used${note ? `. ${note}` : ''}`,
+  usageNearLimit: 'Nearly at the limit.',
+  usageAtLimit: 'Limit reached.',
+  usageOverBy: (amount) => `Over the limit by ${amount}.`,
+  resetsOn: (date) => `Resets on ${date}.`,
+  upgrade: 'Upgrade',
   usageByBucket: 'Usage by bucket',
   unassignedBucket: 'Unassigned',
   noMeteredUsage: 'This product has no metered usage.',
@@ -270,11 +357,11 @@ export const en: PlanshipMessages = {
   announcePlanScheduled: (plan) => `${plan} starts at your next renewal.`,
   announcePlanKept: (plan) => `You keep ${plan}: the scheduled change is called off.`,
   announceSubscribed: (plan) => `You are now subscribed to ${plan}.`,
-  announceAutoRenewOn: 'Auto-renew is on.',
-  announceAutoRenewOff: 'Auto-renew is off: the subscription ends at the end of the period.',
-  announceCancelled: (plan) => `${plan} is cancelled.`,
-  announceResumed: (plan) => `${plan} is active again.`,
+  announceCancelled: (plan) => `${plan} has ended.`,
+  announceEnds: (plan, date) => `${plan} ends on ${date}.`,
+  announceResumed: (plan) => `${plan} will renew again.`,
   announceSeats: (seats, count) => `The subscription now has ${seats} ${one(count, { one: 'seat', other: 'seats' })}.`,
   announceMemberAdded: (member) => `${member} was added.`,
   announceMemberRemoved: (member) => `${member} was removed.`,
+  announceLeft: (plan) => `You left the ${plan} team.`,
 };

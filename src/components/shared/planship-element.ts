@@ -4,22 +4,15 @@ import { ContextConsumer } from '@lit/context';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import type { ConnectionState, PlanshipCustomer, Resource, Subscription } from '../../client/index.ts';
 import { ActionController } from './action-controller.ts';
+import { Confirmation, type ConfirmOptions } from './confirmation.ts';
 import { planshipClientContext, planshipServicesContext, ensureContextRoot, type ProviderServices } from './context.ts';
 import { PlanshipErrorEvent, PlanshipSubscriptionChangeEvent, type SubscriptionChangeKind } from './events.ts';
 import { Localize } from './localize.ts';
 import type { PlanshipMessages } from './messages.ts';
 import { rememberHeight, rememberedHeight } from './remembered-height.ts';
-import { describeError } from './wording.ts';
+import { canRetry, describeError } from './wording.ts';
 
-export interface ConfirmOptions {
-  heading: string;
-  message?: string;
-  /** Shown as a list, e.g. the entitlements a downgrade loses. */
-  items?: readonly string[];
-  confirmLabel: string;
-  /** Default: the `cancel` message. */
-  cancelLabel?: string;
-}
+export type { ConfirmOptions };
 
 /** `light`, `dark`, or `auto` (the system's); absent: the host page's `color-scheme`. */
 export type Theme = 'light' | 'dark' | 'auto';
@@ -47,17 +40,17 @@ const CLIENT_EVENTS = ['planship-change', 'planship-connection'] as const;
  * @cssprop [--planship-color-muted=#57606a] - Secondary text (dark: #9da7b3).
  * @cssprop [--planship-color-surface=#fff] - Cards, inputs, dialogs, themed hosts (dark: #161b22).
  * @cssprop [--planship-color-border=#d0d7de] - Card borders and meter tracks (dark: #3d444d).
- * @cssprop [--planship-color-control-border=#818b98] - Borders of inputs, buttons and the switch's off track, 3:1 on the surface (dark: #6e7681).
- * @cssprop [--planship-color-accent=#0b57d0] - Current plan, primary buttons, focus rings, meters, switches (dark: #7cacf8).
+ * @cssprop [--planship-color-control-border=#818b98] - Borders of inputs and buttons, 3:1 on the surface (dark: #6e7681).
+ * @cssprop [--planship-color-accent=#0b57d0] - Current and recommended plan, primary buttons, focus rings, meters (dark: #7cacf8).
  * @cssprop [--planship-color-accent-contrast=#fff] - Text on the accent (dark: #0d1117).
  * @cssprop [--planship-color-danger=#b3261e] - Errors and destructive actions (dark: #ff8a80).
- * @cssprop [--planship-color-warning=#8a5300] - The reconnecting hint, warnings (dark: #f2c14e).
+ * @cssprop [--planship-color-warning=#8a5300] - The reconnecting hint, a meter near its limit, a cancelled status (dark: #f2c14e).
  * @cssprop [--planship-color-success=#146c2e] - The "Active" status (dark: #6fdd8b).
  * @cssprop [--planship-radius=8px] - Corner radius.
  * @cssprop [--planship-space=0.75rem] - Spacing unit: cards are padded twice this, gaps scale with it.
  * @cssprop [--planship-font-family=system-ui] - Font.
  *
- * @fires planship-error - A read or action failed (the element shows it, with a retry button).
+ * @fires planship-error - A read or action failed (the element shows it in words, with a retry button when retrying can help).
  */
 export class PlanshipElement extends LitElement {
   /** The API client, provided by the nearest <planship-provider>. */
@@ -81,9 +74,8 @@ export class PlanshipElement extends LitElement {
   /** The user action under way and the last failed one. */
   protected readonly actions = new ActionController(this, (error, action) => this.fail(error, action));
 
-  /** The open confirmation question, if any, and how to answer it. */
-  @state() private question?: ConfirmOptions;
-  private settle?: (confirmed: boolean) => void;
+  /** The confirmation dialog. */
+  private readonly confirmation = new Confirmation(this);
 
   private listened?: PlanshipCustomer;
   /** The reads made with `load()`, each with the resources whose change re-runs it. */
@@ -124,7 +116,6 @@ export class PlanshipElement extends LitElement {
       },
       hostDisconnected: () => {
         this.listenTo();
-        this.answer(false);
         this.services?.alerts.release(this);
       },
     });
@@ -217,42 +208,13 @@ export class PlanshipElement extends LitElement {
     });
   }
 
-  /**
-   * Asks a yes/no question in a modal <dialog> (focus trap and Escape come free; Cancel, the
-   * safe choice, has focus). Resolves true on confirm, false on cancel or Escape. The element's
-   * template must hold `renderDialog()`.
-   */
-  protected async confirm(options: ConfirmOptions): Promise<boolean> {
-    this.answer(false);
-    this.question = options;
-    await this.updateComplete;
-    const dialog = this.renderRoot.querySelector('dialog')!;
-    dialog.returnValue = '';
-    if (!dialog.open) dialog.showModal();
-    return new Promise((resolve) => (this.settle = resolve));
-  }
-
-  private answer(confirmed: boolean) {
-    this.settle?.(confirmed);
-    this.settle = undefined;
+  /** Asks a yes/no question in a modal dialog; true on confirm. The template must hold `renderDialog()`. */
+  protected confirm(options: ConfirmOptions): Promise<boolean> {
+    return this.confirmation.ask(options);
   }
 
   protected renderDialog() {
-    const question = this.question;
-    return html`<dialog part="dialog" aria-labelledby="dialog-heading" @close=${(event: Event) =>
-      this.answer((event.target as HTMLDialogElement).returnValue === 'confirm')}>
-      ${question
-        ? html`<form method="dialog" class="stack">
-            <h2 id="dialog-heading" part="dialog-heading">${question.heading}</h2>
-            ${question.message ? html`<p>${question.message}</p>` : nothing}
-            ${question.items?.length ? html`<ul>${question.items.map((item) => html`<li>${item}</li>`)}</ul>` : nothing}
-            <div class="row">
-              <button part="dialog-cancel" value="cancel" autofocus>${question.cancelLabel ?? this.m.cancel}</button>
-              <button part="dialog-confirm" class="primary" value="confirm">${question.confirmLabel}</button>
-            </div>
-          </form>`
-        : nothing}
-    </dialog>`;
+    return this.confirmation.render(this.m.cancel);
   }
 
   /**
@@ -273,7 +235,7 @@ export class PlanshipElement extends LitElement {
     return html`<div part="base" class="stack">
       ${hint && this.connectionState === 'reconnecting' ? html`<p part="stale" class="stale">${this.m.reconnecting}</p>` : nothing}
       ${task.status === TaskStatus.ERROR
-        ? this.renderError(task.error, () => void task.run())
+        ? this.renderError(task.error, 'load', () => void task.run())
         : value
           ? content(value)
           : html`<div part="loading" class="stack" role="progressbar" aria-busy="true" aria-label=${label}
@@ -282,21 +244,21 @@ export class PlanshipElement extends LitElement {
   }
 
   /**
-   * An error (human message, `role="alert"` unless another element of the provider already
-   * alerts the same text) with a retry button; `wrap` puts the message in context.
+   * An error in words (`role="alert"` unless another element of the provider already alerts the
+   * same text), with a retry button only when retrying can help; `wrap` puts it in context.
    */
-  protected renderError(error: unknown, retry: () => void, part = 'error', wrap = (text: string) => text) {
-    const text = wrap(describeError(this.m, error));
+  protected renderError(error: unknown, action: string, retry: () => void, part = 'error', wrap = (text: string) => text) {
+    const text = wrap(describeError(this.m, error, action));
     const alert = this.services?.alerts.claim(text, this) ?? true;
     return html`<div part=${part} class="alert" role=${alert ? 'alert' : nothing}>
-      ${text} <button part="retry-button" type="button" @click=${retry}>${this.m.retry}</button>
+      ${text} ${canRetry(error) ? html`<button part="retry-button" type="button" @click=${retry}>${this.m.retry}</button>` : nothing}
     </div>`;
   }
 
   /** The last failed action, when its key starts with `key`, with its retry. */
   protected renderFailure(key = '', wrap?: (text: string) => string) {
     const failure = this.actions.failure;
-    return failure?.key.startsWith(key) ? this.renderError(failure.error, failure.retry, 'action-error', wrap) : nothing;
+    return failure?.key.startsWith(key) ? this.renderError(failure.error, failure.action, failure.retry, 'action-error', wrap) : nothing;
   }
 
   /**

@@ -1,5 +1,4 @@
 // What the API says, in the element's words: entitlements and errors.
-import { detailText } from '../../client/errors.ts';
 import type { PlanDetails } from '../../client/index.ts';
 import type { Localize } from './localize.ts';
 import type { PlanshipMessages } from './messages.ts';
@@ -28,30 +27,44 @@ export function describeEntitlement(t: Localize, name: string, value: unknown): 
   return Array.isArray(value) ? t.m.leverList(name, items(t, value)) : name;
 }
 
+type Levers = readonly { slug: string; name: string }[];
+
+/** What a plan grants, in words, in the levers' order (a plan card, a first subscription). */
+export function planFeatures(t: Localize, plan: PlanDetails, levers: Levers): string[] {
+  const values = planValues(plan);
+  return levers.filter(({ slug }) => grants(values[slug])).map(({ slug, name }) => describeEntitlement(t, name, values[slug]));
+}
+
 /**
- * What a customer loses moving from one plan to another, in words, for a downgrade
- * confirmation: ["Single sign-on", "API calls: 100,000 → 10,000", "Export formats: PARQUET"].
+ * What a customer gains and loses moving from one plan to another, in words, for the
+ * confirmation: lost ["Single sign-on", "API calls: 100,000 → 10,000", "Export formats: PARQUET"],
+ * gained the same the other way round. Without a plan before, everything the new one grants.
  */
-export function lostEntitlements(t: Localize, from: PlanDetails, to: PlanDetails, levers: readonly { slug: string; name: string }[]): string[] {
+export function entitlementChanges(t: Localize, from: PlanDetails | undefined, to: PlanDetails, levers: Levers) {
+  if (!from) return { gained: planFeatures(t, to, levers), lost: [] };
   const before = planValues(from);
   const after = planValues(to);
   const limit = (value: unknown) => (value === null ? t.m.unlimited : t.number(Number(value) || 0));
+  const gained: string[] = [];
   const lost: string[] = [];
-  for (const { slug, name } of levers) {
-    const had = before[slug];
-    const has = after[slug];
-    if (had === true && has !== true) lost.push(name);
+  // What `had` holds that `has` lacks, into `into`; a limit is worded old → new (`gain`: has → had).
+  const missing = (name: string, had: unknown, has: unknown, into: string[], gain = false) => {
+    if (had === true && has !== true) into.push(name);
     else if (Array.isArray(had)) {
       const gone = had.filter((item) => !(Array.isArray(has) && has.includes(item)));
-      if (gone.length) lost.push(t.m.leverList(name, items(t, gone)));
+      if (gone.length) into.push(t.m.leverList(name, items(t, gone)));
     } else if ((had === null || typeof had === 'number') && has !== null && (had === null || (Number(has) || 0) < had)) {
-      lost.push(t.m.limitChange(name, limit(had), limit(has)));
+      into.push(gain ? t.m.limitChange(name, limit(has), limit(had)) : t.m.limitChange(name, limit(had), limit(has)));
     }
+  };
+  for (const { slug, name } of levers) {
+    missing(name, before[slug], after[slug], lost);
+    missing(name, after[slug], before[slug], gained, true);
   }
-  return lost;
+  return { gained, lost };
 }
 
-const ERRORS: Record<string, keyof PlanshipMessages> = {
+const BY_KIND: Record<string, keyof PlanshipMessages> = {
   aborted: 'errorAborted',
   timeout: 'errorTimeout',
   auth: 'errorAuth',
@@ -59,21 +72,42 @@ const ERRORS: Record<string, keyof PlanshipMessages> = {
   unauthorized: 'errorUnauthorized',
   forbidden: 'errorForbidden',
   not_found: 'errorNotFound',
+  conflict: 'errorConflict',
+  validation: 'errorInvalid',
+  bad_request: 'errorInvalid',
   rate_limited: 'errorRateLimited',
   server: 'errorServer',
 };
 
+/** Refusals that mean something particular for one action (action and HTTP status). */
+const BY_ACTION: Record<string, keyof PlanshipMessages> = {
+  'create-subscription 409': 'errorAlreadySubscribed',
+  'resume 409': 'errorWouldBillTwice',
+  'change-seats 409': 'errorSeatsBelowMembers',
+  'change-seats 422': 'errorSeatsAbovePlan',
+  'invite-member 404': 'errorNoAccount',
+  'invite-member 409': 'errorTeamFull',
+  'invite-member 422': 'errorEmailInvalid',
+  'remove-member 404': 'errorMemberGone',
+  'leave-team 404': 'errorMemberGone',
+};
+
+/** Failures a retry can fix: no answer, a server fault, a timeout, the token service, too many requests. */
+const RETRIABLE = ['network', 'timeout', 'server', 'auth', 'rate_limited', undefined];
+
+const errorFacts = (error: unknown) => (error ?? {}) as { kind?: string; status?: number };
+
+/** Whether trying again can help (a refusal stays a refusal: no Retry for it). */
+export const canRetry = (error: unknown) => RETRIABLE.includes(errorFacts(error).kind);
+
 /**
- * A message a customer can act on, built from the client error's kind and the API's detail
- * text only, so request headers (and tokens) can never leak into the page.
+ * A sentence a customer can act on, chosen by the action and the error's status or kind, never
+ * from the API's own (English) text, so request headers and tokens can never leak either.
  */
-export function describeError(m: PlanshipMessages, error: unknown): string {
-  const { kind, detail } = (error ?? {}) as { kind?: string; detail?: unknown };
-  const text = detailText(detail);
-  if (kind === 'forbidden' && text) return m.errorForbiddenDetail(text);
-  if (kind === 'not_found' && text) return m.errorNotFoundDetail(text);
-  const message = (m[ERRORS[kind ?? '']] as string | undefined) ?? text ?? m.errorUnknown;
-  return kind === 'unauthorized' || kind === 'aborted' || message === text ? message : m.tryAgain(message);
+export function describeError(m: PlanshipMessages, error: unknown, action = 'load'): string {
+  const { kind, status } = errorFacts(error);
+  const message = m[BY_ACTION[`${action} ${status}`] ?? BY_KIND[kind!] ?? 'errorUnknown'] as string;
+  return canRetry(error) ? m.tryAgain(message) : message;
 }
 
 /**

@@ -5,44 +5,61 @@ import { baseStyles } from '../shared/base.styles.ts';
 import { membersStyles } from './subscription-manager.styles.ts';
 import { define } from '../shared/define.ts';
 import type { Message } from '../shared/messages.ts';
+import { PlanshipMemberInviteEvent } from '../shared/events.ts';
 import { PlanshipElement, headingLevel } from '../shared/planship-element.ts';
+import { describeError } from '../shared/wording.ts';
 
-/** A placeholder seats and members area: seats line and form, heading, a member, the add form. */
+/** A placeholder seats and members area: seats line and form, heading, a member (the invite form is for some only). */
 export const membersSkeleton = html`<div class="stack members-bone">
   <div class="bone" style="width: 40%"></div>
   <div class="row"><div class="bone control" style="width: 12em"></div><div class="bone control" style="width: 7em"></div></div>
   <div class="bone" style="width: 25%"></div>
   <div class="bone" style="width: 55%"></div>
-  <div class="row"><div class="bone control" style="width: 16em"></div><div class="bone control" style="width: 8em"></div></div>
 </div>`;
+
+/** Its parts, for `exportparts` of the elements it sits in (base, loading and the dialog are its host's to name). */
+export const memberParts =
+  'seats,seats-input,seats-button,field-error,members-heading,member-list,member,member-name,member-email,admin-badge,remove-button,leave-button,invite-form,invite-input,invite-button';
+
+/** Like the gateway's check: something, an @, something, no spaces. */
+const EMAIL = /^[^\s@]+@[^\s@]+$/;
 
 /**
  * @summary Seats and members of one subscription (used inside <planship-subscription-manager>).
  *
+ * Members are shown by name, else email, else "Teammate"; administrators also see emails. The
+ * customer's own row says "(you)" and offers "Leave team" (unless they are its last
+ * administrator). Administrators change seats, remove members and invite people by email: the
+ * invite form shows when the gateway offers invitations (`client.features`) or with `invites`.
+ *
  * @tagname planship-subscription-members
  * @csspart base - The wrapper.
- * @csspart seats - The seats area (a form for administrators).
+ * @csspart seats - The seats area (a form for administrators of a self-serve plan).
  * @csspart seats-input - The seats number field.
  * @csspart seats-button - Saves the seats.
- * @csspart field-error - An inline validation message.
+ * @csspart field-error - A message next to the field it is about.
  * @csspart members-heading - The "Members" heading (level `heading-level`).
  * @csspart member-list - The list of members.
  * @csspart member - One member.
- * @csspart member-name - A member's name, else email, else customer id.
+ * @csspart member-name - A member's name, else email, else "Teammate".
+ * @csspart member-email - A member's email, next to the name (for administrators).
  * @csspart admin-badge - The "Administrator" badge.
  * @csspart remove-button - Removes a member.
- * @csspart add-form - The add-member form.
- * @csspart action-error - A failed action, with its retry button.
+ * @csspart leave-button - "Leave team", on the customer's own row.
+ * @csspart invite-form - The invite form (email and administrator).
+ * @csspart invite-input - The email field.
+ * @csspart invite-button - Sends the invitation.
+ * @csspart action-error - A failed action (with a retry button when retrying can help).
  * @csspart loading - The loading placeholder, shaped like the seats and members.
- * @csspart error - The load error with its retry button.
+ * @csspart error - The load error (with a retry button when retrying can help).
  * @csspart retry-button - A retry button.
  * @csspart dialog - The confirmation <dialog>.
  * @csspart dialog-heading - The confirmation's question.
  * @csspart dialog-confirm - The confirmation's "yes" button.
  * @csspart dialog-cancel - The confirmation's "no" button (focused first, the safe choice).
  *
- *
- * @fires planship-subscription-change - After seats changed or a member was added or removed.
+ * @fires planship-subscription-change - After seats changed, a member was invited or removed, or the customer left.
+ * @fires planship-member-invite - An administrator submitted the invite form (cancelable: prevent it to invite people yourself).
  * @fires planship-error - A read or action failed.
  */
 export class PlanshipSubscriptionMembers extends PlanshipElement {
@@ -51,14 +68,20 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
   /** The subscription whose members are shown. */
   @property({ attribute: false }) subscription?: Subscription;
 
-  /** Shows the controls that change seats and members (for administrators). */
+  /** The customer administers the subscription: it sees emails and, while active, may change members. */
   @property({ type: Boolean, attribute: 'can-manage' }) canManage = false;
+
+  /** The subscription is on a contract plan: seats are read-only (members can still change). */
+  @property({ type: Boolean }) contract = false;
+
+  /** Shows the invite form to administrators although the gateway offers no invitations (the host invites). */
+  @property({ type: Boolean }) invites = false;
 
   /** The level of the "Members" heading (default 4). */
   @property({ type: Number, attribute: 'heading-level' }) headingLevel?: number;
 
   @state() private seatsError?: Message;
-  @state() private memberError?: Message;
+  @state() private inviteError?: Message;
 
   private task = this.load(
     ['subscriptions', 'customer'],
@@ -67,7 +90,7 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
   );
 
   private field(id: string) {
-    return this.renderRoot.querySelector<HTMLInputElement>(`#${id}`)!;
+    return this.renderRoot.querySelector<HTMLInputElement>(`#${id}`);
   }
 
   override render() {
@@ -89,64 +112,86 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
     const seats = subscription.maxSubscribers ?? 1;
     const summary = m.seatsUsed(localize.number(used), localize.number(seats), seats);
     const manage = this.canManage && subscription.isActive;
-    return html`${manage
+    const admins = members.filter((member) => member.isAdministrator).length;
+    const invites = manage && (this.invites || this.client?.features.has('invites'));
+    return html`${manage && !this.contract
         ? html`<form part="seats" class="row" novalidate @submit=${(event: Event) => this.saveSeats(event, subscription, used)}>
               <p class="summary">${summary}</p>
               <label for="seats">${m.seatsLabel}</label>
-              <input
-                part="seats-input"
-                id="seats"
-                type="number"
-                min=${Math.max(1, used)}
-                .value=${String(subscription.maxSubscribers)}
-                aria-invalid=${String(!!this.seatsError)}
-                aria-describedby=${this.seatsError ? 'seats-error' : nothing}
-                @input=${() => (this.seatsError = undefined)}
-              />
+              ${this.input('seats', 'number', this.seatsError, String(subscription.maxSubscribers), Math.max(1, used))}
               ${this.button('seats-button', m.saveSeats, 'seats')}
             </form>
-            ${this.renderFieldError('seats-error', this.seatsError)}`
+            ${this.renderFieldError('seats', this.seatsError)}`
         : html`<p part="seats">${summary}</p>`}
       <div part="members-heading" role="heading" aria-level=${headingLevel(this.headingLevel, 4)} id="members-heading">${m.membersHeading}</div>
-      <ul part="member-list" class="stack" aria-labelledby="members-heading">
+      <ul part="member-list" class="stack" aria-labelledby="members-heading" tabindex="-1">
         ${members.map(({ customerId, isAdministrator, customer }) => {
-          const name = customer?.name || customer?.email || customerId;
-          return html`<li part="member" class="row">
-            <span part="member-name" class="member-id" data-customer=${customerId}>${name}</span>
-            ${customerId === self ? html`<span class="muted">${m.you}</span>` : nothing}
+          const name = customer?.name || customer?.email || m.teammate;
+          const email = (this.canManage || customerId === self) && customer?.name && customer.email;
+          const isSelf = customerId === self;
+          return html`<li part="member" class="row" data-customer=${customerId}>
+            <span part="member-name">${name}</span>
+            ${email ? html`<span part="member-email" class="muted">${email}</span>` : nothing}
+            ${isSelf ? html`<span class="muted">${m.you}</span>` : nothing}
             ${isAdministrator ? html`<span part="admin-badge" class="badge">${m.administrator}</span>` : nothing}
-            ${this.canManage && customerId !== self
-              ? this.button('remove-button', m.remove, `remove:${customerId}`, () => this.removeMember(customerId, name), 'danger', m.removeNamed(name))
-              : nothing}
+            ${isSelf
+              ? !(isAdministrator && admins < 2)
+                ? this.button('leave-button', m.leaveTeam, 'leave', () => this.leave(subscription), 'danger')
+                : nothing
+              : manage
+                ? this.button('remove-button', m.remove, `remove:${customerId}`, () => this.removeMember(customerId, name), 'danger', m.removeNamed(name))
+                : nothing}
           </li>`;
         })}
       </ul>
-      ${manage
-        ? html`<form part="add-form" class="row" novalidate @submit=${this.addMember}>
-              <label for="member-id">${m.customerIdLabel}</label>
-              <input
-                id="member-id"
-                autocomplete="off"
-                aria-invalid=${String(!!this.memberError)}
-                aria-describedby=${this.memberError ? 'member-error' : nothing}
-                @input=${() => (this.memberError = undefined)}
-              />
-              <label><input id="member-admin" type="checkbox" /> ${m.administrator}</label>
-              ${this.button('', m.addMember, 'add')}
+      ${invites
+        ? html`<form part="invite-form" class="row" novalidate @submit=${(event: Event) => this.invite(event, members)}>
+              <label for="invite">${m.emailLabel}</label>
+              ${this.input('invite', 'email', this.inviteError)}
+              <label><input id="invite-admin" type="checkbox" /> ${m.administrator}</label>
+              ${this.button('invite-button', m.invite, 'invite')}
             </form>
-            ${this.renderFieldError('member-error', this.memberError)}`
+            ${this.renderFieldError('invite', this.inviteError)}`
         : nothing}
       ${this.renderFailure()}`;
   }
 
+  /** A field (`seats` or `invite`) that says when its value was refused, and why (`<id>-error`). */
+  private input(id: 'seats' | 'invite', type: string, error?: Message, value?: string, min?: number) {
+    return html`<input
+      part=${`${id}-input`}
+      id=${id}
+      type=${type}
+      autocomplete="off"
+      min=${min ?? nothing}
+      .value=${value ?? ''}
+      aria-invalid=${String(!!error)}
+      aria-describedby=${error ? `${id}-error` : nothing}
+      @input=${() => (id === 'seats' ? (this.seatsError = undefined) : (this.inviteError = undefined))}
+    />`;
+  }
+
   private renderFieldError(id: string, message?: Message) {
-    return message ? html`<p part="field-error" id=${id} class="danger">${message(this.m)}</p>` : nothing;
+    return message ? html`<p part="field-error" id=${`${id}-error`} class="danger">${message(this.m)}</p>` : nothing;
+  }
+
+  /**
+   * After a failed action: a refusal about what was typed (one of `statuses`) is worded next to
+   * its field instead of below the list, and the field gets focus.
+   */
+  private toField(id: string, statuses: number[]): Message | undefined {
+    const failure = this.actions.failure;
+    const error = failure?.error;
+    if (!failure || !statuses.includes((error as { status?: number }).status!)) return undefined;
+    this.actions.failure = undefined;
+    this.field(id)?.focus();
+    return (words) => describeError(words, error, failure.action);
   }
 
   private async saveSeats(event: Event, subscription: Subscription, used: number) {
     event.preventDefault();
     if (this.actions.pending) return;
-    const input = this.field('seats');
+    const input = this.field('seats')!;
     const text = input.value.trim();
     const seats = Number(text);
     const before = subscription.maxSubscribers ?? 1;
@@ -167,14 +212,14 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
       seats < before &&
       !(await this.confirm({
         heading: m.reduceSeatsQuestion,
-        message: m.reduceSeatsMessage(localize.number(before), localize.number(seats), seats),
+        lines: [m.reduceSeatsMessage(localize.number(before), localize.number(seats), seats)],
         confirmLabel: m.reduceSeats,
       }))
     ) {
       return;
     }
     const id = subscription.subscriptionId;
-    await this.changeSubscription(
+    const saved = await this.changeSubscription(
       'seats',
       'change-seats',
       id,
@@ -182,33 +227,38 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
       () => this.client!.changeSubscriptionMaxSubscribers(id, seats),
       m.announceSeats(localize.number(seats), seats),
     );
+    if (!saved) this.seatsError = this.toField('seats', [409, 422]);
   }
 
-  private async addMember(event: Event) {
+  /** Asks the host (cancelable event), then invites through the gateway when it offers invitations. */
+  private async invite(event: Event, members: readonly SubscriptionCustomer[]) {
     event.preventDefault();
-    const input = this.field('member-id');
-    const admin = this.field('member-admin');
-    const customerId = input.value.trim();
     if (this.actions.pending) return;
-    if (!customerId) {
-      this.memberError = (words) => words.memberIdRequired;
-      return input.focus();
-    }
+    const input = this.field('invite')!;
+    const admin = this.field('invite-admin')!;
+    const email = input.value.trim();
+    const taken = members.some((member) => member.customer?.email?.toLowerCase() === email.toLowerCase());
+    this.inviteError = !EMAIL.test(email) ? (words) => words.errorEmailInvalid : taken ? (words) => words.alreadyMember : undefined;
+    if (this.inviteError) return input.focus();
     const id = this.subscription!.subscriptionId;
-    const added = await this.changeSubscription(
-      'add',
-      'add-member',
+    const client = this.client!;
+    const clear = () => {
+      input.value = '';
+      admin.checked = false;
+    };
+    if (!this.emit(new PlanshipMemberInviteEvent(id, email, admin.checked)) || !client.features.has('invites')) return clear();
+    const invited = await this.changeSubscription(
+      'invite',
+      'invite-member',
       id,
       'member-added',
       async () => {
-        await this.client!.addSubscriptionCustomer(id, customerId, admin.checked);
+        await client.inviteSubscriptionCustomer(id, email, admin.checked);
       },
-      this.m.announceMemberAdded(customerId),
+      this.m.announceMemberAdded(email),
     );
-    if (added) {
-      input.value = '';
-      admin.checked = false;
-    }
+    if (invited) clear();
+    else this.inviteError = this.toField('invite', [404, 422]);
   }
 
   private async removeMember(customerId: string, name: string) {
@@ -216,28 +266,32 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
     const { m } = this;
     const confirmed = await this.confirm({
       heading: m.removeMemberQuestion,
-      message: m.removeMemberMessage(name),
+      lines: [m.removeMemberMessage(name)],
       confirmLabel: m.removeMember,
     });
-    const id = this.subscription!.subscriptionId;
-    if (
-      confirmed &&
-      (await this.changeSubscription(
-        `remove:${customerId}`,
-        'remove-member',
-        id,
-        'member-removed',
-        async () => {
-          await this.client!.removeSubscriptionCustomer(id, customerId);
-        },
-        m.announceMemberRemoved(name),
-      ))
-    ) {
+    if (confirmed && (await this.removeCustomer(`remove:${customerId}`, 'remove-member', customerId, m.announceMemberRemoved(name)))) {
       // The pressed button leaves with its row: keep keyboard users in the members area.
       await this.task.taskComplete.catch(() => undefined);
       await this.updateComplete;
-      this.field('member-id')?.focus();
+      (this.field('invite') ?? this.renderRoot.querySelector<HTMLElement>('[part~=member-list]'))?.focus();
     }
+  }
+
+  /** The customer leaves the team, after confirmation (the subscription then leaves its list). */
+  private async leave(subscription: Subscription) {
+    if (this.actions.pending) return;
+    const { m } = this;
+    const plan = subscription.plan.name;
+    if (await this.confirm({ heading: m.leaveQuestion, lines: [m.leaveMessage(plan)], confirmLabel: m.leaveTeam })) {
+      await this.removeCustomer('leave', 'leave-team', subscription.customerId, m.announceLeft(plan));
+    }
+  }
+
+  private removeCustomer(key: string, action: string, customerId: string, success: string) {
+    const id = this.subscription!.subscriptionId;
+    return this.changeSubscription(key, action, id, 'member-removed', async () => {
+      await this.client!.removeSubscriptionCustomer(id, customerId);
+    }, success);
   }
 }
 

@@ -18,23 +18,9 @@ export const styles = css`
     padding-top: calc(var(--_space) * 1.5);
     border-top: 1px solid var(--_border);
   }
-  /* The switch's track and thumb, drawn in one pseudo-element; the off track is a control border (3:1). */
-  .switch::before {
-    content: '';
-    width: 2em;
-    height: 1em;
-    margin-inline-end: 0.5em;
-    vertical-align: middle;
-    display: inline-block;
-    border-radius: 1em;
-    background: radial-gradient(circle at var(--_x, 0.5em), var(--_surface) 0.35em, #0000 0.4em) var(--_on, var(--_control));
-  }
-  [aria-checked=true] {
-    --_x: 1.5em;
-    --_on: var(--_accent);
-  }
-  :host(:dir(rtl)) .switch::before {
-    transform: scaleX(-1);
+  .ending {
+    color: var(--_warning);
+    background: color-mix(in srgb, var(--_warning) 12%, var(--_surface));
   }
 `;
 
@@ -53,7 +39,8 @@ export const membersStyles = css`
     padding: 0;
     list-style: none;
   }
-  .member-id {
+  [part~=member-name],
+  [part~=member-email] {
     overflow-wrap: anywhere;
   }
 `;

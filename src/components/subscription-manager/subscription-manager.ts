@@ -1,13 +1,13 @@
 import { html, nothing } from 'lit';
 import { property } from 'lit/decorators.js';
-import type { PlanshipCustomer, Subscription } from '../../client/index.ts';
+import type { ModifySubscriptionParameters, Subscription } from '../../client/index.ts';
 import { baseStyles } from '../shared/base.styles.ts';
 import { styles } from './subscription-manager.styles.ts';
 import { define } from '../shared/define.ts';
-import { PlanshipElement, flag, headingLevel } from '../shared/planship-element.ts';
+import { PlanshipElement, headingLevel } from '../shared/planship-element.ts';
 import type { SubscriptionChangeKind } from '../shared/events.ts';
 import { splitAround } from '../shared/wording.ts';
-import { membersSkeleton } from './members-list.ts';
+import { memberParts, membersSkeleton } from './members-list.ts';
 
 /** A placeholder subscription card: plan and status, renewal, controls, then the members area. */
 const skeleton = html`<div class="card">
@@ -17,31 +17,44 @@ const skeleton = html`<div class="card">
   ${membersSkeleton}
 </div>`;
 
+/** The manager's own parts and those of the members area inside it (for `exportparts`). */
+export const managerParts = `base,subscription,inactive,plan-name,status,renewal,keep-plan-button,cancel-button,resume-button,contract,members,action-error,empty,loading,error,retry-button,stale,dialog,dialog-heading,dialog-confirm,dialog-cancel,${memberParts}`;
+
+/** Whether `candidate` is the customer's own active one (it administers it), other than `subscription`. */
+const otherOwnActive = (subscriptions: readonly Subscription[], subscription: Subscription) =>
+  subscriptions.some((candidate) => candidate !== subscription && candidate.isActive && candidate.isAdministrator);
+
 /**
  * @summary The customer's subscriptions to the product: plan, renewal, scheduled change,
- * auto-renew, cancel and resume, seats and members.
+ * cancel and resume, seats and members.
  *
  * Controls that change a subscription are shown to its administrators; other members see it
- * read-only. Cancelling, removing a member and lowering seats ask for confirmation first. A
- * change that went through is announced politely.
+ * read-only, and so does everyone on a plan sold by contract (not self-serve), with a `contact`
+ * slot instead. Cancel means "at the end of the period" (auto-renew off: "Ends on <date>", with
+ * Resume) unless `cancel-at="now"`; it asks first, and so do removing a member, leaving the team
+ * and lowering seats. A subscription that has ended can be resumed only when the customer has no
+ * other active one (never two bills). A change that went through is announced politely.
  *
  * @tagname planship-subscription-manager
  * @slot empty - Shown when the customer has no subscription (default "No subscription yet.").
+ * @slot contact - Under a subscription on a contract plan: how to reach you (default "Contact us about <plan>."), e.g. a link.
+ * @slot payment-method - Your own content after the subscriptions, e.g. the card on file (Planship has no payment methods).
+ * @slot invoices - Your own content after the payment method, e.g. a list of invoices (Planship has no invoices).
  *
  * @csspart base - The wrapper.
- * @csspart subscription - One subscription card; also `inactive` when cancelled.
+ * @csspart subscription - One subscription card; also `inactive` when it has ended.
  * @csspart plan-name - The subscription's plan name (a heading, level `heading-level`).
- * @csspart status - "Active" or "Cancelled".
+ * @csspart status - "Active", "Cancelled" (ends at the end of the period) or "Ended".
  * @csspart renewal - The renewal line ("Renews on ...", "Ends on ...", "Changes to ... on ...").
  * @csspart keep-plan-button - Calls off a scheduled plan change.
- * @csspart auto-renew - The auto-renew switch (role="switch").
- * @csspart cancel-button - Cancels the subscription.
- * @csspart resume-button - Resumes a cancelled subscription.
- * @csspart members - The seats and members area (a <planship-subscription-members>).
- * @csspart action-error - A failed action, with its retry button.
+ * @csspart cancel-button - Cancels the subscription (at the end of the period, or now with `cancel-at="now"`).
+ * @csspart resume-button - Resumes a cancelled subscription (or one that ended, when no other is active).
+ * @csspart contract - The "sold by contract" note of a contract subscription.
+ * @csspart members - The seats and members area (a <planship-subscription-members>; its parts are exported).
+ * @csspart action-error - A failed action (with a retry button when retrying can help).
  * @csspart empty - The empty state.
  * @csspart loading - The loading placeholder, shaped like a subscription card.
- * @csspart error - The load error with its retry button.
+ * @csspart error - The load error (with a retry button when retrying can help).
  * @csspart retry-button - A retry button.
  * @csspart stale - The "reconnecting" hint.
  * @csspart dialog - The confirmation <dialog>.
@@ -49,9 +62,9 @@ const skeleton = html`<div class="card">
  * @csspart dialog-confirm - The confirmation's "yes" button.
  * @csspart dialog-cancel - The confirmation's "no" button (focused first, the safe choice).
  *
- *
  * @fires planship-subscription-change - After a change to a subscription succeeded.
- * @fires planship-error - A read or action failed (the element shows it with a retry button).
+ * @fires planship-member-invite - An administrator submitted the invite form (cancelable: prevent it to invite people yourself).
+ * @fires planship-error - A read or action failed (the element shows it, with a retry button when retrying can help).
  */
 export class PlanshipSubscriptionManager extends PlanshipElement {
   static override styles = [baseStyles, styles];
@@ -59,18 +72,33 @@ export class PlanshipSubscriptionManager extends PlanshipElement {
   /** The level of the plan names' headings (default 3); the members heading is one below. */
   @property({ type: Number, attribute: 'heading-level' }) headingLevel?: number;
 
+  /** What Cancel does: `period-end` (default: access until the renewal date) or `now`. */
+  @property({ type: String, attribute: 'cancel-at' }) cancelAt: 'period-end' | 'now' = 'period-end';
+
+  /**
+   * Shows the invite form to administrators even when the gateway offers no invitations: you
+   * handle `planship-member-invite` yourself.
+   */
+  @property({ type: Boolean }) invites = false;
+
   // The customer's own (administered) active subscriptions first, then teams it belongs to,
-  // then cancelled ones; otherwise in the API's order.
+  // then cancelled ones; otherwise in the API's order. Plans say which are sold by contract.
   private task = this.load(['subscriptions', 'plans', 'customer'], async (client, signal) => {
     const rank = ({ isActive, isAdministrator }: Subscription) => (isActive ? 0 : 2) + (isAdministrator ? 0 : 1);
-    return (await client.listSubscriptions({ productSlug: client.productSlug, signal })).sort((a, b) => rank(a) - rank(b));
+    const [subscriptions, plans] = await Promise.all([
+      client.listSubscriptions({ productSlug: client.productSlug, signal }),
+      client.listPlans({ signal }),
+    ]);
+    const contracts = new Set(plans.filter((plan) => plan.isSelfServe === false).map((plan) => plan.slug));
+    return { subscriptions: subscriptions.sort((a, b) => rank(a) - rank(b)), contracts };
   });
 
   override render() {
-    return html`${this.renderTask(this.task, this.m.loadingSubscriptions, skeleton, (subscriptions) =>
-        subscriptions.length
-          ? subscriptions.map((subscription) => this.renderSubscription(subscription))
-          : html`<slot name="empty"><p part="empty" class="muted">${this.m.noSubscription}</p></slot>`,
+    return html`${this.renderTask(this.task, this.m.loadingSubscriptions, skeleton, ({ subscriptions, contracts }) =>
+        html`${subscriptions.length
+          ? subscriptions.map((subscription) => this.renderSubscription(subscription, subscriptions, contracts.has(subscription.plan.slug)))
+          : html`<slot name="empty"><p part="empty" class="muted">${this.m.noSubscription}</p></slot>`}
+        <slot name="payment-method"></slot><slot name="invoices"></slot>`,
       )}${this.renderDialog()}`;
   }
 
@@ -86,94 +114,97 @@ export class PlanshipSubscriptionManager extends PlanshipElement {
     return split ? html`${split[0]}<strong>${renewPlan.name}</strong>${split[1]}` : text;
   }
 
-  private renderSubscription(subscription: Subscription) {
+  private renderSubscription(subscription: Subscription, all: readonly Subscription[], contract: boolean) {
     const { m } = this;
-    const { subscriptionId: id, plan, renewPlan, isActive, autoRenew } = subscription;
-    const canManage = subscription.isAdministrator === true;
+    const { subscriptionId: id, plan, renewPlan, isActive, autoRenew, isAdministrator } = subscription;
     const scheduled = isActive && autoRenew && renewPlan && renewPlan.slug !== plan.slug;
-    const key = (change: SubscriptionChangeKind) => `${id}:${change}`;
     const level = headingLevel(this.headingLevel, 3);
+    // Cancel while it renews (or always, to end it now); resume while it is set to end, or once
+    // it ended if that cannot make a second active subscription.
+    const cancellable = isActive && (autoRenew || this.cancelAt === 'now');
+    const resumable = isActive ? !autoRenew : !otherOwnActive(all, subscription);
     return html`<section part=${isActive ? 'subscription' : 'subscription inactive'} class="card" aria-labelledby=${`plan-${id}`} data-subscription=${id}>
       <div class="row">
         <div part="plan-name" role="heading" aria-level=${level} id=${`plan-${id}`}>${plan.name}</div>
-        <span part="status" class="badge">${isActive ? m.statusActive : m.statusCancelled}</span>
+        <span part="status" class=${isActive && !autoRenew ? 'badge ending' : 'badge'}>${!isActive ? m.statusEnded : autoRenew ? m.statusActive : m.statusCancelled}</span>
       </div>
       <p part="renewal">${this.renewal(subscription)}</p>
-      ${!canManage
-        ? html`<p class="muted">${m.managedByAdmin}</p>`
-        : html`<div class="row">
-            ${scheduled
-              ? this.button('keep-plan-button', m.keepPlan(plan.name), key('renew-plan'), () =>
-                  this.act(subscription, 'renew-plan', 'keep-plan', (client) => client.changeSubscriptionRenewPlan(id, plan.slug), m.announcePlanKept(plan.name)),
-                )
-              : nothing}
-            ${isActive
-              ? html`<button
-                    part="auto-renew"
-                    class="switch"
-                    type="button"
-                    role="switch"
-                    aria-checked=${String(autoRenew)}
-                    aria-busy=${flag(this.actions.pending === key('auto-renew'))}
-                    aria-disabled=${flag(this.actions.pending)}
-                    @click=${() =>
-                      this.act(
-                        subscription,
-                        'auto-renew',
-                        'auto-renew',
-                        (client) => client.setSubscriptionAutoRenew(id, !autoRenew),
-                        autoRenew ? m.announceAutoRenewOff : m.announceAutoRenewOn,
-                      )}
-                  >${m.autoRenew}</button>
-                  ${this.button('cancel-button', m.cancelSubscription, key('active'), () => this.setActive(subscription, false), 'danger')}`
-              : this.button('resume-button', m.resumeSubscription, key('active'), () => this.setActive(subscription, true), 'primary')}
-          </div>`}
+      ${contract
+        ? html`<p part="contract" class="muted">${m.contractPlan}</p>
+            <slot name="contact">${m.contactUs(plan.name)}</slot>`
+        : !isAdministrator
+          ? html`<p class="muted">${m.managedByAdmin}</p>`
+          : html`<div class="row">
+              ${scheduled
+                ? this.button('keep-plan-button', m.keepPlan(plan.name), `${id}:renew-plan`, () =>
+                    this.act(subscription, 'renew-plan', 'keep-plan', { renewPlanSlug: plan.slug }, m.announcePlanKept(plan.name)),
+                  )
+                : nothing}
+              ${resumable ? this.button('resume-button', m.resumeSubscription, `${id}:active`, () => this.resume(subscription), 'primary') : nothing}
+              ${cancellable ? this.button('cancel-button', m.cancelSubscription, `${id}:active`, () => this.cancel(subscription), 'danger') : nothing}
+            </div>`}
       ${this.renderFailure(`${id}:`)}
-      <planship-subscription-members part="members" .subscription=${subscription} ?can-manage=${canManage} heading-level=${Math.min(level + 1, 6)}>
-      </planship-subscription-members>
+      <planship-subscription-members
+        part="members"
+        exportparts=${memberParts}
+        .subscription=${subscription}
+        ?can-manage=${isAdministrator === true}
+        ?contract=${contract}
+        ?invites=${this.invites}
+        heading-level=${Math.min(level + 1, 6)}
+      ></planship-subscription-members>
     </section>`;
   }
 
-  private act(
-    subscription: Subscription,
-    change: SubscriptionChangeKind,
-    action: string,
-    work: (client: PlanshipCustomer) => Promise<Subscription>,
-    success: string,
-  ) {
-    const client = this.client!;
+  /**
+   * Changes `params` of the subscription, then tells the page and announces `success`. The
+   * pending key is the pressed button's: keep-plan's, or the one of cancel and resume.
+   */
+  private act(subscription: Subscription, change: SubscriptionChangeKind, action: string, params: ModifySubscriptionParameters, success: string) {
     const id = subscription.subscriptionId;
-    return this.changeSubscription(`${id}:${change}`, action, id, change, () => work(client), success);
+    const client = this.client!;
+    const key = `${id}:${change === 'renew-plan' ? change : 'active'}`;
+    return this.changeSubscription(key, action, id, change, () => client.modifySubscription(id, params), success);
   }
 
-  /** Cancels (after confirmation) or resumes, then moves focus to the button that replaced the pressed one. */
-  private async setActive(subscription: Subscription, active: boolean) {
-    const id = subscription.subscriptionId;
+  /** Cancels after confirmation: at the end of the period (auto-renew off) unless `cancel-at="now"`. */
+  private async cancel(subscription: Subscription) {
     if (this.actions.pending) return;
     const { m } = this;
-    const name = subscription.plan.name;
-    if (
-      !active &&
-      !(await this.confirm({
-        heading: m.cancelQuestion(name),
-        message: m.cancelWarning,
-        confirmLabel: m.cancelSubscription,
-        cancelLabel: m.keepSubscription,
-      }))
-    ) {
-      return;
-    }
-    const success = active ? m.announceResumed(name) : m.announceCancelled(name);
-    if (await this.act(subscription, 'active', active ? 'resume' : 'cancel', (client) => client.setSubscriptionIsActive(id, active), success)) {
-      await this.task.taskComplete.catch(() => undefined);
-      await this.updateComplete;
-      this.renderRoot
-        .querySelector<HTMLElement>(`[data-subscription="${CSS.escape(id)}"] [part~=${active ? 'cancel' : 'resume'}-button]`)
-        ?.focus();
-    }
+    const { plan, renewAt } = subscription;
+    const date = this.localize.date(renewAt);
+    // Without a renewal date there is no period end to wait for.
+    const now = this.cancelAt === 'now' || !date;
+    const confirmed = await this.confirm({
+      heading: m.cancelQuestion(plan.name),
+      lines: [now ? m.cancelNowWarning : m.cancelAtEndWarning(plan.name, date)],
+      confirmLabel: m.cancelSubscription,
+      cancelLabel: m.keepSubscription,
+    });
+    if (!confirmed) return;
+    const done = now
+      ? this.act(subscription, 'active', 'cancel', { isActive: false }, m.announceCancelled(plan.name))
+      : this.act(subscription, 'auto-renew', 'cancel', { autoRenew: false }, m.announceEnds(plan.name, date));
+    await this.focusAfter(subscription, await done, 'resume-button');
+  }
+
+  /** Keeps a cancelled subscription going, or reactivates one that ended (renewing again). */
+  private async resume(subscription: Subscription) {
+    if (this.actions.pending) return;
+    const ended = !subscription.isActive;
+    const params: ModifySubscriptionParameters = ended ? { isActive: true, autoRenew: true } : { autoRenew: true };
+    const done = this.act(subscription, ended ? 'active' : 'auto-renew', 'resume', params, this.m.announceResumed(subscription.plan.name));
+    await this.focusAfter(subscription, await done, 'cancel-button');
+  }
+
+  /** After a change, focus moves to the button that replaced the pressed one. */
+  private async focusAfter({ subscriptionId }: Subscription, done: boolean, part: string) {
+    if (!done) return;
+    await this.task.taskComplete.catch(() => undefined);
+    await this.updateComplete;
+    this.renderRoot.querySelector<HTMLElement>(`[data-subscription="${CSS.escape(subscriptionId)}"] [part~=${part}]`)?.focus();
   }
 }
-
 define('planship-subscription-manager', PlanshipSubscriptionManager);
 
 declare global {

@@ -24,8 +24,21 @@ export const styles = css`
   :host([status=exceeded]) [part~=indicator] {
     background: var(--planship-usage-meter-exceeded-color, var(--_danger));
   }
-  :host([status=exceeded]) [part~=value] {
+  :host([status=exceeded]) [part~=value],
+  :host([status=exceeded]) .notice {
     color: var(--_danger);
+  }
+  .notice {
+    display: flex;
+    align-items: center;
+    gap: 0.375em;
+    color: var(--_warning);
+    font-weight: 600;
+  }
+  .icon {
+    width: 1.125em;
+    height: 1.125em;
+    flex: none;
   }
   .track-bone {
     height: var(--planship-usage-meter-height, 0.5rem);

@@ -1,11 +1,13 @@
-import { html, nothing, type PropertyValues } from 'lit';
+import { html, nothing, svg, type PropertyValues } from 'lit';
 import { property } from 'lit/decorators.js';
 import { TaskStatus } from '@lit/task';
 import { baseStyles } from '../shared/base.styles.ts';
 import { styles } from './usage-meter.styles.ts';
 import { define } from '../shared/define.ts';
 import type { Message } from '../shared/messages.ts';
+import { PlanshipUpgradeRequestEvent } from '../shared/events.ts';
 import { PlanshipElement } from '../shared/planship-element.ts';
+import { nextReset } from './next-reset.ts';
 
 export type UsageStatus = 'normal' | 'warning' | 'exceeded' | 'unlimited';
 
@@ -15,6 +17,8 @@ interface MeterContent {
   /** null: unlimited. */
   limit: number | null;
   buckets: [string, number][];
+  /** The lever's usage period: day, week, month, year or never. */
+  reset?: string | null;
 }
 
 /** The meter, or why there is none (the empty state's message). */
@@ -32,8 +36,29 @@ function usageStatus(usage: number, limit: number | null): UsageStatus {
   return usage >= limit * WARNING_RATIO ? 'warning' : 'normal';
 }
 
+/** The nearest <planship-plan-picker>: in the meter's own tree first, then in the trees around it. */
+function nearestPicker(from: Node): HTMLElement | null {
+  for (let node = from; ; ) {
+    const root = node.getRootNode() as Document | ShadowRoot;
+    const picker = root.querySelector<HTMLElement>('planship-plan-picker');
+    if (picker || !(root instanceof ShadowRoot)) return picker;
+    node = root.host;
+  }
+}
+
+/** Warning (a triangle) and over the limit (a circle), each with an exclamation mark: never colour alone. */
+const icon = (status: UsageStatus) =>
+  html`<svg class="icon" viewBox="0 0 16 16" aria-hidden="true" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round">
+    ${status === 'warning' ? svg`<path d="M8 1.5 15 14H1z" />` : svg`<circle cx="8" cy="8" r="6.5" />`}<path d="M8 6v3.5M8 11.5v.01" />
+  </svg>`;
+
 /**
  * @summary Usage of a metered lever against the plan's limit, live.
+ *
+ * From 80% of the limit it says so in words and with an icon (not by colour alone), at the limit
+ * or over it too, by how much; then an "Upgrade" button fires `planship-upgrade-request` and,
+ * unless that is prevented, scrolls the page's <planship-plan-picker> into view and focuses it.
+ * A lever whose usage resets says when ("Resets on <date>", the next start of its UTC period).
  *
  * @tagname planship-usage-meter
  * @csspart base - The wrapper.
@@ -44,6 +69,9 @@ function usageStatus(usage: number, limit: number | null): UsageStatus {
  * @csspart exceeded - The meter at the limit or beyond.
  * @csspart indicator - The filled part of the meter.
  * @csspart unlimited - The "Unlimited" note.
+ * @csspart notice - "Nearly at the limit", "Limit reached" or "Over the limit by ...", with its icon.
+ * @csspart upgrade-button - Shows the plans (at 80% of the limit or more).
+ * @csspart reset - "Resets on <date>".
  * @csspart buckets - The per-bucket breakdown (with `show-buckets`).
  * @csspart bucket - One bucket line.
  * @csspart empty - No such lever, or no active subscription.
@@ -57,7 +85,8 @@ function usageStatus(usage: number, limit: number | null): UsageStatus {
  * @cssprop [--planship-usage-meter-warning-color=var(--planship-color-warning)] - The indicator's color at 80% and beyond.
  * @cssprop [--planship-usage-meter-exceeded-color=var(--planship-color-danger)] - The indicator's color at 100% and beyond.
  *
- * @fires planship-error - A read failed (the element shows the error with a retry button).
+ * @fires planship-upgrade-request - The customer pressed "Upgrade" (cancelable: prevent it to show your own upgrade path).
+ * @fires planship-error - A read failed (the element shows the error, with a retry button when retrying can help).
  */
 export class PlanshipUsageMeter extends PlanshipElement {
   static override styles = [baseStyles, styles];
@@ -91,7 +120,7 @@ export class PlanshipUsageMeter extends PlanshipElement {
       const remaining = entitlements[lever];
       const limit = remaining === null ? null : Number(remaining) + usage.total;
       const buckets = Object.entries(usage.byBucket).map(([bucket, amount]) => [bucket, Number(amount)] as [string, number]);
-      return { leverName: info.name, usage: usage.total, limit, buckets };
+      return { leverName: info.name, usage: usage.total, limit, buckets, reset: info.reset };
     },
     () => [this.lever],
   );
@@ -108,11 +137,14 @@ export class PlanshipUsageMeter extends PlanshipElement {
     );
   }
 
-  private renderContent({ leverName, usage, limit, buckets }: MeterContent) {
+  private renderContent({ leverName, usage, limit, buckets, reset }: MeterContent) {
     const { m, localize } = this;
-    const status = this.status; // set from the same data in willUpdate
+    const status = this.status!; // set from the same data in willUpdate
     const used = localize.number(usage);
     const max = limit === null ? '' : localize.number(limit);
+    const alerting = status === 'warning' || status === 'exceeded';
+    const note = !alerting ? '' : status === 'warning' ? m.usageNearLimit : usage > limit! ? m.usageOverBy(localize.number(usage - limit!)) : m.usageAtLimit;
+    const resets = nextReset(reset);
     return html`<div class="row">
         <span part="label" id="label">${leverName}</span>
         <span part="value">${limit === null ? m.usedUnlimited(used) : m.usedOf(used, max)}</span>
@@ -120,16 +152,23 @@ export class PlanshipUsageMeter extends PlanshipElement {
       ${limit === null
         ? html`<p part="unlimited">${m.unlimited}</p>`
         : html`<div
-            part=${status === 'warning' || status === 'exceeded' ? `meter ${status}` : 'meter'}
+            part=${alerting ? `meter ${status}` : 'meter'}
             role="meter"
             aria-labelledby="label"
             aria-valuemin="0"
             aria-valuemax=${limit}
-            aria-valuenow=${usage}
-            aria-valuetext=${m.usageValueText(used, max, leverName, status === 'exceeded')}
+            aria-valuenow=${Math.min(usage, limit)}
+            aria-valuetext=${m.usageValueText(used, max, leverName, note)}
           >
             <div part="indicator" style="width: ${limit > 0 ? Math.min(100, (usage / limit) * 100) : 100}%"></div>
           </div>`}
+      ${alerting
+        ? html`<div class="row">
+            <p part="notice" class="notice">${icon(status)} ${note}</p>
+            <button part="upgrade-button" type="button" @click=${() => this.upgrade(status)}>${m.upgrade}</button>
+          </div>`
+        : nothing}
+      ${resets ? html`<p part="reset" class="muted">${m.resetsOn(localize.date(resets, 'UTC'))}</p>` : nothing}
       ${this.showBuckets && buckets.length
         ? html`<ul part="buckets" class="muted" aria-label=${m.usageByBucket}>
             ${buckets.map(
@@ -138,6 +177,14 @@ export class PlanshipUsageMeter extends PlanshipElement {
             )}
           </ul>`
         : nothing}`;
+  }
+
+  /** Asks the host (cancelable), then brings the page's plan picker into view with focus on its plans. */
+  private upgrade(status: 'warning' | 'exceeded') {
+    if (!this.emit(new PlanshipUpgradeRequestEvent(this.lever, status))) return;
+    const picker = nearestPicker(this);
+    picker?.scrollIntoView({ block: 'start' });
+    picker?.focus({ preventScroll: true });
   }
 }
 
