@@ -4,7 +4,7 @@ import { defineConfig } from 'vite';
 
 export default defineConfig({
   // The page is served from the project root: keep the demo's secrets and server code out of reach.
-  server: { fs: { deny: ['.env', '.env.*', '*.{crt,pem}', '**/.git/**', '**/demo/catalog.json', '**/demo/backend.ts', '**/demo/start.ts', '**/src/server/**', '**/src/gateway/**'] } },
+  server: { fs: { deny: ['.env', '.env.*', '*.{crt,pem}', '**/.git/**', '**/demo/catalog.json', '**/demo/backend.ts', '**/demo/start.ts', '**/demo/run-demo.ts', '**/src/server/**', '**/src/gateway/**'] } },
   build: { target: 'es2022' },
   esbuild: { target: 'es2022' },
 });

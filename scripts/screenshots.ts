@@ -1,0 +1,55 @@
+// `npm run screenshots`: the demo (the production path, on the local API) in Chromium, as pictures
+// for the README in docs/images/: light, dark, a phone, and a plan change's confirmation dialog.
+import { mkdirSync } from 'node:fs';
+import { chromium, type Page } from 'playwright-core';
+import { startDemo } from '../demo/run-demo.ts';
+
+interface BrowserFinder {
+  locateBrowser(): Promise<string | undefined>;
+  CHROMIUM_ARGS: string[];
+}
+
+const OUT = 'docs/images';
+
+async function ready(page: Page) {
+  await page.waitForFunction(() => document.querySelector('planship-provider')?.getAttribute('connection') === 'live', null, { timeout: 20_000 });
+  // Every element shows its content (no placeholder left), and fonts and transitions settled.
+  await page.waitForFunction(() => {
+    const elements = [...document.querySelectorAll('planship-provider *')].filter((element) => element.shadowRoot);
+    return elements.length > 0 && elements.every((element) => !element.shadowRoot!.querySelector('[part~="loading"]'));
+  }, null, { timeout: 20_000 });
+  await page.waitForTimeout(400);
+}
+
+const finder: BrowserFinder = await import(new URL('./find-browser.mjs', import.meta.url).href);
+const executablePath = process.env.CHROME_PATH || (await finder.locateBrowser());
+if (!executablePath) throw new Error('No Chromium found: set CHROME_PATH or install chromium.');
+mkdirSync(OUT, { recursive: true });
+const demo = await startDemo({ apiPort: 0, pagePort: 0, quiet: true });
+const browser = await chromium.launch({ executablePath, args: finder.CHROMIUM_ARGS });
+try {
+  for (const [name, options] of [
+    ['portal-light', { viewport: { width: 1280, height: 900 }, colorScheme: 'light' }],
+    ['portal-dark', { viewport: { width: 1280, height: 900 }, colorScheme: 'dark' }],
+    ['portal-mobile', { viewport: { width: 390, height: 844 }, colorScheme: 'light' }],
+  ] as const) {
+    const page = await browser.newPage(options);
+    await page.goto(demo.pageUrl);
+    await ready(page);
+    // The phone: its first screen, as a visitor sees it on arrival.
+    await page.screenshot({ path: `${OUT}/${name}.png`, fullPage: name !== 'portal-mobile' });
+    if (name === 'portal-light') {
+      // A plan change asks first: what is gained and lost, the price difference, when.
+      await page.getByRole('radio', { name: /Business/ }).first().click();
+      await page.locator('planship-plan-picker').locator('dialog[open]').waitFor();
+      await page.waitForTimeout(300);
+      await page.screenshot({ path: `${OUT}/confirm-plan-change.png` });
+    }
+    await page.close();
+    console.log(`${OUT}/${name}.png`);
+  }
+  console.log(`${OUT}/confirm-plan-change.png`);
+} finally {
+  await browser.close();
+  await demo.close();
+}
