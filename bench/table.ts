@@ -173,8 +173,10 @@ medians and percentiles; comparisons are ratios (below 1: ours is smaller or fas
 
 ${table}
 
-- Sizes: esbuild \`--bundle --minify\`, then gzip -9. The portal includes lit. \`npm test\`
-  fails when the portal or the client grows more than 5% past \`bench/size-budget.json\`.
+- Sizes: the drop-in bundle as \`npm run build\` makes it, and the client alone, then gzip -9.
+  The portal includes lit and the English messages (other languages are files of their own).
+  \`npm test\` fails when the portal or the client grows more than 5% past
+  \`bench/size-budget.json\`.
 - Live latency: headless Chromium, a page with \`<planship-provider>\` and
   \`<planship-usage-meter>\` against the local server; 200 usage reports made by the server side,
   50 ms apart; the time from each report's HTTP answer to the meter's new \`aria-valuenow\` in the
@@ -182,6 +184,19 @@ ${table}
   the HTTP answer, so the fastest samples can be slightly negative.
 - First render: requests and sockets a page with the provider and every element makes until all
   elements show content.
+- Round trips: the same page (provider and every element) with no delay and with 150 ms added to
+  every API and token answer (a delaying proxy in front of the API; the host's token route and
+  gateway held back); the slope of first-content time against the delay is how many round trips
+  the page waits for one after another. Direct means a customer token first, then the reads;
+  through the gateway the page's own origin answers everything in one request.
+- Gateway: live latency measured as above through the gateway and direct (100 reports each); the
+  overhead per request is the same customer read through the gateway and straight to the API
+  with a customer token, 300 each, interleaved; upstream sockets are counted for 1,000 page
+  sockets of 100 customers.
+- Memory: the page's heap after a forced GC once 100 live pushes have shown and again after
+  10,000. Its data (a heap snapshot's objects, arrays, strings, closures) is the leak check; the
+  heap as a whole also holds V8's compiled code, which grows while the hot path gets optimized
+  over the first ~1,000 pushes and then stays flat.
 - Server: a raw keep-alive load loop (50 connections) in a worker thread on the same machine, so
   load and server share the cores; fan-out is timed from sending the report to each socket's frame.
 - Client vs \`@planship/fetch\`: both in Node on the same server, the same 200 calls (6 reads,
