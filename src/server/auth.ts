@@ -34,15 +34,8 @@ export const SCOPES = [
 ] as const;
 export type Scope = (typeof SCOPES)[number];
 
-/** The scopes hosted Planship knows (its OpenAPI spec); the `hosted` profile honours only these. */
-export const PLANSHIP_SCOPES: readonly Scope[] = [
-  'customers:write',
-  'subscriptions:read',
-  'subscriptions:write',
-  'entitlements:read',
-  'usage:read',
-  'usage:write',
-];
+/** The scopes hosted Planship knows (its OpenAPI spec, without our customers:read); the `hosted` profile honours only these. */
+export const PLANSHIP_SCOPES: readonly Scope[] = SCOPES.filter((scope) => scope !== 'customers:read');
 
 const MAX_TOKENS = 200_000;
 
