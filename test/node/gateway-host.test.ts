@@ -54,6 +54,22 @@ describe('identity', () => {
   });
 });
 
+describe('one subscription of its own, through the gateway', () => {
+  it('20 racing subscribe requests from one signed-in customer create exactly one subscription', async () => {
+    const userId = newUserId();
+    const session = host.signIn({ id: userId });
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, (_, index) =>
+        host.call('POST', `/api/v1/products/${PRODUCT}/plans/${index % 2 ? 'pro' : 'starter'}/subscriptions`, { session, body: { customer_id: 'me' } }),
+      ),
+    );
+    assert.equal(answers.filter((answer) => answer.status === 200).length, 1);
+    assert.equal(answers.filter((answer) => answer.status === 409).length, 19);
+    const listed = await host.admin('GET', `/api/v1/customers/${encodeURIComponent(userId)}/subscriptions`);
+    assert.equal(listed.body.filter((subscription: any) => subscription.is_active).length, 1);
+  });
+});
+
 describe('cross-site requests', () => {
   it('writes from another site are refused (Origin, or Sec-Fetch-Site); text/plain bodies are refused; same-origin passes', async () => {
     const userId = newUserId();
