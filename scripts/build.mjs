@@ -3,6 +3,8 @@
 //   dist/planship-portal.js  one self-contained ES module (lit included) for a <script> tag;
 //                            it registers the elements and exports nothing (src/elements.ts)
 //   dist/locales/<lang>.js   each shipped language on its own, loaded by the bundle on demand
+//                            (both from Vite's library mode: scripts/browser-bundle.mjs, which
+//                            the size bench measures too)
 //   dist/custom-elements.json the manifest, read from each element's JSDoc (@summary, @slot, ...)
 //   dist/lib/                the library for bundlers (lit, @lit/* external), code-split; each
 //                            module the manifest names (every element's) is an entry of its own;
@@ -11,10 +13,10 @@
 //   dist/types/              .d.ts for both, and the framework typings generated from the manifest
 import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { bundleForBrowsers } from './browser-bundle.mjs';
 import { writeFrameworkTypes } from './framework-types.mjs';
-import { minifyTemplatesPlugin } from './minify-templates.mjs';
 
 const tsconfig = 'tsconfig.json';
 rmSync('dist', { recursive: true, force: true });
@@ -34,23 +36,18 @@ const locales = Object.fromEntries(
     .map((file) => [`locales/${file.slice(0, -3)}`, `src/locales/${file}`]),
 );
 
-/**
- * What a browser loads as it is: one minified ES module per entry, everything inlined. Module
- * scripts are always read as UTF-8, so text stays as it is rather than \u-escaped.
- */
-const forBrowsers = { bundle: true, minify: true, format: 'esm', target: 'es2022', charset: 'utf8', tsconfig, legalComments: 'none', logLevel: 'warning' };
+/** One minified ES module, everything inlined, written as UTF-8 (module scripts are read as UTF-8). */
+async function writeForBrowsers(entry, file) {
+  const { code } = await bundleForBrowsers(entry);
+  writeFileSync(file, code);
+}
 
-await build({
-  ...forBrowsers,
-  entryPoints: ['src/elements.ts'],
-  outfile: 'dist/planship-portal.js',
-  // css`` and html`` literals keep their whitespace under --minify; this collapses it.
-  plugins: [minifyTemplatesPlugin],
-});
+await writeForBrowsers('src/elements.ts', 'dist/planship-portal.js');
 
 // Beside the bundle, each a standalone module (its few helpers inlined), so English-only pages
 // never download them and the bundle does not grow per language.
-await build({ ...forBrowsers, entryPoints: locales, outdir: 'dist' });
+mkdirSync('dist/locales', { recursive: true });
+for (const [name, entry] of Object.entries(locales)) await writeForBrowsers(entry, `dist/${name}.js`);
 
 await build({
   entryPoints: { index: 'src/index.ts', client: 'src/client/index.ts', admin: 'src/client/admin.ts', ...manifestEntries, ...locales },
