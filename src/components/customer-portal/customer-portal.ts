@@ -1,8 +1,7 @@
 import { css, html, nothing, type TemplateResult, type PropertyDeclarations } from 'lit';
-import { ContextConsumer } from '@lit/context';
 import type { PlanshipCustomer } from '../../client/index.ts';
 import { baseStyles } from '../shared/base.styles.ts';
-import { planshipClientContext } from '../shared/context.ts';
+import { consume, planshipClientContext } from '../shared/context.ts';
 import { define } from '../shared/define.ts';
 import type { Prices } from '../shared/format.ts';
 import { headingLevel } from '../shared/planship-element.ts';
@@ -113,7 +112,7 @@ export class PlanshipCustomerPortal extends PlanshipProvider {
     super();
     // The portal's own context provider skips requests from its host, so this one reaches the
     // provider around the portal.
-    new ContextConsumer(this, { context: planshipClientContext, subscribe: true, callback: (client) => (this.outerClient = client) });
+    consume(this, planshipClientContext, (client) => (this.outerClient = client));
   }
 
   /** Whether it makes or holds its own client (else it passes on the outer provider's). */

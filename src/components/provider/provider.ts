@@ -1,9 +1,8 @@
 import { LitElement, css, html, nothing, type CSSResultGroup, type PropertyValues, type PropertyDeclarations } from 'lit';
-import { ContextConsumer, ContextProvider } from '@lit/context';
 import { PlanshipCustomer, type ConnectionState, type TokenGetter } from '../../client/index.ts';
 import { AlertGroups } from '../shared/alert-groups.ts';
 import { themeStyles } from '../shared/base.styles.ts';
-import { ensureContextRoot, planshipClientContext, planshipServicesContext, type ProviderServices } from '../shared/context.ts';
+import { ContextProvider, consume, ensureContextRoot, planshipClientContext, planshipServicesContext, type ProviderServices } from '../shared/context.ts';
 import { define } from '../shared/define.ts';
 import { PlanshipErrorEvent } from '../shared/events.ts';
 import { Localize } from '../shared/localize.ts';
@@ -110,7 +109,7 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
   /** The services of a provider around this one: its overrides come under this one's. */
   protected outerServices?: ProviderServices;
   private readonly ownAlerts = new AlertGroups();
-  private readonly servicesProvider = new ContextProvider(this, { context: planshipServicesContext, initialValue: this });
+  private readonly servicesProvider = new ContextProvider<ProviderServices | undefined>(this, planshipServicesContext, this);
   private overridesByLang = new Map<string, Partial<PlanshipMessages> | undefined>();
 
   /** Why no client could be built from the attributes, if so. */
@@ -120,7 +119,7 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
   private hostClient?: PlanshipCustomer;
 
   /** Hands the client to every element inside (late-upgrading ones included). */
-  private readonly clientProvider = new ContextProvider(this, { context: planshipClientContext });
+  private readonly clientProvider = new ContextProvider(this, planshipClientContext, undefined);
   private provided?: PlanshipCustomer;
 
   /** Whether the provided client was made here (and so is disposed here). */
@@ -151,13 +150,9 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
 
   constructor() {
     super();
-    new ContextConsumer(this, {
-      context: planshipServicesContext,
-      subscribe: true,
-      callback: (outer) => {
-        this.outerServices = outer;
-        this.overridesChanged();
-      },
+    consume(this, planshipServicesContext, (outer) => {
+      this.outerServices = outer;
+      this.overridesChanged();
     });
   }
 

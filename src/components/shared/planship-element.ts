@@ -1,10 +1,9 @@
 import { LitElement, html, nothing, type PropertyDeclarations } from 'lit';
-import { ContextConsumer } from '@lit/context';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import type { ConnectionState, PlanshipCustomer, Resource, Subscription } from '../../client/index.ts';
 import { ActionController } from './action-controller.ts';
 import { Confirmation, type ConfirmOptions } from './confirmation.ts';
-import { planshipClientContext, planshipServicesContext, ensureContextRoot, type ProviderServices } from './context.ts';
+import { consume, planshipClientContext, planshipServicesContext, ensureContextRoot, type ProviderServices } from './context.ts';
 import { PlanshipErrorEvent, PlanshipSubscriptionChangeEvent, type SubscriptionChangeKind } from './events.ts';
 import { Localize } from './localize.ts';
 import type { PlanshipMessages } from './messages.ts';
@@ -98,14 +97,10 @@ export class PlanshipElement extends LitElement {
 
   constructor() {
     super();
-    new ContextConsumer(this, { context: planshipClientContext, subscribe: true, callback: (client) => (this.client = client) });
-    new ContextConsumer(this, {
-      context: planshipServicesContext,
-      subscribe: true,
-      callback: (services) => {
-        this.services = services;
-        this.localize.overrides = services?.messageOverrides;
-      },
+    consume(this, planshipClientContext, (client) => (this.client = client));
+    consume(this, planshipServicesContext, (services) => {
+      this.services = services;
+      this.localize.overrides = services?.messageOverrides;
     });
     // A controller rather than lifecycle overrides, so subclasses cannot forget to call super.
     const listen = () => this.listenTo(this.client);
