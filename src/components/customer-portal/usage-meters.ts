@@ -38,9 +38,6 @@ export class PlanshipUsageMeters extends PlanshipElement {
       [part~=base] {
         gap: calc(var(--_space) * 1.5);
       }
-      .track-bone {
-        height: var(--planship-usage-meter-height, 0.5rem);
-      }
     `,
   ];
 

@@ -257,7 +257,7 @@ export class PlanshipPlanPicker extends PlanshipElement {
             tabindex=${slug === tabStop ? 0 : -1}
             @click=${() => this.choose(plan, data)}
             @focus=${() => (this.focusSlug = slug)}
-          >${action.label}${pending === slug ? html` <span class="spinner"></span>` : nothing}</button>`
+          >${action.label}${pending === slug ? html`<span class="spinner"></span>` : nothing}</button>`
         : html`<div part="contact">
             <slot name=${`contact-${slug}`}><slot name="contact">${m.contactUs(name)}</slot></slot>
           </div>`}

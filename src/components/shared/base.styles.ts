@@ -166,13 +166,15 @@ export const baseStyles = [
       border-radius: var(--_radius);
       background: var(--_surface);
     }
+    /* A badge's colour is its --_tone (the accent unless an element says otherwise). */
     .badge {
+      --_tone: var(--_accent);
       padding: 0.125em 0.625em;
       border-radius: 1em;
       font-size: 0.8em;
       font-weight: 600;
-      color: var(--_accent);
-      background: color-mix(in srgb, var(--_accent) 12%, var(--_surface));
+      color: var(--_tone);
+      background: color-mix(in srgb, var(--_tone) 12%, var(--_surface));
     }
     .stale {
       font-size: 0.875em;
@@ -183,6 +185,7 @@ export const baseStyles = [
     }
     .spinner {
       display: inline-block;
+      margin-inline-start: 0.3em;
       width: 1em;
       height: 1em;
       vertical-align: middle;
@@ -200,6 +203,9 @@ export const baseStyles = [
     }
     .bone.control {
       height: calc(1.4em + var(--_space) * 4 / 3 + 2px);
+    }
+    .track-bone {
+      height: var(--planship-usage-meter-height, 0.5rem);
     }
     dialog {
       max-width: min(32rem, 90vw);
