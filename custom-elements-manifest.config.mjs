@@ -1,5 +1,5 @@
 // `npm run analyze` (run by `npm run build`): dist/custom-elements.json from the elements' JSDoc.
-import { publishedModules, typedEvents } from './scripts/manifest-plugins.mjs';
+import { internalState, publishedModules, typedEvents } from './scripts/manifest-plugins.mjs';
 
 export default {
   globs: ['src/components/**/*.ts'],
@@ -8,5 +8,5 @@ export default {
   litelement: true,
   // package.json already names the manifest; the analyzer would rewrite the file otherwise.
   packagejson: false,
-  plugins: [typedEvents(), publishedModules()],
+  plugins: [internalState(), typedEvents(), publishedModules()],
 };

@@ -37,6 +37,17 @@ function option(name: string): string | undefined {
   return index >= 0 ? process.argv[index + 1] : undefined;
 }
 
+/** Where the bytes of the portal and the client go, largest first. */
+function printBreakdown(size: SizeResult) {
+  for (const [name, { breakdown }] of [['Portal', size.portal], ['Client', size.client]] as const) {
+    if (!breakdown) continue;
+    console.log(`${name}, by part: gzip bytes it adds (minified bytes)`);
+    for (const [part, { gzipBytes, minifiedBytes }] of Object.entries(breakdown)) {
+      console.log(`  ${String(gzipBytes).padStart(6)} (${String(minifiedBytes).padStart(6)})  ${part}`);
+    }
+  }
+}
+
 function checkBudget(size: SizeResult) {
   if (process.argv.includes('--update-budget') || !existsSync(SIZE_BUDGET_FILE)) {
     const next = { portalGzipBytes: size.portal.gzipBytes, clientGzipBytes: size.client.gzipBytes };
@@ -93,7 +104,10 @@ const table = markdownTable(tableRows(results, errors));
 console.log(`\n${table}\n`);
 console.log(`${date}, ${machine.cores} cores (${machine.cpu}), Node ${machine.node}; ` +
   `bench took ${((performance.now() - started) / 1000).toFixed(0)} s.`);
-if (results.size) checkBudget(results.size);
+if (results.size) {
+  printBreakdown(results.size);
+  checkBudget(results.size);
+}
 
 const everything = selected.length === Object.keys(PARTS).length;
 const outputFile = everything ? fromRoot('bench/results.json') : fromRoot('bench/results.partial.json');

@@ -1,21 +1,31 @@
-// Bundle sizes as a user pays for them: esbuild --bundle --minify, then gzip -9. The portal is
-// bundled from src/elements.ts with the same options as `npm run build` (= dist/planship-portal.js).
-import { build } from 'esbuild';
+// Bundle sizes as a user pays for them: the build's own pipeline (scripts/browser-bundle.mjs:
+// Vite's library mode, Lit's template minifier, terser), then gzip -9. The portal is bundled
+// from src/elements.ts exactly as `npm run build` writes dist/planship-portal.js.
 import { existsSync, readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
-import { minifyTemplatesPlugin } from '../scripts/minify-templates.mjs';
+import { minify } from 'terser';
+import { MINIFIERS, SHIPPED_MINIFIER, bundleForBrowsers, type Minifier } from '../scripts/browser-bundle.mjs';
 import { ROOT, fromRoot } from './root.ts';
+
+export interface Part {
+  /** Bytes of the part's modules, each minified on its own (an estimate: the bundle is minified whole, its top-level names shorter). */
+  minifiedBytes: number;
+  /** What the part adds to the gzipped bundle: its size with the part minus its size without it. */
+  gzipBytes: number;
+}
 
 export interface BundleSize {
   minifiedBytes: number;
   gzipBytes: number;
-  /** Minified bytes per package or source folder, largest first (where the bytes go). */
-  breakdown: Record<string, number>;
+  /** Where the bytes go, by package or source folder, largest first (`--only size` with a breakdown). */
+  breakdown?: Record<string, Part>;
 }
 
 export interface SizeResult {
   portal: BundleSize;
   client: BundleSize;
+  /** The portal with each other way to minify it, gzipped (the build ships the smallest). */
+  minifiers: Record<string, number>;
   /** The official client, whole entry (what `import ... from '@planship/fetch'` can pull in). */
   official: BundleSize;
   /** The official client when only PlanshipCustomer is imported (tree-shaken). */
@@ -33,55 +43,71 @@ export interface SizeBudget {
   clientGzipBytes: number;
 }
 
-async function bundle(entry: { file: string } | { source: string }): Promise<BundleSize> {
-  const result = await build({
-    ...('file' in entry
-      ? { entryPoints: [fromRoot(entry.file)] }
-      : { stdin: { contents: entry.source, resolveDir: ROOT, loader: 'ts' } }),
-    bundle: true,
-    minify: true,
-    write: false,
-    format: 'esm',
-    target: 'es2022',
-    platform: 'browser',
-    tsconfig: fromRoot('tsconfig.json'),
-    legalComments: 'none',
-    plugins: [minifyTemplatesPlugin],
-    logLevel: 'silent',
-    metafile: true,
-  });
-  const code = result.outputFiles[0].contents;
-  const breakdown: Record<string, number> = {};
-  for (const output of Object.values(result.metafile.outputs)) {
-    for (const [input, { bytesInOutput }] of Object.entries(output.inputs)) {
-      const group = groupOf(input);
-      breakdown[group] = (breakdown[group] ?? 0) + bytesInOutput;
-    }
+const gzip = (code: string) => gzipSync(code, { level: 9 }).length;
+
+type Entry = string | { source: string };
+
+async function bundle(entry: Entry, withBreakdown = false, minifier: Minifier = SHIPPED_MINIFIER): Promise<BundleSize> {
+  const { code, modules } = await bundleForBrowsers(typeof entry === 'string' ? fromRoot(entry) : entry, { minifier, root: ROOT });
+  const size: BundleSize = { minifiedBytes: Buffer.byteLength(code), gzipBytes: gzip(code) };
+  if (withBreakdown) size.breakdown = await breakdown(modules);
+  return size;
+}
+
+/**
+ * Each module minified on its own, grouped; a group's gzip share is what leaving it out of the
+ * (so concatenated) bundle saves, so the shares add up to a little less than the whole.
+ */
+async function breakdown(modules: Record<string, { code: string | null }>): Promise<Record<string, Part>> {
+  const pieces: [group: string, code: string][] = [];
+  for (const [id, { code }] of Object.entries(modules)) {
+    if (!code) continue;
+    // Scope-hoisted: a module's top-level names are the bundle's, so they stay as they are.
+    const minified = (await minify(code, { ecma: 2022, compress: false, mangle: true, toplevel: false, format: { comments: false } })).code ?? '';
+    pieces.push([groupOf(id), minified]);
   }
-  const sorted = Object.fromEntries(Object.entries(breakdown).sort((a, b) => b[1] - a[1]));
-  return { minifiedBytes: code.length, gzipBytes: gzipSync(code, { level: 9 }).length, breakdown: sorted };
+  const whole = gzip(pieces.map(([, code]) => code).join(''));
+  const parts: Record<string, Part> = {};
+  for (const group of new Set(pieces.map(([name]) => name))) {
+    const mine = pieces.filter(([name]) => name === group);
+    parts[group] = {
+      minifiedBytes: mine.reduce((sum, [, code]) => sum + Buffer.byteLength(code), 0),
+      gzipBytes: whole - gzip(pieces.filter(([name]) => name !== group).map(([, code]) => code).join('')),
+    };
+  }
+  return Object.fromEntries(Object.entries(parts).sort((a, b) => b[1].gzipBytes - a[1].gzipBytes));
 }
 
-/** "node_modules/@lit/reactive-element/x.js" -> "@lit/reactive-element"; "src/client/http.ts" -> "src/client". */
-function groupOf(input: string): string {
-  const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(input);
+/**
+ * ".../node_modules/@lit/reactive-element/x.js" -> "@lit/reactive-element"; ".../src/client/http.ts"
+ * -> "src/client/http.ts"; a helper the compiler adds ("\0@oxc-project+runtime/...") -> "@oxc-project".
+ */
+export function groupOf(id: string): string {
+  const inPackage = /node_modules\/((?:@[^/]+\/)?[^/]+)/.exec(id) ?? /^\0(@[^/+]+)/.exec(id);
   if (inPackage) return inPackage[1];
-  const parts = input.split('/');
-  return parts.length > 2 ? parts.slice(0, -1).join('/') : input;
+  const inSource = /\/(src\/.+)$/.exec(id.replaceAll('\\', '/'));
+  return inSource ? inSource[1] : id;
 }
 
-export function measurePortal(): Promise<BundleSize> {
-  return bundle({ file: 'src/elements.ts' });
+export function measurePortal(withBreakdown = false): Promise<BundleSize> {
+  return bundle('src/elements.ts', withBreakdown);
 }
 
-export function measureClient(): Promise<BundleSize> {
-  return bundle({ file: 'src/client/index.ts' });
+export function measureClient(withBreakdown = false): Promise<BundleSize> {
+  return bundle('src/client/index.ts', withBreakdown);
 }
 
 export async function measureSizes(): Promise<SizeResult> {
+  const minifiers: Record<string, number> = {};
+  for (const minifier of Object.keys(MINIFIERS) as Minifier[]) {
+    if (minifier !== SHIPPED_MINIFIER) minifiers[minifier] = (await bundle('src/elements.ts', false, minifier)).gzipBytes;
+  }
+  const portal = await measurePortal(true);
+  minifiers[SHIPPED_MINIFIER] = portal.gzipBytes;
   return {
-    portal: await measurePortal(),
-    client: await measureClient(),
+    portal,
+    client: await measureClient(true),
+    minifiers,
     official: await bundle({ source: "export * from '@planship/fetch';" }),
     officialCustomerOnly: await bundle({ source: "export { PlanshipCustomer } from '@planship/fetch';" }),
     distGzipBytes: existsSync(DIST_BUNDLE) ? gzipSync(readFileSync(DIST_BUNDLE), { level: 9 }).length : undefined,

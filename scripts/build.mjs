@@ -3,20 +3,22 @@
 //   dist/planship-portal.js  one self-contained ES module (lit included) for a <script> tag;
 //                            it registers the elements and exports nothing (src/elements.ts)
 //   dist/locales/<lang>.js   each shipped language on its own, loaded by the bundle on demand
+//                            (both from Vite's library mode: scripts/browser-bundle.mjs, which
+//                            the size bench measures too)
 //   dist/custom-elements.json the manifest, read from each element's JSDoc (@summary, @slot, ...)
 //   dist/lib/                the library for bundlers (lit, @lit/* external), code-split; each
 //                            module the manifest names (every element's) is an entry of its own;
 //                            dist/lib/locales/<lang>.js for `import 'planship-portal/locales/de'`
 //   dist/lib/server.js, gateway.js  Node only
+//                            (all of dist/lib from Vite's library mode too, unminified)
 //   dist/types/              .d.ts for both, and the framework typings generated from the manifest
-import { build } from 'esbuild';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
+import { build as buildWithVite } from 'vite';
+import { bundleForBrowsers } from './browser-bundle.mjs';
 import { writeFrameworkTypes } from './framework-types.mjs';
-import { minifyTemplatesPlugin } from './minify-templates.mjs';
 
-const tsconfig = 'tsconfig.json';
 rmSync('dist', { recursive: true, force: true });
 
 const analyzed = spawnSync('npm', ['run', '--silent', 'analyze'], { stdio: 'inherit' });
@@ -34,49 +36,51 @@ const locales = Object.fromEntries(
     .map((file) => [`locales/${file.slice(0, -3)}`, `src/locales/${file}`]),
 );
 
-/**
- * What a browser loads as it is: one minified ES module per entry, everything inlined. Module
- * scripts are always read as UTF-8, so text stays as it is rather than \u-escaped.
- */
-const forBrowsers = { bundle: true, minify: true, format: 'esm', target: 'es2022', charset: 'utf8', tsconfig, legalComments: 'none', logLevel: 'warning' };
+/** One minified ES module, everything inlined, written as UTF-8 (module scripts are read as UTF-8). */
+async function writeForBrowsers(entry, file) {
+  const { code } = await bundleForBrowsers(entry);
+  writeFileSync(file, code);
+}
 
-await build({
-  ...forBrowsers,
-  entryPoints: ['src/elements.ts'],
-  outfile: 'dist/planship-portal.js',
-  // css`` and html`` literals keep their whitespace under --minify; this collapses it.
-  plugins: [minifyTemplatesPlugin],
-});
+await writeForBrowsers('src/elements.ts', 'dist/planship-portal.js');
 
 // Beside the bundle, each a standalone module (its few helpers inlined), so English-only pages
 // never download them and the bundle does not grow per language.
-await build({ ...forBrowsers, entryPoints: locales, outdir: 'dist' });
+mkdirSync('dist/locales', { recursive: true });
+for (const [name, entry] of Object.entries(locales)) await writeForBrowsers(entry, `dist/${name}.js`);
 
-await build({
-  entryPoints: { index: 'src/index.ts', client: 'src/client/index.ts', admin: 'src/client/admin.ts', ...manifestEntries, ...locales },
-  outdir: 'dist/lib',
-  chunkNames: 'chunks/[name]-[hash]',
-  bundle: true,
-  splitting: true,
-  format: 'esm',
-  target: 'es2022',
-  tsconfig,
-  external: ['lit', 'lit/*', '@lit/*'],
-  logLevel: 'warning',
-});
+/**
+ * Vite's library mode, unminified (the user's bundler minifies): ES modules for `entries`
+ * ({ name: source }) in `outDir`, shared code in chunks/, the `external` imports left as they are.
+ */
+function buildLibrary(entries, { external, ssr = false, target = 'es2022' }) {
+  return buildWithVite({
+    configFile: false,
+    logLevel: 'warn',
+    build: {
+      ssr,
+      target,
+      minify: false,
+      outDir: 'dist/lib',
+      emptyOutDir: false,
+      reportCompressedSize: false,
+      lib: { entry: entries, formats: ['es'], fileName: (_format, name) => `${name}.js` },
+      rolldownOptions: { external, checks: { pluginTimings: false }, output: { chunkFileNames: 'chunks/[name]-[hash].js' } },
+    },
+  });
+}
+
+await buildLibrary(
+  { index: 'src/index.ts', client: 'src/client/index.ts', admin: 'src/client/admin.ts', ...manifestEntries, ...locales },
+  { external: [/^lit(\/|$)/, /^@lit\//] },
+);
 
 // Node only: the local API server and the portal gateway (the host's backend); never in a page.
-await build({
-  entryPoints: { server: 'src/server/index.ts', gateway: 'src/gateway/index.ts' },
-  outdir: 'dist/lib',
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
-  tsconfig,
-  packages: 'external',
-  logLevel: 'warning',
-});
+// Packages stay imports (dependencies of the package, ws an optional peer).
+await buildLibrary(
+  { server: 'src/server/index.ts', gateway: 'src/gateway/index.ts' },
+  { ssr: true, target: 'node20', external: (id) => !/^[./]|^[A-Za-z]:|^\0/.test(id) },
+);
 
 const types = spawnSync(
   'npx',

@@ -7,6 +7,8 @@
 //   event); such an entry is renamed through its class and merged with the `@fires` line of the
 //   same name. A `@fires` line without a `{Type}` gets its class; one whose type and name
 //   disagree fails the build. Every typed event links to its class (`type.references`).
+// internalState: a reactive property declared `{ state: true }` in `static properties` is the
+//   element's own state, with no attribute (the analyzer would give it one, named as the field).
 // publishedModules: only the modules a user can reach (each element's module, its base
 //   classes, the event classes) stay, with `src/x.ts` paths turned into the published
 //   `dist/lib/x.js`; scripts/build.mjs makes each of them an entry of the library build.
@@ -81,6 +83,43 @@ export function typedEvents() {
             }
           }
         }
+      }
+    },
+  };
+}
+
+/** Names declared `{ state: true }` in a class's `static properties` object. */
+function stateNames(ts, node) {
+  const names = [];
+  for (const member of node.members ?? []) {
+    const isStatic = member.modifiers?.some((modifier) => modifier.kind === ts.SyntaxKind.StaticKeyword);
+    if (!isStatic || !ts.isPropertyDeclaration(member) || member.name.getText() !== 'properties') continue;
+    if (!member.initializer || !ts.isObjectLiteralExpression(member.initializer)) continue;
+    for (const property of member.initializer.properties) {
+      const options = ts.isPropertyAssignment(property) ? property.initializer : undefined;
+      const isState = options && ts.isObjectLiteralExpression(options) && options.properties.some(
+        (option) => ts.isPropertyAssignment(option) && option.name.getText() === 'state' && option.initializer.kind === ts.SyntaxKind.TrueKeyword,
+      );
+      if (isState) names.push(property.name.getText());
+    }
+  }
+  return names;
+}
+
+export function internalState() {
+  const stateOf = new Map();
+  return {
+    name: 'planship-internal-state',
+    collectPhase({ ts, node }) {
+      if (ts.isClassDeclaration(node) && node.name) stateOf.set(node.name.text, stateNames(ts, node));
+    },
+    moduleLinkPhase({ moduleDoc }) {
+      for (const declaration of moduleDoc.declarations ?? []) {
+        const names = new Set(stateOf.get(declaration.name) ?? []);
+        if (!names.size) continue;
+        declaration.attributes = declaration.attributes?.filter((attribute) => !names.has(attribute.fieldName));
+        if (!declaration.attributes?.length) delete declaration.attributes;
+        for (const member of declaration.members ?? []) if (names.has(member.name)) delete member.attribute;
       }
     },
   };

@@ -1,9 +1,7 @@
-import { css, html, nothing, type TemplateResult } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { ContextConsumer } from '@lit/context';
+import { css, html, nothing, type TemplateResult, type PropertyDeclarations } from 'lit';
 import type { PlanshipCustomer } from '../../client/index.ts';
 import { baseStyles } from '../shared/base.styles.ts';
-import { planshipClientContext } from '../shared/context.ts';
+import { consume, planshipClientContext } from '../shared/context.ts';
 import { define } from '../shared/define.ts';
 import type { Prices } from '../shared/format.ts';
 import { headingLevel } from '../shared/planship-element.ts';
@@ -69,6 +67,16 @@ function slotTarget(name: string): [part: 'picker' | 'manager', slot: string] | 
  * @fires planship-error - A read or action failed in one of the parts.
  */
 export class PlanshipCustomerPortal extends PlanshipProvider {
+  static override properties: PropertyDeclarations = {
+    prices: { attribute: false },
+    changeAt: { type: String, attribute: 'change-at' },
+    recommended: { type: String },
+    cancelAt: { type: String, attribute: 'cancel-at' },
+    invites: { type: Boolean },
+    headingLevel: { type: Number, attribute: 'heading-level' },
+    outerClient: { state: true },
+  };
+
   static override styles = [
     baseStyles,
     css`
@@ -82,20 +90,20 @@ export class PlanshipCustomerPortal extends PlanshipProvider {
   ];
 
   /** Prices per plan slug (one, or one per interval), passed to the plan picker. */
-  @property({ attribute: false }) prices?: Prices;
+  prices?: Prices;
   /** When a plan change from the picker takes effect: now, or at renewal. */
-  @property({ type: String, attribute: 'change-at' }) changeAt: 'now' | 'renewal' = 'now';
+  changeAt: 'now' | 'renewal' = 'now';
   /** The plan the picker recommends (a slug). */
-  @property({ type: String }) recommended?: string;
+  recommended?: string;
   /** What the manager's Cancel does: `period-end` (default) or `now`. */
-  @property({ type: String, attribute: 'cancel-at' }) cancelAt: 'period-end' | 'now' = 'period-end';
+  cancelAt: 'period-end' | 'now' = 'period-end';
   /** The manager shows the invite form although the gateway offers no invitations (you handle `planship-member-invite`). */
-  @property({ type: Boolean }) invites = false;
+  invites = false;
   /** The level of the section headings (default 2); the plans and subscriptions inside are one below. */
-  @property({ type: Number, attribute: 'heading-level' }) headingLevel?: number;
+  headingLevel?: number;
 
   /** The client of the provider around the portal. */
-  @state() private outerClient?: PlanshipCustomer;
+  private outerClient?: PlanshipCustomer;
 
   /** Re-renders when the page's content for the slots changes (slots are forwarded only when filled). */
   private readonly slotWatcher = new MutationObserver(() => this.requestUpdate());
@@ -104,7 +112,7 @@ export class PlanshipCustomerPortal extends PlanshipProvider {
     super();
     // The portal's own context provider skips requests from its host, so this one reaches the
     // provider around the portal.
-    new ContextConsumer(this, { context: planshipClientContext, subscribe: true, callback: (client) => (this.outerClient = client) });
+    consume(this, planshipClientContext, (client) => (this.outerClient = client));
   }
 
   /** Whether it makes or holds its own client (else it passes on the outer provider's). */

@@ -1,5 +1,4 @@
-import { css, html } from 'lit';
-import { property } from 'lit/decorators.js';
+import { css, html, type PropertyDeclarations } from 'lit';
 import { baseStyles } from '../shared/base.styles.ts';
 import { define } from '../shared/define.ts';
 import { PlanshipElement } from '../shared/planship-element.ts';
@@ -29,20 +28,21 @@ const meterSkeleton = html`<div class="stack"><div class="bone" style="width: 60
  * @fires planship-error - Reading the levers failed.
  */
 export class PlanshipUsageMeters extends PlanshipElement {
+  static override properties: PropertyDeclarations = {
+    showBuckets: { type: Boolean, attribute: 'show-buckets' },
+  };
+
   static override styles = [
     baseStyles,
     css`
       [part~=base] {
         gap: calc(var(--_space) * 1.5);
       }
-      .track-bone {
-        height: var(--planship-usage-meter-height, 0.5rem);
-      }
     `,
   ];
 
   /** Passed to each meter: show usage per bucket. */
-  @property({ type: Boolean, attribute: 'show-buckets' }) showBuckets = false;
+  showBuckets = false;
 
   private task = this.load(['product'], async (client, signal) =>
     (await client.listLevers({ signal })).filter((lever) => lever.type === 'metered'),

@@ -1,5 +1,4 @@
-import { css, html, nothing, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { css, html, nothing, type PropertyValues, type PropertyDeclarations } from 'lit';
 import { TaskStatus } from '@lit/task';
 import { grants } from '../shared/wording.ts';
 import { baseStyles } from '../shared/base.styles.ts';
@@ -33,6 +32,15 @@ import { PlanshipElement } from '../shared/planship-element.ts';
  * @fires planship-error - Reading the entitlements failed.
  */
 export class PlanshipEntitlement extends PlanshipElement {
+  static override properties: PropertyDeclarations = {
+    lever: { type: String },
+    min: { type: Number },
+    includes: { type: String },
+    allowed: { type: Boolean, reflect: true },
+    missing: { type: Boolean, reflect: true },
+    stale: { type: Boolean, reflect: true },
+  };
+
   static override styles = [
     baseStyles,
     css`
@@ -51,22 +59,22 @@ export class PlanshipEntitlement extends PlanshipElement {
   ];
 
   /** The lever's slug, e.g. `sso`. */
-  @property({ type: String }) lever = '';
+  lever = '';
 
   /** For numeric and metered levers: the least value that counts as entitled. */
-  @property({ type: Number }) min?: number;
+  min?: number;
 
   /** For list levers: the item that must be in the list, e.g. `csv`. */
-  @property({ type: String }) includes?: string;
+  includes?: string;
 
   /** Present when the customer is entitled (absent while loading or denied). */
-  @property({ type: Boolean, reflect: true }) allowed = false;
+  allowed = false;
 
   /** Present when the product has no lever called `lever`. */
-  @property({ type: Boolean, reflect: true }) missing = false;
+  missing = false;
 
   /** Present while the connection is reconnecting: the answer may be out of date. */
-  @property({ type: Boolean, reflect: true }) stale = false;
+  stale = false;
 
   /** Re-read after a plan change or a live push (the client answers from its cache when it can). */
   private task = this.load(['entitlements', 'subscriptions'], (client, signal) => client.getEntitlements({ signal }));

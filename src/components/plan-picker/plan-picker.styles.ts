@@ -60,8 +60,7 @@ export const styles = css`
     letter-spacing: -0.01em;
   }
   [part~=renew-badge] {
-    color: var(--_warning);
-    background: color-mix(in srgb, var(--_warning) 12%, var(--_surface));
+    --_tone: var(--_warning);
   }
   [part~=entitlements] {
     display: grid;

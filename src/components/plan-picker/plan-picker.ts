@@ -1,5 +1,4 @@
-import { html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations } from 'lit';
 import type { ModifySubscriptionParameters, PlanDetails } from '../../client/index.ts';
 import { baseStyles } from '../shared/base.styles.ts';
 import { styles } from './plan-picker.styles.ts';
@@ -89,26 +88,35 @@ const INTERVALS = ['month', 'year'] as const;
 export class PlanshipPlanPicker extends PlanshipElement {
   static override styles = [baseStyles, styles];
 
+  static override properties: PropertyDeclarations = {
+    prices: { attribute: false },
+    interval: { type: String },
+    changeAt: { type: String, attribute: 'change-at' },
+    recommended: { type: String },
+    headingLevel: { type: Number, attribute: 'heading-level' },
+    focusSlug: { state: true },
+  };
+
   /**
    * Prices per plan slug, formatted with Intl in the element's language: one price, or a list
    * with one per interval (`month` and `year` give a Monthly/Yearly switch).
    */
-  @property({ attribute: false }) prices?: Prices;
+  prices?: Prices;
 
   /** The billing interval whose prices are shown (`month` or `year`); the switch sets it. */
-  @property({ type: String }) interval: string = 'month';
+  interval: string = 'month';
 
   /** When a chosen plan takes effect: `now` (changes the plan) or `renewal` (schedules it). */
-  @property({ type: String, attribute: 'change-at' }) changeAt: PlanChangeAt = 'now';
+  changeAt: PlanChangeAt = 'now';
 
   /** The slug of the plan to recommend: a "Recommended" badge, and emphasis. */
-  @property({ type: String }) recommended?: string;
+  recommended?: string;
 
   /** The level of the plan names' headings (default 3), to fit the host page's outline. */
-  @property({ type: Number, attribute: 'heading-level' }) headingLevel?: number;
+  headingLevel?: number;
 
   /** The plan whose radio holds the group's Tab stop (roving tabindex). */
-  @state() private focusSlug?: string;
+  private focusSlug?: string;
 
   private task = this.load(['plans', 'subscriptions', 'product'], loadPickerData);
 
@@ -249,7 +257,7 @@ export class PlanshipPlanPicker extends PlanshipElement {
             tabindex=${slug === tabStop ? 0 : -1}
             @click=${() => this.choose(plan, data)}
             @focus=${() => (this.focusSlug = slug)}
-          >${action.label}${pending === slug ? html` <span class="spinner"></span>` : nothing}</button>`
+          >${action.label}${pending === slug ? html`<span class="spinner"></span>` : nothing}</button>`
         : html`<div part="contact">
             <slot name=${`contact-${slug}`}><slot name="contact">${m.contactUs(name)}</slot></slot>
           </div>`}

@@ -1,10 +1,8 @@
-import { LitElement, css, html, nothing, type CSSResultGroup, type PropertyValues } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { ContextConsumer, ContextProvider } from '@lit/context';
+import { LitElement, css, html, nothing, type CSSResultGroup, type PropertyValues, type PropertyDeclarations } from 'lit';
 import { PlanshipCustomer, type ConnectionState, type TokenGetter } from '../../client/index.ts';
 import { AlertGroups } from '../shared/alert-groups.ts';
 import { themeStyles } from '../shared/base.styles.ts';
-import { ensureContextRoot, planshipClientContext, planshipServicesContext, type ProviderServices } from '../shared/context.ts';
+import { ContextProvider, consume, ensureContextRoot, planshipClientContext, planshipServicesContext, type ProviderServices } from '../shared/context.ts';
 import { define } from '../shared/define.ts';
 import { PlanshipErrorEvent } from '../shared/events.ts';
 import { Localize } from '../shared/localize.ts';
@@ -42,6 +40,23 @@ import { tokenUrlGetter } from './token-url.ts';
  * @fires planship-error - The client could not be built from the attributes.
  */
 export class PlanshipProvider extends LitElement implements ProviderServices {
+  static override properties: PropertyDeclarations = {
+    productSlug: { type: String, attribute: 'product-slug' },
+    customerId: { type: String, attribute: 'customer-id' },
+    apiUrl: { type: String, attribute: 'api-url' },
+    wsUrl: { type: String, attribute: 'ws-url' },
+    tokenUrl: { type: String, attribute: 'token-url' },
+    getAccessToken: { attribute: false },
+    connection: { type: String, reflect: true },
+    theme: { type: String, reflect: true },
+    messages: { attribute: false },
+    locales: { attribute: false },
+    announcement: { state: true },
+    configError: { state: true },
+    hostClient: { state: true },
+    client: { attribute: false },
+  };
+
   static override styles: CSSResultGroup = [
     themeStyles,
     css`
@@ -52,59 +67,59 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
   ];
 
   /** The Planship product slug. */
-  @property({ type: String, attribute: 'product-slug' }) productSlug?: string;
+  productSlug?: string;
 
   /** The customer: Planship id or the host's own id (alternative id). */
-  @property({ type: String, attribute: 'customer-id' }) customerId?: string;
+  customerId?: string;
 
   /** Base URL of the Planship API. */
-  @property({ type: String, attribute: 'api-url' }) apiUrl?: string;
+  apiUrl?: string;
 
   /** WebSocket base URL, when it differs from the one derived from `api-url`. */
-  @property({ type: String, attribute: 'ws-url' }) wsUrl?: string;
+  wsUrl?: string;
 
   /** The host backend's route that answers a customer-scoped token (GET; `?refresh=1` forces a new one). */
-  @property({ type: String, attribute: 'token-url' }) tokenUrl?: string;
+  tokenUrl?: string;
 
   /** Token getter set from script; wins over `token-url`. */
-  @property({ attribute: false }) getAccessToken?: TokenGetter;
+  getAccessToken?: TokenGetter;
 
   /** The live connection state of the client: idle, connecting, live, reconnecting or closed. */
-  @property({ type: String, reflect: true }) connection: ConnectionState = 'idle';
+  connection: ConnectionState = 'idle';
 
   /** `light`, `dark` or `auto` (the system's) for every element inside; absent: the page's `color-scheme`. */
-  @property({ type: String, reflect: true }) theme?: Theme;
+  theme?: Theme;
 
   /** Your wording for any message, in every language: `{ retry: 'Try again' }`. */
-  @property({ attribute: false }) messages?: Partial<PlanshipMessages>;
+  messages?: Partial<PlanshipMessages>;
 
   /**
    * Your wording per language (`{ de: { retry: 'Nochmal' }, 'pt-BR': {...} }`), over `messages`;
    * a region (`de-CH`) over its language (`de`). A language the portal does not ship gets
    * English for what you leave out.
    */
-  @property({ attribute: false }) locales?: Record<string, Partial<PlanshipMessages>>;
+  locales?: Record<string, Partial<PlanshipMessages>>;
 
   /** The provider's own words (status, configuration error). */
   protected readonly localize = new Localize(this);
 
   /** What the status region says last, besides "reconnecting". */
-  @state() private announcement = '';
+  private announcement = '';
 
   /** The services of a provider around this one: its overrides come under this one's. */
   protected outerServices?: ProviderServices;
   private readonly ownAlerts = new AlertGroups();
-  private readonly servicesProvider = new ContextProvider(this, { context: planshipServicesContext, initialValue: this });
+  private readonly servicesProvider = new ContextProvider<ProviderServices | undefined>(this, planshipServicesContext, this);
   private overridesByLang = new Map<string, Partial<PlanshipMessages> | undefined>();
 
   /** Why no client could be built from the attributes, if so. */
-  @state() protected configError?: string;
+  protected configError?: string;
 
   /** A client the host made itself (never disposed by the provider). */
-  @state() private hostClient?: PlanshipCustomer;
+  private hostClient?: PlanshipCustomer;
 
   /** Hands the client to every element inside (late-upgrading ones included). */
-  private readonly clientProvider = new ContextProvider(this, { context: planshipClientContext });
+  private readonly clientProvider = new ContextProvider(this, planshipClientContext, undefined);
   private provided?: PlanshipCustomer;
 
   /** Whether the provided client was made here (and so is disposed here). */
@@ -113,7 +128,6 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
   private stopLive?: () => void;
 
   /** The client the elements use. Set it to bring your own `PlanshipCustomer`. */
-  @property({ attribute: false })
   get client(): PlanshipCustomer | undefined {
     return this.provided ?? this.hostClient;
   }
@@ -136,13 +150,9 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
 
   constructor() {
     super();
-    new ContextConsumer(this, {
-      context: planshipServicesContext,
-      subscribe: true,
-      callback: (outer) => {
-        this.outerServices = outer;
-        this.overridesChanged();
-      },
+    consume(this, planshipServicesContext, (outer) => {
+      this.outerServices = outer;
+      this.overridesChanged();
     });
   }
 

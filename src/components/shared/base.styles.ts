@@ -1,7 +1,5 @@
 import { css } from 'lit';
 
-const surface = css`var(--planship-color-surface, light-dark(#fff, #161b22))`;
-
 /**
  * The colour scheme, for the provider and every element. Without a `theme` the host page decides
  * (its `color-scheme`; light when it says nothing). `theme="light|dark|auto"` (auto: the system's)
@@ -19,7 +17,7 @@ export const themeStyles = css`
     color-scheme: light dark;
   }
   :host([theme]) {
-    --_planship-paint: ${surface};
+    --_planship-paint: var(--planship-color-surface, light-dark(#fff, #161b22));
   }
   .visually-hidden {
     position: absolute;
@@ -46,7 +44,7 @@ export const baseStyles = [
     :host {
       --_text: var(--planship-color-text, light-dark(#1b1f24, #e6edf3));
       --_muted: var(--planship-color-muted, light-dark(#57606a, #9da7b3));
-      --_surface: ${surface};
+      --_surface: var(--planship-color-surface, light-dark(#fff, #161b22));
       --_border: var(--planship-color-border, light-dark(#d0d7de, #3d444d));
       --_control: var(--planship-color-control-border, light-dark(#818b98, #6e7681));
       --_accent: var(--planship-color-accent, light-dark(#0b57d0, #7cacf8));
@@ -168,13 +166,15 @@ export const baseStyles = [
       border-radius: var(--_radius);
       background: var(--_surface);
     }
+    /* A badge's colour is its --_tone (the accent unless an element says otherwise). */
     .badge {
+      --_tone: var(--_accent);
       padding: 0.125em 0.625em;
       border-radius: 1em;
       font-size: 0.8em;
       font-weight: 600;
-      color: var(--_accent);
-      background: color-mix(in srgb, var(--_accent) 12%, var(--_surface));
+      color: var(--_tone);
+      background: color-mix(in srgb, var(--_tone) 12%, var(--_surface));
     }
     .stale {
       font-size: 0.875em;
@@ -185,6 +185,7 @@ export const baseStyles = [
     }
     .spinner {
       display: inline-block;
+      margin-inline-start: 0.3em;
       width: 1em;
       height: 1em;
       vertical-align: middle;
@@ -202,6 +203,9 @@ export const baseStyles = [
     }
     .bone.control {
       height: calc(1.4em + var(--_space) * 4 / 3 + 2px);
+    }
+    .track-bone {
+      height: var(--planship-usage-meter-height, 0.5rem);
     }
     dialog {
       max-width: min(32rem, 90vw);

@@ -214,6 +214,8 @@ export interface PlanshipMessages {
 export type Message = (m: PlanshipMessages) => string;
 
 const one = plural('en');
+/** "seat" or "seats", for `count` of them. */
+const seat = (count: number) => one(count, { one: 'seat', other: 'seats' });
 
 /** The built-in English messages. */
 export const en: PlanshipMessages = {
@@ -310,7 +312,7 @@ export const en: PlanshipMessages = {
   keepSubscription: 'Keep subscription',
 
   loadingMembers: 'Loading members',
-  seatsUsed: (used, seats, count) => `${used} of ${seats} ${one(count, { one: 'seat', other: 'seats' })} used`,
+  seatsUsed: (used, seats, count) => `${used} of ${seats} ${seat(count)} used`,
   seatsLabel: 'Seats',
   saveSeats: 'Save seats',
   membersHeading: 'Members',
@@ -329,10 +331,10 @@ export const en: PlanshipMessages = {
   seatsWhole: 'Seats must be a whole number.',
   seatsMin: 'A subscription needs at least 1 seat.',
   seatsBelowUsed: (used, count) =>
-    `${one(count, { one: `${used} person is`, other: `${used} people are` })} on this subscription: remove members before going below ${used} ${one(count, { one: 'seat', other: 'seats' })}.`,
+    `${one(count, { one: `${used} person is`, other: `${used} people are` })} on this subscription: remove members before going below ${used} ${seat(count)}.`,
   reduceSeatsQuestion: 'Reduce seats?',
   reduceSeatsMessage: (from, to, count) =>
-    `From ${from} to ${to} ${one(count, { one: 'seat', other: 'seats' })}. Fewer people will be able to join this subscription.`,
+    `From ${from} to ${to} ${seat(count)}. Fewer people will be able to join this subscription.`,
   reduceSeats: 'Reduce seats',
   removeMemberQuestion: 'Remove member?',
   removeMemberMessage: (name) => `${name} will lose access to what this subscription includes.`,
@@ -360,7 +362,7 @@ export const en: PlanshipMessages = {
   announceCancelled: (plan) => `${plan} has ended.`,
   announceEnds: (plan, date) => `${plan} ends on ${date}.`,
   announceResumed: (plan) => `${plan} will renew again.`,
-  announceSeats: (seats, count) => `The subscription now has ${seats} ${one(count, { one: 'seat', other: 'seats' })}.`,
+  announceSeats: (seats, count) => `The subscription now has ${seats} ${seat(count)}.`,
   announceMemberAdded: (member) => `${member} was added.`,
   announceMemberRemoved: (member) => `${member} was removed.`,
   announceLeft: (plan) => `You left the ${plan} team.`,

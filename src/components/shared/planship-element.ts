@@ -1,11 +1,9 @@
-import { LitElement, html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
-import { ContextConsumer } from '@lit/context';
+import { LitElement, html, nothing, type PropertyDeclarations } from 'lit';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import type { ConnectionState, PlanshipCustomer, Resource, Subscription } from '../../client/index.ts';
 import { ActionController } from './action-controller.ts';
 import { Confirmation, type ConfirmOptions } from './confirmation.ts';
-import { planshipClientContext, planshipServicesContext, ensureContextRoot, type ProviderServices } from './context.ts';
+import { consume, planshipClientContext, planshipServicesContext, ensureContextRoot, type ProviderServices } from './context.ts';
 import { PlanshipErrorEvent, PlanshipSubscriptionChangeEvent, type SubscriptionChangeKind } from './events.ts';
 import { Localize } from './localize.ts';
 import type { PlanshipMessages } from './messages.ts';
@@ -53,23 +51,30 @@ const CLIENT_EVENTS = ['planship-change', 'planship-connection'] as const;
  * @fires planship-error - A read or action failed (the element shows it in words, with a retry button when retrying can help).
  */
 export class PlanshipElement extends LitElement {
+  static override properties: PropertyDeclarations = {
+    client: { state: true },
+    services: { state: true },
+    theme: { type: String, reflect: true },
+    connectionState: { state: true },
+  };
+
   /** The API client, provided by the nearest <planship-provider>. */
-  @state() protected client?: PlanshipCustomer;
+  protected client?: PlanshipCustomer;
 
   /** The nearest provider's services; undefined when the element is in none. */
-  @state() protected services?: ProviderServices;
+  protected services?: ProviderServices;
 
   /**
    * `light`, `dark` or `auto` (the system's), for this element and the ones inside it; absent:
    * the theme of a provider around it, else the host page's `color-scheme` (light if it sets none).
    */
-  @property({ type: String, reflect: true }) theme?: Theme;
+  theme?: Theme;
 
   /** The element's language (the nearest `lang`), its messages and number/date formats. */
   protected readonly localize = new Localize(this, true);
 
   /** The client's live connection state, for the reconnecting hint. */
-  @state() protected connectionState: ConnectionState = 'idle';
+  protected connectionState: ConnectionState = 'idle';
 
   /** The user action under way and the last failed one. */
   protected readonly actions = new ActionController(this, (error, action) => this.fail(error, action));
@@ -92,14 +97,10 @@ export class PlanshipElement extends LitElement {
 
   constructor() {
     super();
-    new ContextConsumer(this, { context: planshipClientContext, subscribe: true, callback: (client) => (this.client = client) });
-    new ContextConsumer(this, {
-      context: planshipServicesContext,
-      subscribe: true,
-      callback: (services) => {
-        this.services = services;
-        this.localize.overrides = services?.messageOverrides;
-      },
+    consume(this, planshipClientContext, (client) => (this.client = client));
+    consume(this, planshipServicesContext, (services) => {
+      this.services = services;
+      this.localize.overrides = services?.messageOverrides;
     });
     // A controller rather than lifecycle overrides, so subclasses cannot forget to call super.
     const listen = () => this.listenTo(this.client);

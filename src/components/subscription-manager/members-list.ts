@@ -1,5 +1,4 @@
-import { html, nothing } from 'lit';
-import { property, state } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations } from 'lit';
 import type { Subscription, SubscriptionCustomer } from '../../client/index.ts';
 import { baseStyles } from '../shared/base.styles.ts';
 import { membersStyles } from './subscription-manager.styles.ts';
@@ -65,23 +64,33 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 export class PlanshipSubscriptionMembers extends PlanshipElement {
   static override styles = [baseStyles, membersStyles];
 
+  static override properties: PropertyDeclarations = {
+    subscription: { attribute: false },
+    canManage: { type: Boolean, attribute: 'can-manage' },
+    contract: { type: Boolean },
+    invites: { type: Boolean },
+    headingLevel: { type: Number, attribute: 'heading-level' },
+    seatsError: { state: true },
+    inviteError: { state: true },
+  };
+
   /** The subscription whose members are shown. */
-  @property({ attribute: false }) subscription?: Subscription;
+  subscription?: Subscription;
 
   /** The customer administers the subscription: it sees emails and, while active, may change members. */
-  @property({ type: Boolean, attribute: 'can-manage' }) canManage = false;
+  canManage = false;
 
   /** The subscription is on a contract plan: seats are read-only (members can still change). */
-  @property({ type: Boolean }) contract = false;
+  contract = false;
 
   /** Shows the invite form to administrators although the gateway offers no invitations (the host invites). */
-  @property({ type: Boolean }) invites = false;
+  invites = false;
 
   /** The level of the "Members" heading (default 4). */
-  @property({ type: Number, attribute: 'heading-level' }) headingLevel?: number;
+  headingLevel?: number;
 
-  @state() private seatsError?: Message;
-  @state() private inviteError?: Message;
+  private seatsError?: Message;
+  private inviteError?: Message;
 
   private task = this.load(
     ['subscriptions', 'customer'],

@@ -5,12 +5,10 @@ export const styles = css`
     font-size: 1.25em;
   }
   [part~=status] {
-    color: var(--_success);
-    background: color-mix(in srgb, var(--_success) 12%, var(--_surface));
+    --_tone: var(--_success);
   }
   [part~=inactive] [part~=status] {
-    color: var(--_danger);
-    background: color-mix(in srgb, var(--_danger) 12%, var(--_surface));
+    --_tone: var(--_danger);
   }
   [part~=members],
   .members-bone {
@@ -19,8 +17,7 @@ export const styles = css`
     border-top: 1px solid var(--_border);
   }
   .ending {
-    color: var(--_warning);
-    background: color-mix(in srgb, var(--_warning) 12%, var(--_surface));
+    --_tone: var(--_warning);
   }
 `;
 

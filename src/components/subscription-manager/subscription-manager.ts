@@ -1,5 +1,4 @@
-import { html, nothing } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, nothing, type PropertyDeclarations } from 'lit';
 import type { ModifySubscriptionParameters, Subscription } from '../../client/index.ts';
 import { baseStyles } from '../shared/base.styles.ts';
 import { styles } from './subscription-manager.styles.ts';
@@ -69,17 +68,23 @@ const otherOwnActive = (subscriptions: readonly Subscription[], subscription: Su
 export class PlanshipSubscriptionManager extends PlanshipElement {
   static override styles = [baseStyles, styles];
 
+  static override properties: PropertyDeclarations = {
+    headingLevel: { type: Number, attribute: 'heading-level' },
+    cancelAt: { type: String, attribute: 'cancel-at' },
+    invites: { type: Boolean },
+  };
+
   /** The level of the plan names' headings (default 3); the members heading is one below. */
-  @property({ type: Number, attribute: 'heading-level' }) headingLevel?: number;
+  headingLevel?: number;
 
   /** What Cancel does: `period-end` (default: access until the renewal date) or `now`. */
-  @property({ type: String, attribute: 'cancel-at' }) cancelAt: 'period-end' | 'now' = 'period-end';
+  cancelAt: 'period-end' | 'now' = 'period-end';
 
   /**
    * Shows the invite form to administrators even when the gateway offers no invitations: you
    * handle `planship-member-invite` yourself.
    */
-  @property({ type: Boolean }) invites = false;
+  invites = false;
 
   // The customer's own (administered) active subscriptions first, then teams it belongs to,
   // then cancelled ones; otherwise in the API's order. Plans say which are sold by contract.

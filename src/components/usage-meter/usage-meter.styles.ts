@@ -40,9 +40,6 @@ export const styles = css`
     height: 1.125em;
     flex: none;
   }
-  .track-bone {
-    height: var(--planship-usage-meter-height, 0.5rem);
-  }
   [part~=buckets] {
     padding: 0;
     list-style: none;

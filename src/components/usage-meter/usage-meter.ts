@@ -1,5 +1,4 @@
-import { html, nothing, svg, type PropertyValues } from 'lit';
-import { property } from 'lit/decorators.js';
+import { html, nothing, svg, type PropertyValues, type PropertyDeclarations } from 'lit';
 import { TaskStatus } from '@lit/task';
 import { baseStyles } from '../shared/base.styles.ts';
 import { styles } from './usage-meter.styles.ts';
@@ -91,14 +90,20 @@ const icon = (status: UsageStatus) =>
 export class PlanshipUsageMeter extends PlanshipElement {
   static override styles = [baseStyles, styles];
 
+  static override properties: PropertyDeclarations = {
+    lever: { type: String },
+    showBuckets: { type: Boolean, attribute: 'show-buckets' },
+    status: { type: String, reflect: true },
+  };
+
   /** The metered lever's slug, e.g. `api-calls`. */
-  @property({ type: String }) lever = '';
+  lever = '';
 
   /** Shows usage per bucket under the meter. */
-  @property({ type: Boolean, attribute: 'show-buckets' }) showBuckets = false;
+  showBuckets = false;
 
   /** normal, warning (>= 80%), exceeded (>= 100%) or unlimited; absent while loading or empty. */
-  @property({ type: String, reflect: true }) status?: UsageStatus;
+  status?: UsageStatus;
 
   private task = this.load(
     ['usage', 'entitlements', 'subscriptions', 'plans'],

@@ -1,2 +1,0 @@
-export function minifyTemplates(source: string): string;
-export const minifyTemplatesPlugin: import('esbuild').Plugin;
