@@ -1,4 +1,5 @@
-// Fan-out: many sockets on one customer's entitlements, one usage report, and the time from
+// Fan-out: many sockets on one team's entitlements (50 teammates of one subscription, 20 sockets
+// each: the server allows 20 per customer and product), one usage report, and the time from
 // sending the report until each socket has the new frame.
 import { startServer } from '../src/server/index.ts';
 import { DEMO_CATALOG, PRODUCT, backendFor } from './api.ts';
@@ -18,15 +19,26 @@ export interface FanOutResult {
 
 type Of<T extends FanOutMessage['type']> = Extract<FanOutMessage, { type: T }>;
 
+const TEAM = 50;
+
 export async function measureFanOut({ sockets = 1000 } = {}): Promise<FanOutResult> {
   const server = await startServer({ catalog: DEMO_CATALOG });
   try {
     const backend = backendFor(server.url);
     const customer = await backend.createCustomer('business');
-    const token = await backend.customerToken(customer);
-    const socketUrl =
-      `${server.wsUrl}/api/v1/ws/customers/${customer}/products/${PRODUCT}/entitlements?token=${encodeURIComponent(token)}`;
-    const job: FanOutJob = { socketUrl, sockets };
+    const [subscription] = (await backend.call('GET', `/api/v1/customers/${customer}/subscriptions`)).body;
+    const team = [customer];
+    while (team.length < TEAM) {
+      const teammate = await backend.createCustomer('free');
+      await backend.call('POST', `/api/v1/customers/${customer}/subscriptions/${subscription.subscription_id}/customers`, { customer_id: teammate });
+      team.push(teammate);
+    }
+    const tokens = await Promise.all(team.map((member) => backend.customerToken(member)));
+    const socketUrls = Array.from({ length: sockets }, (_, index) => {
+      const member = index % TEAM;
+      return `${server.wsUrl}/api/v1/ws/customers/${team[member]}/products/${PRODUCT}/entitlements?token=${encodeURIComponent(tokens[member])}`;
+    });
+    const job: FanOutJob = { socketUrls };
     const worker = startTsWorker(new URL('./fanout-worker.ts', import.meta.url), job);
     try {
       const open = await nextMessage<Of<'open'>>(worker, 'open');

@@ -5,8 +5,8 @@ import WebSocket from 'ws';
 import { epochNow } from './stats.ts';
 
 export interface FanOutJob {
-  socketUrl: string;
-  sockets: number;
+  /** One URL per socket. */
+  socketUrls: string[];
 }
 
 export type FanOutMessage =
@@ -23,7 +23,7 @@ let finish: (() => void) | undefined;
 
 function openSocket(index: number): Promise<string | undefined> {
   return new Promise((resolve) => {
-    const socket = new WebSocket(job.socketUrl);
+    const socket = new WebSocket(job.socketUrls[index]);
     sockets[index] = socket;
     socket.on('message', () => {
       if (!armed || arrivals[index] !== undefined) return;
@@ -39,14 +39,14 @@ function openSocket(index: number): Promise<string | undefined> {
 async function openAll() {
   const errors: string[] = [];
   const batch = 50;
-  for (let start = 0; start < job.sockets; start += batch) {
+  for (let start = 0; start < job.socketUrls.length; start += batch) {
     const results = await Promise.all(
-      Array.from({ length: Math.min(batch, job.sockets - start) }, (_, offset) => openSocket(start + offset)),
+      Array.from({ length: Math.min(batch, job.socketUrls.length - start) }, (_, offset) => openSocket(start + offset)),
     );
     for (const error of results) if (error) errors.push(error);
   }
   const opened = sockets.filter((socket) => socket.readyState === WebSocket.OPEN).length;
-  port.postMessage({ type: 'open', opened, failed: job.sockets - opened, errors: [...new Set(errors)].slice(0, 5) });
+  port.postMessage({ type: 'open', opened, failed: job.socketUrls.length - opened, errors: [...new Set(errors)].slice(0, 5) });
 }
 
 port.on('message', (message: { type: string; timeoutMs?: number }) => {
@@ -60,7 +60,7 @@ port.on('message', (message: { type: string; timeoutMs?: number }) => {
     port.postMessage({ type: 'armed' });
     void done.then(() => {
       const received = arrivals.filter((arrival): arrival is number => arrival !== undefined && !Number.isNaN(arrival));
-      port.postMessage({ type: 'frames', arrivals: received, missing: job.sockets - received.length });
+      port.postMessage({ type: 'frames', arrivals: received, missing: job.socketUrls.length - received.length });
     });
   }
   if (message.type === 'close') {
