@@ -1,12 +1,10 @@
 // axe (contrast included) over every element in every state it can reach, in both themes:
 // loading, error, empty, content and each confirmation dialog open. Plus heading levels.
-import { expect, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { expect, fixtureCleanup, html } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
 import '../../src/index.ts';
 import type { TokenGetter } from '../../src/client/index.ts';
-import { createCustomer, deepElements, deepQuery, mountProvider, slowTokenGetter } from './helpers.ts';
-
-const until = (predicate: () => unknown, message?: string) => waitUntil(predicate, message, { timeout: 8000 });
+import { createCustomer, deepElements, deepQuery, mountProvider, slowTokenGetter, until } from './helpers.ts';
 
 const everything = html`<planship-customer-portal></planship-customer-portal>
   <planship-usage-meter lever="api-calls" show-buckets></planship-usage-meter>

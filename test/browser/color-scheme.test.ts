@@ -1,11 +1,10 @@
 // The colour scheme follows the host page (light when it says nothing), `theme` on an element
 // or a provider overrides it, and controls keep 3:1 against their surface in both schemes.
-import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import { emulateMedia } from '@web/test-runner-commands';
 import '../../src/index.ts';
-import { createCustomer, mountProvider } from './helpers.ts';
+import { createCustomer, mountProvider, until } from './helpers.ts';
 
-const until = (predicate: () => unknown, message?: string) => waitUntil(predicate, message, { timeout: 5000 });
 const LIGHT_TEXT = 'rgb(27, 31, 36)';
 const DARK_TEXT = 'rgb(230, 237, 243)';
 

@@ -2,11 +2,10 @@ import { expect, html, waitUntil } from '@open-wc/testing';
 import '../../src/index.ts';
 import type { PlanshipEntitlement } from '../../src/components/entitlement/entitlement.ts';
 import { admin, createCustomer, customerToken, mountProvider, reportUsage, slowTokenGetter } from './helpers.ts';
-
-type Getter = (forceRefresh?: boolean) => Promise<string>;
+import type { TokenGetter } from '../../src/client/index.ts';
 
 /** A gate with allowed, denied and loading content, as a host page writes it. */
-async function mountGate(customerId: string, attributes: { lever: string; min?: number; includes?: string }, getter?: Getter) {
+async function mountGate(customerId: string, attributes: { lever: string; min?: number; includes?: string }, getter?: TokenGetter) {
   const provider = await mountProvider(
     customerId,
     html`<planship-entitlement lever=${attributes.lever} .min=${attributes.min} .includes=${attributes.includes}>

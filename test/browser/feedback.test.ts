@@ -1,12 +1,11 @@
 // What a customer sees while waiting and hears after acting: placeholders the size of the
 // content (no jump above 40 px), and one polite announcement per successful change.
-import { expect, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { expect, fixtureCleanup, html } from '@open-wc/testing';
 import type { TemplateResult } from 'lit';
 import '../../src/index.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
-import { answerDialog, createCustomer, deepQuery, mountProvider, slowTokenGetter } from './helpers.ts';
+import { answerDialog, createCustomer, deepQuery, mountProvider, slowTokenGetter, until } from './helpers.ts';
 
-const until = (predicate: () => unknown, message?: string) => waitUntil(predicate, message, { timeout: 8000 });
 const MAX_JUMP = 40;
 const height = (element: Element) => element.getBoundingClientRect().height;
 

@@ -8,6 +8,9 @@ import type { PlanshipProvider } from '../../src/components/provider/provider.ts
 
 export const PRODUCT = 'acme-analytics';
 
+/** waitUntil with room for a busy machine (its default is one second). */
+export const until = (predicate: () => unknown, message?: string) => waitUntil(predicate, message, { timeout: 8000 });
+
 export interface ServerInfo {
   url: string;
   wsUrl: string;

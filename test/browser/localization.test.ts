@@ -1,7 +1,7 @@
 // Every shipped language, in every element's main states: no English message is left, numbers
 // and dates follow the language, a change of `lang` at run time re-renders, Arabic is RTL, and
 // the host's overrides win.
-import { expect, fixture, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
+import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import '../../src/index.ts';
 import { en, type PlanshipMessages } from '../../src/components/shared/messages.ts';
@@ -17,9 +17,9 @@ import {
   reportUsage,
   slowTokenGetter,
   subscribedCustomer,
+  until,
 } from './helpers.ts';
 
-const until = (predicate: () => unknown, message?: string) => waitUntil(predicate, message, { timeout: 8000 });
 const LOCALES = ['de', 'fr', 'es', 'ja', 'ar'] as const;
 
 const PRICES = {

@@ -1,4 +1,4 @@
-import { expect, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { TemplateResult } from 'lit';
 import '../../src/components/provider/provider.ts';
@@ -22,15 +22,12 @@ import {
   subscribedCustomer,
   transitionsDone,
   type ServerInfo,
+  until,
 } from './helpers.ts';
-
-type Getter = (forceRefresh?: boolean) => Promise<string>;
-
-/** waitUntil with room for a busy machine (the default is one second). */
-const until = (predicate: () => unknown, message?: string) => waitUntil(predicate, message, { timeout: 5000 });
+import type { TokenGetter } from '../../src/client/index.ts';
 
 /** A picker in a provider, after a button that Tab starts from. */
-async function mount(customerId: string, options: { getter?: Getter; picker?: TemplateResult; product?: string; server?: ServerInfo } = {}) {
+async function mount(customerId: string, options: { getter?: TokenGetter; picker?: TemplateResult; product?: string; server?: ServerInfo } = {}) {
   const picker = options.picker ?? html`<planship-plan-picker></planship-plan-picker>`;
   const provider = await mountProvider(customerId, html`<button id="before">before</button>${picker}`, options.getter, options.product, options.server);
   return { provider, picker: provider.querySelector('planship-plan-picker') as PlanshipPlanPicker };

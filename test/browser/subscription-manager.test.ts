@@ -1,4 +1,4 @@
-import { expect, html, oneEvent, waitUntil } from '@open-wc/testing';
+import { expect, html, oneEvent } from '@open-wc/testing';
 import { sendKeys } from '@web/test-runner-commands';
 import type { TemplateResult } from 'lit';
 import '../../src/components/provider/provider.ts';
@@ -21,12 +21,9 @@ import {
   subscribedCustomer,
   transitionsDone,
   type ServerInfo,
+  until,
 } from './helpers.ts';
-
-type Getter = (forceRefresh?: boolean) => Promise<string>;
-
-/** waitUntil with room for a busy machine (the default is one second). */
-const until = (predicate: () => unknown, message?: string) => waitUntil(predicate, message, { timeout: 5000 });
+import type { TokenGetter } from '../../src/client/index.ts';
 
 interface WireSubscription {
   subscription_id: string;
@@ -38,7 +35,7 @@ interface WireSubscription {
   renew_at: string;
 }
 
-async function mount(customerId: string, options: { getter?: Getter; manager?: TemplateResult; server?: ServerInfo } = {}) {
+async function mount(customerId: string, options: { getter?: TokenGetter; manager?: TemplateResult; server?: ServerInfo } = {}) {
   const inner = options.manager ?? html`<planship-subscription-manager></planship-subscription-manager>`;
   const provider = await mountProvider(customerId, inner, options.getter, PRODUCT, options.server);
   return { provider, manager: provider.querySelector('planship-subscription-manager') as PlanshipSubscriptionManager };

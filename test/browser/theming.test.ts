@@ -1,9 +1,8 @@
-import { expect, html, waitUntil } from '@open-wc/testing';
+import { expect, html } from '@open-wc/testing';
 import '../../src/index.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
-import { mountProvider, subscribedCustomer, transitionsDone } from './helpers.ts';
+import { mountProvider, subscribedCustomer, transitionsDone, until } from './helpers.ts';
 
-const until = (predicate: () => unknown, message?: string) => waitUntil(predicate, message, { timeout: 5000 });
 const inShadow = (host: Element | null | undefined, selector: string) => host?.shadowRoot?.querySelector<HTMLElement>(selector) ?? null;
 
 /** The accent as each element paints it: picker button, meter bar, manager's resume button, nested members badge. */
