@@ -64,6 +64,6 @@ async function mode(browser: Browser, gateway: boolean, delayMs: number, runs: n
   };
 }
 
-export async function measureRoundTrips(browser: Browser, { delayMs = 150, runs = 3 } = {}): Promise<RoundTripsResult> {
+export async function measureRoundTrips(browser: Browser, { delayMs = 400, runs = 5 } = {}): Promise<RoundTripsResult> {
   return { delayMs, runs, direct: await mode(browser, false, delayMs, runs), gateway: await mode(browser, true, delayMs, runs) };
 }
