@@ -143,7 +143,8 @@ describe('connection state and listeners', () => {
     await waitFor(() => client.connectionState === 'live', 'live');
     await admin(server, 'DELETE', `/api/v1/customers/${customerId}`);
     await waitFor(() => client.connectionState === 'closed', 'closed');
-    await sleep(400);
+    // A retry says 'reconnecting' the moment it is planned, before its delay: the states are
+    // final once 'closed' arrives, with nothing to wait for.
     assert.deepEqual(states, ['connecting', 'live', 'closed']);
   });
 });
@@ -194,14 +195,17 @@ describe('reconnecting', () => {
     let own = await startTestServer();
     const port = own.port;
     const customerId = 'grace@example.com'; // seeded: same customer in the restarted server
-    const client = customerClient(own, customerId);
+    const recorder = recordingFetch();
+    const client = customerClient(own, customerId, { fetch: recorder });
     const seen: unknown[] = [];
     client.getEntitlements((e) => seen.push(e));
     await waitFor(() => client.connectionState === 'live', 'live');
     try {
       await own.close();
       await waitFor(() => client.connectionState === 'reconnecting', 'reconnecting');
-      await sleep(300); // a few refused attempts while nothing listens on the port
+      // Each attempt first asks for a fresh token: two refused attempts while nothing listens.
+      const exchanges = recorder.count('POST', '/api/v1/auth/token');
+      await waitFor(() => recorder.count('POST', '/api/v1/auth/token') >= exchanges + 2, 'two attempts while down');
       own = await startTestServer({ port });
       // Keep the client out a little longer, then change something while it is disconnected.
       await admin(own, 'POST', '/__emulator/sockets/close', { refuse_seconds: 1 });
@@ -303,23 +307,30 @@ describe('reconnecting', () => {
   it('a token getter failing during reconnects is retried until it works', async () => {
     const customerId = await freshCustomer(server, 'pro');
     let failing = false;
+    let refusals = 0;
     const client = new PlanshipCustomer(
       PRODUCT,
       customerId,
       async () => {
-        if (failing) throw new Error('token service down');
+        if (failing) {
+          refusals += 1;
+          throw new Error('token service down');
+        }
         return customerToken(server, customerId);
       },
       { baseUrl: server.url, WebSocket: NodeWebSocket },
     );
+    const states = collectStates(client);
     const seen: unknown[] = [];
     client.onEntitlements((e) => seen.push(e));
     await waitFor(() => client.connectionState === 'live', 'live');
     failing = true;
     await admin(server, 'POST', '/__emulator/sockets/close', {});
-    await waitFor(() => client.connectionState === 'reconnecting', 'reconnecting');
-    await sleep(400);
+    // Counted, not waited for: the getter failed three times and each failure led to another try.
+    await waitFor(() => refusals >= 3, 'three attempts while the token service is down');
     assert.equal(client.connectionState, 'reconnecting');
+    assert.deepEqual(states.slice(0, 2), ['connecting', 'live']);
+    assert.ok(!states.slice(2).includes('live'), `never live without a token: ${states}`);
     failing = false;
     await reportUsageAsAdmin(server, customerId, 'api-calls', 1);
     await waitFor(() => apiCalls(seen.at(-1)) === 99999, 'back with a good token');
