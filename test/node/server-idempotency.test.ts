@@ -155,8 +155,15 @@ describe('Idempotency-Key in flight', () => {
       const [first, second] = await held.firstAndRetry();
       held.settle('fail');
       assert.equal((await first).status, 409);
-      // The retry's own handler call is held now: release it.
-      while (held.calls() < 2) await new Promise((resolve) => setImmediate(resolve));
+      // The retry runs for real: its own handler call is held now (unless it answered instead).
+      let answered = false;
+      const heldAgain = (async () => {
+        while (held.calls() < 2 && !answered) await new Promise((resolve) => setImmediate(resolve));
+        return 'held';
+      })();
+      const outcome = await Promise.race([heldAgain, second.then(() => 'answered without running')]);
+      answered = true;
+      assert.equal(outcome, 'held');
       held.settle('ok');
       const answer = await second;
       assert.equal(answer.status, 200);
