@@ -424,9 +424,9 @@ describe('dead connections and backoff (issue 12)', () => {
     const asked: number[] = [];
     const client = new PlanshipCustomer(PRODUCT, customerId, async () => {
       asked.push(Date.now());
-    t.after(() => client.dispose());
       return customerToken(server, customerId);
     }, { baseUrl: server.url, WebSocket: NodeWebSocket });
+    t.after(() => client.dispose());
     client.onEntitlements(() => {});
     await waitFor(() => client.connectionState === 'live', 'live');
     const token = await customerToken(server, customerId);
@@ -461,18 +461,18 @@ async function heartbeatPeer(customerId: string, everyMs: number) {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', autoPong: false });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   const state = { connections: 0, pingsSent: 0, beating: true };
-  const timers: NodeJS.Timeout[] = [];
   wss.on('connection', async (socket) => {
     state.connections += 1;
     const entitlements = await admin(server, 'GET', `/api/v1/customers/${customerId}/products/${PRODUCT}/entitlements`);
+    // Closed meanwhile (the test ended during the read): a heartbeat started now would never stop.
+    if (socket.readyState !== socket.OPEN) return;
     socket.send(JSON.stringify(entitlements.body));
-    timers.push(
-      setInterval(() => {
-        if (!state.beating) return;
-        socket.send('ping');
-        state.pingsSent += 1;
-      }, everyMs),
-    );
+    const beat = setInterval(() => {
+      if (!state.beating) return;
+      socket.send('ping');
+      state.pingsSent += 1;
+    }, everyMs);
+    socket.once('close', () => clearInterval(beat));
   });
   return {
     url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}`,
@@ -484,7 +484,6 @@ async function heartbeatPeer(customerId: string, everyMs: number) {
     },
     stopBeating: () => (state.beating = false),
     close: () => {
-      for (const timer of timers) clearInterval(timer);
       for (const socket of wss.clients) socket.terminate();
       return new Promise<void>((resolve) => wss.close(() => resolve()));
     },
