@@ -123,5 +123,10 @@ export function allowedBytes(budgetBytes: number): number {
   return Math.floor(budgetBytes * (1 + BUDGET_TOLERANCE));
 }
 
+/** The size test's verdict: within the budget and its tolerance. */
+export function withinBudget(gzipBytes: number, budgetBytes: number): boolean {
+  return gzipBytes <= allowedBytes(budgetBytes);
+}
+
 /** 1 kB = 1,024 bytes here; the exact byte count follows, so nobody has to guess. */
 export const kB = (bytes: number) => `${(bytes / 1024).toFixed(1)} kB (${bytes.toLocaleString("en-US")} B)`;

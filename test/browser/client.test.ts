@@ -93,9 +93,39 @@ describe('PlanshipCustomer in the browser', () => {
 
   it('refuses client credentials in a page unless dangerouslyAllowBrowser is set', async () => {
     const { url } = await serverInfo();
+    const credentials = { clientId: 'demo-client', clientSecret: 'demo-secret' };
     expect(() => new PlanshipCustomer(PRODUCT, 'ada@example.com', url, 'demo-client', 'demo-secret')).to.throw(PlanshipAuthError);
-    const allowed = new PlanshipCustomer(PRODUCT, 'ada@example.com', { clientId: 'x', clientSecret: 'y' }, { baseUrl: url, dangerouslyAllowBrowser: true });
-    expect(allowed.customerId).to.equal('ada@example.com');
+    let refusal: unknown;
+    try {
+      new PlanshipCustomer(PRODUCT, 'ada@example.com', credentials, { baseUrl: url });
+    } catch (error) {
+      refusal = error;
+    }
+    expect(refusal).to.be.instanceOf(PlanshipAuthError);
+    expect((refusal as PlanshipAuthError).kind).to.equal('auth');
+    expect((refusal as Error).message).to.match(/browser/).and.to.match(/dangerouslyAllowBrowser/);
+    expect((refusal as Error).message).to.not.contain('demo-secret');
+    const allowed = new PlanshipCustomer(PRODUCT, 'ada@example.com', credentials, { baseUrl: url, dangerouslyAllowBrowser: true });
+    expect((await allowed.getProduct()).slug).to.equal(PRODUCT);
+    // A token getter is what a page should use: no guard.
+    expect(new PlanshipCustomer(PRODUCT, 'ada@example.com', async () => 'token', { baseUrl: url }).customerId).to.equal('ada@example.com');
+  });
+
+  it('resolves relative URLs against the page (its base URL): the API base and the socket', () => {
+    // A <base> for this test only, so "against the page" differs from "against the origin".
+    const base = Object.assign(document.createElement('base'), { href: '/account/' });
+    document.head.prepend(base);
+    const ws = location.origin.replace(/^http/, 'ws');
+    try {
+      const rooted = new PlanshipCustomer(PRODUCT, 'c', async () => 't', { baseUrl: '/planship/' });
+      expect(rooted.baseUrl).to.equal(`${location.origin}/planship`);
+      expect(rooted.webSocketUrl).to.equal(`${ws}/planship`);
+      const relative = new PlanshipCustomer(PRODUCT, 'c', async () => 't', { baseUrl: 'planship', webSocketUrl: '/live' });
+      expect(relative.baseUrl).to.equal(`${location.origin}/account/planship`);
+      expect(relative.webSocketUrl).to.equal(`${ws}/live`);
+    } finally {
+      base.remove();
+    }
   });
 
   describe('live frames over the native WebSocket', () => {

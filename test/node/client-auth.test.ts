@@ -1,8 +1,9 @@
-// Tokens: single flight, expiry, one refresh on a 401, failing getters, browser guard, and no
-// token or secret in any error, log or toString.
+// Tokens: single flight, expiry, one refresh on a 401, failing getters, and no
+// token or secret in any error, log or toString. (The guard on client credentials in a page is
+// tested in Chromium: test/browser/client.test.ts.)
 import assert from 'node:assert/strict';
 import { inspect } from 'node:util';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
 import type { RunningServer } from '../../src/server/index.ts';
 import { PlanshipApiError, PlanshipAuthError, PlanshipCustomer, PlanshipProduct } from '../../src/client/index.ts';
 import {
@@ -73,56 +74,85 @@ describe('single flight', () => {
       return customerToken(server, customerId);
     });
     const client = new PlanshipCustomer(PRODUCT, customerId, getter, { baseUrl: server.url });
-    const answers = await Promise.all([client.getProduct(), client.listPlans(), client.getEntitlements(), client.listSubscriptions()]);
-    assert.equal(answers.length, 4);
+    const [product, plans, entitlements, subscriptions] = await Promise.all([
+      client.getProduct(),
+      client.listPlans(),
+      client.getEntitlements(),
+      client.listSubscriptions(),
+    ]);
+    assert.equal(product.slug, PRODUCT);
+    assert.ok(plans.some((plan) => plan.slug === 'pro'));
+    assert.equal(entitlements['api-calls'], 100000);
+    assert.deepEqual(subscriptions.map((subscription) => subscription.plan.slug), ['pro']);
     assert.deepEqual(getter.flags, [false, true]);
   });
 });
 
+/**
+ * The client decides from Date.now when its token runs out; the test moves that clock with
+ * node:test's mock timers (Date only; timers stay real). A server in the same process reads the
+ * same Date.now, so its clock moves too (and never back): each such test has a server of its own.
+ */
+async function withMovedClock(run: (server: RunningServer, advance: (ms: number) => void) => Promise<void>, options = {}) {
+  const own = await startTestServer(options);
+  mock.timers.enable({ apis: ['Date'], now: Date.now() });
+  try {
+    await run(own, (ms) => mock.timers.tick(ms));
+  } finally {
+    mock.timers.reset();
+    await own.close();
+  }
+}
+
 describe('expiry', () => {
   it('honours expires_in: a new token is fetched before the old one runs out (no 401 needed)', async () => {
-    const shortLived = await startTestServer({ tokenTtlSeconds: 1 });
-    try {
+    await withMovedClock(
+      async (own, advance) => {
+        const recorder = recordingFetch();
+        const client = new PlanshipProduct(PRODUCT, CREDENTIALS, { baseUrl: own.url, fetch: recorder });
+        await client.getProduct();
+        await client.getPlan('free');
+        assert.equal(recorder.count('POST', '/api/v1/auth/token'), 1, 'a token within its lifetime is reused');
+        advance(1000); // the token's whole second: the server would refuse it now
+        await client.getPlan('pro');
+        assert.equal(recorder.count('POST', '/api/v1/auth/token'), 2);
+        assert.deepEqual(
+          recorder.requests.filter((request) => request.status === 401),
+          [],
+          'never sent an expired token',
+        );
+      },
+      { tokenTtlSeconds: 1 },
+    );
+  });
+
+  it('a getter may answer { accessToken, expiresIn }: it is asked again before that token runs out (no 401 needed)', async () => {
+    await withMovedClock(async (own, advance) => {
+      const customerId = await freshCustomer(own, 'pro');
       const recorder = recordingFetch();
-      const client = new PlanshipProduct(PRODUCT, CREDENTIALS, { baseUrl: shortLived.url, fetch: recorder });
-      await client.getProduct();
-      await sleep(1100);
-      await client.getPlan('pro');
-      assert.equal(recorder.count('POST', '/api/v1/auth/token'), 2);
+      const flags: boolean[] = [];
+      const client = new PlanshipCustomer(
+        PRODUCT,
+        customerId,
+        async (forceRefresh) => {
+          flags.push(!!forceRefresh);
+          return { accessToken: await customerToken(own, customerId, 10), expiresIn: 10 };
+        },
+        { baseUrl: own.url, fetch: recorder },
+      );
+      await client.getEntitlements();
+      advance(8_000); // within the lifetime and before its last tenth
+      await client.listSubscriptions();
+      assert.deepEqual(flags, [false], 'a fresh token is reused');
+      advance(1_500); // in the last tenth: asked again before it runs out
+      await client.getEntitlements();
+      assert.deepEqual(flags, [false, false], 'asked again, without forcing, before the token ran out');
       assert.deepEqual(
         recorder.requests.filter((request) => request.status === 401),
         [],
         'never sent an expired token',
       );
-    } finally {
-      await shortLived.close();
-    }
-  });
-
-  it('a getter may answer { accessToken, expiresIn }: it is asked again before that token runs out (no 401 needed)', async () => {
-    const customerId = await freshCustomer(server, 'pro');
-    const recorder = recordingFetch();
-    const flags: boolean[] = [];
-    const client = new PlanshipCustomer(
-      PRODUCT,
-      customerId,
-      async (forceRefresh) => {
-        flags.push(!!forceRefresh);
-        return { accessToken: await customerToken(server, customerId, 1), expiresIn: 1 };
-      },
-      { baseUrl: server.url, fetch: recorder },
-    );
-    await client.getEntitlements();
-    await client.listSubscriptions();
-    assert.deepEqual(flags, [false], 'a fresh token is reused');
-    await sleep(1100);
-    await client.getEntitlements();
-    assert.deepEqual(flags, [false, false], 'asked again, without forcing, before the token ran out');
-    assert.deepEqual(
-      recorder.requests.filter((request) => request.status === 401),
-      [],
-      'never sent an expired token',
-    );
+    });
   });
 
   it('a getter answering { accessToken } without expiresIn keeps its token until a 401, like a bare string', async () => {
@@ -231,26 +261,6 @@ describe('failing token getters become typed auth errors, and nothing is sent', 
   it('getAccessToken without client credentials is a typed auth error', async () => {
     const client = new PlanshipProduct(PRODUCT, async () => 'token', { baseUrl: server.url });
     await assert.rejects(client.getAccessToken(), isAuthError);
-  });
-});
-
-describe('client credentials in a browser', () => {
-  const globals = globalThis as { document?: unknown };
-  it('throw a clear error unless dangerouslyAllowBrowser is set', async () => {
-    globals.document = {};
-    try {
-      assert.throws(
-        () => new PlanshipCustomer(PRODUCT, 'ada@example.com', CREDENTIALS, { baseUrl: server.url }),
-        (error: PlanshipAuthError) => isAuthError(error) && /browser/.test(error.message) && /dangerouslyAllowBrowser/.test(error.message),
-      );
-      assert.throws(() => new PlanshipCustomer(PRODUCT, 'ada@example.com', server.url, 'demo-client', 'demo-secret'), isAuthError);
-      const allowed = new PlanshipCustomer(PRODUCT, 'ada@example.com', CREDENTIALS, { baseUrl: server.url, dangerouslyAllowBrowser: true });
-      assert.equal((await allowed.getProduct()).slug, PRODUCT);
-      const withGetter = new PlanshipCustomer(PRODUCT, 'ada@example.com', async () => 'token', { baseUrl: server.url });
-      assert.equal(withGetter.customerId, 'ada@example.com');
-    } finally {
-      delete globals.document;
-    }
   });
 });
 

@@ -39,7 +39,12 @@ describe('in-flight sharing and caching', () => {
       ...Array.from({ length: 5 }, () => client.listSubscriptions()),
       ...Array.from({ length: 5 }, () => client.getEntitlements()),
     ]);
-    assert.equal(answers.length, 15);
+    // Every reader gets the same answer (each its own copy of it).
+    assert.deepEqual(new Set(answers.slice(0, 5).map((product) => JSON.stringify(product))).size, 1);
+    assert.equal((answers[0] as { slug: string }).slug, 'acme-analytics');
+    assert.deepEqual(answers.slice(5, 10), Array(5).fill(answers[5]));
+    assert.deepEqual(answers.slice(10), Array(5).fill(answers[10]));
+    assert.equal((answers[5] as unknown[]).length, 1, 'the customer has its one subscription');
     assert.equal(recorder.requests.filter((request) => request.path === '/api/v1/products/acme-analytics').length, 1);
     assert.equal(recorder.count('GET', '/subscriptions'), 1);
     assert.equal(recorder.count('GET', '/entitlements'), 1);
@@ -77,6 +82,9 @@ describe('in-flight sharing and caching', () => {
   });
 
   it('stale-while-revalidate: an old catalog answer is served at once, refreshed behind, and a difference is announced', async () => {
+    // The client's cache ages by Date.now, patched below for this whole process: a server in the
+    // same process would see its clock jump a minute (and never go back), so this one is its own.
+    const own = await startTestServer();
     let renamed = false;
     // Simulated fault: the catalog changes upstream (our server's catalog is fixed at start).
     const recorder = recordingFetch(async (input, init) => {
@@ -86,13 +94,15 @@ describe('in-flight sharing and caching', () => {
       plans[0].name = 'Free (renamed)';
       return new Response(JSON.stringify(plans), { status: 200 });
     });
-    const client = customerClient(server, 'ada@example.com', { fetch: recorder });
+    const client = customerClient(own, 'ada@example.com', { fetch: recorder });
     const changes = collectChanges(client);
     assert.equal((await client.listPlans())[0].name, 'Free');
+    renamed = true;
+    assert.equal((await client.listPlans())[0].name, 'Free', 'a fresh answer is served as it is, no refresh');
+    assert.equal(recorder.count('GET', '/plans'), 1);
     const realNow = Date.now;
     Date.now = () => realNow() + 61_000;
     try {
-      renamed = true;
       const served = await client.listPlans();
       assert.equal(served[0].name, 'Free', 'the cached answer comes back without waiting');
       await waitFor(() => changes.length, 'the background refresh');
@@ -101,6 +111,7 @@ describe('in-flight sharing and caching', () => {
       assert.equal(recorder.count('GET', '/plans'), 2);
     } finally {
       Date.now = realNow;
+      await own.close();
     }
   });
 
@@ -187,6 +198,11 @@ describe('planship-change events', () => {
       const entitlementEvents: unknown[] = [];
       client.addEventListener('planship-entitlements', (event) => entitlementEvents.push(event.entitlements));
       await client.getEntitlements();
+      // Usage read (and cached) before the push, so the push has something to mark stale.
+      assert.equal((await client.getLeverUsage('api-calls')).total, 0);
+      assert.equal((await client.getLeverUsage('api-calls')).total, 0, 'served from the cache');
+      const usageReads = recorder.count('GET', '/usage');
+      assert.equal(usageReads, 1);
       const readsBefore = recorder.count('GET', '/entitlements');
 
       await reportUsageAsAdmin(server, customerId, 'api-calls', 250);
@@ -200,7 +216,6 @@ describe('planship-change events', () => {
       assert.equal((await client.getEntitlements())['api-calls'], 100000 - 250);
       assert.equal(recorder.count('GET', '/entitlements'), readsBefore);
       // Usage was marked stale: the next read asks the server.
-      const usageReads = recorder.count('GET', '/usage');
       assert.equal((await client.getLeverUsage('api-calls')).total, 250);
       assert.equal(recorder.count('GET', '/usage'), usageReads + 1);
     } finally {

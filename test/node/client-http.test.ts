@@ -295,19 +295,4 @@ describe('base URLs', () => {
     );
     assert.throws(() => new PlanshipCustomer(PRODUCT, 'c', async () => 't', { baseUrl: 'http://localhost', webSocketUrl: 'ws://[x' }), TypeError);
   });
-
-  it('a relative URL resolves against the page when there is one (here: a stand-in document)', () => {
-    const page = globalThis as { document?: unknown };
-    page.document = { baseURI: 'https://app.example.com/account/' };
-    try {
-      const client = new PlanshipCustomer(PRODUCT, 'c', async () => 't', { baseUrl: '/planship/' });
-      assert.equal(client.baseUrl, 'https://app.example.com/planship');
-      assert.equal(client.webSocketUrl, 'wss://app.example.com/planship');
-      const withSocket = new PlanshipCustomer(PRODUCT, 'c', async () => 't', { baseUrl: 'planship', webSocketUrl: '/live' });
-      assert.equal(withSocket.baseUrl, 'https://app.example.com/account/planship');
-      assert.equal(withSocket.webSocketUrl, 'wss://app.example.com/live');
-    } finally {
-      delete page.document;
-    }
-  });
 });

@@ -143,7 +143,8 @@ describe('connection state and listeners', () => {
     await waitFor(() => client.connectionState === 'live', 'live');
     await admin(server, 'DELETE', `/api/v1/customers/${customerId}`);
     await waitFor(() => client.connectionState === 'closed', 'closed');
-    await sleep(400);
+    // A retry says 'reconnecting' the moment it is planned, before its delay: the states are
+    // final once 'closed' arrives, with nothing to wait for.
     assert.deepEqual(states, ['connecting', 'live', 'closed']);
   });
 });
@@ -194,14 +195,17 @@ describe('reconnecting', () => {
     let own = await startTestServer();
     const port = own.port;
     const customerId = 'grace@example.com'; // seeded: same customer in the restarted server
-    const client = customerClient(own, customerId);
+    const recorder = recordingFetch();
+    const client = customerClient(own, customerId, { fetch: recorder });
     const seen: unknown[] = [];
     client.getEntitlements((e) => seen.push(e));
     await waitFor(() => client.connectionState === 'live', 'live');
     try {
       await own.close();
       await waitFor(() => client.connectionState === 'reconnecting', 'reconnecting');
-      await sleep(300); // a few refused attempts while nothing listens on the port
+      // Each attempt first asks for a fresh token: two refused attempts while nothing listens.
+      const exchanges = recorder.count('POST', '/api/v1/auth/token');
+      await waitFor(() => recorder.count('POST', '/api/v1/auth/token') >= exchanges + 2, 'two attempts while down');
       own = await startTestServer({ port });
       // Keep the client out a little longer, then change something while it is disconnected.
       await admin(own, 'POST', '/__emulator/sockets/close', { refuse_seconds: 1 });
@@ -303,23 +307,30 @@ describe('reconnecting', () => {
   it('a token getter failing during reconnects is retried until it works', async () => {
     const customerId = await freshCustomer(server, 'pro');
     let failing = false;
+    let refusals = 0;
     const client = new PlanshipCustomer(
       PRODUCT,
       customerId,
       async () => {
-        if (failing) throw new Error('token service down');
+        if (failing) {
+          refusals += 1;
+          throw new Error('token service down');
+        }
         return customerToken(server, customerId);
       },
       { baseUrl: server.url, WebSocket: NodeWebSocket },
     );
+    const states = collectStates(client);
     const seen: unknown[] = [];
     client.onEntitlements((e) => seen.push(e));
     await waitFor(() => client.connectionState === 'live', 'live');
     failing = true;
     await admin(server, 'POST', '/__emulator/sockets/close', {});
-    await waitFor(() => client.connectionState === 'reconnecting', 'reconnecting');
-    await sleep(400);
+    // Counted, not waited for: the getter failed three times and each failure led to another try.
+    await waitFor(() => refusals >= 3, 'three attempts while the token service is down');
     assert.equal(client.connectionState, 'reconnecting');
+    assert.deepEqual(states.slice(0, 2), ['connecting', 'live']);
+    assert.ok(!states.slice(2).includes('live'), `never live without a token: ${states}`);
     failing = false;
     await reportUsageAsAdmin(server, customerId, 'api-calls', 1);
     await waitFor(() => apiCalls(seen.at(-1)) === 99999, 'back with a good token');
@@ -413,9 +424,9 @@ describe('dead connections and backoff (issue 12)', () => {
     const asked: number[] = [];
     const client = new PlanshipCustomer(PRODUCT, customerId, async () => {
       asked.push(Date.now());
-    t.after(() => client.dispose());
       return customerToken(server, customerId);
     }, { baseUrl: server.url, WebSocket: NodeWebSocket });
+    t.after(() => client.dispose());
     client.onEntitlements(() => {});
     await waitFor(() => client.connectionState === 'live', 'live');
     const token = await customerToken(server, customerId);
@@ -450,18 +461,18 @@ async function heartbeatPeer(customerId: string, everyMs: number) {
   const wss = new WebSocketServer({ port: 0, host: '127.0.0.1', autoPong: false });
   await new Promise<void>((resolve) => wss.once('listening', () => resolve()));
   const state = { connections: 0, pingsSent: 0, beating: true };
-  const timers: NodeJS.Timeout[] = [];
   wss.on('connection', async (socket) => {
     state.connections += 1;
     const entitlements = await admin(server, 'GET', `/api/v1/customers/${customerId}/products/${PRODUCT}/entitlements`);
+    // Closed meanwhile (the test ended during the read): a heartbeat started now would never stop.
+    if (socket.readyState !== socket.OPEN) return;
     socket.send(JSON.stringify(entitlements.body));
-    timers.push(
-      setInterval(() => {
-        if (!state.beating) return;
-        socket.send('ping');
-        state.pingsSent += 1;
-      }, everyMs),
-    );
+    const beat = setInterval(() => {
+      if (!state.beating) return;
+      socket.send('ping');
+      state.pingsSent += 1;
+    }, everyMs);
+    socket.once('close', () => clearInterval(beat));
   });
   return {
     url: `ws://127.0.0.1:${(wss.address() as { port: number }).port}`,
@@ -473,7 +484,6 @@ async function heartbeatPeer(customerId: string, everyMs: number) {
     },
     stopBeating: () => (state.beating = false),
     close: () => {
-      for (const timer of timers) clearInterval(timer);
       for (const socket of wss.clients) socket.terminate();
       return new Promise<void>((resolve) => wss.close(() => resolve()));
     },

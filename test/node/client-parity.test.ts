@@ -7,7 +7,8 @@ import { after, before, describe, it } from 'node:test';
 import { PlanshipCustomer as OfficialCustomer } from '@planship/fetch';
 import type { RequestRecord, RunningServer } from '../../src/server/index.ts';
 import { PlanshipCustomer } from '../../src/client/index.ts';
-import { CREDENTIALS, PRODUCT, freshCustomer, startTestServer } from './client-helpers.ts';
+import WebSocket from 'ws';
+import { CREDENTIALS, PRODUCT, admin, freshCustomer, startTestServer, waitFor } from './client-helpers.ts';
 
 let server: RunningServer;
 let customerId: string;
@@ -115,43 +116,48 @@ describe('wire parity with @planship/fetch 0.3.4', () => {
   });
 
   describe('the entitlements socket request', () => {
-    /** Records the URLs sockets are opened with; never connects (only the request is compared). */
-    class RecordingWebSocket {
-      static urls: string[] = [];
-      onopen = null;
-      onmessage = null;
-      onclose = null;
-      onerror = null;
+    /** `ws` as the page's WebSocket: real sockets, each remembered with how the server answered. */
+    class RecordingWebSocket extends WebSocket {
+      static sockets: { url: string; socket: RecordingWebSocket; answer: Promise<'open' | 'refused'> }[] = [];
       constructor(url: string) {
-        RecordingWebSocket.urls.push(url);
+        super(url);
+        const answer = new Promise<'open' | 'refused'>((resolve) => {
+          this.once('open', () => resolve('open'));
+          this.once('close', () => resolve('refused'));
+          this.once('error', () => resolve('refused'));
+        });
+        RecordingWebSocket.sockets.push({ url, socket: this, answer });
       }
-      close() {}
     }
     const globals = globalThis as Record<string, unknown>;
 
-    async function socketUrls(id: string): Promise<{ official: URL; ours: URL }> {
-      RecordingWebSocket.urls = [];
+    /** The socket URL each client opens for customer `id`, and whether the server took it. */
+    async function socketUrls(id: string) {
+      RecordingWebSocket.sockets = [];
       // The official client opens its socket only where `window.WebSocket` exists.
       globals.window = globalThis;
       globals.WebSocket = RecordingWebSocket;
+      const ours = new PlanshipCustomer(PRODUCT, id, CREDENTIALS, { baseUrl: server.url });
       try {
         const official = new OfficialCustomer(PRODUCT, id, CREDENTIALS, { baseUrl: server.url, webSocketUrl: server.wsUrl });
         await official.getEntitlements(() => {}).catch(() => {});
-        const ours = new PlanshipCustomer(PRODUCT, id, CREDENTIALS, { baseUrl: server.url });
+        await waitFor(() => RecordingWebSocket.sockets.length === 1, "the official client's socket");
         await ours.getEntitlements(() => {}).catch(() => {});
-        ours.dispose();
-        for (let i = 0; i < 50 && RecordingWebSocket.urls.length < 2; i++) await new Promise((r) => setTimeout(r, 10));
+        await waitFor(() => RecordingWebSocket.sockets.length === 2, 'our socket');
       } finally {
         delete globals.window;
         delete globals.WebSocket;
       }
-      assert.equal(RecordingWebSocket.urls.length, 2);
-      const [official, ours] = RecordingWebSocket.urls.map((url) => new URL(url));
-      return { official, ours };
+      const answers = await Promise.all(RecordingWebSocket.sockets.map(({ answer }) => answer));
+      ours.dispose();
+      for (const { socket } of RecordingWebSocket.sockets) socket.close();
+      const [official, mine] = RecordingWebSocket.sockets.map(({ url }) => new URL(url));
+      return { official, ours: mine, answers };
     }
 
     it('same URL (path and token query) for an ordinary customer id', async () => {
-      const { official, ours } = await socketUrls(customerId);
+      const { official, ours, answers } = await socketUrls(customerId);
+      assert.deepEqual(answers, ['open', 'open'], 'the server took both');
       assert.equal(ours.origin, official.origin);
       assert.equal(ours.pathname, official.pathname);
       assert.deepEqual([...ours.searchParams.keys()], ['token']);
@@ -159,9 +165,12 @@ describe('wire parity with @planship/fetch 0.3.4', () => {
     });
 
     it('official defect: the customer id goes into the socket path raw; ours encodes it like REST paths', async () => {
-      const { official, ours } = await socketUrls('ada@example.com?x');
-      assert.equal(official.pathname, '/api/v1/ws/customers/ada@example.com', 'the official URL is cut at the "?"');
-      assert.equal(ours.pathname, `/api/v1/ws/customers/ada%40example.com%3Fx/products/${PRODUCT}/entitlements`);
+      const alternativeId = `parity-${Date.now()}@example.com?x`;
+      assert.equal((await admin(server, 'POST', '/api/v1/customers', { alternative_id: alternativeId })).status, 200);
+      const { official, ours, answers } = await socketUrls(alternativeId);
+      assert.equal(official.pathname, `/api/v1/ws/customers/${alternativeId.replace('?x', '')}`, 'the official URL is cut at the "?"');
+      assert.equal(ours.pathname, `/api/v1/ws/customers/${encodeURIComponent(alternativeId)}/products/${PRODUCT}/entitlements`);
+      assert.deepEqual(answers, ['refused', 'open'], 'only ours reaches the customer');
     });
   });
 });

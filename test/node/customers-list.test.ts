@@ -47,13 +47,25 @@ describe('list customers: pagination', () => {
   });
 
   it('limit over 100 is clamped to 100 (not an error); max_page is 0 when nothing matches', async () => {
-    await batch(Array.from({ length: 3 }, () => ({})));
-    const all = await list('limit=1000');
-    assert.equal(all.status, 200);
-    assert.equal(all.body.items.length, Math.min(100, all.body.pagination.total_count));
-    assert.equal(all.body.pagination.max_page, Math.ceil(all.body.pagination.total_count / 100));
-    const none = await list('metadata[batch]=no-such-batch');
-    assert.deepEqual(none.body, { items: [], pagination: { total_count: 0, max_page: 0 } });
+    // A server of its own with more than 100 customers, so a missing clamp shows.
+    const crowded = await startTestServer();
+    try {
+      const seeded = (await crowded.admin('GET', '/api/v1/customers?limit=1')).body.pagination.total_count;
+      for (let index = seeded; index < 105; index++) {
+        assert.equal((await crowded.admin('POST', '/api/v1/customers', { name: `Crowd ${index}` })).status, 200);
+      }
+      const all = await crowded.admin('GET', '/api/v1/customers?limit=1000');
+      assert.equal(all.status, 200);
+      assert.equal(all.body.pagination.total_count, 105);
+      assert.equal(all.body.items.length, 100);
+      assert.equal(all.body.pagination.max_page, 2);
+      const second = await crowded.admin('GET', '/api/v1/customers?limit=1000&page=2');
+      assert.equal(second.body.items.length, 5);
+      const none = await crowded.admin('GET', '/api/v1/customers?metadata[batch]=no-such-batch');
+      assert.deepEqual(none.body, { items: [], pagination: { total_count: 0, max_page: 0 } });
+    } finally {
+      await crowded.server.close();
+    }
   });
 
   it('bad page, limit, active or sorting -> one 422 naming each parameter', async () => {

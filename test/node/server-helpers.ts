@@ -190,6 +190,20 @@ export class EntitlementsSocket {
     });
   }
 
+  /**
+   * Pings the server and waits for its pong (or the socket's close): frames are read in order, so
+   * whatever the server sent this socket before answering is here by then. A sentinel, instead of
+   * waiting a while to see that nothing arrives.
+   */
+  settled(): Promise<void> {
+    return new Promise((resolve) => {
+      if (this.socket.readyState !== WebSocket.OPEN) return resolve();
+      this.socket.once('pong', () => resolve());
+      this.closed.then(() => resolve());
+      this.socket.ping();
+    });
+  }
+
   /** Frames received and not read yet. */
   get unread(): number {
     return this.frames.length - this.read;

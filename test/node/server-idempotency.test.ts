@@ -91,16 +91,18 @@ describe('Idempotency-Key in flight', () => {
     const auth = new Auth(catalog, clock, 3600, () => true);
     const seen: string[] = [];
     let calls = 0;
-    let settle!: (outcome: 'ok' | 'fail') => void;
+    /** Handler calls being held; `settle` releases every one of them (none is left hanging). */
+    const holding: ((outcome: 'ok' | 'fail') => void)[] = [];
+    const settle = (outcome: 'ok' | 'fail') => holding.splice(0).forEach((release) => release(outcome));
     const route: Route = {
       method: 'POST',
       path: '/held',
       auth: true,
       async handler() {
-        calls += 1;
-        const outcome = await new Promise<'ok' | 'fail'>((resolve) => (settle = resolve));
+        const call = (calls += 1);
+        const outcome = await new Promise<'ok' | 'fail'>((resolve) => holding.push(resolve));
         if (outcome === 'fail') throw new HttpError(409, 'first attempt refused');
-        return { body: { call: calls } };
+        return { body: { call } };
       },
     };
     const arrived: (() => void)[] = [];
@@ -129,7 +131,7 @@ describe('Idempotency-Key in flight', () => {
     };
     /** The first request (held in its handler) and, while it is held, the retry. */
     const firstAndRetry = async () => [(await postAndArrive()).answer, (await postAndArrive()).answer] as const;
-    return { firstAndRetry, settle: (outcome: 'ok' | 'fail') => settle(outcome), calls: () => calls, close: () => server.close() };
+    return { firstAndRetry, settle, calls: () => calls, close: () => server.close() };
   }
 
   it('simulated fault: a handler held back; a retry meanwhile waits for it and replays its answer', async () => {
@@ -153,8 +155,15 @@ describe('Idempotency-Key in flight', () => {
       const [first, second] = await held.firstAndRetry();
       held.settle('fail');
       assert.equal((await first).status, 409);
-      // The retry's own handler call is held now: release it.
-      while (held.calls() < 2) await new Promise((resolve) => setImmediate(resolve));
+      // The retry runs for real: its own handler call is held now (unless it answered instead).
+      let answered = false;
+      const heldAgain = (async () => {
+        while (held.calls() < 2 && !answered) await new Promise((resolve) => setImmediate(resolve));
+        return 'held';
+      })();
+      const outcome = await Promise.race([heldAgain, second.then(() => 'answered without running')]);
+      answered = true;
+      assert.equal(outcome, 'held');
       held.settle('ok');
       const answer = await second;
       assert.equal(answer.status, 200);

@@ -51,12 +51,16 @@ describe('Idempotency-Key', () => {
     assert.equal((await api.entitlements(customer.id)).body['api-calls'], 980, 'another key is another report');
   });
 
-  it('concurrent retries with one key count once', async () => {
+  it('concurrent retries with one key count once (replayed from the stored answer)', async () => {
+    // The usage handler answers synchronously, so each retry finds the first answer stored; a
+    // retry that arrives while the first attempt still runs is tested with a held-back handler
+    // in server-idempotency.test.ts.
     const customer = await api.createCustomer({ plan: 'free' });
     const answers = await Promise.all(
       Array.from({ length: 20 }, () => api.admin('POST', usagePath(customer.id), { usage: 3 }, { 'idempotency-key': 'burst' })),
     );
     assert.ok(answers.every((answer) => answer.status === 200 && answer.body.id === answers[0].body.id));
+    assert.equal(answers.filter((answer) => answer.headers.get('idempotent-replayed') === 'true').length, 19);
     assert.equal((await api.entitlements(customer.id)).body['api-calls'], 997);
   });
 

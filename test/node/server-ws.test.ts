@@ -1,7 +1,7 @@
 // The entitlements WebSocket, in Node with `ws`: refused upgrades, the first frame, a frame after
 // every kind of change, fan-out, the emulator's socket hooks and the heartbeat.
 import assert from 'node:assert/strict';
-import { after, before, describe, it } from 'node:test';
+import { after, before, describe, it, mock } from 'node:test';
 import WebSocket from 'ws';
 import { DEFAULT_ENTITLEMENTS, EntitlementsSocket, PRODUCT, startTestServer, upgradeStatus, type TestApi } from './server-helpers.ts';
 
@@ -169,6 +169,7 @@ describe('a frame after every change', () => {
       const reset = await socket.next();
       assert.equal(reset['api-burst'], 100, 'the daily lever is back to its limit');
       assert.equal(reset['ai-insights'], 2, 'a lever that never resets keeps its usage');
+      await quietSocket.settled();
       assert.equal(quietSocket.unread, 0, 'a customer whose entitlements did not change gets no frame');
       socket.close();
       quietSocket.close();
@@ -206,6 +207,9 @@ describe('fan-out and hooks', () => {
   });
 
   it('POST /__emulator/sockets/close closes with 1012 and refuses new sockets for a while', async () => {
+    // The refusal lasts a second of real time (Date.now), moved here by mock timers (Date only): the
+    // server in this process reads the same clock, so it is one of this test's own.
+    mock.timers.enable({ apis: ['Date'], now: Date.now() });
     const isolated = await startTestServer();
     try {
       const token = await isolated.customerToken('ada@example.com');
@@ -217,11 +221,14 @@ describe('fan-out and hooks', () => {
       assert.equal((await socket.closed).code, 1012);
       assert.equal(await upgradeStatus(isolated, 'ada@example.com', token), 503);
       assert.equal((await isolated.admin('GET', '/__emulator/sockets')).body.open, 0);
-      await new Promise((resolve) => setTimeout(resolve, 1100));
+      mock.timers.tick(999);
+      assert.equal(await upgradeStatus(isolated, 'ada@example.com', token), 503, 'still refused just before the second ends');
+      mock.timers.tick(1);
       const again = await EntitlementsSocket.open(isolated, 'ada@example.com', token);
       assert.equal((await again.next()).sso, true);
       again.close();
     } finally {
+      mock.timers.reset();
       await isolated.server.close();
     }
   });
@@ -235,12 +242,8 @@ describe('fan-out and hooks', () => {
       assert.equal((await isolated.admin('GET', '/__emulator/sockets')).body.open, 1);
       socket.close();
       await socket.closed;
-      let open = 1;
-      for (let attempt = 0; attempt < 50 && open !== 0; attempt += 1) {
-        open = (await isolated.admin('GET', '/__emulator/sockets')).body.open;
-        if (open) await new Promise((resolve) => setTimeout(resolve, 20));
-      }
-      assert.equal(open, 0);
+      // The client's close completes once the server answered the close frame: the count is 0 by then.
+      assert.equal((await isolated.admin('GET', '/__emulator/sockets')).body.open, 0);
     } finally {
       await isolated.server.close();
     }
@@ -263,7 +266,10 @@ describe('fan-out and hooks', () => {
   });
 
   it('the heartbeat terminates a peer that stops answering pings', async () => {
-    const isolated = await startTestServer({ heartbeatMs: 40 });
+    // Beats on demand: the hub's interval runs on mock timers (setInterval only), so a slow
+    // machine cannot make a healthy peer miss one.
+    mock.timers.enable({ apis: ['setInterval'] });
+    const isolated = await startTestServer({ heartbeatMs: 30_000 });
     try {
       const token = await isolated.customerToken('ada@example.com');
       const url = `${isolated.server.wsUrl}/api/v1/ws/customers/ada@example.com/products/${PRODUCT}/entitlements?token=${token}`;
@@ -271,11 +277,19 @@ describe('fan-out and hooks', () => {
       const silent = new EntitlementsSocket(new WebSocket(url, { autoPong: false }));
       await healthy.next();
       await silent.next();
-      const closed = await silent.closed;
-      assert.equal(closed.code, 1006, 'terminated without a close frame');
+      const pinged = (socket: EntitlementsSocket) => new Promise((resolve) => socket.socket.once('ping', resolve));
+      const bothPinged = Promise.all([pinged(healthy), pinged(silent)]);
+      mock.timers.tick(30_000);
+      await bothPinged;
+      // The healthy peer's pong went out before this round trip: the server has it now.
+      await healthy.settled();
+      mock.timers.tick(30_000);
+      assert.equal((await closedWithin(silent)).code, 1006, 'terminated without a close frame');
+      await healthy.settled();
       assert.equal(healthy.socket.readyState, WebSocket.OPEN, 'a peer that answers pings stays');
       healthy.close();
     } finally {
+      mock.timers.reset();
       await isolated.server.close();
     }
   });
@@ -289,9 +303,11 @@ describe('fan-out and hooks', () => {
       const productSocket = await EntitlementsSocket.open(isolated, customer.id, await isolated.productToken());
       for (const socket of [customerSocket, longLived, productSocket]) await socket.next();
       await isolated.advanceClock(30);
+      await customerSocket.settled();
       assert.equal(customerSocket.socket.readyState, WebSocket.OPEN, 'still valid after 30 s');
       await isolated.advanceClock(31);
       assert.deepEqual(await closedWithin(customerSocket), { code: 4401, reason: 'token expired' });
+      await longLived.settled();
       assert.equal(longLived.socket.readyState, WebSocket.OPEN, 'a socket whose token is valid stays');
       await isolated.reportUsage(customer.id, 'api-calls', 1);
       assert.equal((await longLived.next())['api-calls'], 999, 'and keeps getting frames');
@@ -305,13 +321,21 @@ describe('fan-out and hooks', () => {
   });
 
   it('the heartbeat closes a socket with 4401 once its token expired, without the clock hook', async () => {
-    const isolated = await startTestServer({ heartbeatMs: 50 });
+    // Time passes as in production (no hook): mock timers move Date and fire the hub's interval.
+    // The server in this process reads the same clock, so it is one of this test's own.
+    mock.timers.enable({ apis: ['setInterval', 'Date'], now: Date.now() });
+    const isolated = await startTestServer({ heartbeatMs: 30_000 });
     try {
-      const token = await isolated.customerToken('ada@example.com', 1);
+      const token = await isolated.customerToken('ada@example.com', 60);
       const socket = await EntitlementsSocket.open(isolated, 'ada@example.com', token);
       await socket.next();
-      assert.equal((await closedWithin(socket)).code, 4401);
+      mock.timers.tick(30_000); // one beat: the token has 30 s left
+      await socket.settled();
+      assert.equal(socket.socket.readyState, WebSocket.OPEN, 'open while the token is valid');
+      mock.timers.tick(30_000); // the next beat finds it expired
+      assert.deepEqual(await closedWithin(socket), { code: 4401, reason: 'token expired' });
     } finally {
+      mock.timers.reset();
       await isolated.server.close();
     }
   });

@@ -4,7 +4,7 @@
 // `npm run bench -- --only size --update-budget`.
 import { before, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { BUDGET_TOLERANCE, allowedBytes, measureClient, measurePortal, readBudget, type BundleSize } from '../../bench/size.ts';
+import { BUDGET_TOLERANCE, allowedBytes, measureClient, measurePortal, readBudget, withinBudget, type BundleSize } from '../../bench/size.ts';
 
 const budget = readBudget();
 let portal: BundleSize;
@@ -23,7 +23,7 @@ const sizes = () =>
 
 test('the portal bundle and the client stay within their gzip size budgets + 5%', () => {
   for (const [name, bytes, budgeted] of sizes()) {
-    assert.ok(bytes <= allowedBytes(budgeted), `${name} is ${bytes} bytes gzipped; budget ${budgeted} + 5% = ${allowedBytes(budgeted)}`);
+    assert.ok(withinBudget(bytes, budgeted), `${name} is ${bytes} bytes gzipped; budget ${budgeted} + 5% = ${allowedBytes(budgeted)}`);
   }
 });
 
@@ -38,4 +38,12 @@ test('the budget follows the sizes down (no slack of more than 5% to grow back i
 
 test('the client is measured alone: the portal holds it and lit besides', () => {
   assert.ok(portal.gzipBytes > client.gzipBytes * 2, `portal ${portal.gzipBytes} B, client ${client.gzipBytes} B`);
+});
+
+test('the budget check fails for a bundle just past budget + 5% (the ratchet bites)', () => {
+  assert.equal(allowedBytes(20_000), 21_000);
+  assert.equal(withinBudget(21_000, 20_000), true, 'exactly budget + 5% passes');
+  assert.equal(withinBudget(21_001, 20_000), false, 'one byte more fails');
+  assert.equal(withinBudget(21_001, 20_001), true, '20,001 + 5% = 21,001.05: rounded down to whole bytes');
+  assert.equal(withinBudget(21_002, 20_001), false);
 });

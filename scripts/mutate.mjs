@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+// `npm run mutate [-- node|browser ... --force]`: mutation testing with StrykerJS over a seeded
+// sample of src/server and src/client (node:test) and src/components (Chromium); both runs by
+// default. Incremental: only mutants whose code or tests changed since the last run are tested
+// again; --force tests every sampled mutant. Reports (html, json) go to reports/mutation/<run>/,
+// the score per folder to reports/mutation/scores.json. Not part of `npm test`: it takes long.
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { Stryker } from '@stryker-mutator/core';
+import { FOLDERS, RUNS, sampleOf, strykerOptions } from './mutation/config.mjs';
+
+const args = process.argv.slice(2);
+const force = args.includes('--force');
+const runs = args.filter((arg) => !arg.startsWith('--'));
+for (const run of runs) if (!(run in RUNS)) throw new Error(`unknown run ${run}; one of ${Object.keys(RUNS).join(', ')}`);
+
+const scoresFile = 'reports/mutation/scores.json';
+let scores = {};
+try {
+  scores = JSON.parse(readFileSync(scoresFile, 'utf8'));
+} catch {
+  // the first run
+}
+for (const run of runs.length ? runs : Object.keys(RUNS)) {
+  console.log(`\n=== mutation testing: ${run} (${Object.keys(FOLDERS).filter((name) => FOLDERS[name].run === run).join(', ')}) ===`);
+  const results = await new Stryker({ ...strykerOptions(run), force }).runMutationTest();
+  const { lines } = sampleOf(run);
+  for (const folder of Object.keys(lines)) {
+    const counts = {};
+    for (const { fileName, status } of results) {
+      if (fileName.startsWith(`${folder}/`) || fileName.includes(`/${folder}/`)) counts[status] = (counts[status] ?? 0) + 1;
+    }
+    scores[folder] = { ...lines[folder], mutants: counts, score: score(counts) };
+  }
+}
+mkdirSync('reports/mutation', { recursive: true });
+writeFileSync(scoresFile, JSON.stringify(scores, null, 2));
+console.log('\nMutation score per folder (killed + timed out) / (killed + timed out + survived + no coverage):');
+for (const [folder, { score: value, mutants, sampled, lines }] of Object.entries(scores)) {
+  console.log(`  ${folder}: ${value === null ? 'n/a' : `${value.toFixed(1)}%`}  ${JSON.stringify(mutants)}  (${sampled} of ${lines} code lines sampled)`);
+}
+
+function score(counts) {
+  const detected = (counts.Killed ?? 0) + (counts.Timeout ?? 0);
+  const total = detected + (counts.Survived ?? 0) + (counts.NoCoverage ?? 0);
+  return total ? (100 * detected) / total : null;
+}

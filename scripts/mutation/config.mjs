@@ -1,0 +1,69 @@
+// What `npm run mutate` measures: one Stryker run per runner (node:test for the server and the
+// client, Chromium for the elements), each over a seeded sample of lines (sample.mjs).
+import { readdirSync } from 'node:fs';
+import { sampleLines, sourceFiles } from './sample.mjs';
+
+const nodeTests = readdirSync('test/node')
+  .filter((file) => file.endsWith('.test.ts'))
+  // Bundle sizes, the build's template minifier, the README's recipes: none runs the mutated code.
+  .filter((file) => !['size-budget.test.ts', 'minify-templates.test.ts', 'readme-recipes.test.ts'].includes(file))
+  .map((file) => `test/node/${file}`);
+
+/** The folders scored, the share of their code lines sampled, and the Stryker run that tests them. */
+export const FOLDERS = {
+  // cli.ts runs only in a child process of its test (server-catalog.test.ts): no coverage to attribute.
+  'src/server': { rate: 0.25, run: 'node', exclude: ['src/server/cli.ts'] },
+  'src/client': { rate: 0.3, run: 'node' },
+  // Every mutant costs a browser run of the element's own test files: the sample is smaller.
+  'src/components': { rate: 0.1, run: 'browser' },
+};
+
+const runner = (file) => new URL(file, import.meta.url).pathname;
+export const RUNS = {
+  node: { testRunner: 'node-test', plugin: runner('./node-test-runner.mjs'), nodeTest: { files: nodeTests } },
+  browser: { testRunner: 'web-test-runner', plugin: runner('./wtr-runner.mjs'), coverageAnalysis: 'off', concurrency: 1 },
+};
+
+/** The sampled `mutate` ranges of a run's folders, with how many code lines were sampled. */
+export function sampleOf(run) {
+  const folders = Object.entries(FOLDERS).filter(([, folder]) => folder.run === run);
+  const ranges = [];
+  const lines = {};
+  for (const [name, { rate, exclude }] of folders) {
+    const sample = sampleLines(sourceFiles([name], exclude), { rate });
+    ranges.push(...sample.ranges);
+    lines[name] = { lines: sample.lines, sampled: sample.sampled, rate };
+  }
+  return { ranges, lines };
+}
+
+/** Stryker options for a run; `run` names the report folder. */
+export function strykerOptions(run, { incremental = true } = {}) {
+  const reports = `reports/mutation/${run}`;
+  const { plugin, ...runnerOptions } = RUNS[run];
+  return {
+    mutate: sampleOf(run).ranges,
+    coverageAnalysis: 'perTest',
+    concurrency: 2,
+    ...runnerOptions,
+    plugins: ['@stryker-mutator/typescript-checker', plugin],
+    checkers: ['typescript'],
+    tsconfigFile: 'scripts/mutation/tsconfig.json',
+    // Only the mutated sources get `// @ts-nocheck` (the README's recipes are compared byte for byte).
+    disableTypeChecks: 'src/**/*.ts',
+    // Process start and the server's start are in every run; mutants that loop forever still end.
+    timeoutMS: 15_000,
+    timeoutFactor: 2,
+    dryRunTimeoutMinutes: 30,
+    incremental,
+    incrementalFile: `${reports}/incremental.json`,
+    reporters: ['html', 'json', 'progress', 'clear-text'],
+    htmlReporter: { fileName: `${reports}/index.html` },
+    jsonReporter: { fileName: `${reports}/mutation.json` },
+    clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: false },
+    thresholds: { high: 85, low: 75, break: null },
+    tempDirName: '.stryker-tmp',
+    ignorePatterns: ['dist', 'reports', '.scratch', '.wtr-*', 'examples/gateway/nextjs/.next', 'bench/results*.json'],
+    warnings: { unknownOptions: false },
+  };
+}
