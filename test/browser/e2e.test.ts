@@ -2,7 +2,7 @@
 import { expect, fixtureCleanup, html, waitUntil } from '@open-wc/testing';
 import '../../src/index.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
-import { PRODUCT, admin, answerDialog, createCustomer, deepElements, mountProvider, reportUsage, serverInfo, tokenGetter } from './helpers.ts';
+import { PRODUCT, admin, answerDialog, createCustomer, deepElements, mountProvider, ownServer, reportUsage, serverInfo, tokenGetter } from './helpers.ts';
 
 const MARKUP_PRODUCT = 'markup-product';
 
@@ -105,10 +105,11 @@ describe('e2e: the portal elements together against the real server', () => {
     console.log(`usage report -> meter in DOM: median ${median(latencies).toFixed(1)} ms over ${latencies.length} reports`);
   });
 
-  // The only test that drops every socket on the shared server: it checks every element's hint.
   it('shows the reconnecting hint (meter, picker, manager, gate) and one status while the server drops sockets, and hides them once back', async () => {
-    const id = await createCustomer({ plan: 'pro' });
-    const provider = await mountProvider(id, portalParts);
+    // A server of its own: dropping every socket of the shared one would disturb the other test files.
+    const server = await ownServer();
+    const id = await createCustomer({ plan: 'pro', server });
+    const provider = await mountProvider(id, portalParts, undefined, PRODUCT, server);
     await portalReady(provider);
     const gate = provider.querySelector('planship-entitlement')!;
     await waitUntil(() => gate.hasAttribute('allowed'), 'gate not ready', { timeout: 5000 });
@@ -121,7 +122,7 @@ describe('e2e: the portal elements together against the real server', () => {
     // Quiet before the drop (checked before it: the drop may reach the page before its answer does).
     const status = provider.shadowRoot!.querySelector('[role=status]')!;
     expect(status.textContent).to.equal('');
-    const closed = await admin('POST', '/__emulator/sockets/close', { refuse_seconds: 2 });
+    const closed = await admin('POST', '/__emulator/sockets/close', { refuse_seconds: 2 }, server);
     expect(closed.status).to.equal(200);
     await waitUntil(() => hints().every(Boolean), 'no reconnecting hint on every element', { timeout: 5000 });
     for (const hint of hints()) {
@@ -145,7 +146,7 @@ describe('e2e: the portal elements together against the real server', () => {
     expect(status.textContent).to.equal('');
     expect(gate.hasAttribute('stale')).to.equal(false);
     // Live again: a new report still arrives.
-    await reportUsage(id, 'api-calls', 3);
+    await reportUsage(id, 'api-calls', 3, PRODUCT, server);
     await waitUntil(() => meterNow(provider) === '3', 'meter not live after reconnecting', { timeout: 5000 });
   }).timeout(30000);
 

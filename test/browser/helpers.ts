@@ -102,8 +102,8 @@ export async function subscribedCustomer(plan: string, change?: Record<string, u
   return { id, subscriptionId };
 }
 
-export function reportUsage(customerId: string, meteringId: string, usage: number, product = PRODUCT) {
-  return admin('POST', `/api/v1/customers/${customerId}/products/${product}/usage/${meteringId}`, { usage });
+export function reportUsage(customerId: string, meteringId: string, usage: number, product = PRODUCT, server?: ServerInfo) {
+  return admin('POST', `/api/v1/customers/${customerId}/products/${product}/usage/${meteringId}`, { usage }, server);
 }
 
 /** A provider for the customer around the elements under test, as a host page writes it. */
@@ -174,6 +174,29 @@ export function holdRequests(matches: (url: string, init?: RequestInit) => boole
     return realFetch(input, init);
   };
   return { release, restore: () => (window.fetch = realFetch) };
+}
+
+/** Counts the page's requests that match (e.g. writes), so a test can say that none was sent; `restore()` puts fetch back. */
+export function countRequests(matches: (url: string, init?: RequestInit) => boolean) {
+  const realFetch = window.fetch;
+  const counter = { count: 0, restore: () => (window.fetch = realFetch) };
+  window.fetch = (input, init) => {
+    if (matches(String(input instanceof Request ? input.url : input), init)) counter.count += 1;
+    return realFetch(input, init);
+  };
+  return counter;
+}
+
+/** The page's writes to the API (anything but GET), counted. */
+export const countWrites = () => countRequests((_url, init) => (init?.method ?? 'GET') !== 'GET');
+
+/**
+ * Lets everything a click or a dialog answer sets off without the network run (its promises, the
+ * element's update, a frame): a sentinel to check that nothing happened, instead of a fixed wait.
+ */
+export async function settled(element: Element & { updateComplete?: Promise<unknown> }): Promise<void> {
+  await new Promise(requestAnimationFrame);
+  await element.updateComplete;
 }
 
 /** The confirmation <dialog> in `host`'s shadow root, once it is open. */

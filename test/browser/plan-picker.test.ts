@@ -23,6 +23,8 @@ import {
   transitionsDone,
   type ServerInfo,
   until,
+  countWrites,
+  settled,
 } from './helpers.ts';
 import type { TokenGetter } from '../../src/client/index.ts';
 
@@ -201,11 +203,14 @@ describe('<planship-plan-picker>', () => {
     });
     let reported = 0;
     picker.addEventListener('planship-subscription-change', () => (reported += 1));
+    const writes = countWrites();
     radioFor(picker, 'pro')!.click();
     await answerDialog(picker);
     await until(() => calls === 1);
-    // Give a wrongly issued request time to land before asserting it never happened.
-    await new Promise((resolve) => setTimeout(resolve, 300));
+    // A request would start right after the event: none did.
+    await settled(picker);
+    writes.restore();
+    expect(writes.count, 'a write was sent').to.equal(0);
     expect(await planOnServer(id)).to.equal('starter');
     expect(reported).to.equal(0);
     expect(radioFor(picker, 'pro')!.getAttribute('aria-busy')).to.equal(null);
@@ -239,7 +244,7 @@ describe('<planship-plan-picker>', () => {
     await until(() => !shadow(picker).querySelector('dialog')!.open);
     radioFor(picker, 'starter')!.click();
     await answerDialog(picker, false);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await settled(picker);
     expect(requests).to.equal(0);
     expect(await planOnServer(id)).to.equal('pro');
     // Confirming goes ahead.
@@ -429,7 +434,7 @@ describe('<planship-plan-picker>', () => {
       await until(() => radioFor(picker, 'pro')!.getAttribute('aria-busy') === 'true', 'no pending state');
       expect(radioFor(picker, 'business')!.getAttribute('aria-disabled')).to.equal('true');
       radioFor(picker, 'business')!.click();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await settled(picker);
       expect(shadow(picker).querySelector('dialog')!.open, 'another choice waits for the pending one').to.equal(false);
       expect(requests).to.equal(1);
       await expect(picker).to.be.accessible();
@@ -461,7 +466,7 @@ describe('<planship-plan-picker>', () => {
     let requests = 0;
     picker.addEventListener('planship-plan-change', () => (requests += 1));
     pro.click();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await settled(picker);
     expect(requests).to.equal(0);
     await expect(picker).to.be.accessible();
   });
@@ -573,7 +578,7 @@ describe('<planship-plan-picker>', () => {
     let requests = 0;
     picker.addEventListener('planship-plan-change', () => (requests += 1));
     radioFor(picker, 'pro')!.click();
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await settled(picker);
     expect(shadow(picker).querySelector('dialog')!.open).to.equal(false);
     expect(requests).to.equal(0);
     await expect(picker).to.be.accessible();

@@ -5,7 +5,7 @@ import { PlanshipProvider } from '../../src/components/provider/provider.ts';
 import { PlanshipElement } from '../../src/components/shared/planship-element.ts';
 import type { PlanshipEntitlement } from '../../src/components/entitlement/entitlement.ts';
 import type { PlanshipUsageMeter } from '../../src/components/usage-meter/usage-meter.ts';
-import { PRODUCT, admin, createCustomer, customerToken, mountProvider, serverInfo, tokenGetter } from './helpers.ts';
+import { PRODUCT, admin, createCustomer, customerToken, mountProvider, ownServer, serverInfo, tokenGetter } from './helpers.ts';
 
 let tagCount = 0;
 
@@ -62,16 +62,18 @@ describe('<planship-provider>', () => {
   });
 
   it('keeps its client when only the token getter is replaced, and uses the new getter', async () => {
-    const id = await createCustomer({ plan: 'pro' });
-    const provider = await mountProvider(id, ssoGate);
+    // A server of its own: the test drops its sockets.
+    const server = await ownServer();
+    const id = await createCustomer({ plan: 'pro', server });
+    const provider = await mountProvider(id, ssoGate, undefined, PRODUCT, server);
     await live(provider);
     const client = provider.client!;
-    const next = tokenGetter(id);
+    const next = tokenGetter(id, server);
     provider.getAccessToken = next;
     await provider.updateComplete;
     expect(provider.client).to.equal(client);
     // The server drops the socket; reconnecting forces a token refresh, which must reach the new getter.
-    await admin('POST', '/__emulator/sockets/close', {});
+    await admin('POST', '/__emulator/sockets/close', {}, server);
     await waitUntil(() => next.calls > 0, 'the new getter was never asked', { timeout: 8000 });
     await live(provider);
     expect(provider.client).to.equal(client);

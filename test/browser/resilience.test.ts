@@ -7,7 +7,7 @@ import '../../src/index.ts';
 import { PlanshipCustomer } from '../../src/client/index.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
 import type { PlanshipUsageMeter } from '../../src/components/usage-meter/usage-meter.ts';
-import { PRODUCT, admin, createCustomer, customerToken, mountProvider, reportUsage, serverInfo, tokenGetter } from './helpers.ts';
+import { PRODUCT, admin, createCustomer, customerToken, mountProvider, ownServer, reportUsage, serverInfo, tokenGetter } from './helpers.ts';
 
 const HEARTBEAT_MS = 2000;
 
@@ -70,7 +70,9 @@ describe('dead connections and recovery (issue 12)', () => {
 
   it('after a token endpoint outage, the page is live with current numbers within 10 s of the endpoint answering', async function () {
     this.timeout(90_000);
-    const id = await createCustomer({ plan: 'pro' });
+    // A server of its own: the test drops its sockets.
+    const server = await ownServer();
+    const id = await createCustomer({ plan: 'pro', server });
     let down = false;
     let failures = 0;
     const getter = async () => {
@@ -78,17 +80,17 @@ describe('dead connections and recovery (issue 12)', () => {
         failures += 1;
         throw new Error('token endpoint unavailable');
       }
-      return customerToken(id);
+      return customerToken(id, undefined, server);
     };
-    const provider = await mountProvider(id, html`<planship-usage-meter lever="api-calls"></planship-usage-meter>`, getter);
+    const provider = await mountProvider(id, html`<planship-usage-meter lever="api-calls"></planship-usage-meter>`, getter, PRODUCT, server);
     await waitUntil(() => provider.getAttribute('connection') === 'live' && meterValue(provider) === '0', 'live with a meter', { timeout: 5000 });
 
     down = true;
-    await admin('POST', '/__emulator/sockets/close', {});
+    await admin('POST', '/__emulator/sockets/close', {}, server);
     // Long enough for the backoff to reach its cap (7 failed attempts: about 8 to 16 s).
     await waitUntil(() => failures >= 7, 'the reconnects to keep failing', { timeout: 40_000, interval: 200 });
     expect(provider.getAttribute('connection')).to.equal('reconnecting');
-    expect((await reportUsage(id, 'api-calls', 55)).status).to.equal(200);
+    expect((await reportUsage(id, 'api-calls', 55, PRODUCT, server)).status).to.equal(200);
 
     down = false;
     const backAt = performance.now();

@@ -22,6 +22,8 @@ import {
   transitionsDone,
   type ServerInfo,
   until,
+  countWrites,
+  settled,
 } from './helpers.ts';
 import type { TokenGetter } from '../../src/client/index.ts';
 
@@ -169,9 +171,12 @@ describe('<planship-subscription-manager>', () => {
     expect(dialog.querySelector('[part~="dialog-cancel"]')!.textContent).to.equal('Keep subscription');
     await expect(dialog).to.be.accessible();
     // Escape (or "Keep subscription") changes nothing.
+    const writes = countWrites();
     await sendKeys({ press: 'Escape' });
     await until(() => !dialog.open);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await settled(manager);
+    writes.restore();
+    expect(writes.count, 'a write was sent').to.equal(0);
     expect(await serverSubscription(id)).to.include({ is_active: true, auto_renew: true });
 
     const changed = oneEvent(manager, 'planship-subscription-change') as Promise<PlanshipSubscriptionChangeEvent>;
@@ -239,7 +244,7 @@ describe('<planship-subscription-manager>', () => {
       await until(() => part(manager, 'keep-plan-button')!.getAttribute('aria-busy') === 'true', 'no pending state');
       expect(part(manager, 'cancel-button')!.getAttribute('aria-disabled')).to.equal('true');
       part<HTMLButtonElement>(manager, 'cancel-button')!.click();
-      await new Promise((resolve) => setTimeout(resolve, 50));
+      await settled(manager);
       expect(root(manager).querySelector('dialog')!.open, 'cancel must wait for the pending action').to.equal(false);
       await expect(manager).to.be.accessible();
       network.release();
@@ -373,8 +378,11 @@ describe('<planship-subscription-manager>', () => {
     leave()!.click();
     const host = members(manager)!;
     // "No" first: nothing changes.
+    const writes = countWrites();
     await answerDialog(host, false);
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await settled(host);
+    writes.restore();
+    expect(writes.count, 'a write was sent').to.equal(0);
     const listed = async () => (await admin('GET', `/api/v1/customers/${owner}/subscriptions/${subscription}/customers`)).body.map((m: any) => m.customer_id);
     expect(await listed()).to.include(member);
     leave()!.click();
