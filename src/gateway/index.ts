@@ -8,7 +8,7 @@ import type { WebSocketServer } from 'ws';
 import { Catalog } from './catalog.ts';
 import { Customers } from './customers.ts';
 import { createFetchHandler, withinBasePath, type Authorize, type HandlerParts, type Identify } from './fetch-handler.ts';
-import { createNodeHandler, createUpgradeHandler } from './node-adapter.ts';
+import { createNodeHandler, createUpgradeHandler, requestUrl } from './node-adapter.ts';
 import { PortalRoutes, type ResolveMember } from './portal-routes.ts';
 import { Relay, type UpstreamSocketClass } from './relay.ts';
 import { Upstream } from './upstream.ts';
@@ -169,7 +169,7 @@ export function createPlanshipGateway(options: PlanshipGatewayOptions): Planship
     handleUpgrade(request, socket, head) {
       if (loaded) return upgrade(request, socket, head);
       // In the first instant after start `ws` may still be loading: answer once it is.
-      const ours = withinBasePath(new URL(request.url ?? '/', 'http://localhost').pathname, basePath);
+      const ours = withinBasePath(requestUrl(request).pathname, basePath);
       if (ours) void ready.then(() => upgrade(request, socket, head));
       return ours;
     },
