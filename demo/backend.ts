@@ -63,6 +63,9 @@ export async function startDemoBackend(options: DemoBackendOptions) {
     basePath: '/planship',
     // Who is signed in, from the host's own session: never from anything else the page sends.
     identify: (request) => demoUser(session.read(request.headers.get('cookie'))),
+    // Our server's plan list says which plans are self-serve and how many seats each allows; hosted
+    // Planship's does not, so there also pass `selfServePlans` (else no plan can be chosen) and
+    // `seatLimits` (else seats cannot be raised), e.g. selfServePlans: ['free', 'starter', 'pro', 'business'].
     // Invitations by email (the members list's invite form): which of your users has this address?
     // A real app looks it up in its own users table; null answers "ask them to sign up first".
     resolveMember: (email) => demoUser(email.toLowerCase()),

@@ -4,10 +4,11 @@
 import type { PlanFacts } from '../policy/index.ts';
 import type { Upstream } from './upstream.ts';
 
+/** Hosted Planship's PlanInList is slug, name, description, order: the two facts below are our server's extras. */
 interface PlanInListWire {
   slug: string;
-  is_self_serve?: boolean;
-  max_subscribers?: number;
+  is_self_serve?: unknown;
+  max_subscribers?: unknown;
   [field: string]: unknown;
 }
 
@@ -21,8 +22,10 @@ export interface Plans {
 export interface CatalogOptions {
   productSlug: string;
   ttlMs: number;
-  /** Plans customers may choose on their own; undefined: every public one (or what Planship says). */
+  /** Plans customers may choose on their own; needed where the plan list has no `is_self_serve`. */
   selfServePlans?: readonly string[];
+  /** Seats per plan, for plans whose list entry has no `max_subscribers`. */
+  seatLimits?: ReadonlyMap<string, number>;
 }
 
 interface Entry {
@@ -65,15 +68,18 @@ export class Catalog {
         this.#upstream.read<PlanInListWire[]>(`${this.#base}/plans?public_only=true`),
       ]);
       const isPublic = new Set(publicPlans.map((plan) => plan.slug));
-      const allowList = this.#options.selfServePlans;
+      const { selfServePlans, seatLimits } = this.#options;
       const facts = new Map<string, PlanFacts>();
       for (const plan of all) {
+        const listed = selfServePlans?.includes(plan.slug);
         facts.set(plan.slug, {
           slug: plan.slug,
           isPublic: isPublic.has(plan.slug),
-          // Planship's own flag where the API carries it, narrowed by the host's list.
-          isSelfServe: plan.is_self_serve !== false && (allowList === undefined || allowList.includes(plan.slug)),
-          maxSubscribers: typeof plan.max_subscribers === 'number' ? plan.max_subscribers : null,
+          // Fail closed: self-serve only when Planship says so or, without the flag, the host
+          // lists it; the host's list narrows Planship's flag too. A contract plan sold by mistake costs money.
+          isSelfServe: selfServePlans === undefined ? plan.is_self_serve === true : listed === true && plan.is_self_serve !== false,
+          // Unknown (null): the policy refuses seats beyond what is known to fit.
+          maxSubscribers: Number.isSafeInteger(plan.max_subscribers) ? (plan.max_subscribers as number) : (seatLimits?.get(plan.slug) ?? null),
         });
       }
       return { all, facts };

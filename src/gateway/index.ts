@@ -8,7 +8,7 @@ import type { WebSocketServer } from 'ws';
 import { Catalog } from './catalog.ts';
 import { Customers } from './customers.ts';
 import { createFetchHandler, withinBasePath, type Authorize, type HandlerParts, type Identify } from './fetch-handler.ts';
-import { createNodeHandler, createUpgradeHandler } from './node-adapter.ts';
+import { createNodeHandler, createUpgradeHandler, requestUrl } from './node-adapter.ts';
 import { PortalRoutes, type ResolveMember } from './portal-routes.ts';
 import { Relay, type UpstreamSocketClass } from './relay.ts';
 import { Upstream } from './upstream.ts';
@@ -45,8 +45,17 @@ export interface PlanshipGatewayOptions {
    * is found or created and joins the subscription. Without it, the invite form is not offered.
    */
   resolveMember?: ResolveMember;
-  /** Plans customers may choose on their own; default every public plan (or Planship's is_self_serve). */
+  /**
+   * Plans customers may choose on their own (public ones only). Hosted Planship's plan list does
+   * not say which plans are self-serve: there, only the plans listed here are. Where the list
+   * carries `is_self_serve` (our server), it narrows that flag. Default: Planship's flag alone.
+   */
   selfServePlans?: string[];
+  /**
+   * Seats each plan allows (`max_subscribers`), by plan slug, for plans whose list entry does not
+   * say (hosted Planship's). A plan with no known limit takes no more seats than it has now.
+   */
+  seatLimits?: Record<string, number>;
   /** Heartbeat to open pages (they treat 2 missed beats as a dead connection); default 15 000. */
   heartbeatMs?: number;
   /** How often a live page's session is checked again; default 60 000. */
@@ -97,6 +106,15 @@ function positive(name: string, value: number | undefined, fallback: number): nu
   return value;
 }
 
+function seatLimits(limits: Record<string, number> | undefined): Map<string, number> | undefined {
+  if (limits === undefined) return undefined;
+  if (typeof limits !== 'object' || limits === null) throw new GatewayOptionsError('seatLimits must be an object of plan slug to seats');
+  for (const [slug, seats] of Object.entries(limits)) {
+    if (!Number.isSafeInteger(seats) || seats < 1) throw new GatewayOptionsError(`seatLimits.${slug} must be a whole number of seats, at least 1`);
+  }
+  return new Map(Object.entries(limits));
+}
+
 function webSocketBase(baseUrl: string, explicit?: string): string {
   if (explicit) return explicit.replace(/\/+$/, '');
   if (new URL(baseUrl).host === 'api.planship.io') return 'wss://websockets-api.planship.io';
@@ -124,7 +142,12 @@ export function createPlanshipGateway(options: PlanshipGatewayOptions): Planship
     fetch: options.fetch ?? ((input, init) => globalThis.fetch(input, init)),
     timeoutMs: positive('timeoutMs', options.timeoutMs, 15_000),
   });
-  const catalog = new Catalog(upstream, { productSlug, ttlMs: positive('catalogTtlMs', options.catalogTtlMs, 30_000), selfServePlans: options.selfServePlans });
+  const catalog = new Catalog(upstream, {
+    productSlug,
+    ttlMs: positive('catalogTtlMs', options.catalogTtlMs, 30_000),
+    selfServePlans: options.selfServePlans,
+    seatLimits: seatLimits(options.seatLimits),
+  });
 
   let ws: typeof import('ws') | undefined;
   let wss: WebSocketServer | undefined;
@@ -169,7 +192,7 @@ export function createPlanshipGateway(options: PlanshipGatewayOptions): Planship
     handleUpgrade(request, socket, head) {
       if (loaded) return upgrade(request, socket, head);
       // In the first instant after start `ws` may still be loading: answer once it is.
-      const ours = withinBasePath(new URL(request.url ?? '/', 'http://localhost').pathname, basePath);
+      const ours = withinBasePath(requestUrl(request).pathname, basePath);
       if (ours) void ready.then(() => upgrade(request, socket, head));
       return ours;
     },

@@ -6,7 +6,9 @@ import type { Duplex } from 'node:stream';
 import { Readable } from 'node:stream';
 import type { TLSSocket } from 'node:tls';
 import type { WebSocketServer } from 'ws';
-import { admit, errorResponse, withinBasePath, type HandlerParts } from './fetch-handler.ts';
+import { jsonDepthIssue } from '../policy/index.ts';
+import { GatewayError } from './errors.ts';
+import { admit, errorResponse, jsonResponse, withinBasePath, type HandlerParts } from './fetch-handler.ts';
 import { WebSocketPage } from './page-sinks.ts';
 import { checkOrigin } from './request-guard.ts';
 
@@ -14,7 +16,11 @@ type Next = (error?: unknown) => void;
 /** Express and Connect keep the full path in `originalUrl` when a middleware is mounted on a path. */
 type NodeRequest = IncomingMessage & { originalUrl?: string; body?: unknown };
 
-function requestUrl(request: NodeRequest): URL {
+/** Methods node:http hands over but the Fetch `Request` constructor throws on: answered 405 before one is built. */
+const UNFETCHABLE_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
+const methodNotAllowed = () => jsonResponse(405, { detail: 'Method Not Allowed' }, { allow: 'GET, POST, PATCH, DELETE, OPTIONS' });
+
+export function requestUrl(request: NodeRequest): URL {
   const secure = (request.socket as TLSSocket | undefined)?.encrypted === true;
   try {
     return new URL(request.originalUrl ?? request.url ?? '/', `${secure ? 'https' : 'http'}://${request.headers.host ?? 'localhost'}`);
@@ -39,7 +45,10 @@ export function toFetchRequest(request: NodeRequest, signal?: AbortSignal): Requ
   const init: RequestInit & { duplex?: 'half' } = { method, headers, signal };
   if (method !== 'GET' && method !== 'HEAD') {
     if (request.body !== undefined && request.readableEnded) {
-      // The stream is drained: forward what the parser made of it.
+      // The stream is drained: forward what the parser made of it, bounded like a raw body first
+      // (JSON.stringify recurses: a value nested a few thousand levels deep throws RangeError).
+      const tooDeep = typeof request.body === 'string' ? undefined : jsonDepthIssue(request.body);
+      if (tooDeep) throw new GatewayError(422, [tooDeep]);
       const text = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
       init.body = text;
       headers.set('content-length', String(Buffer.byteLength(text)));
@@ -74,6 +83,11 @@ async function writeResponse(response: Response, out: ServerResponse): Promise<v
 }
 
 export function createNodeHandler(parts: HandlerParts, handleRequest: (request: Request, native?: IncomingMessage) => Promise<Response>) {
+  /** Whatever went wrong, the host process goes on: a FastAPI-shaped answer (a 500 logged once, no stack), or a dropped connection. */
+  const fail = (response: ServerResponse, error: unknown, what: string) => {
+    if (response.headersSent) return void response.destroy();
+    writeResponse(errorResponse(parts, error, what), response).catch(() => response.destroy());
+  };
   return function nodeHandler(request: IncomingMessage, response: ServerResponse, next?: Next): void {
     const url = requestUrl(request as NodeRequest);
     if (!withinBasePath(url.pathname, parts.basePath)) {
@@ -81,23 +95,28 @@ export function createNodeHandler(parts: HandlerParts, handleRequest: (request: 
       response.writeHead(404, { 'content-type': 'application/json' }).end('{"detail":"Not Found"}');
       return;
     }
-    const aborted = new AbortController();
-    response.on('close', () => aborted.abort());
-    handleRequest(toFetchRequest(request as NodeRequest, aborted.signal), request)
-      .then((answer) => writeResponse(answer, response))
-      .catch(() => {
-        if (!response.headersSent) response.writeHead(500, { 'content-type': 'application/json' }).end('{"detail":"Internal Server Error"}');
-        else response.destroy();
-      });
+    const what = `${request.method} ${url.pathname}`;
+    try {
+      if (UNFETCHABLE_METHODS.has(request.method?.toUpperCase() ?? '')) return void writeResponse(methodNotAllowed(), response).catch(() => response.destroy());
+      const aborted = new AbortController();
+      response.on('close', () => aborted.abort());
+      handleRequest(toFetchRequest(request as NodeRequest, aborted.signal), request)
+        .then((answer) => writeResponse(answer, response))
+        .catch((error: unknown) => fail(response, error, what));
+    } catch (error) {
+      fail(response, error, what);
+    }
   };
 }
 
 /** A FastAPI-shaped refusal written to a socket that node:http no longer handles (a refused upgrade). */
 function refuseUpgrade(socket: Duplex, status: number, detail: unknown): void {
   const body = JSON.stringify({ detail });
+  if (!socket.writable) return void socket.destroy();
   socket.end(
     `HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Error'}\r\nConnection: close\r\nContent-Type: application/json\r\n` +
       `Content-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+    () => socket.destroy(),
   );
 }
 
@@ -106,9 +125,14 @@ export function createUpgradeHandler(parts: HandlerParts, server: () => WebSocke
     const url = requestUrl(request);
     if (!withinBasePath(url.pathname, parts.basePath)) return false;
     socket.on('error', () => socket.destroy());
+    // Only a GET upgrades to a WebSocket (and TRACE or CONNECT cannot even become a Fetch Request).
+    if (request.method !== 'GET') {
+      refuseUpgrade(socket, 405, 'Method Not Allowed');
+      return true;
+    }
     void (async () => {
-      const fetchRequest = toFetchRequest(request);
       try {
+        const fetchRequest = toFetchRequest(request);
         // Cookies ride along on a socket too: only the page's own origin (or an allowed one) may open it.
         checkOrigin(fetchRequest, parts.allowedOrigins);
         const { match, user, caller } = await admit(parts, 'GET', url.pathname, fetchRequest, request);
@@ -127,7 +151,7 @@ export function createUpgradeHandler(parts: HandlerParts, server: () => WebSocke
         const answer = errorResponse(parts, error, `upgrade ${url.pathname}`);
         refuseUpgrade(socket, answer.status, (await answer.json()).detail);
       }
-    })();
+    })().catch(() => socket.destroy());
     return true;
   };
 }

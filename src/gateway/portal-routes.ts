@@ -38,6 +38,8 @@ export type ResolveMember = (
 interface SubscriptionWire {
   subscription_id: string;
   plan: { slug: string };
+  renew_plan?: { slug: string } | null;
+  max_subscribers?: number;
   is_active: boolean;
   is_administrator?: boolean;
   [field: string]: unknown;
@@ -119,12 +121,8 @@ export class PortalRoutes {
           return this.#upstream.call('PATCH', `${customer}/subscriptions/${encodeURIComponent(subscription.id)}`, body);
         });
       case 'members.add':
-        return this.#serially(caller, async () => {
-          const { facts } = await this.#ownSubscription(caller, params.subscription!);
-          const body = checkMemberAdd({ subscription: facts, body: request.body });
-          const answer = await this.#upstream.call<MemberWire>('POST', `${customer}/subscriptions/${encodeURIComponent(facts.id)}/customers`, body, this.#idempotency(caller, request));
-          return answer.status === 200 ? { status: 200, body: await this.#withDetails(answer.body, caller, facts) } : answer;
-        });
+        // Another customer's subscription stays a 404; one's own: invite by email instead.
+        return this.#ownSubscription(caller, params.subscription!).then(() => checkMemberAdd());
       case 'members.invite':
         return this.#serially(caller, () => this.#invite(request));
       case 'members.remove':
@@ -239,7 +237,15 @@ export class PortalRoutes {
 }
 
 function facts(wire: SubscriptionWire): SubscriptionFacts {
-  return { id: wire.subscription_id, planSlug: wire.plan.slug, isActive: wire.is_active, isAdministrator: wire.is_administrator === true };
+  return {
+    id: wire.subscription_id,
+    planSlug: wire.plan.slug,
+    renewPlanSlug: wire.renew_plan?.slug ?? wire.plan.slug,
+    // CustomerSubscriptionWithPlan always has it (its model's default is 1).
+    maxSubscribers: Number.isSafeInteger(wire.max_subscribers) ? wire.max_subscribers! : 1,
+    isActive: wire.is_active,
+    isAdministrator: wire.is_administrator === true,
+  };
 }
 
 function own(subscriptions: SubscriptionFacts[], subscriptionId: string): SubscriptionFacts {

@@ -32,7 +32,7 @@ export interface PlanFacts {
   slug: string;
   isPublic: boolean;
   isSelfServe: boolean;
-  /** Seats the plan allows; null when unknown. */
+  /** Seats the plan allows; null when unknown (then only raises above the current count are refused). */
   maxSubscribers: number | null;
 }
 
@@ -40,6 +40,10 @@ export interface PlanFacts {
 export interface SubscriptionFacts {
   id: string;
   planSlug: string;
+  /** The plan it moves to at renewal (its own plan when no change is scheduled). */
+  renewPlanSlug: string;
+  /** Seats it has now. */
+  maxSubscribers: number;
   isActive: boolean;
   isAdministrator: boolean;
 }
@@ -47,7 +51,45 @@ export interface SubscriptionFacts {
 /** Fields a customer may send, per action; anything else is dropped before the API sees it. */
 const CREATE_FIELDS = ['customer_id', 'is_subscriber', 'max_subscribers', 'auto_renew', 'metadata'];
 const UPDATE_FIELDS = ['plan_slug', 'renew_plan_slug', 'max_subscribers', 'auto_renew', 'is_active'];
-const MEMBER_FIELDS = ['customer_id', 'is_administrator', 'is_subscriber', 'metadata'];
+/**
+ * The JSON type of each field a customer may send. Hosted Planship (FastAPI, lax pydantic) would
+ * coerce `"true"`, `1` or `"1000"`, and a check that looks for `true` or a number would wave
+ * those through: a wrong type is refused before any rule looks at the value.
+ */
+const FIELD_TYPES: Record<string, 'bool' | 'int' | 'string' | 'string-or-null'> = {
+  is_active: 'bool',
+  auto_renew: 'bool',
+  is_subscriber: 'bool',
+  is_administrator: 'bool',
+  max_subscribers: 'int',
+  plan_slug: 'string-or-null',
+  renew_plan_slug: 'string-or-null',
+  customer_id: 'string',
+};
+
+const TYPE_ISSUES = {
+  bool: { msg: 'Input should be a valid boolean', type: 'bool_type' },
+  int: { msg: 'Input should be a valid integer', type: 'int_type' },
+  string: { msg: 'Input should be a valid string', type: 'string_type' },
+  'string-or-null': { msg: 'Input should be a valid string', type: 'string_type' },
+} as const;
+
+function hasType(value: unknown, expected: keyof typeof TYPE_ISSUES): boolean {
+  if (expected === 'bool') return typeof value === 'boolean';
+  if (expected === 'int') return Number.isSafeInteger(value);
+  return typeof value === 'string' || (expected === 'string-or-null' && value === null);
+}
+
+/** 422 for every field of a known type sent with another JSON type. */
+function requireFieldTypes(fields: Record<string, unknown>): void {
+  const issues: ValidationIssue[] = [];
+  for (const [key, value] of Object.entries(fields)) {
+    const expected = FIELD_TYPES[key];
+    if (expected && !hasType(value, expected)) issues.push({ loc: ['body', key], ...TYPE_ISSUES[expected] });
+  }
+  if (issues.length) throw new PolicyRefusal(422, issues);
+}
+
 /** Fields only the vendor sets: a customer sending one is refused, not silently ignored. */
 const PRIVILEGED_FIELDS = ['plan_id', 'renew_plan_id', 'renew_at'];
 
@@ -93,6 +135,7 @@ function allowedFields(body: unknown, allowed: readonly string[]): { fields?: Re
     throw new PolicyRefusal(403, `Only the vendor can set ${privileged.join(', ')}: leave ${privileged.length > 1 ? 'them' : 'it'} out.`);
   }
   const kept = Object.fromEntries(Object.entries(fields).filter(([key]) => allowed.includes(key)));
+  requireFieldTypes(kept);
   const tooBig = 'metadata' in kept ? metadataIssue(kept.metadata) : undefined;
   if (tooBig) throw new PolicyRefusal(422, [tooBig]);
   return { fields: kept, body: kept };
@@ -104,12 +147,69 @@ function requireAdministrator(subscription: SubscriptionFacts): void {
   }
 }
 
-function seatLimit(value: unknown, plan: PlanFacts | undefined): void {
-  const max = plan?.maxSubscribers;
-  if (typeof value === 'number' && max != null && value > max) {
-    throw new PolicyRefusal(422, [
-      { loc: ['body', 'max_subscribers'], msg: `The plan allows at most ${max} seats`, type: 'less_than_equal' },
-    ]);
+/**
+ * Seats on a plan the subscription is (or will be) on. A known limit caps them (422); an unknown
+ * one (hosted Planship's plan list carries none) allows only what is known to fit: the current
+ * count on the current plan, else 1 (every plan allows one seat). Fewer seats than now on the
+ * same plan are always fine: that never costs the vendor.
+ */
+const seatsWord = (count: number) => `${count} seat${count === 1 ? '' : 's'}`;
+
+/**
+ * Seats on a plan the subscription is (or will be) on. A known limit caps them (422); an unknown
+ * one (hosted Planship's plan list carries none) allows only what is known to fit: `current`
+ * (what the vendor set on this plan), else 1 (every plan allows one seat). Fewer seats than
+ * `current` are always fine: that never costs the vendor.
+ */
+function seatLimit(input: { seats: number; plan: PlanFacts | undefined; current?: number; field: string; renewal?: boolean }): void {
+  const { seats, plan, current = 1, field } = input;
+  const max = plan?.maxSubscribers ?? null;
+  if (seats <= Math.max(max ?? 1, current)) return;
+  const slug = plan?.slug ?? 'chosen';
+  if (max === null) throw new PolicyRefusal(403, `Seats on the ${slug} plan are arranged with us: contact us to have ${seatsWord(seats)} on it.`);
+  const on = input.renewal ? `It renews on the ${slug} plan, which` : `The ${slug} plan`;
+  throw new PolicyRefusal(422, [
+    {
+      loc: ['body', field],
+      msg: `${on} allows at most ${seatsWord(max)}, not ${seats}: set max_subscribers to ${max} or fewer (in the same change, or first).`,
+      type: 'less_than_equal',
+    },
+  ]);
+}
+
+/**
+ * Seats after a PATCH on each plan the subscription will be on: now and at renewal (a plan change
+ * replaces a scheduled one unless the same PATCH schedules one). Checked whenever the seats or a
+ * plan change, so 50 seats on business cannot move to a 1-seat plan, now or at renewal. A plan
+ * change now that names no seats takes the new plan's known limit where it is lower (written into
+ * `fields`): a plan picker knows nothing of seats, and the seats in use are Planship's to check.
+ */
+function checkSeatsAfter(subscription: SubscriptionFacts, plans: (slug: string) => PlanFacts | undefined, fields: Record<string, unknown>): void {
+  const seatsChange = typeof fields.max_subscribers === 'number';
+  let seats = seatsChange ? (fields.max_subscribers as number) : subscription.maxSubscribers;
+  const planAfter = typeof fields.plan_slug === 'string' ? fields.plan_slug : subscription.planSlug;
+  const planChange = planAfter !== subscription.planSlug;
+  const limitAfter = plans(planAfter)?.maxSubscribers ?? null;
+  if (planChange && !seatsChange && limitAfter !== null && seats > limitAfter) fields.max_subscribers = seats = limitAfter;
+  const renewAfter =
+    'renew_plan_slug' in fields ? ((fields.renew_plan_slug as string | null) ?? planAfter) : planChange ? planAfter : subscription.renewPlanSlug;
+  if (seatsChange || planChange) {
+    seatLimit({
+      seats,
+      plan: plans(planAfter),
+      current: planChange ? 1 : subscription.maxSubscribers,
+      field: seatsChange ? 'max_subscribers' : 'plan_slug',
+    });
+  }
+  const renewChange = renewAfter !== subscription.renewPlanSlug;
+  if (renewAfter !== planAfter && (seatsChange || renewChange)) {
+    seatLimit({
+      seats,
+      plan: plans(renewAfter),
+      current: renewChange ? 1 : subscription.maxSubscribers,
+      field: seatsChange ? 'max_subscribers' : 'renew_plan_slug',
+      renewal: true,
+    });
   }
 }
 
@@ -135,7 +235,7 @@ export function checkSubscriptionCreate(input: {
     requireOwnCustomer(fields.customer_id, caller);
     fields.customer_id = caller.id;
   }
-  seatLimit(fields.max_subscribers, plan);
+  if (typeof fields.max_subscribers === 'number') seatLimit({ seats: fields.max_subscribers, plan, field: 'max_subscribers' });
   if (ownActive(input.subscriptions)) {
     throw new PolicyRefusal(409, 'You already have an active subscription to this product: change its plan instead of subscribing again.');
   }
@@ -166,28 +266,21 @@ export function checkSubscriptionUpdate(input: {
       throw new PolicyRefusal(403, `The "${slug}" plan cannot be chosen here: contact us about it.`);
     }
   }
-  const planAfter = typeof fields.plan_slug === 'string' ? plans(fields.plan_slug) : current;
-  seatLimit(fields.max_subscribers, planAfter);
+  checkSeatsAfter(subscription, plans, fields);
   if (fields.is_active === true && !subscription.isActive && ownActive(input.subscriptions, subscription.id)) {
     throw new PolicyRefusal(409, 'You already have another active subscription to this product: resuming this one would bill you twice. Change the plan of the active one instead.');
   }
   return body;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /**
- * POST /customers/{c}/subscriptions/{s}/customers: administrators only, and only by Planship id.
- * An alternative id (often an email) can be guessed, and adding someone shows their name: people
- * are invited by email through the host (or the gateway's invite route), never by a guessed id.
+ * POST /customers/{c}/subscriptions/{s}/customers: never for a customer. Adding someone by id
+ * needs no consent of theirs and shows their email to the adder; a teammate's uuid is visible to
+ * every member, so it is no secret. People are invited by email (the gateway's invite route,
+ * where the host says who has that email) or added by the host's backend with product credentials.
  */
-export function checkMemberAdd(input: { subscription: SubscriptionFacts; body: unknown }): unknown {
-  requireAdministrator(input.subscription);
-  const { fields, body } = allowedFields(input.body, MEMBER_FIELDS);
-  if (typeof fields?.customer_id === 'string' && !UUID.test(fields.customer_id)) {
-    throw new PolicyRefusal(403, 'Invite people by email; customers cannot be added by another kind of id.');
-  }
-  return body;
+export function checkMemberAdd(): never {
+  throw new PolicyRefusal(403, 'Invite teammates by email: customers cannot add members by id. Use the invite form, or ask the vendor to add them.');
 }
 
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -199,6 +292,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
 export function checkMemberInvite(input: { subscription: SubscriptionFacts; body: unknown }): { email: string; isAdministrator: boolean } {
   requireAdministrator(input.subscription);
   const fields = asFields(input.body) ?? {};
+  requireFieldTypes({ is_administrator: fields.is_administrator ?? false });
   const email = typeof fields.email === 'string' ? fields.email.trim() : '';
   if (email.length > 320 || !EMAIL.test(email)) {
     throw new PolicyRefusal(422, [{ loc: ['body', 'email'], msg: 'Enter an email address', type: 'value_error' }]);

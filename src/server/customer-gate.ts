@@ -27,6 +27,8 @@ export function subscriptionFacts(subscription: SubscriptionRecord, customerId: 
   return {
     id: subscription.id,
     planSlug: subscription.planSlug,
+    renewPlanSlug: subscription.renewPlanSlug,
+    maxSubscribers: subscription.maxSubscribers,
     isActive: subscription.isActive,
     isAdministrator: subscription.members.get(customerId)?.isAdministrator === true,
   };
@@ -67,7 +69,7 @@ export function gateCustomerRequest(
       const subscription = store.subscriptions.get(params.subscription!.toLowerCase());
       if (!subscription?.members.has(customer.id)) return request.body;
       const facts = subscriptionFacts(subscription, customer.id);
-      if (match.action === 'members.add') return checkMemberAdd({ subscription: facts, body: request.body });
+      if (match.action === 'members.add') return checkMemberAdd();
       if (match.action === 'members.remove') {
         checkMemberRemove({ subscription: facts, memberIsCaller: isOwnCustomer(params.member!, caller) });
         return request.body;

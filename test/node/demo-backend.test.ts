@@ -84,6 +84,21 @@ describe('demo backend', () => {
     assert.equal(enterprise.status, 403, 'a plan that is not self-serve is not sold through checkout');
     assert.equal((await call('POST', '/api/demo/usage', { cookie, body: { metering_id: 'no-such-meter', usage: 1 } })).status, 404);
   });
+  it('the page changes its own plan through the gateway: self-serve plans yes, a contract plan no', async () => {
+    const cookie = await signIn('linus@example.com');
+    const [subscription] = (await call('GET', '/planship/api/v1/customers/me/subscriptions', { cookie })).body;
+    const change = (planSlug: string) =>
+      fetch(`${backend.url}/planship/api/v1/customers/me/subscriptions/${subscription.subscription_id}`, {
+        method: 'PATCH',
+        headers: { 'content-type': 'application/json', cookie, origin: backend.url },
+        body: JSON.stringify({ plan_slug: planSlug }),
+      });
+    const upgraded = await change('starter');
+    assert.equal(upgraded.status, 200);
+    assert.equal((await upgraded.json()).plan.slug, 'starter');
+    assert.equal((await change('enterprise')).status, 403);
+  });
+
   it('invitations by email: a demo user is found by their address and joins; an unknown address is 404', async () => {
     const cookie = await signIn('ada@example.com');
     const [subscription] = (await call('GET', '/planship/api/v1/customers/me/subscriptions', { cookie })).body;

@@ -47,17 +47,36 @@ export interface GatewayHostOptions extends Partial<PlanshipGatewayOptions> {
   upgrades?: boolean;
   /** Where to listen; default 127.0.0.1 (browser tests listen on every interface, for `localhost`). */
   listen?: string;
+  /**
+   * Plans as hosted Planship answers them: PlanInList and Plan without our server's extras
+   * (`id`, `is_public`, `is_self_serve`, `max_subscribers`), stripped between the gateway and our server.
+   */
+  hostedPlanWire?: boolean;
+}
+
+const PLAN_EXTRAS = ['id', 'is_public', 'is_self_serve', 'max_subscribers'];
+const PLAN_PATH = /^\/api\/v1\/products\/[^/]+\/plans(\/[^/]+)?$/;
+
+/** Our server's answer to a plan read, as hosted Planship would give it. */
+async function withoutPlanExtras(response: Response): Promise<Response> {
+  if (response.status !== 200) return response;
+  const strip = (plan: Record<string, unknown>) => Object.fromEntries(Object.entries(plan).filter(([key]) => !PLAN_EXTRAS.includes(key)));
+  const body = await response.json();
+  const stripped = Array.isArray(body) ? body.map(strip) : strip(body);
+  return new Response(JSON.stringify(stripped), { status: 200, headers: { 'content-type': 'application/json' } });
 }
 
 export async function startGatewayHost(options: GatewayHostOptions = {}): Promise<GatewayHost> {
   const upstream: RequestRecord[] = [];
   const upstreamHeaders: { path: string; headers: Headers }[] = [];
-  const { tokenTtlSeconds, catalog = testCatalog(), upgrades = true, listen = '127.0.0.1', ...gatewayOptions } = options;
+  const { tokenTtlSeconds, catalog = testCatalog(), upgrades = true, listen = '127.0.0.1', hostedPlanWire = false, ...gatewayOptions } = options;
   const api = await startServer({ profile: 'hosted', catalog, tokenTtlSeconds, onRequest: (record) => upstream.push(record) });
   const sessions = new Map<string, { id: string; email?: string; name?: string }>();
-  const recordingFetch: typeof fetch = (input, init) => {
-    upstreamHeaders.push({ path: new URL(String(input)).pathname, headers: new Headers(init?.headers) });
-    return fetch(input, init);
+  const recordingFetch: typeof fetch = async (input, init) => {
+    const path = new URL(String(input)).pathname;
+    upstreamHeaders.push({ path, headers: new Headers(init?.headers) });
+    const response = await fetch(input, init);
+    return hostedPlanWire && PLAN_PATH.test(path) ? withoutPlanExtras(response) : response;
   };
   const gateway = createPlanshipGateway({
     productSlug: PRODUCT,
@@ -122,6 +141,32 @@ export async function startGatewayHost(options: GatewayHostOptions = {}): Promis
       await api.close();
     },
   };
+}
+
+export interface Person {
+  userId: string;
+  session: string;
+  customerId: string;
+  subscriptionId?: string;
+}
+
+/**
+ * A signed-in user whose customer exists (created through the gateway on the first visit),
+ * optionally subscribed to `plan` by the vendor with `subscription` fields (e.g. max_subscribers).
+ */
+export async function signedInPerson(host: GatewayHost, plan?: string, subscription: Record<string, unknown> = {}): Promise<Person> {
+  const userId = newUserId();
+  const session = host.signIn({ id: userId, email: userId, name: `Name of ${userId}` });
+  const first = await host.call('GET', '/api/v1/customers/me/subscriptions', { session });
+  if (first.status !== 200) throw new Error(`first visit: ${first.status} ${first.text}`);
+  const customerId = (await host.admin('GET', `/api/v1/customers/${encodeURIComponent(userId)}`)).body.id;
+  let subscriptionId: string | undefined;
+  if (plan) {
+    const created = await host.admin('POST', `/api/v1/products/${PRODUCT}/plans/${plan}/subscriptions`, { customer_id: customerId, ...subscription });
+    if (created.status !== 200) throw new Error(`subscribe: ${created.status} ${JSON.stringify(created.body)}`);
+    subscriptionId = created.body.id;
+  }
+  return { userId, session, customerId, subscriptionId };
 }
 
 /** Frames a socket receives, skipping heartbeats, with a way to wait for the next one. */

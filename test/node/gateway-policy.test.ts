@@ -3,7 +3,7 @@
 // alternative id and uuid; every route the gateway never forwards; privileged fields; no session.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { PRODUCT, newUserId, startGatewayHost, type GatewayHost } from './gateway-helpers.ts';
+import { PRODUCT, newUserId, signedInPerson, startGatewayHost, type GatewayHost, type Person } from './gateway-helpers.ts';
 
 let host: GatewayHost;
 before(async () => {
@@ -11,27 +11,7 @@ before(async () => {
 });
 after(() => host.close());
 
-interface Person {
-  userId: string;
-  session: string;
-  customerId: string;
-  subscriptionId?: string;
-}
-
-/** A signed-in user whose customer exists (created through the gateway on the first visit), optionally subscribed by the vendor. */
-async function person(plan?: string): Promise<Person> {
-  const userId = newUserId();
-  const session = host.signIn({ id: userId, email: userId, name: `Name of ${userId}` });
-  const first = await host.call('GET', '/api/v1/customers/me/subscriptions', { session });
-  assert.equal(first.status, 200, first.text);
-  const customerId = (await host.admin('GET', `/api/v1/customers/${encodeURIComponent(userId)}`)).body.id;
-  let subscriptionId: string | undefined;
-  if (plan) {
-    const created = await host.admin('POST', `/api/v1/products/${PRODUCT}/plans/${plan}/subscriptions`, { customer_id: customerId });
-    subscriptionId = created.body.id;
-  }
-  return { userId, session, customerId, subscriptionId };
-}
+const person = (plan?: string) => signedInPerson(host, plan);
 
 interface RouteCase {
   name: string;
@@ -69,17 +49,15 @@ describe('allowed, with the caller\'s own data', () => {
       const answer = await host.call('GET', path, { session: (await person()).session });
       assert.equal(answer.status, 200, `${path}: ${answer.text}`);
     }
-    for (const route of CUSTOMER_ROUTES) {
+    for (const route of CUSTOMER_ROUTES.filter((candidate) => candidate.name !== 'add member')) {
       for (const reference of ['me', 'uuid', 'alternative id'] as const) {
         const owner = await person('pro');
         const member = await person();
         await host.admin('POST', `${sub(owner.customerId, owner.subscriptionId!)}/customers`, { customer_id: member.customerId });
-        const outsider = await person();
         const customer = reference === 'me' ? 'me' : reference === 'uuid' ? owner.customerId : encodeURIComponent(owner.userId);
-        const target = route.name === 'add member' ? outsider.customerId : member.customerId;
-        const answer = await host.call(route.method, route.path(customer, owner.subscriptionId!, target), {
+        const answer = await host.call(route.method, route.path(customer, owner.subscriptionId!, member.customerId), {
           session: owner.session,
-          body: route.body?.(owner, target),
+          body: route.body?.(owner, member.customerId),
         });
         assert.equal(answer.status, 200, `${route.name} by ${reference}: ${answer.text}`);
       }

@@ -60,14 +60,8 @@ const ROUTES: RouteCase[] = [
   { name: 'get subscription', method: 'GET', path: subscriptionBase, access: 'customer', customerScoped: true },
   { name: 'patch subscription', method: 'PATCH', path: subscriptionBase, body: () => ({ auto_renew: false }), access: 'customer', customerScoped: true },
   { name: 'list subscription customers', method: 'GET', path: (f) => `${subscriptionBase(f)}/customers`, access: 'customer', customerScoped: true },
-  {
-    name: 'add subscription customer',
-    method: 'POST',
-    path: (f) => `${subscriptionBase(f)}/customers`,
-    body: (f) => ({ customer_id: f.outsider.id }),
-    access: 'customer',
-    customerScoped: true,
-  },
+  // Customers invite by email (the gateway's invite route); adding by id is the host backend's.
+  { name: 'add subscription customer', method: 'POST', path: (f) => `${subscriptionBase(f)}/customers`, body: (f) => ({ customer_id: f.outsider.id }), access: 'product' },
   { name: 'remove subscription customer', method: 'DELETE', path: (f) => `${subscriptionBase(f)}/customers/${f.member.id}`, access: 'customer', customerScoped: true },
   { name: 'get entitlements', method: 'GET', path: (f) => `${customerBase(f)}/products/${PRODUCT}/entitlements`, access: 'customer', customerScoped: true },
   { name: 'get lever usage', method: 'GET', path: (f) => `${customerBase(f)}/products/${PRODUCT}/levers/api-calls/usage`, access: 'customer', customerScoped: true },
@@ -257,21 +251,23 @@ describe('customer token rules', () => {
     assert.equal((await api.call('DELETE', `${base}/customers/${member.id}`, { token })).status, 200);
   });
 
-  it('teammates see each other by name, administrators also by email, nobody by alternative_id; no adding by guessable id', async () => {
+  it('teammates see each other by name, administrators also by email, nobody by alternative_id; customers add nobody by id', async () => {
     const owner = await api.createCustomer({ plan: 'pro' });
     const victimAlternativeId = `victim-${Date.now()}`;
     const victim = await api.admin('POST', '/api/v1/customers', { alternative_id: victimAlternativeId, name: 'Victor Secret', email: `${victimAlternativeId}@private.example` });
     const ownerToken = await api.customerToken(owner.id);
     const base = `/api/v1/customers/${owner.id}/subscriptions/${owner.subscriptionId}/customers`;
 
-    const guessed = await api.call('POST', base, { token: ownerToken, body: { customer_id: victimAlternativeId } });
-    assert.equal(guessed.status, 403, 'an alternative id (an email, say) can be guessed: it could reveal who a customer is');
-    assert.doesNotMatch(guessed.text, /Victor Secret|private\.example/);
+    for (const customerId of [victimAlternativeId, victim.body.id]) {
+      const refused = await api.call('POST', base, { token: ownerToken, body: { customer_id: customerId, is_administrator: true } });
+      assert.equal(refused.status, 403, 'no consent of theirs, and it would show their email: people are invited by email');
+      assert.match(refused.body.detail, /Invite teammates by email/);
+      assert.doesNotMatch(refused.text, /Victor Secret|private\.example/);
+    }
+    assert.equal((await api.admin('GET', base)).body.length, 1, 'nobody was added');
 
-    const added = await api.call('POST', base, { token: ownerToken, body: { customer_id: victim.body.id } });
-    assert.equal(added.status, 200, added.text);
-    assert.deepEqual(added.body.customer, { id: victim.body.id, name: 'Victor Secret', email: `${victimAlternativeId}@private.example` }, 'the administrator sees the name and email');
-    assert.equal(added.body.customer_id, victim.body.id);
+    // The host's backend adds them (product credentials), as after an invitation.
+    assert.equal((await api.admin('POST', base, { customer_id: victim.body.id })).status, 200);
 
     const listed = await api.call('GET', base, { token: ownerToken });
     assert.equal(listed.status, 200);

@@ -54,6 +54,61 @@ describe('one subscription of its own per product', () => {
   });
 });
 
+describe('seats on a plan change (customer token)', () => {
+  it('50 seats on business cannot move to free at renewal; a move now takes free\'s limit', async () => {
+    const customer = await api.createCustomer({ plan: 'business', maxSubscribers: 50 });
+    const token = await api.customerToken(customer.id);
+    const path = `/api/v1/customers/me/subscriptions/${customer.subscriptionId}`;
+    for (const body of [{ renew_plan_slug: 'free' }, { plan_slug: 'free', max_subscribers: 50 }]) {
+      const answer = await api.call('PATCH', path, { token, body });
+      assert.equal(answer.status, 422, answer.text);
+      assert.deepEqual(answer.body.detail[0].loc, ['body', Object.keys(body).at(-1)]);
+      assert.match(answer.body.detail[0].msg, /at most 1 seat, not 50: set max_subscribers to 1 or fewer/);
+    }
+    const state = (await api.admin('GET', `/api/v1/customers/${customer.id}/subscriptions/${customer.subscriptionId}`)).body;
+    assert.deepEqual([state.plan.slug, state.renew_plan.slug, state.max_subscribers], ['business', 'business', 50], 'nothing changed');
+    const now = await api.call('PATCH', path, { token, body: { plan_slug: 'free' } });
+    assert.equal(now.status, 200, now.text);
+    assert.deepEqual([now.body.plan.slug, now.body.max_subscribers], ['free', 1]);
+  });
+});
+
+describe('JSON types (hosted Planship would coerce them; the policy refuses them first)', () => {
+  it('a wrong type is a 422 by field before any rule looks at the value', async () => {
+    const customer = await api.createCustomer({ plan: 'starter' });
+    const token = await api.customerToken(customer.id);
+    const path = `/api/v1/customers/me/subscriptions/${customer.subscriptionId}`;
+    // Without the type check the plan rule would answer first (403 for enterprise).
+    const answer = await api.call('PATCH', path, { token, body: { plan_slug: 'enterprise', is_active: 'true', max_subscribers: '1000' } });
+    assert.equal(answer.status, 422, answer.text);
+    assert.deepEqual(
+      answer.body.detail.map((issue: any) => [issue.loc.join('.'), issue.type]),
+      [['body.is_active', 'bool_type'], ['body.max_subscribers', 'int_type']],
+    );
+    const create = await subscribe(await api.customerToken((await api.createCustomer()).id), 'enterprise');
+    assert.equal(create.status, 403, 'well-typed: the plan rule answers');
+  });
+});
+
+describe('leaving a subscription', () => {
+  it("a non-administrator whose alternative id is another member's uuid leaves itself, not that member", async () => {
+    const owner = await api.createCustomer({ plan: 'pro' });
+    const victim = await api.createCustomer();
+    const tricky = await api.admin('POST', '/api/v1/customers', { alternative_id: victim.id, name: 'Tricky' });
+    assert.equal(tricky.status, 200, tricky.text);
+    const team = `/api/v1/customers/${owner.id}/subscriptions/${owner.subscriptionId}/customers`;
+    for (const member of [victim.id, tricky.body.id]) assert.equal((await api.admin('POST', team, { customer_id: member })).status, 200);
+
+    const answer = await api.call('DELETE', `/api/v1/customers/me/subscriptions/${owner.subscriptionId}/customers/${victim.id}`, {
+      token: await api.customerToken(tricky.body.id),
+    });
+    assert.equal(answer.status, 200, answer.text);
+    assert.equal(answer.body.customer_id, tricky.body.id, 'the caller left');
+    const members = (await api.admin('GET', team)).body.map((member: any) => member.customer_id).sort();
+    assert.deepEqual(members, [owner.id, victim.id].sort(), 'the other member stays');
+  });
+});
+
 describe('customer references', () => {
   it('`me`, the uuid and the alternative id all name the token\'s customer; nobody else', async () => {
     const customer = await api.createCustomer({ plan: 'free' });

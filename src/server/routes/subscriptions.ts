@@ -7,7 +7,8 @@ import type { Route } from '../http.ts';
 import { customerSubscriptionWire, membershipWire, subscriptionCustomerWire, subscriptionWire } from '../serialize.ts';
 import type { SubscriptionPatch } from '../store.ts';
 import { BodyFields } from '../validate.ts';
-import { ME } from '../../policy/index.ts';
+import { isOwnCustomer } from '../../policy/index.ts';
+import { callerOf } from '../customer-gate.ts';
 import type { Services } from './common.ts';
 
 const SUBSCRIPTION = '/api/v1/customers/:customer/subscriptions/:subscription';
@@ -145,7 +146,9 @@ export function subscriptionRoutes({ store }: Services): Route[] {
       handler({ principal, params }) {
         const customer = customerFor(store, principal, params.customer, 'subscriptions:write');
         const subscription = subscriptionFor(store, customer, params.subscription);
-        const member = principal.kind === 'customer' && params.member === ME ? customer : store.findCustomer(params.member);
+        // The very predicate the customer policy used to let a non-administrator through ("the
+        // member is the caller"): an alternative id that happens to be someone else's uuid names the caller.
+        const member = principal.kind === 'customer' && isOwnCustomer(params.member, callerOf(customer)) ? customer : store.findCustomer(params.member);
         const removed = member && store.removeSubscriptionCustomer(subscription, member.id);
         if (!removed) throw notFound('The customer is not on this subscription');
         return { body: membershipWire(subscription, removed) };
