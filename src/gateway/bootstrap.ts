@@ -3,8 +3,8 @@
 // customer may see with each plan's entitlements, the levers, the customer's subscriptions of the
 // product, its entitlements and the usage of every metered lever. The client primes its shared
 // cache from it, so first content needs one request after the script runs.
-import { planVisible, type Caller } from '../policy/index.ts';
-import type { Catalog } from './catalog.ts';
+import type { Caller } from '../policy/index.ts';
+import { visiblePlans, type Catalog } from './catalog.ts';
 import { GatewayError } from './errors.ts';
 import type { Upstream } from './upstream.ts';
 
@@ -43,7 +43,7 @@ export async function portalBootstrap(upstream: Upstream, catalog: Catalog, prod
     upstream.read<Record<string, unknown>>(`${customer}${product}/entitlements`),
   ]);
   const own = new Set(subscriptions.map((subscription) => subscription.plan.slug));
-  const visible = plans.all.filter((plan) => planVisible(plans.facts.get(plan.slug), own));
+  const visible = visiblePlans(plans, own);
   const metered = await meteredLevers(catalog, levers);
   const [details, usage] = await Promise.all([
     Promise.all(visible.map((plan) => ok(catalog.answer(`/plans/${encodeURIComponent(plan.slug)}`), `plan ${plan.slug}`))),

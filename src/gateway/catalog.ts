@@ -1,7 +1,7 @@
 // The product's public catalog (product, plans, levers, plan details), read with the product
 // token and shared by every customer for a short while: one upstream read per resource per
 // `catalogTtlMs`, however many pages ask. Customer data is never cached here.
-import type { PlanFacts } from '../policy/index.ts';
+import { planVisible, type PlanFacts } from '../policy/index.ts';
 import type { Upstream } from './upstream.ts';
 
 /** Hosted Planship's PlanInList is slug, name, description, order: the two facts below are our server's extras. */
@@ -17,6 +17,17 @@ export interface Plans {
   all: PlanInListWire[];
   /** What the customer policy needs to know of each plan. */
   facts: Map<string, PlanFacts>;
+}
+
+/**
+ * The plans a customer may see, each with the gateway's own verdict on it: `is_self_serve` as the
+ * policy applies it (hosted Planship's list does not say), so the elements show a contract plan
+ * read-only instead of offering a choice the gateway would refuse.
+ */
+export function visiblePlans(plans: Plans, ownPlanSlugs: ReadonlySet<string>): PlanInListWire[] {
+  return plans.all
+    .filter((plan) => planVisible(plans.facts.get(plan.slug), ownPlanSlugs))
+    .map((plan) => ({ ...plan, is_self_serve: plans.facts.get(plan.slug)!.isSelfServe }));
 }
 
 export interface CatalogOptions {

@@ -16,7 +16,7 @@ import {
   type CustomerRouteMatch,
   type SubscriptionFacts,
 } from '../policy/index.ts';
-import type { Catalog } from './catalog.ts';
+import { visiblePlans, type Catalog } from './catalog.ts';
 import type { Customers, PortalUser } from './customers.ts';
 import { refuse } from './errors.ts';
 import type { Upstream, UpstreamAnswer } from './upstream.ts';
@@ -192,7 +192,7 @@ export class PortalRoutes {
   /** Public plans plus the plans the customer is on. */
   async #plans(caller: Caller): Promise<UpstreamAnswer> {
     const [plans, ownPlans] = await Promise.all([this.#catalog.plans(), this.#ownPlanSlugs(caller)]);
-    return { status: 200, body: plans.all.filter((plan) => planVisible(plans.facts.get(plan.slug), ownPlans)) };
+    return { status: 200, body: visiblePlans(plans, ownPlans) };
   }
 
   /** A plan (or its entitlements, `suffix`) the customer may see. */
