@@ -5,10 +5,12 @@ import { esbuildPlugin } from '@web/dev-server-esbuild';
 import { playwrightLauncher } from '@web/test-runner-playwright';
 import { CHROMIUM_ARGS, locateBrowser } from './scripts/find-browser.mjs';
 import { planshipServerPlugin } from './test/browser/server-plugin.ts';
+import { withMutationTesting } from './scripts/mutation/wtr-hook.mjs';
 
 const executablePath = process.env.CHROME_PATH || (await locateBrowser());
 
-export default {
+// Under `npm run mutate` (scripts/mutation/wtr-runner.mjs) with the active mutant; as is otherwise.
+export default withMutationTesting({
   files: process.env.WTR_FILES ? process.env.WTR_FILES.split(',') : ['test/browser/**/*.test.ts'],
   nodeResolve: true,
   concurrency: 2,
@@ -35,4 +37,4 @@ export default {
       launchOptions: { executablePath, headless: true, args: CHROMIUM_ARGS },
     }),
   ],
-};
+});

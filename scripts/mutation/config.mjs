@@ -15,7 +15,7 @@ export const FOLDERS = {
   'src/server': { rate: 0.25, run: 'node', exclude: ['src/server/cli.ts'] },
   'src/client': { rate: 0.3, run: 'node' },
   // Every mutant costs a browser run of the element's own test files: the sample is smaller.
-  'src/components': { rate: 0.1, run: 'browser' },
+  'src/components': { rate: 0.05, run: 'browser' },
 };
 
 const runner = (file) => new URL(file, import.meta.url).pathname;
