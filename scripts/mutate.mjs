@@ -14,12 +14,7 @@ const runs = args.filter((arg) => !arg.startsWith('--'));
 for (const run of runs) if (!(run in RUNS)) throw new Error(`unknown run ${run}; one of ${Object.keys(RUNS).join(', ')}`);
 
 const scoresFile = 'reports/mutation/scores.json';
-let scores = {};
-try {
-  scores = JSON.parse(readFileSync(scoresFile, 'utf8'));
-} catch {
-  // the first run
-}
+const scores = {};
 for (const run of runs.length ? runs : Object.keys(RUNS)) {
   console.log(`\n=== mutation testing: ${run} (${Object.keys(FOLDERS).filter((name) => FOLDERS[name].run === run).join(', ')}) ===`);
   const results = await new Stryker({ ...strykerOptions(run), force }).runMutationTest();
@@ -32,11 +27,21 @@ for (const run of runs.length ? runs : Object.keys(RUNS)) {
     scores[folder] = { ...lines[folder], mutants: counts, score: score(counts) };
   }
 }
+// Read just before writing: the other run may have ended meanwhile (the two may run at once).
+const all = { ...readScores(), ...scores };
 mkdirSync('reports/mutation', { recursive: true });
-writeFileSync(scoresFile, JSON.stringify(scores, null, 2));
+writeFileSync(scoresFile, JSON.stringify(all, null, 2));
 console.log('\nMutation score per folder (killed + timed out) / (killed + timed out + survived + no coverage):');
-for (const [folder, { score: value, mutants, sampled, lines }] of Object.entries(scores)) {
+for (const [folder, { score: value, mutants, sampled, lines }] of Object.entries(all)) {
   console.log(`  ${folder}: ${value === null ? 'n/a' : `${value.toFixed(1)}%`}  ${JSON.stringify(mutants)}  (${sampled} of ${lines} code lines sampled)`);
+}
+
+function readScores() {
+  try {
+    return JSON.parse(readFileSync(scoresFile, 'utf8'));
+  } catch {
+    return {}; // the first run
+  }
 }
 
 function score(counts) {
