@@ -22,7 +22,8 @@ export const TEST_FILES = {
   'customer-portal': ['customer-portal'],
   entitlement: ['entitlement'],
   'plan-picker': ['plan-picker'],
-  'subscription-manager': ['subscription-manager'],
+  // The invite form's gateway path (invitations by email) is tested through the gateway.
+  'subscription-manager': ['subscription-manager', 'gateway'],
   'usage-meter': ['usage-meter'],
   // Its own file, plus what only the elements under it show: the first wave of requests
   // (first-render), the status region and alerts (feedback) and gateway mode (gateway).

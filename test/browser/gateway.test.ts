@@ -161,6 +161,7 @@ describe('members through the gateway (the host resolves invited emails)', () =>
       'No account uses this email address: ask them to sign up first, then invite them again.',
     );
     expect(email.getAttribute('aria-invalid')).to.equal('true');
+    expect(email.value, 'a refused address stays in the field to be corrected').to.equal(friend);
     expect(form.querySelector('[part~="retry-button"]')).to.equal(null);
     await expect(provider).to.be.accessible();
 

@@ -268,6 +268,11 @@ describe('<planship-plan-picker>', () => {
     expect(content.lists['You will lose:']).to.equal(undefined);
     await answerDialog(picker);
     await until(() => radioFor(picker, 'starter')?.getAttribute('aria-checked') === 'true', 'the upgrade did not happen');
+    // A limit that becomes none is worded "Unlimited", not 0.
+    radioFor(picker, 'business')!.click();
+    const toBusiness = await dialogContent(picker);
+    expect(toBusiness.lists['You will get:']).to.include('Dashboards: 10 → Unlimited');
+    await answerDialog(picker, false);
     expect(await planOnServer(id)).to.equal('starter');
   });
 

@@ -414,6 +414,14 @@ describe('<planship-subscription-manager>', () => {
     expect(email.getAttribute('aria-describedby')).to.equal('invite-error');
     expect(invites).to.have.length(0);
     await expect(manager).to.be.accessible();
+    // The whole value must be one address: nothing before it, nothing after it.
+    for (const wrong of ['two words@example.com', 'name@example.com and more']) {
+      email.value = wrong;
+      email.dispatchEvent(new Event('input'));
+      submit();
+      await until(() => inMembers(manager, '#invite-error'), `no field error for "${wrong}"`);
+      expect(invites, wrong).to.have.length(0);
+    }
 
     email.value = ' New.Person@Example.com ';
     email.dispatchEvent(new Event('input'));
