@@ -7,6 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Stryker } from '@stryker-mutator/core';
 import { FOLDERS, RUNS, sampleOf, strykerOptions } from './mutation/config.mjs';
+import { score } from './mutation/score.mjs';
 
 const args = process.argv.slice(2);
 const force = args.includes('--force');
@@ -44,8 +45,3 @@ function readScores() {
   }
 }
 
-function score(counts) {
-  const detected = (counts.Killed ?? 0) + (counts.Timeout ?? 0);
-  const total = detected + (counts.Survived ?? 0) + (counts.NoCoverage ?? 0);
-  return total ? (100 * detected) / total : null;
-}

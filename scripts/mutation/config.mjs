@@ -46,7 +46,7 @@ export function strykerOptions(run, { incremental = true } = {}) {
     coverageAnalysis: 'perTest',
     concurrency: 2,
     ...runnerOptions,
-    plugins: ['@stryker-mutator/typescript-checker', plugin],
+    plugins: ['@stryker-mutator/typescript-checker', plugin, runner('./results-log.mjs')],
     checkers: ['typescript'],
     tsconfigFile: 'scripts/mutation/tsconfig.json',
     // Only the mutated sources get `// @ts-nocheck` (the README's recipes are compared byte for byte).
@@ -57,7 +57,8 @@ export function strykerOptions(run, { incremental = true } = {}) {
     dryRunTimeoutMinutes: 30,
     incremental,
     incrementalFile: `${reports}/incremental.json`,
-    reporters: ['html', 'json', 'progress', 'clear-text'],
+    reporters: ['html', 'json', 'progress', 'clear-text', 'results-log'],
+    resultsLog: { fileName: `${reports}/mutants.jsonl` },
     htmlReporter: { fileName: `${reports}/index.html` },
     jsonReporter: { fileName: `${reports}/mutation.json` },
     clearTextReporter: { allowColor: false, logTests: false, reportScoreTable: true, reportMutants: false },
