@@ -192,9 +192,9 @@ ${table}
 - First render: requests and sockets a page with the provider and every element makes until all
   elements show content.
 - Round trips: the same page (provider and every element) with no delay and with 400 ms added to
-  every API and token answer (the issue measured with 150 ms; on a shared 2-core machine the page's
-  own time varies by about ±100 ms, so a larger delay keeps the slope out of the noise) (a delaying proxy in front of the API; the host's token route and
-  gateway held back); the slope of first-content time against the delay is how many round trips
+  every API and token answer by a delaying proxy in front of the API (the host's token route and
+  gateway held back as well); at 150 ms the page's own variation on a shared 2-core machine (about
+  ±100 ms) moved the slope by ±0.6 between runs. The slope of first-content time against the delay is how many round trips
   the page waits for one after another. Direct means a customer token first, then the reads;
   through the gateway the page's own origin answers everything in one request.
 - Gateway: live latency measured as above through the gateway and direct (100 reports each); the
