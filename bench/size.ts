@@ -43,7 +43,7 @@ export interface SizeBudget {
   clientGzipBytes: number;
 }
 
-const gzip = (code: string) => gzipSync(code, { level: 9 }).length;
+const gzip = (code: string | Buffer) => gzipSync(code, { level: 9 }).length;
 
 type Entry = string | { source: string };
 
@@ -110,7 +110,7 @@ export async function measureSizes(): Promise<SizeResult> {
     minifiers,
     official: await bundle({ source: "export * from '@planship/fetch';" }),
     officialCustomerOnly: await bundle({ source: "export { PlanshipCustomer } from '@planship/fetch';" }),
-    distGzipBytes: existsSync(DIST_BUNDLE) ? gzipSync(readFileSync(DIST_BUNDLE), { level: 9 }).length : undefined,
+    distGzipBytes: existsSync(DIST_BUNDLE) ? gzip(readFileSync(DIST_BUNDLE)) : undefined,
   };
 }
 

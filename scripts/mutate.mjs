@@ -7,7 +7,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { Stryker } from '@stryker-mutator/core';
 import { FOLDERS, RUNS, sampleOf, strykerOptions } from './mutation/config.mjs';
-import { score } from './mutation/score.mjs';
+import { countByFolder, score, scoreLine } from './mutation/score.mjs';
 
 const args = process.argv.slice(2);
 const force = args.includes('--force');
@@ -18,14 +18,10 @@ const scoresFile = 'reports/mutation/scores.json';
 const scores = {};
 for (const run of runs.length ? runs : Object.keys(RUNS)) {
   console.log(`\n=== mutation testing: ${run} (${Object.keys(FOLDERS).filter((name) => FOLDERS[name].run === run).join(', ')}) ===`);
-  const results = await new Stryker({ ...strykerOptions(run), force }).runMutationTest();
-  const { lines } = sampleOf(run);
-  for (const folder of Object.keys(lines)) {
-    const counts = {};
-    for (const { fileName, status } of results) {
-      if (fileName.startsWith(`${folder}/`) || fileName.includes(`/${folder}/`)) counts[status] = (counts[status] ?? 0) + 1;
-    }
-    scores[folder] = { ...lines[folder], mutants: counts, score: score(counts) };
+  const sample = sampleOf(run);
+  const results = await new Stryker({ ...strykerOptions(run, sample), force }).runMutationTest();
+  for (const [folder, counts] of Object.entries(countByFolder(results, Object.keys(sample.lines)))) {
+    scores[folder] = { ...sample.lines[folder], mutants: counts, score: score(counts) };
   }
 }
 // Read just before writing: the other run may have ended meanwhile (the two may run at once).
@@ -33,8 +29,8 @@ const all = { ...readScores(), ...scores };
 mkdirSync('reports/mutation', { recursive: true });
 writeFileSync(scoresFile, JSON.stringify(all, null, 2));
 console.log('\nMutation score per folder (killed + timed out) / (killed + timed out + survived + no coverage):');
-for (const [folder, { score: value, mutants, sampled, lines }] of Object.entries(all)) {
-  console.log(`  ${folder}: ${value === null ? 'n/a' : `${value.toFixed(1)}%`}  ${JSON.stringify(mutants)}  (${sampled} of ${lines} code lines sampled)`);
+for (const [folder, { mutants, sampled, lines }] of Object.entries(all)) {
+  console.log(`  ${scoreLine(folder, mutants)}  (${sampled} of ${lines} code lines sampled)`);
 }
 
 function readScores() {

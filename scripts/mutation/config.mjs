@@ -37,12 +37,12 @@ export function sampleOf(run) {
   return { ranges, lines };
 }
 
-/** Stryker options for a run; `run` names the report folder. */
-export function strykerOptions(run, { incremental = true } = {}) {
+/** Stryker options for a run (over `sample`, its sampleOf); `run` names the report folder. */
+export function strykerOptions(run, sample = sampleOf(run)) {
   const reports = `reports/mutation/${run}`;
   const { plugin, ...runnerOptions } = RUNS[run];
   return {
-    mutate: sampleOf(run).ranges,
+    mutate: sample.ranges,
     coverageAnalysis: 'perTest',
     concurrency: 2,
     ...runnerOptions,
@@ -55,7 +55,7 @@ export function strykerOptions(run, { incremental = true } = {}) {
     timeoutMS: 15_000,
     timeoutFactor: 2,
     dryRunTimeoutMinutes: 30,
-    incremental,
+    incremental: true,
     incrementalFile: `${reports}/incremental.json`,
     reporters: ['html', 'json', 'progress', 'clear-text', 'results-log'],
     resultsLog: { fileName: `${reports}/mutants.jsonl` },

@@ -147,12 +147,6 @@ function requireAdministrator(subscription: SubscriptionFacts): void {
   }
 }
 
-/**
- * Seats on a plan the subscription is (or will be) on. A known limit caps them (422); an unknown
- * one (hosted Planship's plan list carries none) allows only what is known to fit: the current
- * count on the current plan, else 1 (every plan allows one seat). Fewer seats than now on the
- * same plan are always fine: that never costs the vendor.
- */
 const seatsWord = (count: number) => `${count} seat${count === 1 ? '' : 's'}`;
 
 /**

@@ -164,26 +164,35 @@ export function deepText(root: Node): string[] {
   return found;
 }
 
-/** Test fetch that holds every request whose URL matches until `release()`; `restore()` puts fetch back. */
-export function holdRequests(matches: (url: string, init?: RequestInit) => boolean) {
+type RequestMatch = (url: string, init?: RequestInit) => boolean;
+
+/** Puts `around` in front of the page's fetch (it calls `send` to let the request go); returns the restore. */
+function aroundFetch(around: (url: string, init: RequestInit | undefined, send: () => Promise<Response>) => Promise<Response>): () => void {
   const realFetch = window.fetch;
+  window.fetch = (input, init) => around(String(input instanceof Request ? input.url : input), init, () => realFetch(input, init));
+  return () => {
+    window.fetch = realFetch;
+  };
+}
+
+/** Test fetch that holds every request whose URL matches until `release()`; `restore()` puts fetch back. */
+export function holdRequests(matches: RequestMatch) {
   let release!: () => void;
   const held = new Promise<void>((resolve) => (release = resolve));
-  window.fetch = async (input, init) => {
-    if (matches(String(input instanceof Request ? input.url : input), init)) await held;
-    return realFetch(input, init);
-  };
-  return { release, restore: () => (window.fetch = realFetch) };
+  const restore = aroundFetch(async (url, init, send) => {
+    if (matches(url, init)) await held;
+    return send();
+  });
+  return { release, restore };
 }
 
 /** Counts the page's requests that match (e.g. writes), so a test can say that none was sent; `restore()` puts fetch back. */
-export function countRequests(matches: (url: string, init?: RequestInit) => boolean) {
-  const realFetch = window.fetch;
-  const counter = { count: 0, restore: () => (window.fetch = realFetch) };
-  window.fetch = (input, init) => {
-    if (matches(String(input instanceof Request ? input.url : input), init)) counter.count += 1;
-    return realFetch(input, init);
-  };
+export function countRequests(matches: RequestMatch) {
+  const counter = { count: 0, restore: () => {} };
+  counter.restore = aroundFetch((url, init, send) => {
+    if (matches(url, init)) counter.count += 1;
+    return send();
+  });
   return counter;
 }
 

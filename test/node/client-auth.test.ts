@@ -14,6 +14,7 @@ import {
   customerToken,
   freshCustomer,
   recordingFetch,
+  recordingGetter,
   sleep,
   startTestServer,
 } from './client-helpers.ts';
@@ -24,16 +25,12 @@ before(async () => {
 });
 after(() => server.close());
 
-/** A token getter like a host page's, counting its calls and the forceRefresh flags. */
-function countingGetter(source: (forceRefresh: boolean) => Promise<string>) {
-  const flags: boolean[] = [];
-  const getter = async (forceRefresh?: boolean) => {
-    flags.push(!!forceRefresh);
+/** A token getter like a host page's that takes a moment to answer, recording the forceRefresh flags. */
+const countingGetter = (source: (forceRefresh: boolean) => Promise<string>) =>
+  recordingGetter(async (forceRefresh) => {
     await sleep(20);
-    return source(!!forceRefresh);
-  };
-  return Object.assign(getter, { flags });
-}
+    return source(forceRefresh);
+  });
 
 const isAuthError = (error: unknown) => error instanceof PlanshipAuthError && error.kind === 'auth';
 
@@ -130,16 +127,9 @@ describe('expiry', () => {
     await withMovedClock(async (own, advance) => {
       const customerId = await freshCustomer(own, 'pro');
       const recorder = recordingFetch();
-      const flags: boolean[] = [];
-      const client = new PlanshipCustomer(
-        PRODUCT,
-        customerId,
-        async (forceRefresh) => {
-          flags.push(!!forceRefresh);
-          return { accessToken: await customerToken(own, customerId, 10), expiresIn: 10 };
-        },
-        { baseUrl: own.url, fetch: recorder },
-      );
+      const getter = recordingGetter(async () => ({ accessToken: await customerToken(own, customerId, 10), expiresIn: 10 }));
+      const { flags } = getter;
+      const client = new PlanshipCustomer(PRODUCT, customerId, getter, { baseUrl: own.url, fetch: recorder });
       await client.getEntitlements();
       advance(8_000); // within the lifetime and before its last tenth
       await client.listSubscriptions();

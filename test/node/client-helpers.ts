@@ -93,6 +93,16 @@ export async function waitFor<T>(check: () => T | Promise<T>, what = 'condition'
 
 export const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A token getter like a host page's, recording the forceRefresh flag of each call in `flags`. */
+export function recordingGetter<T>(source: (forceRefresh: boolean) => Promise<T>) {
+  const flags: boolean[] = [];
+  const getter = async (forceRefresh?: boolean) => {
+    flags.push(!!forceRefresh);
+    return source(!!forceRefresh);
+  };
+  return Object.assign(getter, { flags });
+}
+
 /**
  * A `ws` socket that shows only what a browser's WebSocket shows (no ping, no event-emitter API):
  * the client then behaves as it does in a page.

@@ -15,6 +15,7 @@ import {
   customerToken,
   freshCustomer,
   recordingFetch,
+  recordingGetter,
   reportUsageAsAdmin,
   sleep,
   startTestServer,
@@ -161,17 +162,10 @@ describe('reconnecting', () => {
 
   it('server closes every socket: reconnecting -> live, re-auth with forceRefresh, a change made while down arrives', async () => {
     const customerId = await freshCustomer(server, 'pro');
-    const flags: boolean[] = [];
+    const getter = recordingGetter(() => customerToken(server, customerId));
+    const { flags } = getter;
     const recorder = recordingFetch();
-    const client = new PlanshipCustomer(
-      PRODUCT,
-      customerId,
-      async (forceRefresh) => {
-        flags.push(!!forceRefresh);
-        return customerToken(server, customerId);
-      },
-      { baseUrl: server.url, WebSocket: NodeWebSocket, fetch: recorder },
-    );
+    const client = new PlanshipCustomer(PRODUCT, customerId, getter, { baseUrl: server.url, WebSocket: NodeWebSocket, fetch: recorder });
     const states = collectStates(client);
     const seen: unknown[] = [];
     client.onEntitlements((e) => seen.push(e));
@@ -263,16 +257,9 @@ describe('reconnecting', () => {
         );
       }
     }
-    const flags: boolean[] = [];
-    const client = new PlanshipCustomer(
-      PRODUCT,
-      customerId,
-      async (forceRefresh) => {
-        flags.push(!!forceRefresh);
-        return customerToken(server, customerId);
-      },
-      { baseUrl: server.url, WebSocket: ExpiringWebSocket as unknown as WebSocketConstructor },
-    );
+    const getter = recordingGetter(() => customerToken(server, customerId));
+    const { flags } = getter;
+    const client = new PlanshipCustomer(PRODUCT, customerId, getter, { baseUrl: server.url, WebSocket: ExpiringWebSocket as unknown as WebSocketConstructor });
     const states = collectStates(client);
     const seen: unknown[] = [];
     client.onEntitlements((e) => seen.push(e));
