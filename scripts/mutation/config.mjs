@@ -12,8 +12,10 @@ const nodeTests = readdirSync('test/node')
 /** The folders scored, the share of their code lines sampled, and the Stryker run that tests them. */
 export const FOLDERS = {
   // cli.ts runs only in a child process of its test (server-catalog.test.ts): no coverage to attribute.
-  'src/server': { rate: 0.25, run: 'node', exclude: ['src/server/cli.ts'] },
-  'src/client': { rate: 0.3, run: 'node' },
+  'src/server': { rate: 0.15, run: 'node', exclude: ['src/server/cli.ts'] },
+  // event-stream.ts is the SSE fallback over EventSource, which Node 20 has not: Chromium tests it
+  // (gateway.test.ts), and neither run measures it.
+  'src/client': { rate: 0.2, run: 'node', exclude: ['src/client/event-stream.ts'] },
   // Every mutant costs a browser run of the element's own test files: the sample is smaller.
   'src/components': { rate: 0.05, run: 'browser' },
 };

@@ -5,6 +5,7 @@
 // stops at the first failing file.
 import { commonTokens, declareClassPlugin, PluginKind, tokens } from '@stryker-mutator/api/plugin';
 import { DryRunStatus, MutantRunStatus, TestStatus } from '@stryker-mutator/api/test-runner';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { runTestProcess } from './test-process.mjs';
 
 const HOOK = new URL('./node-test-hook.mjs', import.meta.url).href;
@@ -12,16 +13,29 @@ const HOOK = new URL('./node-test-hook.mjs', import.meta.url).href;
 const WHOLE_FILE = ' (whole file)';
 /** A test file that takes longer than this without any mutant is stuck. */
 const DRY_RUN_FILE_TIMEOUT_MS = 5 * 60_000;
+/**
+ * With a mutant, a file that takes this much longer than it did without one hangs (a request
+ * never answered): the mutant timed out. Stryker's own timeout covers every file of the mutant
+ * at once, minutes for one reached while the server starts.
+ */
+const hangsAfterMs = (dryRunMs) => 15_000 + 3 * dryRunMs;
+/** The dry run's wall times, for runner processes Stryker starts again later (in the sandbox). */
+const WALL_TIMES_FILE = '.node-test-wall-times.json';
 
 export class NodeTestRunner {
   static inject = tokens(commonTokens.options, commonTokens.logger);
 
-  /** Dry-run wall time of each file, to run the fastest first. */
+  /** Dry-run wall time of each file, to run the fastest first and to tell a hang. */
   #wallMs = new Map();
 
   constructor(options, log) {
     this.files = options.nodeTest.files;
     this.log = log;
+    try {
+      this.#wallMs = new Map(Object.entries(JSON.parse(readFileSync(WALL_TIMES_FILE, 'utf8'))));
+    } catch {
+      // the first runner process: its dry run measures them
+    }
   }
 
   capabilities() {
@@ -57,6 +71,7 @@ export class NodeTestRunner {
       }
       this.log.info(`dry run: ${file} ${results.length} tests, ${Math.round(run.wallMs)} ms`);
     }
+    writeFileSync(WALL_TIMES_FILE, JSON.stringify(Object.fromEntries(this.#wallMs)));
     return { status: DryRunStatus.Complete, tests, mutantCoverage: { static: {}, perTest } };
   }
 
@@ -71,7 +86,8 @@ export class NodeTestRunner {
     const ordered = [...plan].sort(([a], [b]) => (this.#wallMs.get(a) ?? 0) - (this.#wallMs.get(b) ?? 0));
     let nrOfTests = 0;
     for (const [file, names] of ordered) {
-      const run = await this.#run(file, { mutant: activeMutant.id, only: names === 'all' ? undefined : names });
+      const run = await this.#run(file, { mutant: activeMutant.id, only: names === 'all' ? undefined : names }, hangsAfterMs(this.#wallMs.get(file) ?? 60_000));
+      if (run.timedOut) return { status: MutantRunStatus.Timeout, reason: `${file} did not end` };
       const results = run.report?.results ?? [];
       nrOfTests += results.length;
       if (run.exitCode !== 0) {

@@ -15,7 +15,7 @@ class ResultsLog {
   }
 
   onMutantTested({ fileName, location, mutatorName, status }) {
-    appendFileSync(this.file, JSON.stringify({ fileName: relative(process.cwd(), fileName), line: location.start.line + 1, mutatorName, status }) + '\n');
+    appendFileSync(this.file, JSON.stringify({ fileName: relative(process.cwd(), fileName), line: location.start.line, mutatorName, status }) + '\n');
   }
 }
 

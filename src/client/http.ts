@@ -30,7 +30,8 @@ function idempotencyKey(): string {
   return globalThis.crypto?.randomUUID?.() ?? Math.random().toString(36).slice(2) + Date.now();
 }
 
-function backoffMs(retry: number): number {
+/** Waits before retry `retry` (0-based): 150 ms doubling each time, jittered down to half. */
+export function backoffMs(retry: number): number {
   return 150 * 2 ** retry * (0.5 + Math.random() / 2);
 }
 
@@ -95,8 +96,8 @@ export class Http {
           headers,
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: controller.signal,
-          // Gateway mode: the host's session cookie is the credential (also for an allowed other origin).
-          ...(this.tokens || authorization ? {} : { credentials: 'include' as const }),
+          // Gateway mode (no token source): the host's session cookie is the credential (also for an allowed other origin).
+          ...(this.tokens ? {} : { credentials: 'include' as const }),
         });
         status = response.status;
         for (const feature of response.headers?.get('planship-portal-features')?.split(',') ?? []) this.features.add(feature.trim());

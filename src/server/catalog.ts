@@ -195,6 +195,8 @@ export function validateCatalog(raw: unknown): Catalog {
   );
   unique(customers.map((customer) => customer.alternativeId), (index) => `customers[${index}].alternative_id`, 'alternative_id');
   unique(customers.map((customer) => customer.id), (index) => `customers[${index}].id`, 'id');
+  // As the API keeps them: unique among customers, whatever the case; empty ones never clash.
+  unique(customers.map((customer) => customer.email.toLowerCase() || null), (index) => `customers[${index}].email`, 'email');
   return { organization, clients, products, customers };
 }
 

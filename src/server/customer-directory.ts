@@ -88,7 +88,8 @@ export class CustomerDirectory {
       this.indexEmail(customer);
     }
     if (patch.metadata !== undefined) customer.metadata = patch.metadata;
-    if (patch.alternativeId !== undefined && customer.alternativeId === null) {
+    // Write-once is the route's rule (readAlternativeIdChange): a patch carries one only while empty.
+    if (patch.alternativeId !== undefined) {
       customer.alternativeId = patch.alternativeId;
       this.byAlternativeId.set(patch.alternativeId, customer.id);
     }
@@ -109,13 +110,12 @@ export class CustomerDirectory {
     customer.deletedAt = now;
   }
 
+  // Emails are unique among live customers (the routes and the catalog check it), so each key has one owner.
   private indexEmail(customer: CustomerRecord): void {
-    const key = customer.email.toLowerCase();
-    if (key !== '' && !this.byEmail.has(key)) this.byEmail.set(key, customer.id);
+    if (customer.email !== '') this.byEmail.set(customer.email.toLowerCase(), customer.id);
   }
 
   private unindexEmail(customer: CustomerRecord): void {
-    const key = customer.email.toLowerCase();
-    if (this.byEmail.get(key) === customer.id) this.byEmail.delete(key);
+    this.byEmail.delete(customer.email.toLowerCase());
   }
 }

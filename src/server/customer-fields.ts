@@ -76,9 +76,8 @@ function checkMetadata(fields: BodyFields, metadata: Record<string, unknown>): R
  * no-ops too.
  */
 export function readAlternativeIdChange(fields: BodyFields, store: Store, customer: CustomerRecord): string | undefined {
-  if (!fields.has('alternative_id')) return undefined;
   const value = fields.string('alternative_id', { nullable: true, maxLength: 256 });
-  if (value === undefined) return undefined; // a type error, already recorded
+  if (value === undefined) return undefined; // not sent, or a type error (already recorded)
   if (customer.alternativeId !== null) {
     if (value !== customer.alternativeId) fields.fail('alternative_id', ALTERNATIVE_ID_WRITE_ONCE, 'value_error');
     return undefined;

@@ -6,7 +6,7 @@
 //   "-" for descending, repeatable; default -created_at). Bad values answer one 422.
 import { invalid, type ValidationIssue } from './errors.ts';
 import type { CustomerRecord, Store } from './store.ts';
-import { queryOrder } from './validate.ts';
+import { queryBoolean, queryOrder } from './validate.ts';
 
 const DEFAULT_LIMIT = 10;
 const MAX_LIMIT = 100;
@@ -45,13 +45,7 @@ export function parseCustomerQuery(params: URLSearchParams): CustomerQuery {
   };
   const page = positive('page', 1);
   const limit = Math.min(positive('limit', DEFAULT_LIMIT), MAX_LIMIT);
-  let active: boolean | undefined;
-  const activeRaw = params.get('active');
-  if (activeRaw !== null) {
-    if (/^(true|1)$/i.test(activeRaw)) active = true;
-    else if (/^(false|0)$/i.test(activeRaw)) active = false;
-    else issues.push({ loc: ['query', 'active'], msg: 'Input should be a valid boolean, unable to interpret input', type: 'bool_parsing' });
-  }
+  const active = queryBoolean(params, 'active', undefined, issues);
   const sorting = queryOrder(params, 'sorting', SORT_FIELDS, issues);
   if (issues.length) throw invalid(issues);
   const metadata = new Map<string, string[]>();

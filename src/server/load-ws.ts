@@ -2,9 +2,10 @@
 // and the server loads it only when it starts (on Node).
 import type * as Ws from 'ws';
 
-export async function loadWs(): Promise<typeof Ws> {
+/** `importWs` is for tests: it stands for the import, to simulate a missing package. */
+export async function loadWs(importWs: () => Promise<typeof Ws> = () => import('ws')): Promise<typeof Ws> {
   try {
-    return await import('ws');
+    return await importWs();
   } catch (error) {
     const missing = (error as NodeJS.ErrnoException)?.code === 'ERR_MODULE_NOT_FOUND' && /'ws'/.test(String((error as Error).message));
     if (!missing) throw error;

@@ -174,13 +174,14 @@ export function subscriptionCustomerWire(store: Store, subscription: Subscriptio
 }
 
 function memberCustomer(store: Store, subscription: SubscriptionRecord, customerId: string, viewer: Principal) {
-  const customer = store.customers.get(customerId);
-  const details = { id: customerId, name: customer?.name ?? '', email: customer?.email ?? '' };
+  // Every member is a customer record, and records stay after a deletion.
+  const customer = store.customers.get(customerId)!;
+  const details = { id: customerId, name: customer.name, email: customer.email };
   if (viewer.kind === 'customer') {
     const isAdministrator = subscription.members.get(viewer.customerId)?.isAdministrator === true;
     return memberDetails(details, { isSelf: viewer.customerId === customerId, isAdministrator });
   }
-  return { ...details, alternative_id: customer?.alternativeId ?? null };
+  return { ...details, alternative_id: customer.alternativeId };
 }
 
 /** Customer: CustomerInDbBase plus its subscriptions (its own memberships only). */

@@ -132,13 +132,20 @@ export class BodyFields {
 const TRUE = new Set(['true', '1', 'yes', 'on', 't', 'y']);
 const FALSE = new Set(['false', '0', 'no', 'off', 'f', 'n']);
 
-export function queryBoolean(query: URLSearchParams, name: string, fallback: boolean): boolean {
+/**
+ * A boolean query parameter, read as FastAPI reads one (`fallback` when absent). Not a boolean:
+ * a 422, or, given an `issues` sink, an issue added to it (and `fallback`).
+ */
+export function queryBoolean<T extends boolean | undefined>(query: URLSearchParams, name: string, fallback: T, sink?: ValidationIssue[]): boolean | T {
   const value = query.get(name);
   if (value === null) return fallback;
   const lower = value.toLowerCase();
   if (TRUE.has(lower)) return true;
   if (FALSE.has(lower)) return false;
-  throw invalid([{ loc: ['query', name], msg: 'Input should be a valid boolean, unable to interpret input', type: 'bool_parsing' }]);
+  const issue: ValidationIssue = { loc: ['query', name], msg: 'Input should be a valid boolean, unable to interpret input', type: 'bool_parsing' };
+  if (!sink) throw invalid([issue]);
+  sink.push(issue);
+  return fallback;
 }
 
 /**

@@ -12,7 +12,7 @@ import { customerFor, productOr404 } from './access.ts';
 import type { Auth } from './auth.ts';
 import type { Clock } from './clock.ts';
 import { computeEntitlements, defaultEntitlements } from './entitlements.ts';
-import { forbidden, HttpError, notFound } from './errors.ts';
+import { forbidden, HttpError, notFound, unauthorized } from './errors.ts';
 import { endWithError } from './http.ts';
 import { parseRequestTarget } from './request-target.ts';
 import type { Store, StoreListener } from './store.ts';
@@ -98,7 +98,7 @@ export class WsHub implements StoreListener {
     if (corsOrigins !== '*' && origin && !corsOrigins.includes(origin)) throw forbidden('Origin not allowed');
     const token = url.query.get('token') ?? '';
     const principal = auth.fromToken(token);
-    if (!principal) throw new HttpError(401, 'Invalid or expired token');
+    if (!principal) throw unauthorized('Invalid or expired token');
     const expiresAt = auth.expiresAt(token)!;
     let customerReference: string;
     let productSlug: string;

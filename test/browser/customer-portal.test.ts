@@ -4,7 +4,7 @@ import type { TokenGetter } from '../../src/client/index.ts';
 import type { PlanshipCustomerPortal } from '../../src/components/customer-portal/customer-portal.ts';
 import type { PlanshipUsageMeters } from '../../src/components/customer-portal/usage-meters.ts';
 import type { PlanshipSubscriptionManager } from '../../src/components/subscription-manager/subscription-manager.ts';
-import { PRODUCT, createCustomer, customerToken, deepElements, mountProvider, reportUsage, serverInfo, tokenGetter } from './helpers.ts';
+import { PRODUCT, admin, createCustomer, customerToken, deepElements, mountProvider, reportUsage, serverInfo, tokenGetter } from './helpers.ts';
 
 const inside = (root: Element, selector: string) => root.shadowRoot!.querySelector<HTMLElement>(selector);
 
@@ -28,6 +28,8 @@ describe('<planship-customer-portal>', () => {
     expect(portal.client, 'the portal passes on the outer client').to.equal(provider.client);
     const headings = [...portal.shadowRoot!.querySelectorAll('[role=heading]')].map((heading) => [heading.textContent, heading.getAttribute('aria-level')]);
     expect(headings).to.deep.equal([['Plans', '2'], ['Subscription', '2'], ['Usage', '2']]);
+    const labels = [...portal.shadowRoot!.querySelectorAll('section')].map((section) => portal.shadowRoot!.getElementById(section.getAttribute('aria-labelledby')!)?.textContent);
+    expect(labels, 'each section named by its heading').to.deep.equal(['Plans', 'Subscription', 'Usage']);
     const meters = await metersReady(inside(portal, 'planship-usage-meters') as PlanshipUsageMeters);
     expect(meters.map((meter) => meter.lever)).to.deep.equal(['api-calls', 'api-burst', 'ai-insights']);
     const picker = inside(portal, 'planship-plan-picker')!;
@@ -210,6 +212,17 @@ describe('<planship-customer-portal>', () => {
     } finally {
       style.remove();
     }
+  });
+
+  it('<planship-usage-meters> breaks usage down per bucket only with show-buckets', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    await admin('POST', `/api/v1/customers/${id}/products/${PRODUCT}/usage/ai-insights`, { usage: 3, bucket: 'Project A' });
+    const provider = await mountProvider(id, html`<planship-usage-meters></planship-usage-meters><planship-usage-meters show-buckets></planship-usage-meters>`);
+    const [plain, detailed] = await Promise.all([...provider.querySelectorAll('planship-usage-meters')].map((meters) => metersReady(meters as PlanshipUsageMeters)));
+    const buckets = (meters: Element[]) => meters.flatMap((meter) => [...meter.shadowRoot!.querySelectorAll('[part~="bucket"]')].map((line) => [...line.children].map((cell) => cell.textContent).join(' ')));
+    expect(buckets(plain)).to.deep.equal([]);
+    await waitUntil(() => buckets(detailed).length > 0, 'no buckets with show-buckets', { timeout: 5000 });
+    expect(buckets(detailed)).to.deep.equal(['Project A 3']);
   });
 
   it('"Upgrade" on one of its meters brings its own plan picker into view', async () => {

@@ -264,9 +264,16 @@ describe('localization', () => {
     for (const [people, word] of [[2, 'شخصان'], [3, 'أشخاص'], [11, 'شخصًا'], [100, 'شخص']] as const) {
       expect(ar.seatsBelowUsed(String(people), people)).to.contain(word);
     }
-    // A page that sets its own dir keeps it.
-    const own = await fixture(html`<planship-usage-meter lang="ar" dir="ltr" lever="api-calls"></planship-usage-meter>`);
-    expect(own.getAttribute('dir')).to.equal('ltr');
+    // The provider holds the page's own content: it never sets a direction.
+    expect(provider.hasAttribute('dir')).to.equal(false);
+    // A page that sets its own dir keeps it, checked once the element has rendered in its language.
+    const wrapper = await fixture(html`<div>
+      <planship-usage-meter lang="ar" dir="ltr" lever="api-calls"></planship-usage-meter>
+      <planship-usage-meter lang="en" dir="rtl" lever="api-calls"></planship-usage-meter>
+    </div>`);
+    const [arabic, english] = [...wrapper.querySelectorAll('planship-usage-meter')];
+    await until(() => /[\u0600-\u06FF]/.test(arabic.shadowRoot?.textContent ?? '') && /[A-Za-z]{3}/.test(english.shadowRoot?.textContent ?? ''), 'not rendered');
+    expect([arabic.getAttribute('dir'), english.getAttribute('dir')]).to.deep.equal(['ltr', 'rtl']);
   });
 
   it('takes the host\'s wording from the provider: every language, then per language, then region', async () => {

@@ -124,6 +124,25 @@ describe('<planship-subscription-manager>', () => {
     expect(getComputedStyle(members(manager)!).getPropertyValue('--_danger').trim()).to.equal('rgb(200, 0, 100)');
   });
 
+  it('exports the parts of its members area: a page styles them through the manager', async () => {
+    const id = await createCustomer({ plan: 'pro' });
+    const style = document.createElement('style');
+    style.textContent = 'planship-subscription-manager::part(member-name) { color: rgb(1, 2, 3); }';
+    document.head.append(style);
+    try {
+      const { manager } = await mount(id);
+      await loaded(manager);
+      expect(getComputedStyle(inMembers(manager, '[part~="member-name"]')!).color).to.equal('rgb(1, 2, 3)');
+      const exported = members(manager)!.getAttribute('exportparts')!.split(',');
+      const rendered = [...members(manager)!.shadowRoot!.querySelectorAll('[part]')].flatMap((element) => element.getAttribute('part')!.split(/\s+/));
+      expect(rendered.length).to.be.greaterThan(5);
+      // base, loading and the dialog are the manager's own names for them.
+      expect(rendered.filter((name) => !exported.includes(name) && !['base', 'loading', 'dialog'].includes(name))).to.deep.equal([]);
+    } finally {
+      style.remove();
+    }
+  });
+
   it('shows an empty state for a customer without a subscription, and the host\'s payment method and invoices', async () => {
     const id = await createCustomer();
     const { manager } = await mount(id, {

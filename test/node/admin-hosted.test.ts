@@ -51,6 +51,30 @@ describe('PlanshipAdmin on hosted Planship', () => {
     }
   });
 
+  it('leaves ended subscriptions out of the state; reads each lever only when the list does not say its type', async () => {
+    const c = await customer('starter');
+    const subscriptionsPath = `/api/v1/customers/${c.id}/subscriptions`;
+    const [ended] = (await backendCall(server.url, 'GET', subscriptionsPath)).body as { subscription_id: string }[];
+    assert.equal((await backendCall(server.url, 'PATCH', `${subscriptionsPath}/${ended.subscription_id}`, { is_active: false })).status, 200);
+    await backendCall(server.url, 'POST', `/api/v1/products/${PRODUCT}/plans/pro/subscriptions`, { customer_id: c.id });
+    const leverReads = () => requests.filter((record) => /\/levers\/[^/]+$/.test(record.path)).length;
+    const before_ = leverReads();
+    const state = await admin.getCustomerState(c.id);
+    assert.deepEqual(state.activeSubscriptions.map((subscription) => subscription.plan.slug), ['pro']);
+    assert.equal(leverReads(), before_, 'the list gave every type: no lever read');
+    // Simulated difference: a lever list without `type` (as some Planship versions answer), made by a fetch wrapper.
+    const untyped: typeof fetch = async (input, init) => {
+      const response = await fetch(input, init);
+      if (!/\/levers$/.test(new URL(String(input)).pathname)) return response;
+      const levers = ((await response.json()) as Record<string, unknown>[]).map(({ type: _type, ...lever }) => lever);
+      return new Response(JSON.stringify(levers), { status: response.status, headers: response.headers });
+    };
+    const untypedAdmin = new PlanshipAdmin(PRODUCT, PRODUCT_CLIENT, { baseUrl: server.url, api: 'planship', fetch: untyped });
+    const composed = await untypedAdmin.getCustomerState(c.id);
+    assert.deepEqual(Object.keys(composed.usage[PRODUCT]).sort(), ['ai-insights', 'api-burst', 'api-calls']);
+    assert.ok(leverReads() > before_, 'each lever read for its metering ids');
+  });
+
   it('deletes by external id (find, then delete by id); anonymize is unsupported', async () => {
     const c = await customer('starter');
     await assert.rejects(admin.deleteCustomerByExternalId(c.externalId, { anonymize: true }), isUnsupported('deleteCustomerByExternalId with anonymize'));

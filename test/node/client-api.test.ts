@@ -5,6 +5,7 @@ import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server/index.ts';
 import { PlanshipApiError, PlanshipCustomer, PlanshipProduct } from '../../src/client/index.ts';
 import { CREDENTIALS, PRODUCT, customerClient, customerToken, freshCustomer, productClient, startTestServer } from './client-helpers.ts';
+import { fromWire } from '../../src/client/models.ts';
 
 let server: RunningServer;
 before(async () => {
@@ -264,5 +265,26 @@ describe('constructors', () => {
     const client = customerClient(server, 'ada@example.com');
     const [subscription] = await client.listSubscriptions();
     assert.equal(subscription.plan.slug, 'pro');
+  });
+});
+
+describe('wire to model', () => {
+  it('camelCases field names and reads *_at as dates, but keeps free-form maps (metadata, values) as they are', () => {
+    const wire = {
+      renew_at: '2026-01-01T00:00:00.000Z',
+      max_subscribers: 3,
+      metadata: { snake_key: 1, created_at: 'kept as text' },
+      metadata_: { other_key: true },
+      value: { some_key: 'created_at' },
+      by_bucket: { project_a: 2 },
+    };
+    assert.deepEqual(fromWire(wire), {
+      renewAt: new Date('2026-01-01T00:00:00.000Z'),
+      maxSubscribers: 3,
+      metadata: { other_key: true },
+      value: { some_key: 'created_at' },
+      byBucket: { project_a: 2 },
+    });
+    assert.deepEqual(fromWire({ metadata: { snake_key: 1, created_at: 'kept as text' } }), { metadata: { snake_key: 1, created_at: 'kept as text' } });
   });
 });

@@ -6,6 +6,7 @@ import { inspect } from 'node:util';
 import { after, before, describe, it, mock } from 'node:test';
 import type { RunningServer } from '../../src/server/index.ts';
 import { PlanshipApiError, PlanshipAuthError, PlanshipCustomer, PlanshipProduct } from '../../src/client/index.ts';
+import { tokenSource } from '../../src/client/auth.ts';
 import {
   CREDENTIALS,
   PRODUCT,
@@ -210,20 +211,30 @@ describe('401 handling', () => {
 });
 
 describe('failing token getters become typed auth errors, and nothing is sent', () => {
-  const cases: [string, () => Promise<string>][] = [
-    ['throws', async () => Promise.reject(new Error('session expired'))],
-    ['returns an empty string', async () => ''],
-    ['returns undefined', async () => undefined as unknown as string],
-    ['hangs', () => new Promise<string>(() => {})],
+  const cases: [string, () => Promise<string>, string][] = [
+    ['throws', async () => Promise.reject(new Error('session expired')), 'No access token'],
+    ['throws null', async () => Promise.reject(null), 'No access token'],
+    ['returns an empty string', async () => '', 'No access token'],
+    ['returns undefined', async () => undefined as unknown as string, 'No access token'],
+    ['hangs', () => new Promise<string>(() => {}), 'Token source timed out'],
   ];
-  for (const [name, getter] of cases) {
-    it(`a getter that ${name}`, async () => {
+  for (const [name, getter, message] of cases) {
+    it(`a getter that ${name}: "${message}"`, async () => {
       const recorder = recordingFetch();
       const client = new PlanshipCustomer(PRODUCT, 'ada@example.com', getter, { baseUrl: server.url, fetch: recorder, timeoutMs: 300 });
-      await assert.rejects(client.listSubscriptions(), isAuthError);
+      await assert.rejects(client.listSubscriptions(), (error: unknown) => isAuthError(error) && (error as Error).message === message);
       assert.equal(recorder.requests.length, 0);
     });
   }
+
+  it('leaves no timer behind once the token arrives', async () => {
+    const timers = () => process.getActiveResourcesInfo().filter((resource) => resource === 'Timeout').length;
+    const source = tokenSource(async () => ({ token: 'a-token' }), 60_000);
+    const before_ = timers();
+    // Only promise jobs run until the token is there: no other timer can come or go meanwhile.
+    assert.equal(await source.token(), 'a-token');
+    assert.equal(timers(), before_);
+  });
 
   it('the thrown error is kept as the cause', async () => {
     const original = new Error('session expired');
@@ -255,6 +266,16 @@ describe('failing token getters become typed auth errors, and nothing is sent', 
 });
 
 describe('secrecy', () => {
+  it('with a token, no request asks the browser to send its cookies (only gateway mode does)', async () => {
+    const recorder = recordingFetch();
+    const client = customerClient(server, 'ada@example.com', { fetch: recorder });
+    await client.listSubscriptions();
+    assert.deepEqual(recorder.requests.map((request) => [request.path, request.credentials]), [
+      ['/api/v1/auth/token', undefined],
+      ['/api/v1/customers/ada%40example.com/subscriptions', undefined],
+    ]);
+  });
+
   it('no token or secret in errors, their JSON, logs of the client, or toString', async () => {
     const token = 'tok_very-secret-value-123';
     const badGetter = new PlanshipCustomer(PRODUCT, 'ada@example.com', async () => token, { baseUrl: server.url });

@@ -226,15 +226,64 @@ describe('planship-change events', () => {
 });
 
 describe('a push overtakes an answer still in flight', () => {
-  it('the older answer neither replaces the pushed value nor reaches the stored hook', async () => {
+  /** A cache whose first read of /e waits for `answer`, and what its stored hook was given. */
+  function readInFlight() {
     const stored: unknown[] = [];
     const cache = new Cache(() => true, () => {}, (_key, value) => stored.push(value));
     let answer!: (value: unknown) => void;
     const reading = cache.read('/e', 'entitlements', UNTIL_INVALIDATED, () => new Promise((resolve) => (answer = resolve)));
+    return { cache, stored, reading, answer: (value: unknown) => answer(value) };
+  }
+
+  it('the older answer neither replaces the pushed value nor reaches the stored hook', async () => {
+    const { cache, stored, reading, answer } = readInFlight();
     cache.put('/e', 'entitlements', { calls: 2 });
     answer({ calls: 1 });
     assert.deepEqual(await reading, { calls: 1 }, 'the caller still gets the answer it asked for');
     assert.deepEqual(stored, [], 'an answer overtaken by a push is not passed on');
     assert.deepEqual(await cache.read('/e', 'entitlements', UNTIL_INVALIDATED, async () => ({ calls: 0 })), { calls: 2 });
+  });
+
+  it('an answer overtaken by a push and then an invalidation is not stored either', async () => {
+    const { cache, stored, reading, answer } = readInFlight();
+    cache.put('/e', 'entitlements', { calls: 2 });
+    cache.invalidate(['entitlements']);
+    answer({ calls: 1 });
+    await reading;
+    assert.deepEqual(stored, []);
+  });
+});
+
+describe('readers that leave (Cache, with a load that waits)', () => {
+  function waitingCache() {
+    const cache = new Cache(() => true, () => {}, () => {});
+    const loads: AbortSignal[] = [];
+    const read = (signal?: AbortSignal) =>
+      cache.read('/e', 'entitlements', UNTIL_INVALIDATED, (loadSignal) => (loads.push(loadSignal), new Promise(() => {})), signal);
+    return { read, loads };
+  }
+
+  it('the request is cancelled when its last reader leaves, not before', async () => {
+    const { read, loads } = waitingCache();
+    const [first, second] = [new AbortController(), new AbortController()];
+    const readers = [read(first.signal), read(second.signal)];
+    readers.forEach((reader) => reader.catch(() => {}));
+    assert.equal(loads.length, 1, 'one shared request');
+    first.abort();
+    await assert.rejects(readers[0], (error: PlanshipApiError) => error.kind === 'aborted');
+    assert.equal(loads[0].aborted, false, 'another reader still waits');
+    second.abort();
+    await assert.rejects(readers[1], (error: PlanshipApiError) => error.kind === 'aborted');
+    assert.equal(loads[0].aborted, true, 'nobody waits any more');
+  });
+
+  it('a reader without a signal keeps the request going', async () => {
+    const { read, loads } = waitingCache();
+    const leaving = new AbortController();
+    const reader = read(leaving.signal);
+    read();
+    leaving.abort();
+    await assert.rejects(reader, (error: PlanshipApiError) => error.kind === 'aborted');
+    assert.equal(loads[0].aborted, false);
   });
 });

@@ -52,6 +52,7 @@ export interface RecordedRequest {
   query: string;
   body: unknown;
   headers: Record<string, string>;
+  credentials?: RequestCredentials;
   /** The answer's status, once it came (undefined for a network failure). */
   status?: number;
 }
@@ -63,7 +64,7 @@ export function recordingFetch(inner: typeof fetch = globalThis.fetch) {
     const url = new URL(typeof input === 'string' || input instanceof URL ? input : input.url);
     const headers = Object.fromEntries(new Headers(init.headers ?? (input instanceof Request ? input.headers : undefined)).entries());
     const text = typeof init.body === 'string' ? init.body : undefined;
-    const request: RecordedRequest = { method: init.method ?? 'GET', path: url.pathname, query: url.search, body: text ? JSON.parse(text) : undefined, headers };
+    const request: RecordedRequest = { method: init.method ?? 'GET', path: url.pathname, query: url.search, body: text ? JSON.parse(text) : undefined, headers, credentials: init.credentials };
     requests.push(request);
     const response = await inner(input, init);
     request.status = response.status;

@@ -6,6 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server/index.ts';
 import { PlanshipApiError, PlanshipCustomer, type PlanshipErrorKind } from '../../src/client/index.ts';
 import { PRODUCT, customerClient, customerToken, freshCustomer, recordingFetch, startTestServer } from './client-helpers.ts';
+import { backoffMs } from '../../src/client/http.ts';
 
 let server: RunningServer;
 before(async () => {
@@ -146,7 +147,12 @@ describe('network, timeout and abort', () => {
     await silent.close();
     const recorder = recordingFetch();
     const client = new PlanshipCustomer(PRODUCT, 'ada@example.com', async () => 'token', { baseUrl: url, fetch: recorder });
-    await assert.rejects(client.listPlans(), expectError('network'));
+    await assert.rejects(client.listPlans(), (error: PlanshipApiError) => {
+      assert.equal(error.kind, 'network');
+      assert.equal(error.message, `GET /api/v1/products/${PRODUCT}/plans?include=entitlements could not reach the server`);
+      assert.ok(error.cause instanceof Error, 'the fetch failure is kept as the cause');
+      return true;
+    });
     assert.equal(recorder.requests.length, 3);
   });
 
@@ -294,5 +300,16 @@ describe('base URLs', () => {
       error instanceof TypeError && error.message.includes('http://[oops'),
     );
     assert.throws(() => new PlanshipCustomer(PRODUCT, 'c', async () => 't', { baseUrl: 'http://localhost', webSocketUrl: 'ws://[x' }), TypeError);
+  });
+});
+
+describe('retry waits', () => {
+  it('start at 75-150 ms and double with each retry (jittered down to half)', () => {
+    for (const retry of [0, 1, 2, 3]) {
+      const waits = Array.from({ length: 200 }, () => backoffMs(retry));
+      const [low, high] = [75 * 2 ** retry, 150 * 2 ** retry];
+      assert.ok(waits.every((wait) => wait >= low && wait <= high), `retry ${retry}: ${Math.min(...waits)}..${Math.max(...waits)} outside ${low}..${high}`);
+      assert.ok(Math.max(...waits) - Math.min(...waits) > (high - low) / 2, `retry ${retry}: jittered`);
+    }
   });
 });

@@ -88,7 +88,9 @@ describe('PATCH /customers/{id}', () => {
     // Its own email (another case) is not a clash.
     const own = await api.admin('PATCH', `/api/v1/customers/${first.id}`, { email: first.alternativeId.toUpperCase() });
     assert.equal(own.status, 200);
-    assert.equal((await api.admin('PATCH', `/api/v1/customers/${second.id}`, { email: 'not an email' })).status, 422);
+    for (const email of ['not an email', 'two words@example.com', 'someone@example.com and more', '@example.com', 'someone@', 'a@b@c']) {
+      assert.equal((await api.admin('PATCH', `/api/v1/customers/${second.id}`, { email })).status, 422, email);
+    }
     await api.admin('DELETE', `/api/v1/customers/${first.id}`);
     const freed = await api.admin('PATCH', `/api/v1/customers/${second.id}`, { email: first.alternativeId });
     assert.equal(freed.status, 200);

@@ -3,6 +3,7 @@
 // alternative id and uuid; every route the gateway never forwards; privileged fields; no session.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
+import { PlanshipCustomer } from '../../src/client/index.ts';
 import { PRODUCT, newUserId, signedInPerson, startGatewayHost, type GatewayHost, type Person } from './gateway-helpers.ts';
 
 let host: GatewayHost;
@@ -282,5 +283,32 @@ describe('the first-render answer (GET /planship/portal)', () => {
     assert.ok(!other.plans.some((plan: any) => plan.slug === 'legacy-2019'), "another customer's retired plan stays hidden");
     assert.deepEqual(other.subscriptions, []);
     assert.equal((await host.call('GET', '/portal')).status, 401);
+  });
+});
+
+describe('PlanshipCustomer in gateway mode (from Node, the session cookie added by its fetch)', () => {
+  it('sends no token, includes credentials, and serves the first reads from the one GET /portal', async () => {
+    const p = await person('pro');
+    const sent: { url: string; init: RequestInit }[] = [];
+    const withSession: typeof fetch = (input, init = {}) => {
+      sent.push({ url: new URL(String(input)).pathname, init });
+      const headers = new Headers(init.headers);
+      headers.set('cookie', `session=${p.session}`);
+      return fetch(input, { ...init, headers });
+    };
+    const client = new PlanshipCustomer(PRODUCT, 'me', null, { baseUrl: `${host.origin}/planship`, fetch: withSession });
+    try {
+      const [subscriptions, entitlements, usage] = await Promise.all([client.listSubscriptions({ productSlug: PRODUCT }), client.getEntitlements(), client.getLeverUsage('api-calls')]);
+      assert.deepEqual(subscriptions.map((subscription) => subscription.plan.slug), ['pro']);
+      assert.equal(entitlements['api-calls'], 100_000);
+      assert.equal(usage.total, 0);
+      assert.deepEqual(sent.map(({ url }) => url), ['/planship/portal'], 'every first read served from the first-render answer');
+      for (const { init } of sent) {
+        assert.equal(init.credentials, 'include');
+        assert.equal(new Headers(init.headers).get('authorization'), null);
+      }
+    } finally {
+      client.dispose();
+    }
   });
 });

@@ -4,6 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { EntitlementsSocket, PRODUCT, startTestServer, type TestApi } from './server-helpers.ts';
+import { testCatalog } from '../fixtures/test-catalog.ts';
 
 interface Fixture {
   owner: { id: string; alternativeId: string; subscriptionId: string };
@@ -371,6 +372,29 @@ describe('client scopes', () => {
       const readOnly = await call(route, f, { authorization: reporting });
       assert.equal(readOnly.status, route.customersScope === 'read' ? 200 : 403, `${route.name}: customers:read only`);
     }
+  });
+
+  it('a write scope implies its read scope', async () => {
+    const catalog = testCatalog();
+    catalog.clients.push({ client_id: 'writer', client_secret: 'writer-secret', scopes: ['customers:write', 'usage:write'] });
+    const own = await startTestServer({ catalog });
+    try {
+      const customer = await own.createCustomer({ plan: 'pro' });
+      const authorization = basic('writer', 'writer-secret');
+      assert.equal((await own.call('GET', `/api/v1/customers/${customer.id}`, { authorization })).status, 200);
+      assert.equal((await own.call('GET', `/api/v1/customers/${customer.id}/products/${PRODUCT}/usage/api-calls`, { authorization })).status, 200);
+      const denied = await own.call('GET', `/api/v1/customers/${customer.id}/subscriptions`, { authorization });
+      assert.deepEqual([denied.status, denied.body.detail], [403, 'Missing scope subscriptions:read']);
+    } finally {
+      await own.server.close();
+    }
+  });
+
+  it('says why a request is not authenticated', async () => {
+    const detail = async (headers: Record<string, string>) => (await api.call('GET', `/api/v1/products/${PRODUCT}`, { headers })).body.detail;
+    assert.equal(await detail({}), 'Not authenticated');
+    assert.equal(await detail({ authorization: basic('demo-client', 'wrong') }), 'Invalid client credentials');
+    assert.equal(await detail({ authorization: 'Digest x' }), 'Unsupported authorization scheme');
   });
 
   it('a read-only client reads but cannot write', async () => {

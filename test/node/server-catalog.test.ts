@@ -64,6 +64,9 @@ describe('catalog validation', () => {
     ['a subscription to an unknown product', (c) => (c.customers[0].subscriptions[0].product = 'nope'), 'customers[0].subscriptions[0].product'],
     ['a customer id that is not a uuid', (c) => (c.customers[2].id = 'linus'), 'customers[2].id'],
     ['a duplicate alternative_id', (c) => (c.customers[3].alternative_id = 'ada@example.com'), 'customers[3].alternative_id'],
+    ['a client id with ":" (it would split Basic credentials)', (c) => (c.clients[1].client_id = 'a:b'), 'clients[1].client_id'],
+    ['an empty client secret', (c) => (c.clients[1].client_secret = ''), 'clients[1].client_secret'],
+    ['a duplicate email (in another case)', (c) => (c.customers[3].email = 'ADA@example.com'), 'customers[3].email'],
     ['metadata that is not an object', (c) => (c.customers[0].metadata = 'x'), 'customers[0].metadata'],
     ['products that are not an array', (c) => (c.products = {}), 'products'],
   ];
@@ -72,6 +75,37 @@ describe('catalog validation', () => {
       assert.equal(errorPath(mutated(change)), path);
     });
   }
+
+  it('says what it expected, and keeps customer uuids in lower case', async () => {
+    assert.throws(() => validateCatalog(mutated((c) => (c.clients[1].client_id = 'a:b'))), /clients\[1\]\.client_id: expected a non-empty string without ":"/);
+    assert.throws(() => validateCatalog(mutated((c) => (c.clients[1].client_secret = ''))), /clients\[1\]\.client_secret: expected a non-empty string$/);
+    await assert.rejects(startServer({ catalog: join(tmpdir(), 'no-such-catalog.json') }), /cannot read the catalog file \(ENOENT\)/);
+    const upper = '0F0E0D0C-0B0A-4908-8706-050403020100';
+    assert.equal(validateCatalog(mutated((c) => (c.customers[2].id = upper))).customers[2].id, upper.toLowerCase());
+  });
+
+  it('says what it expected of a slug, an array and an integer', () => {
+    const message = (change: (catalog: any) => void) => {
+      try {
+        validateCatalog(mutated(change));
+      } catch (error) {
+        return (error as Error).message;
+      }
+      return 'accepted';
+    };
+    for (const bad of ['-leading', 'has space', 'tail!', '']) {
+      assert.equal(message((c) => (c.products[1].slug = bad)), 'Invalid catalog at products[1].slug: expected a slug (letters, digits, "-", "_", ".")', bad);
+    }
+    assert.equal(message((c) => (c.products[1].slug = 'ok.Slug_2-x')), 'accepted');
+    assert.equal(message((c) => (c.clients = {})), 'Invalid catalog at clients: expected an array');
+    assert.equal(message((c) => (c.clients[1].scopes = 'usage:read')), 'Invalid catalog at clients[1].scopes: expected an array');
+    assert.equal(
+      message((c) => (c.clients[1].scopes = ['usage:raed'])),
+      'Invalid catalog at clients[1].scopes[0]: unknown scope "usage:raed" (known: customers:read, customers:write, subscriptions:read, subscriptions:write, entitlements:read, usage:read, usage:write)',
+    );
+    assert.equal(message((c) => (c.products[0].plans[2].entitlements.seats = 5)), 'Invalid catalog at products[0].plans[2].entitlements.seats: no lever "seats" in this product');
+    assert.equal(message((c) => (c.products[0].plans[0].max_subscribers = 0)), 'Invalid catalog at products[0].plans[0].max_subscribers: expected an integer >= 1');
+  });
 
   it('rejects a root that is not an object', () => {
     assert.equal(errorPath([]), '');
@@ -89,6 +123,16 @@ describe('catalog validation', () => {
     const broken = join(folder, 'broken.json');
     writeFileSync(broken, '{ not json');
     await assert.rejects(startServer({ catalog: broken }), /not valid JSON/);
+  });
+
+  it('startServer rejects when its port is taken', async () => {
+    const first = await startServer({ catalog: testCatalog() });
+    try {
+      const port = Number(new URL(first.url).port);
+      await assert.rejects(startServer({ catalog: testCatalog(), port }), (error: NodeJS.ErrnoException) => error.code === 'EADDRINUSE');
+    } finally {
+      await first.close();
+    }
   });
 
   it('startServer loads a catalog from a path', async () => {

@@ -1,6 +1,6 @@
 // Shared helpers for the server's Node tests: a real server on port 0, raw HTTP calls that keep
 // status, headers and body, fresh customers, and an entitlements socket with a frame queue.
-import { Agent, request } from 'node:http';
+import { Agent, request, type IncomingHttpHeaders } from 'node:http';
 import WebSocket from 'ws';
 import { startServer, type RunningServer, type StartServerOptions } from '../../src/server/index.ts';
 import { testCatalog } from '../fixtures/test-catalog.ts';
@@ -215,13 +215,23 @@ export class EntitlementsSocket {
 }
 
 /** The HTTP status a refused upgrade answered with. */
-export function upgradeStatus(api: TestApi, customer: string, token: string, product = PRODUCT): Promise<number> {
+export async function upgradeStatus(api: TestApi, customer: string, token: string, product = PRODUCT): Promise<number> {
+  return (await upgradeRefusal(api, customer, token, product)).status;
+}
+
+/** The answer to a refused WebSocket upgrade: status, headers and the FastAPI-shaped body. */
+export function upgradeRefusal(api: TestApi, customer: string, token: string, product = PRODUCT): Promise<{ status: number; headers: IncomingHttpHeaders; body: any }> {
   const wsUrl = `${api.server.wsUrl}/api/v1/ws/customers/${customer}/products/${product}/entitlements?token=${encodeURIComponent(token)}`;
   return new Promise((resolve, reject) => {
     const socket = new WebSocket(wsUrl);
     socket.once('unexpected-response', (_request, response) => {
-      resolve(response.statusCode ?? 0);
-      socket.terminate();
+      let text = '';
+      response.setEncoding('utf8');
+      response.on('data', (chunk: string) => (text += chunk));
+      response.on('end', () => {
+        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: JSON.parse(text) });
+        socket.terminate();
+      });
     });
     socket.once('open', () => {
       socket.close();

@@ -54,6 +54,23 @@ describe('one subscription of its own per product', () => {
   });
 });
 
+describe('members as a customer sees them', () => {
+  it('emails of teammates only for administrators; one\'s own always', async () => {
+    const owner = await api.createCustomer({ plan: 'pro', maxSubscribers: 3 });
+    const member = await api.createCustomer();
+    await api.admin('POST', `/api/v1/customers/${owner.id}/subscriptions/${owner.subscriptionId}/customers`, { customer_id: member.id });
+    const membersPath = (customer: string) => `/api/v1/customers/${customer}/subscriptions/${owner.subscriptionId}/customers`;
+    const seenBy = async (viewer: string) => {
+      const answer = await api.call('GET', membersPath(viewer), { token: await api.customerToken(viewer) });
+      return Object.fromEntries(answer.body.map((row: any) => [row.customer.id, row.customer.email]));
+    };
+    const emailOf = async (customer: string) => (await api.admin('GET', `/api/v1/customers/${customer}`)).body.email;
+    const [ownerEmail, memberEmail] = [await emailOf(owner.id), await emailOf(member.id)];
+    assert.deepEqual(await seenBy(owner.id), { [owner.id]: ownerEmail, [member.id]: memberEmail }, 'the administrator');
+    assert.deepEqual(await seenBy(member.id), { [owner.id]: undefined, [member.id]: memberEmail }, 'a member');
+  });
+});
+
 describe('seats on a plan change (customer token)', () => {
   it('50 seats on business cannot move to free at renewal; a move now takes free\'s limit', async () => {
     const customer = await api.createCustomer({ plan: 'business', maxSubscribers: 50 });

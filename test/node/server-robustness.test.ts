@@ -141,6 +141,35 @@ describe('bodies and error shapes', () => {
     }
   });
 
+  it("422 as FastAPI words it: a body that is not an object, a string over its length", async () => {
+    for (const body of ['"text"', '42', '[]', 'null', 'true']) {
+      const answer = await api.call('POST', '/api/v1/customers', { token: 'basic', rawBody: body, headers: { 'content-type': 'application/json' } });
+      assert.equal(answer.status, 422, body);
+      assert.deepEqual(answer.body.detail, [{ loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', type: 'model_attributes_type' }], body);
+    }
+    const active = await api.admin('GET', '/api/v1/customers?active=maybe');
+    assert.deepEqual(active.body.detail, [{ loc: ['query', 'active'], msg: 'Input should be a valid boolean, unable to interpret input', type: 'bool_parsing' }]);
+    // The metadata rules of an update (creation keeps Planship's free-form object).
+    const key = await api.admin('PATCH', `/api/v1/customers/${(await api.createCustomer()).id}`, { metadata: { ['k'.repeat(41)]: 1 } });
+    assert.deepEqual(key.body.detail.map((issue: { msg: string; type: string }) => [issue.msg, issue.type]), [['Keys should have 1 to 40 characters', 'string_too_long']]);
+    const long = await api.admin('POST', '/api/v1/customers', { name: 'x'.repeat(257) });
+    assert.deepEqual(long.body.detail, [{ loc: ['body', 'name'], msg: 'String should have at most 256 characters', type: 'string_too_long' }]);
+    assert.equal((await api.admin('POST', '/api/v1/customers', { name: 'x'.repeat(256) })).status, 200, 'exactly the maximum');
+    const number = await api.admin('POST', '/api/v1/customers', { name: 42 });
+    assert.deepEqual(number.body.detail, [{ loc: ['body', 'name'], msg: 'Input should be a valid string', type: 'string_type' }]);
+    // JSON has no Infinity, but 1e999 parses to it.
+    const customer = await api.createCustomer({ plan: 'free' });
+    const infinite = await api.call('POST', usagePath(customer.id), { token: 'basic', rawBody: '{"usage": 1e999}', headers: { 'content-type': 'application/json' } });
+    assert.deepEqual(infinite.body.detail, [{ loc: ['body', 'usage'], msg: 'Input should be a finite number', type: 'finite_number' }]);
+  });
+
+  it('an unknown route is 404 "Not Found"; 401s name the Bearer scheme; every answer is JSON', async () => {
+    const unknown = await api.call('GET', '/api/v1/no-such-route', { token: 'basic' });
+    assert.deepEqual([unknown.status, unknown.body, unknown.headers.get('content-type')], [404, { detail: 'Not Found' }, 'application/json']);
+    const anonymous = await api.call('GET', `/api/v1/products/${PRODUCT}`);
+    assert.deepEqual([anonymous.status, anonymous.headers.get('www-authenticate'), anonymous.headers.get('content-type')], [401, 'Bearer', 'application/json']);
+  });
+
   it('never answers 500 to bad input on any route', async () => {
     const customer = await api.createCustomer({ plan: 'pro' });
     const base = `/api/v1/customers/${customer.id}`;
@@ -262,6 +291,13 @@ describe('odd request targets', () => {
   const ODD_TARGETS = ['//', '//x', 'http://evil/', 'http://evil/api/v1/health', '%', '*', '/%', '/%zz/%E0%A4%A'];
   const UPGRADE_HEADERS = 'Connection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Version: 13\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\n';
 
+  it('a request node:http cannot parse is a 400 "Bad Request", a target that is not a path a 404 "Not Found"', async () => {
+    const answer = parseRawAnswer(await rawExchange(api.server.port, 'NOT HTTP AT ALL\r\n\r\n'));
+    assert.deepEqual(answer, { status: 400, body: { detail: 'Bad Request' } });
+    const absolute = parseRawAnswer(await rawExchange(api.server.port, 'GET http://evil/ HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n'));
+    assert.deepEqual(absolute, { status: 404, body: { detail: 'Not Found' } }, 'a target that is not a path');
+  });
+
   for (const [kind, headers] of [['request', 'Connection: close\r\n'], ['WebSocket upgrade', UPGRADE_HEADERS]] as const) {
     it(`a ${kind} to an odd target answers 404 or 400 in FastAPI shape, and logs nothing`, async () => {
       const logs: string[] = [];
@@ -334,14 +370,17 @@ describe('CORS', () => {
   });
 
   it('with configured origins, echoes an allowed origin and omits the header for others', async () => {
-    const restricted = await startTestServer({ corsOrigins: ['http://allowed.example'] });
-    try {
-      const allowed = await restricted.call('GET', '/api/v1/health', { headers: { origin: 'http://allowed.example' } });
-      assert.equal(allowed.headers.get('access-control-allow-origin'), 'http://allowed.example');
-      const denied = await restricted.call('GET', '/api/v1/health', { headers: { origin: 'http://evil.example' } });
-      assert.equal(denied.headers.get('access-control-allow-origin'), null);
-    } finally {
-      await restricted.server.close();
+    // As a list, and as the comma-separated text of the CLI's --cors-origins.
+    for (const corsOrigins of [['http://allowed.example'], ' http://other.example , http://allowed.example ,']) {
+      const restricted = await startTestServer({ corsOrigins });
+      try {
+        const allowed = await restricted.call('GET', '/api/v1/health', { headers: { origin: 'http://allowed.example' } });
+        assert.equal(allowed.headers.get('access-control-allow-origin'), 'http://allowed.example');
+        const denied = await restricted.call('GET', '/api/v1/health', { headers: { origin: 'http://evil.example' } });
+        assert.equal(denied.headers.get('access-control-allow-origin'), null);
+      } finally {
+        await restricted.server.close();
+      }
     }
   });
 });

@@ -2,6 +2,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { BASIC, DEFAULT_ENTITLEMENTS, PRODUCT, startTestServer, type TestApi } from './server-helpers.ts';
+import { testCatalog } from '../fixtures/test-catalog.ts';
 
 let api: TestApi;
 let token: string;
@@ -34,10 +35,21 @@ describe('auth routes', () => {
     assert.equal(products.status, 200);
   });
 
+  it('POST /auth/token reads the Basic scheme in any case and with extra spaces; anything after the credentials is refused', async () => {
+    const encoded = BASIC.slice('Basic '.length);
+    const status = async (authorization: string) => (await api.call('POST', '/api/v1/auth/token', { authorization })).status;
+    assert.equal(await status(`basic ${encoded}`), 200);
+    assert.equal(await status(`BASIC    ${encoded}`), 200);
+    for (const refused of [`Basic ${encoded} ${encoded}`, `Basic ${encoded}!`, `Basic ${encoded},x`, `Basic !${encoded}`]) {
+      assert.equal(await status(refused), 401, refused);
+    }
+  });
+
   it('POST /auth/token refuses bad credentials, no credentials and other grant types', async () => {
     const wrong = await api.call('POST', '/api/v1/auth/token', { authorization: 'Basic ' + Buffer.from('demo-client:nope').toString('base64') });
     assert.equal(wrong.status, 401);
     assert.equal(wrong.body.detail, 'Invalid client credentials');
+    assert.equal(wrong.headers.get('www-authenticate'), 'Basic');
     assert.equal((await api.call('POST', '/api/v1/auth/token')).status, 401);
     const grant = await api.call('POST', '/api/v1/auth/token', {
       rawBody: 'grant_type=password&client_id=demo-client&client_secret=demo-secret',
@@ -68,6 +80,8 @@ describe('auth routes', () => {
     assert.match(answer.body.customer_id, UUID);
     const own = await api.call('GET', `/api/v1/customers/ada@example.com/products/${PRODUCT}/entitlements`, { token: answer.body.access_token });
     assert.equal(own.status, 200);
+    const lifetime = async (expiresIn?: null) => (await api.admin('POST', '/api/v1/auth/customer-token', { customer_id: 'ada@example.com', expires_in: expiresIn })).body.expires_in;
+    assert.deepEqual([await lifetime(null), await lifetime()], [3600, 3600], 'null or left out: the server\'s token lifetime');
   });
 
   it('POST /auth/customer-token errors: unknown customer 404, bad body 422', async () => {
@@ -127,6 +141,23 @@ describe('catalog routes', () => {
     assert.equal((await api.call('GET', '/api/v1/products/nope/plans', { token })).status, 404);
   });
 
+  it('sorts plans by their order whatever order the catalog lists them in; ties by the next key', async () => {
+    const catalog = testCatalog();
+    const plans = catalog.products[0].plans;
+    plans.reverse();
+    plans.find((plan: { slug: string }) => plan.slug === 'starter').order = 3; // the same order as pro
+    const own = await startTestServer({ catalog });
+    try {
+      const slugs = async (query = '') => (await own.call('GET', `/api/v1/products/${PRODUCT}/plans${query}`, { token: 'basic' })).body.map((plan: any) => plan.slug);
+      assert.deepEqual(await slugs(), ['free', 'pro', 'starter', 'business', 'enterprise', 'legacy-2019'], 'by order; starter and pro tie, as listed');
+      assert.deepEqual(await slugs('?order_by=-order'), ['legacy-2019', 'enterprise', 'business', 'pro', 'starter', 'free']);
+      assert.deepEqual(await slugs('?order_by=order,slug'), ['free', 'pro', 'starter', 'business', 'enterprise', 'legacy-2019']);
+      assert.deepEqual(await slugs('?order_by=order,-slug'), ['free', 'starter', 'pro', 'business', 'enterprise', 'legacy-2019']);
+    } finally {
+      await own.server.close();
+    }
+  });
+
   it('GET /products/{p}/plans/{slug} returns the plan with an entitlement per lever', async () => {
     const answer = await api.call('GET', `/api/v1/products/${PRODUCT}/plans/business`, { token });
     assert.equal(answer.status, 200);
@@ -147,6 +178,8 @@ describe('catalog routes', () => {
     assert.equal(legacyAi.value, 0, 'a lever missing from the plan shows its default');
     const ordered = await api.call('GET', `/api/v1/products/${PRODUCT}/plans/pro?levers_order_by=-name`, { token });
     assert.equal(ordered.body.entitlements[0].lever_slug, 'sso');
+    const plainOrder = await api.call('GET', `/api/v1/products/${PRODUCT}/plans/pro?order_by=-name`, { token });
+    assert.equal(plainOrder.body.entitlements[0].lever_slug, 'sso', 'order_by orders the levers when levers_order_by is not given');
     assert.equal((await api.call('GET', `/api/v1/products/${PRODUCT}/plans/nope`, { token })).status, 404);
   });
 
@@ -281,7 +314,7 @@ describe('subscription routes', () => {
   it('POST subscriptions errors: unknown plan/product/customer 404, bad body 422', async () => {
     const customer = await api.createCustomer();
     const path = `/api/v1/products/${PRODUCT}/plans`;
-    assert.equal((await api.admin('POST', `${path}/nope/subscriptions`, { customer_id: customer.id })).status, 404);
+    assert.deepEqual((await api.admin('POST', `${path}/nope/subscriptions`, { customer_id: customer.id })).body, { detail: 'Plan not found' });
     assert.equal((await api.admin('POST', '/api/v1/products/nope/plans/pro/subscriptions', { customer_id: customer.id })).status, 404);
     assert.equal((await api.admin('POST', `${path}/pro/subscriptions`, { customer_id: 'nobody@example.com' })).status, 404);
     const bad = await api.admin('POST', `${path}/pro/subscriptions`, { max_subscribers: 0, renew_at: 'soon', auto_renew: 'yes' });
@@ -358,7 +391,7 @@ describe('subscription routes', () => {
     assert.equal(types.body.detail.length, 3);
     await api.admin('POST', `${path}/customers`, { customer_id: member.id });
     const below = await api.admin('PATCH', path, { max_subscribers: 1 });
-    assert.equal(below.status, 409);
+    assert.deepEqual([below.status, below.body], [409, { detail: 'max_subscribers cannot be below the 2 current subscribers' }]);
     assert.equal((await api.admin('PATCH', `/api/v1/customers/${customer.id}/subscriptions/${member.id}`, { auto_renew: true })).status, 404);
   });
 
@@ -477,6 +510,9 @@ describe('entitlement and usage routes', () => {
     assert.equal((await api.reportUsage(legacy.id, 'ai-insights', 1)).status, 409, 'the plan lacks the lever');
     const wrongSubscription = await api.reportUsage(customer.id, 'api-calls', 1, { subscription_id: legacy.subscriptionId });
     assert.equal(wrongSubscription.status, 422);
+    assert.deepEqual(wrongSubscription.body.detail, [
+      { loc: ['body', 'subscription_id'], msg: 'No active subscription of this customer and product with that id', type: 'value_error' },
+    ]);
   });
 
   it('usage goes to the subscription with the largest limit; entitlements take the most generous value', async () => {
@@ -517,6 +553,20 @@ describe('emulator routes', () => {
       assert.equal(bad.status, 422, JSON.stringify(body));
       assert.deepEqual(bad.body.detail[0].loc, ['body', 'advance_seconds']);
     }
+    const text = await api.admin('POST', '/__emulator/clock', { advance_seconds: 'x' });
+    assert.deepEqual(text.body.detail, [{ loc: ['body', 'advance_seconds'], msg: 'Input should be a valid number', type: 'float_type' }]);
+  });
+
+  it('POST /__emulator/clock moves at most 100 years at once', async () => {
+    const own = await startTestServer();
+    try {
+      const max = 100 * 366 * 86_400;
+      const beyond = await own.admin('POST', '/__emulator/clock', { advance_seconds: max + 1 });
+      assert.deepEqual(beyond.body.detail, [{ loc: ['body', 'advance_seconds'], msg: `Input should be less than or equal to ${max}`, type: 'less_than_equal' }]);
+      assert.equal((await own.admin('POST', '/__emulator/clock', { advance_seconds: max })).status, 200);
+    } finally {
+      await own.server.close();
+    }
   });
 
   it('GET /__emulator/sockets counts open sockets; POST /__emulator/sockets/close returns how many closed', async () => {
@@ -527,6 +577,7 @@ describe('emulator routes', () => {
     assert.equal(closed.status, 200);
     assert.equal(closed.body.closed, 0);
     assert.equal((await api.admin('POST', '/__emulator/sockets/close', { refuse_seconds: -1 })).status, 422);
+    assert.equal((await api.admin('POST', '/__emulator/sockets/close', { refuse_seconds: null })).status, 200, 'null: refuse nothing');
   });
 
   it('POST /__emulator/reset restores the seed with the same ids', async () => {

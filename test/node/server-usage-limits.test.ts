@@ -5,6 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { MAX_BUCKETS, MAX_USAGE_PER_REPORT } from '../../src/server/usage.ts';
+import { testCatalog } from '../fixtures/test-catalog.ts';
 import { PRODUCT, startTestServer, type TestApi } from './server-helpers.ts';
 
 let api: TestApi;
@@ -93,5 +94,32 @@ describe('buckets (attack 4)', () => {
     await api.advanceClock(await secondsToNextMonth());
     assert.equal((await api.reportUsage(customer.id, 'api-calls', 2, { bucket: 'one-too-many' })).status, 200, 'a new period');
     assert.deepEqual((await usageOf(customer.id)).by_bucket, { 'one-too-many': 2 });
+  });
+});
+
+describe('periods that do not nest', () => {
+  it("a month and a week lever on one metering id: dropping last month's days keeps this month's buckets", async () => {
+    const catalog = testCatalog();
+    catalog.products[0].levers.find((lever: { slug: string }) => lever.slug === 'api-burst').reset = 'week';
+    const own = await startTestServer({ catalog, tokenTtlSeconds: 400 * 86_400 });
+    try {
+      const customer = await own.createCustomer({ plan: 'pro' });
+      // To noon on the first of a month that starts mid-week: the widest period is then the week, begun last month.
+      const now = new Date((await own.advanceClock(0)).body.now);
+      let first = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 1, 1, 12);
+      if (new Date(first).getUTCDay() === 1) first = Date.UTC(now.getUTCFullYear(), now.getUTCMonth() + 2, 1, 12);
+      await own.advanceClock((first - now.getTime()) / 1000);
+      assert.equal((await own.reportUsage(customer.id, 'api-calls', 3, { bucket: 'first-day' })).status, 200);
+      // To the next Monday: the widest period is now the month, so last month's days are dropped, not this month's.
+      await own.advanceClock((8 - new Date(first).getUTCDay()) % 7 * 86_400);
+      assert.equal((await own.reportUsage(customer.id, 'api-calls', 2, { bucket: 'monday' })).status, 200);
+      const usage = (lever: string) => own.admin('GET', `/api/v1/customers/${customer.id}/products/${PRODUCT}/levers/${lever}/usage`);
+      const monthly = (await usage('api-calls')).body;
+      assert.equal(monthly.total, 5);
+      assert.deepEqual(monthly.by_bucket, { 'first-day': 3, monday: 2 });
+      assert.deepEqual((await usage('api-burst')).body.by_bucket, { monday: 2 });
+    } finally {
+      await own.server.close();
+    }
   });
 });

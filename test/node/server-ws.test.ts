@@ -1,9 +1,11 @@
 // The entitlements WebSocket, in Node with `ws`: refused upgrades, the first frame, a frame after
 // every kind of change, fan-out, the emulator's socket hooks and the heartbeat.
 import assert from 'node:assert/strict';
+import { connect } from 'node:net';
 import { after, before, describe, it, mock } from 'node:test';
 import WebSocket from 'ws';
-import { DEFAULT_ENTITLEMENTS, EntitlementsSocket, PRODUCT, startTestServer, upgradeStatus, type TestApi } from './server-helpers.ts';
+import { DEFAULT_ENTITLEMENTS, EntitlementsSocket, PRODUCT, startTestServer, upgradeRefusal, upgradeStatus, type TestApi } from './server-helpers.ts';
+import { loadWs } from '../../src/server/load-ws.ts';
 
 let api: TestApi;
 let productToken: string;
@@ -48,7 +50,8 @@ describe('connecting', () => {
   it('refuses a bad token (401), an expired one (401), a foreign token (403), unknown customer or product (404)', async () => {
     const customer = await api.createCustomer({ plan: 'pro' });
     const other = await api.createCustomer({ plan: 'pro' });
-    assert.equal(await upgradeStatus(api, customer.id, 'ct_not-a-token'), 401);
+    const refused = await upgradeRefusal(api, customer.id, 'ct_not-a-token');
+    assert.deepEqual([refused.status, refused.headers['www-authenticate'], refused.headers['content-type'], refused.body], [401, 'Bearer', 'application/json', { detail: 'Invalid or expired token' }]);
     assert.equal(await upgradeStatus(api, customer.id, ''), 401);
     assert.equal(await upgradeStatus(api, customer.id, await api.customerToken(other.id)), 403);
     assert.equal(await upgradeStatus(api, 'nobody@example.com', productToken), 404);
@@ -348,5 +351,31 @@ describe('fan-out and hooks', () => {
     const closed = await socket.closed;
     assert.equal(closed.code, 1006);
     await assert.rejects(fetch(`${isolated.url}/api/v1/health`));
+  });
+});
+
+describe('loading ws (an optional peer dependency)', () => {
+  it('says how to install ws when it is missing (simulated: the import fails as Node fails it); other failures pass through as they are', async () => {
+    const missing = Object.assign(new Error("Cannot find package 'ws' imported from /app/server.js"), { code: 'ERR_MODULE_NOT_FOUND' });
+    await assert.rejects(loadWs(() => Promise.reject(missing)), (error: Error) => /optional peer dependency 'ws'.*: npm install ws$/.test(error.message) && error.cause === missing);
+    const inner = Object.assign(new Error("Cannot find package 'bufferutil' imported from /app/node_modules/ws/index.js"), { code: 'ERR_MODULE_NOT_FOUND' });
+    const broken = new SyntaxError("Unexpected token in 'ws'");
+    for (const failure of [inner, broken, undefined]) {
+      await assert.rejects(loadWs(() => Promise.reject(failure)), (error: unknown) => error === failure);
+    }
+    assert.equal(typeof (await loadWs()).WebSocketServer, 'function');
+  });
+});
+
+describe('peers that vanish', () => {
+  it('a client that resets its connection while its upgrade is refused does not take the server down', async () => {
+    const { port } = new URL(api.url);
+    for (let attempt = 0; attempt < 20; attempt += 1) {
+      const socket = connect(Number(port), '127.0.0.1');
+      await new Promise<void>((resolve) => socket.once('connect', () => resolve()));
+      socket.write(`GET /api/v1/ws/customers/x/products/${PRODUCT}/entitlements?token=bad HTTP/1.1\r\nHost: x\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: ${Buffer.alloc(16).toString('base64')}\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+      socket.resetAndDestroy();
+    }
+    assert.equal((await api.call('GET', '/api/v1/health')).status, 200);
   });
 });

@@ -92,7 +92,7 @@ export function customerAdminRoutes({ store, clock }: Services): Route[] {
       handler({ principal, params, query }) {
         requireProduct(principal, 'customers:write');
         // A released external id names nobody: deleting it again is a 404, anonymize or not.
-        return deleteCustomerReply(store, query, byExternalId(params.external), '');
+        return deleteCustomerReply(store, query, byExternalId(params.external));
       },
     },
     {

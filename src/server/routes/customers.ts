@@ -13,11 +13,12 @@ import type { Services } from './common.ts';
 /**
  * DELETE by id or external id, `?anonymize=true|false`. Deleting a deleted customer is a 404,
  * except `anonymize=true` by uuid: that scrubs a customer deleted earlier (idempotent).
+ * `reference` names such a customer; there is none for a released external id.
  */
-export function deleteCustomerReply(store: Store, query: URLSearchParams, live: CustomerRecord | undefined, reference: string) {
+export function deleteCustomerReply(store: Store, query: URLSearchParams, live: CustomerRecord | undefined, reference?: string) {
   const anonymize = queryBoolean(query, 'anonymize', false);
   if (live) return { body: deletedCustomerWire(store, store.deleteCustomer(live, { anonymize })) };
-  const deleted = anonymize ? store.customers.findDeleted(reference) : undefined;
+  const deleted = anonymize && reference !== undefined ? store.customers.findDeleted(reference) : undefined;
   if (!deleted) throw notFound('Customer not found');
   return { body: deletedCustomerWire(store, store.anonymizeDeletedCustomer(deleted)) };
 }
