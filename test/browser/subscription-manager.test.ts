@@ -13,6 +13,7 @@ import {
   createCustomer,
   customerToken,
   holdPatches,
+  holdRequests,
   mountProvider,
   openDialog,
   ownServer,
@@ -367,7 +368,7 @@ describe('<planship-subscription-manager>', () => {
     expect(lines.join(' ')).to.not.contain(ownEmail);
   });
 
-  it('removes a member after confirmation, keeping focus in the members area', async () => {
+  it('removes a member after confirmation, marking its Remove as under way, keeping focus in the members area', async () => {
     const id = await createCustomer({ plan: 'pro' });
     const colleague = await createCustomer({ name: 'Colleague Person' });
     await addMember(id, colleague, true);
@@ -376,9 +377,18 @@ describe('<planship-subscription-manager>', () => {
     await until(() => memberIds(manager).length === 2);
     const host = members(manager)!;
     expect(memberLines(manager)[1]).to.contain('Administrator');
-    host.shadowRoot!.querySelector<HTMLButtonElement>('[part~="remove-button"][aria-label="Remove Colleague Person"]')!.click();
-    const said = await answerDialog(host);
-    expect(said).to.contain('Colleague Person will lose access');
+    const removeButton = () => host.shadowRoot!.querySelector<HTMLButtonElement>('[part~="remove-button"][aria-label="Remove Colleague Person"]');
+    removeButton()!.click();
+    // Simulated slow network: the removal is held until the button shows it is under way.
+    const network = holdRequests((_url, init) => init?.method === 'DELETE');
+    try {
+      const said = await answerDialog(host);
+      expect(said).to.contain('Colleague Person will lose access');
+      await until(() => removeButton()?.getAttribute('aria-busy') === 'true', 'the pressed Remove is not marked as under way');
+      network.release();
+    } finally {
+      network.restore();
+    }
     await until(() => !memberIds(manager).includes(colleague), 'member not removed');
     await until(() => host.shadowRoot!.activeElement?.matches('[part~="member-list"]'), 'focus was lost after removing');
     const after = await admin('GET', `/api/v1/customers/${id}/subscriptions/${(await serverSubscription(id)).subscription_id}/customers`);
