@@ -19,6 +19,8 @@ before(async () => {
 after(() => api.server.close());
 
 const usagePath = (customer: string, meteringId = 'api-calls') => `/api/v1/customers/${customer}/products/${PRODUCT}/usage/${meteringId}`;
+/** A POST of `text` as JSON with the demo client's credentials (malformed or hostile text included). */
+const postJsonText = (path: string, text: string) => api.call('POST', path, { token: 'basic', rawBody: text, headers: { 'content-type': 'application/json' } });
 
 describe('concurrency', () => {
   it('1,000 concurrent usage reports sum exactly', async () => {
@@ -102,7 +104,7 @@ describe('bodies and error shapes', () => {
   it('413 for a body over 1 MiB (declared or streamed)', async () => {
     const customer = await api.createCustomer({ plan: 'free' });
     const big = JSON.stringify({ usage: 1, bucket: 'x'.repeat(1024 * 1024) });
-    const declared = await api.call('POST', usagePath(customer.id), { token: 'basic', rawBody: big, headers: { 'content-type': 'application/json' } });
+    const declared = await postJsonText(usagePath(customer.id), big);
     assert.equal(declared.status, 413);
     assert.equal(typeof declared.body.detail, 'string');
     const streamed = await fetch(api.url + usagePath(customer.id), {
@@ -122,7 +124,7 @@ describe('bodies and error shapes', () => {
 
   it('400 for malformed JSON', async () => {
     const customer = await api.createCustomer({ plan: 'free' });
-    const answer = await api.call('POST', usagePath(customer.id), { token: 'basic', rawBody: '{"usage": 1', headers: { 'content-type': 'application/json' } });
+    const answer = await postJsonText(usagePath(customer.id), '{"usage": 1');
     assert.equal(answer.status, 400);
     assert.deepEqual(Object.keys(answer.body), ['detail']);
     assert.equal(typeof answer.body.detail, 'string');
@@ -143,7 +145,7 @@ describe('bodies and error shapes', () => {
 
   it("422 as FastAPI words it: a body that is not an object, a string over its length", async () => {
     for (const body of ['"text"', '42', '[]', 'null', 'true']) {
-      const answer = await api.call('POST', '/api/v1/customers', { token: 'basic', rawBody: body, headers: { 'content-type': 'application/json' } });
+      const answer = await postJsonText('/api/v1/customers', body);
       assert.equal(answer.status, 422, body);
       assert.deepEqual(answer.body.detail, [{ loc: ['body'], msg: 'Input should be a valid dictionary or object to extract fields from', type: 'model_attributes_type' }], body);
     }
@@ -159,7 +161,7 @@ describe('bodies and error shapes', () => {
     assert.deepEqual(number.body.detail, [{ loc: ['body', 'name'], msg: 'Input should be a valid string', type: 'string_type' }]);
     // JSON has no Infinity, but 1e999 parses to it.
     const customer = await api.createCustomer({ plan: 'free' });
-    const infinite = await api.call('POST', usagePath(customer.id), { token: 'basic', rawBody: '{"usage": 1e999}', headers: { 'content-type': 'application/json' } });
+    const infinite = await postJsonText(usagePath(customer.id), '{"usage": 1e999}');
     assert.deepEqual(infinite.body.detail, [{ loc: ['body', 'usage'], msg: 'Input should be a finite number', type: 'finite_number' }]);
   });
 
