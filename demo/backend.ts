@@ -15,6 +15,8 @@ export interface DemoBackendOptions {
   clientSecret: string;
   productSlug: string;
   port?: number;
+  /** The demo page, where invitation links lead. */
+  pageUrl?: string;
 }
 
 /** The demo's "users": in a real app these come from your user database. */
@@ -56,6 +58,8 @@ function demoUser(id: string | undefined) {
 export async function startDemoBackend(options: DemoBackendOptions) {
   const credentials = { clientId: options.clientId, clientSecret: options.clientSecret };
   const session = sessions();
+  /** The demo's "sent mail": invitations waiting in the invitees' inboxes. */
+  const outbox: { to: string; url: string; from: string; plan: string }[] = [];
   const gateway = createPlanshipGateway({
     productSlug: options.productSlug,
     ...credentials,
@@ -66,9 +70,15 @@ export async function startDemoBackend(options: DemoBackendOptions) {
     // Our server's plan list says which plans are self-serve and how many seats each allows; hosted
     // Planship's does not, so there also pass `selfServePlans` (else no plan can be chosen) and
     // `seatLimits` (else seats cannot be raised), e.g. selfServePlans: ['free', 'starter', 'pro', 'business'].
-    // Invitations by email (the members list's invite form): which of your users has this address?
-    // A real app looks it up in its own users table; null answers "ask them to sign up first".
-    resolveMember: (email) => demoUser(email.toLowerCase()),
+    // Invitations by email (the members list's invite form): an offer the invitee accepts in their
+    // own portal. A real app mails `url` with its email service; the demo keeps an outbox.
+    invitations: {
+      acceptUrl: options.pageUrl ?? 'http://127.0.0.1:5173/',
+      send: (mail) => {
+        outbox.unshift({ to: mail.to, url: mail.url, from: mail.inviter.name ?? mail.inviter.id, plan: mail.planName });
+        outbox.splice(100);
+      },
+    },
   });
   /** Backend-side clients of single customers (usage, plan changes after checkout), one per customer. */
   const customerClients = new Map<string, PlanshipCustomer>();
@@ -103,6 +113,10 @@ export async function startDemoBackend(options: DemoBackendOptions) {
     }
     const userId = session.read(request.headers.cookie);
     if (!userId) return send(response, 401, { detail: 'Not signed in' });
+    if (url.pathname === '/api/demo/inbox' && request.method === 'GET') {
+      // The signed-in demo user's mail (their id is their address).
+      return send(response, 200, outbox.filter((mail) => mail.to.toLowerCase() === userId));
+    }
     if (url.pathname === '/api/demo/usage' && request.method === 'POST') {
       // Usage is reported by the backend, where the metering happens, never by the page.
       const { metering_id: meteringId = 'api-calls', usage = 100 } = await readJson(request);

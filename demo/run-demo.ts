@@ -21,7 +21,7 @@ async function startApi(port: number) {
 
 export async function startDemo({ apiPort = 8787, pagePort = 5173, quiet = false }: { apiPort?: number; pagePort?: number; quiet?: boolean } = {}) {
   const api = await startApi(apiPort);
-  const backend = await startDemoBackend({ apiUrl: api.url, productSlug: PRODUCT, ...DEMO_CLIENT });
+  const backend = await startDemoBackend({ apiUrl: api.url, productSlug: PRODUCT, ...DEMO_CLIENT, pageUrl: `http://127.0.0.1:${pagePort}/` });
   const vite = await createVite({
     configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
     logLevel: quiet ? 'silent' : 'warn',

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// `npm run mutate [-- node|browser ... --force --retest-timeouts]`: mutation testing with StrykerJS
-// over a seeded sample of src/server and src/client (node:test) and src/components (Chromium);
-// both runs by default. Incremental: only mutants whose code or tests changed since the last run
+// `npm run mutate [-- node|gateway|browser ... --force --retest-timeouts]`: mutation testing with
+// StrykerJS over a seeded sample of src/server and src/client (node:test), src/gateway and
+// src/policy (node:test, a run of their own) and src/components (Chromium); every run by default. Incremental: only mutants whose code or tests changed since the last run
 // are tested again; --force tests every sampled mutant; --retest-timeouts tests again the ones that
 // timed out (on a loaded machine a slow run can pass for a hang). Reports (html, json) go to
 // reports/mutation/<run>/, the score per folder to reports/mutation/scores.json. Not part of

@@ -11,6 +11,7 @@ import './components/entitlement/entitlement.ts';
 import './components/usage-meter/usage-meter.ts';
 import './components/plan-picker/plan-picker.ts';
 import './components/subscription-manager/subscription-manager.ts';
+import './components/invitation/invitation.ts';
 import './components/customer-portal/customer-portal.ts';
 import { setLocaleBase } from './components/shared/localize.ts';
 

@@ -9,6 +9,7 @@ export { PlanshipProvider } from './components/provider/provider.ts';
 export { PlanshipPlanPicker } from './components/plan-picker/plan-picker.ts';
 export { PlanshipSubscriptionManager } from './components/subscription-manager/subscription-manager.ts';
 export { PlanshipSubscriptionMembers } from './components/subscription-manager/members-list.ts';
+export { PlanshipInvitation } from './components/invitation/invitation.ts';
 export { PlanshipUsageMeter, type UsageStatus } from './components/usage-meter/usage-meter.ts';
 export { PlanshipEntitlement } from './components/entitlement/entitlement.ts';
 export { PlanshipUsageMeters } from './components/customer-portal/usage-meters.ts';
@@ -23,6 +24,7 @@ export {
   PlanshipSubscriptionChangeEvent,
   PlanshipErrorEvent,
   PlanshipMemberInviteEvent,
+  PlanshipInvitationAnswerEvent,
   PlanshipUpgradeRequestEvent,
   type PlanChangeAt,
   type PlanChangeDetail,

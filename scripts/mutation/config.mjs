@@ -1,5 +1,6 @@
 // What `npm run mutate` measures: one Stryker run per runner (node:test for the server and the
-// client, Chromium for the elements), each over a seeded sample of lines (sample.mjs).
+// client, node:test again for the gateway and the policy, Chromium for the elements), each over a
+// seeded sample of lines (sample.mjs).
 import { readdirSync } from 'node:fs';
 import { sampleLines, sourceFiles } from './sample.mjs';
 
@@ -18,11 +19,15 @@ export const FOLDERS = {
   'src/client': { rate: 0.2, run: 'node', exclude: ['src/client/event-stream.ts'] },
   // Every mutant costs a browser run of the element's own test files: the sample is smaller.
   'src/components': { rate: 0.05, run: 'browser' },
+  // The gateway and the customer policy: the security-relevant code, a run of their own (node:test).
+  'src/gateway': { rate: 0.2, run: 'gateway' },
+  'src/policy': { rate: 0.3, run: 'gateway' },
 };
 
 const runner = (file) => new URL(file, import.meta.url).pathname;
 export const RUNS = {
   node: { testRunner: 'node-test', plugin: runner('./node-test-runner.mjs'), nodeTest: { files: nodeTests } },
+  gateway: { testRunner: 'node-test', plugin: runner('./node-test-runner.mjs'), nodeTest: { files: nodeTests } },
   browser: { testRunner: 'web-test-runner', plugin: runner('./wtr-runner.mjs'), coverageAnalysis: 'off', concurrency: 1 },
 };
 

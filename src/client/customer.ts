@@ -13,6 +13,8 @@ import {
   type CreateSubscriptionOptions,
   type CustomerSubscriptionWithPlan,
   type Entitlements,
+  type Invitation,
+  type InvitationOffer,
   type EntitlementsCallback,
   type LeverUsage,
   type Metadata,
@@ -209,16 +211,41 @@ export class PlanshipCustomer extends PlanshipProduct {
   }
 
   /**
-   * Invites someone by email to a subscription (the portal gateway's route, when the host set up
-   * `resolveMember`; see `features.has('invites')`): the host says who has that email, and their
-   * customer joins. Our server and hosted Planship have no such route.
+   * Invites someone by email to a subscription's team (the portal gateway's route, when the host
+   * set up `invitations`; see `features.has('invites')`). The host mails them a link; they join
+   * only by accepting it, signed in as that address. Our server and hosted Planship have no such route.
    */
-  inviteSubscriptionCustomer(subscriptionId: string, email: string, isAdministrator = false, options?: RequestOptions): Promise<SubscriptionCustomer> {
+  inviteSubscriptionCustomer(subscriptionId: string, email: string, isAdministrator = false, options?: RequestOptions): Promise<Invitation> {
     return this._write(
       { method: 'POST', path: `${this.#subscriptionPath(subscriptionId)}/invites`, body: { email, is_administrator: isAdministrator } },
-      MEMBER_CHANGE,
+      ['subscriptions'],
       options,
     );
+  }
+
+  /** Invitations to a subscription's team waiting for an answer (administrators; the gateway's route). */
+  listInvitations(subscriptionId: string, options?: RequestOptions): Promise<Invitation[]> {
+    return this._read(`${this.#subscriptionPath(subscriptionId)}/invites`, 'subscriptions', DEDUPE, options);
+  }
+
+  /** Withdraws an invitation that was not answered yet (administrators; the gateway's route). */
+  cancelInvitation(subscriptionId: string, invitationId: string, options?: RequestOptions): Promise<Invitation> {
+    return this._write({ method: 'DELETE', path: this.#subscriptionPath(subscriptionId) + path`/invites/${invitationId}` }, ['subscriptions'], options);
+  }
+
+  /** An invitation sent to the signed-in user's address, as its link names it (the gateway's route). */
+  getInvitation(invitationId: string, options?: RequestOptions): Promise<InvitationOffer> {
+    return this._read(path`/api/v1/invitations/${invitationId}`, 'subscriptions', DEDUPE, options);
+  }
+
+  /** Joins the team the invitation is for (the gateway's route). */
+  acceptInvitation(invitationId: string, options?: RequestOptions): Promise<InvitationOffer> {
+    return this._write({ method: 'POST', path: path`/api/v1/invitations/${invitationId}/accept` }, MEMBER_CHANGE, options);
+  }
+
+  /** Turns the invitation down; the inviter no longer sees it (the gateway's route). */
+  declineInvitation(invitationId: string, options?: RequestOptions): Promise<{ id: string; status: 'declined' }> {
+    return this._write({ method: 'POST', path: path`/api/v1/invitations/${invitationId}/decline` }, ['subscriptions'], options);
   }
 
   removeSubscriptionCustomer(subscriptionId: string, customerIdToRemove: string, options?: RequestOptions): Promise<SubscriptionCustomerInDbBase> {

@@ -201,6 +201,27 @@ export interface CreateSubscriptionOptions {
   metadata?: Metadata;
 }
 
+/** An invitation to a subscription's team, waiting for the invitee's answer (the portal gateway's). */
+export interface Invitation {
+  id: string;
+  /** The address as the inviter typed it. */
+  email: string;
+  isAdministrator: boolean;
+  expiresAt: Date;
+  status: 'pending';
+}
+
+/** An invitation as its invitee sees it, before accepting or declining. */
+export interface InvitationOffer {
+  id: string;
+  email: string;
+  /** Who invited them (may be empty). */
+  inviterName: string;
+  planName: string;
+  isAdministrator: boolean;
+  expiresAt: Date;
+}
+
 export interface ModifySubscriptionParameters {
   planSlug?: string;
   /** `null` cancels a scheduled plan change. */

@@ -32,22 +32,24 @@ export interface PortalAnswer {
   usage: Record<string, unknown>;
 }
 
-export async function portalBootstrap(upstream: Upstream, catalog: Catalog, productSlug: string, caller: Caller): Promise<PortalAnswer> {
-  const customer = `/api/v1/customers/${encodeURIComponent(caller.id)}`;
+export async function portalBootstrap(upstream: Upstream, catalog: Catalog, productSlug: string, caller: Caller | null): Promise<PortalAnswer> {
+  const customer = caller && `/api/v1/customers/${encodeURIComponent(caller.id)}`;
   const product = `/products/${encodeURIComponent(productSlug)}`;
+  // A user with no customer yet has nothing of their own to read: no upstream call for them.
   const [productWire, plans, levers, subscriptions, entitlements] = await Promise.all([
     ok(catalog.answer(''), 'product'),
     catalog.plans(),
     ok(catalog.answer('/levers'), 'levers') as Promise<LeverWire[]>,
-    upstream.read<{ plan: { slug: string } }[]>(`${customer}/subscriptions?product_slug=${encodeURIComponent(productSlug)}`),
-    upstream.read<Record<string, unknown>>(`${customer}${product}/entitlements`),
+    customer ? upstream.read<{ plan: { slug: string } }[]>(`${customer}/subscriptions?product_slug=${encodeURIComponent(productSlug)}`) : [],
+    customer ? upstream.read<Record<string, unknown>>(`${customer}${product}/entitlements`) : catalog.defaultEntitlements(),
   ]);
   const own = new Set(subscriptions.map((subscription) => subscription.plan.slug));
   const visible = visiblePlans(plans, own);
   const metered = await meteredLevers(catalog, levers);
+  const noUsage = { total: 0, by_bucket: {}, by_subscription: {} };
   const [details, usage] = await Promise.all([
     Promise.all(visible.map((plan) => ok(catalog.answer(`/plans/${encodeURIComponent(plan.slug)}`), `plan ${plan.slug}`))),
-    Promise.all(metered.map((slug) => upstream.read(`${customer}${product}/levers/${encodeURIComponent(slug)}/usage`))),
+    Promise.all(metered.map((slug) => (customer ? upstream.read(`${customer}${product}/levers/${encodeURIComponent(slug)}/usage`) : noUsage))),
   ]);
   return {
     product: productWire,

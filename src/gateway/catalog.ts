@@ -72,6 +72,17 @@ export class Catalog {
     return this.#cached(suffix, () => this.#upstream.call('GET', this.#base + suffix), (answer) => answer.status === 200);
   }
 
+  /**
+   * What a customer with no subscription is entitled to: each lever's default value (the lever
+   * list's `default_value`, JSON text; our server also says the lever's `type`).
+   */
+  defaultEntitlements(): Promise<Record<string, unknown>> {
+    return this.#cached('levers:defaults', async () => {
+      const levers = await this.#upstream.read<{ slug: string; type?: string; default_value?: unknown }[]>(`${this.#base}/levers`);
+      return Object.fromEntries(levers.map((lever) => [lever.slug, leverDefault(lever)]));
+    });
+  }
+
   plans(): Promise<Plans> {
     return this.#cached('plans:facts', async () => {
       const [all, publicPlans] = await Promise.all([
@@ -96,4 +107,17 @@ export class Catalog {
       return { all, facts };
     });
   }
+}
+
+const TYPE_DEFAULTS: Record<string, unknown> = { boolean: false, numeric: 0, metered: 0, list: [] };
+
+function leverDefault(lever: { type?: string; default_value?: unknown }): unknown {
+  if (typeof lever.default_value === 'string') {
+    try {
+      return JSON.parse(lever.default_value);
+    } catch {
+      return lever.default_value;
+    }
+  }
+  return TYPE_DEFAULTS[lever.type ?? ''] ?? null;
 }

@@ -8,14 +8,16 @@ import type { WebSocketServer } from 'ws';
 import { Catalog } from './catalog.ts';
 import { Customers } from './customers.ts';
 import { createFetchHandler, withinBasePath, type Authorize, type HandlerParts, type Identify } from './fetch-handler.ts';
-import { createNodeHandler, createUpgradeHandler, requestUrl } from './node-adapter.ts';
-import { PortalRoutes, type ResolveMember } from './portal-routes.ts';
+import type { InvitationOptions } from './invitations.ts';
+import { createNodeHandler, createUpgradeHandler, namesBasePath, requestUrl } from './node-adapter.ts';
+import { PortalRoutes } from './portal-routes.ts';
 import { Relay, type UpstreamSocketClass } from './relay.ts';
 import { Upstream } from './upstream.ts';
 
 export type { AuthorizeContext, Authorize, Identify } from './fetch-handler.ts';
 export type { PortalUser } from './customers.ts';
-export type { ResolveMember } from './portal-routes.ts';
+export type { InvitationMail, InvitationOptions } from './invitations.ts';
+export { memoryInvitationStore, type InvitationRecord, type InvitationStore } from './invitation-store.ts';
 export type { CustomerAction } from '../policy/index.ts';
 export { CLOSE_CUSTOMER_DELETED, CLOSE_SESSION_ENDED, CLOSE_TOO_MANY } from './relay.ts';
 
@@ -31,8 +33,9 @@ export interface PlanshipGatewayOptions {
   basePath?: string;
   /**
    * The signed-in user of a request, from the host's own session: `{ id }` (the host's user id,
-   * Planship's alternative id) with `email` and `name` for the first visit; null when signed out.
+   * Planship's alternative id) with `email` and `name` for their customer; null when signed out.
    * Runs on every request and when a live connection opens (and again every `sessionCheckMs`).
+   * A throw is answered 500 and logged by its type only (its message may hold a secret).
    */
   identify: Identify;
   /** Pages on other origins allowed to call the gateway (with credentials); default: same origin only. */
@@ -40,11 +43,11 @@ export interface PlanshipGatewayOptions {
   /** The host's own extra rules, after the customer policy allowed a request; false answers 403. */
   authorize?: Authorize;
   /**
-   * Invitations by email (the members list's invite form): which of your users has this email?
-   * Answer the user (`{ id, email?, name? }`, as identify would) or null; their Planship customer
-   * is found or created and joins the subscription. Without it, the invite form is not offered.
+   * Team invitations by email (the members list's invite form). An invitation is an offer the
+   * host mails (`send`) as a link to its portal page (`acceptUrl`); the invitee joins only by
+   * accepting it there, signed in as the address it was sent to. Without it, no invite form.
    */
-  resolveMember?: ResolveMember;
+  invitations?: InvitationOptions;
   /**
    * Plans customers may choose on their own (public ones only). Hosted Planship's plan list does
    * not say which plans are self-serve: there, only the plans listed here are. Where the list
@@ -58,7 +61,11 @@ export interface PlanshipGatewayOptions {
   seatLimits?: Record<string, number>;
   /** Heartbeat to open pages (they treat 2 missed beats as a dead connection); default 15 000. */
   heartbeatMs?: number;
-  /** How often a live page's session is checked again; default 60 000. */
+  /**
+   * How often a live page's session is checked again with `identify`; default 10 000. A stateful
+   * session that ends is noticed within this; a stateless signed cookie never ends by itself:
+   * call `signOut(userId)` from your sign-out route.
+   */
   sessionCheckMs?: number;
   /** How long catalog reads are shared; default 30 000. */
   catalogTtlMs?: number;
@@ -66,6 +73,10 @@ export interface PlanshipGatewayOptions {
   timeoutMs?: number;
   /** Live pages per customer; the oldest closes (4429) beyond it. Default 20. */
   maxPagesPerCustomer?: number;
+  /** Live pages of this gateway process, all customers together; a new one beyond it is refused (503). Default 10 000. */
+  maxPages?: number;
+  /** How long a request body may take to arrive (408 after); default 10 000. */
+  bodyTimeoutMs?: number;
   /** How long the upstream socket outlives a customer's last page; default 10 000. */
   idleMs?: number;
   fetch?: typeof fetch;
@@ -82,8 +93,16 @@ export interface PlanshipGateway {
   nodeHandler(request: IncomingMessage, response: ServerResponse, next?: (error?: unknown) => void): void;
   /** For the Node server's 'upgrade' event: takes the live WebSocket; false when the path is not the gateway's. */
   handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean;
+  /**
+   * Ends a user's live pages at once (they close with 4401) and forgets what this gateway cached
+   * for them. Call it from your sign-out route: a page's session is otherwise only re-checked
+   * every `sessionCheckMs`, and a stateless signed cookie stays valid until it expires.
+   */
+  signOut(userId: string): void;
   /** Upstream sockets open now (one per customer with live pages). */
   readonly upstreamSockets: number;
+  /** Live pages open now. */
+  readonly livePages: number;
   close(): Promise<void>;
 }
 
@@ -113,6 +132,22 @@ function seatLimits(limits: Record<string, number> | undefined): Map<string, num
     if (!Number.isSafeInteger(seats) || seats < 1) throw new GatewayOptionsError(`seatLimits.${slug} must be a whole number of seats, at least 1`);
   }
   return new Map(Object.entries(limits));
+}
+
+function invitationOptions(options: InvitationOptions | undefined): InvitationOptions | undefined {
+  if (options === undefined) return undefined;
+  if (typeof options?.send !== 'function') throw new GatewayOptionsError('invitations.send(invitation) is required: it mails the invitation');
+  let url: URL | undefined;
+  try {
+    url = new URL(options.acceptUrl);
+  } catch {
+    url = undefined;
+  }
+  if (!url || !/^https?:$/.test(url.protocol)) throw new GatewayOptionsError('invitations.acceptUrl must be the absolute http(s) URL of your portal page');
+  positive('invitations.ttlMs', options.ttlMs, 1);
+  positive('invitations.maxPending', options.maxPending, 1);
+  positive('invitations.maxPerDay', options.maxPerDay, 1);
+  return options;
 }
 
 function webSocketBase(baseUrl: string, explicit?: string): string {
@@ -158,6 +193,7 @@ export function createPlanshipGateway(options: PlanshipGatewayOptions): Planship
     wss = module && new module.WebSocketServer({ noServer: true, maxPayload: 1024 });
     loaded = true;
   });
+  const customers = new Customers(upstream);
   const relay = new Relay({
     upstream,
     webSocketUrl: webSocketBase(baseUrl, options.webSocketUrl),
@@ -165,11 +201,15 @@ export function createPlanshipGateway(options: PlanshipGatewayOptions): Planship
     WebSocket: () => options.WebSocket ?? (ws?.WebSocket as unknown as UpstreamSocketClass | undefined) ?? (globalThis as { WebSocket?: UpstreamSocketClass }).WebSocket,
     heartbeatMs: positive('heartbeatMs', options.heartbeatMs, 15_000),
     idleMs: positive('idleMs', options.idleMs, 10_000),
-    sessionCheckMs: positive('sessionCheckMs', options.sessionCheckMs, 60_000),
+    sessionCheckMs: positive('sessionCheckMs', options.sessionCheckMs, 10_000),
     maxPagesPerCustomer: positive('maxPagesPerCustomer', options.maxPagesPerCustomer, 20),
+    maxPages: positive('maxPages', options.maxPages, 10_000),
+    findCustomer: (userId) => customers.find({ id: userId }),
     log,
   });
-  const customers = new Customers(upstream);
+  customers.onCreated = (userId, caller) => relay.customerFound(userId, caller);
+  const invitations = invitationOptions(options.invitations);
+  const routes = new PortalRoutes(upstream, catalog, customers, { productSlug, invitations });
   const parts: HandlerParts = {
     basePath,
     productSlug,
@@ -177,12 +217,13 @@ export function createPlanshipGateway(options: PlanshipGatewayOptions): Planship
     identify: options.identify,
     authorize: options.authorize,
     customers,
-    routes: new PortalRoutes(upstream, catalog, customers, { productSlug, resolveMember: options.resolveMember }),
+    routes,
     relay,
     upstream,
     catalog,
+    bodyTimeoutMs: positive('bodyTimeoutMs', options.bodyTimeoutMs, 10_000),
     log,
-    featureHeaders: options.resolveMember ? { 'planship-portal-features': 'invites' } : {},
+    featureHeaders: invitations ? { 'planship-portal-features': 'invites' } : {},
   };
   const handleRequest = createFetchHandler(parts);
   const upgrade = createUpgradeHandler(parts, () => wss);
@@ -192,12 +233,20 @@ export function createPlanshipGateway(options: PlanshipGatewayOptions): Planship
     handleUpgrade(request, socket, head) {
       if (loaded) return upgrade(request, socket, head);
       // In the first instant after start `ws` may still be loading: answer once it is.
-      const ours = withinBasePath(requestUrl(request).pathname, basePath);
+      const url = requestUrl(request);
+      const ours = url ? withinBasePath(url.pathname, basePath) : namesBasePath(request, basePath);
       if (ours) void ready.then(() => upgrade(request, socket, head));
       return ours;
     },
+    signOut(userId) {
+      relay.signOut(userId);
+      routes.forget(userId);
+    },
     get upstreamSockets() {
       return relay.upstreamSockets;
+    },
+    get livePages() {
+      return relay.pages;
     },
     async close() {
       relay.close();

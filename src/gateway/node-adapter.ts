@@ -8,9 +8,9 @@ import type { TLSSocket } from 'node:tls';
 import type { WebSocketServer } from 'ws';
 import { jsonDepthIssue } from '../policy/index.ts';
 import { GatewayError } from './errors.ts';
-import { admit, errorResponse, jsonResponse, withinBasePath, type HandlerParts } from './fetch-handler.ts';
+import { admit, errorResponse, jsonResponse, stillSignedIn, withinBasePath, type HandlerParts } from './fetch-handler.ts';
 import { WebSocketPage } from './page-sinks.ts';
-import { checkOrigin } from './request-guard.ts';
+import { checkOrigin, HOST_HEADER } from './request-guard.ts';
 
 type Next = (error?: unknown) => void;
 /** Express and Connect keep the full path in `originalUrl` when a middleware is mounted on a path. */
@@ -20,14 +20,40 @@ type NodeRequest = IncomingMessage & { originalUrl?: string; body?: unknown };
 const UNFETCHABLE_METHODS = new Set(['CONNECT', 'TRACE', 'TRACK']);
 const methodNotAllowed = () => jsonResponse(405, { detail: 'Method Not Allowed' }, { allow: 'GET, POST, PATCH, DELETE, OPTIONS' });
 
-export function requestUrl(request: NodeRequest): URL {
+/**
+ * The request's URL, built from the Host header and an origin-form path only, or undefined when
+ * the request target is anything else. `new URL(target, base)` would take `//evil.example/...`
+ * (a network-path reference) or `http://evil.example/...` (absolute form) as naming another
+ * host, and the origin check would then compare an attacker's origin with itself.
+ */
+export function requestUrl(request: NodeRequest): URL | undefined {
+  const target = request.originalUrl ?? request.url ?? '/';
+  if (!isOriginForm(target)) return undefined;
+  const host = request.headers.host ?? 'localhost';
+  if (!HOST_HEADER.test(host)) return undefined;
   const secure = (request.socket as TLSSocket | undefined)?.encrypted === true;
   try {
-    return new URL(request.originalUrl ?? request.url ?? '/', `${secure ? 'https' : 'http'}://${request.headers.host ?? 'localhost'}`);
+    return new URL(target, `${secure ? 'https' : 'http'}://${host}`);
   } catch {
-    return new URL('http://localhost/');
+    return undefined;
   }
 }
+
+/** `/path?query`: one leading slash, no backslash (URL parsers read it as a slash), no control characters. */
+export function isOriginForm(target: string): boolean {
+  return target.startsWith('/') && !target.startsWith('//') && !/[\\\x00-\x20\x7f]/.test(target);
+}
+
+/**
+ * Whether a request the gateway cannot place is aimed at it: a bad target that names the base
+ * path anywhere is refused (400) rather than passed on to the app's own routes.
+ */
+export function namesBasePath(request: NodeRequest, basePath: string): boolean {
+  const target = request.originalUrl ?? request.url ?? '';
+  return target.toLowerCase().replaceAll('\\', '/').includes(basePath.toLowerCase());
+}
+
+const badTarget = () => jsonResponse(400, { detail: 'Bad Request' }, { connection: 'close' });
 
 function fetchHeaders(request: IncomingMessage): Headers {
   const headers = new Headers();
@@ -39,7 +65,7 @@ function fetchHeaders(request: IncomingMessage): Headers {
 }
 
 /** A Fetch Request for a Node request: its body streamed, or the body a parser (express.json()) already read. */
-export function toFetchRequest(request: NodeRequest, signal?: AbortSignal): Request {
+export function toFetchRequest(request: NodeRequest, url: URL, signal?: AbortSignal): Request {
   const method = request.method ?? 'GET';
   const headers = fetchHeaders(request);
   const init: RequestInit & { duplex?: 'half' } = { method, headers, signal };
@@ -58,7 +84,7 @@ export function toFetchRequest(request: NodeRequest, signal?: AbortSignal): Requ
       init.duplex = 'half';
     }
   }
-  return new Request(requestUrl(request), init);
+  return new Request(url, init);
 }
 
 async function writeResponse(response: Response, out: ServerResponse): Promise<void> {
@@ -90,18 +116,28 @@ export function createNodeHandler(parts: HandlerParts, handleRequest: (request: 
   };
   return function nodeHandler(request: IncomingMessage, response: ServerResponse, next?: Next): void {
     const url = requestUrl(request as NodeRequest);
+    if (!url) {
+      if (next && !namesBasePath(request as NodeRequest, parts.basePath)) return next();
+      return void writeResponse(badTarget(), response).catch(() => response.destroy());
+    }
     if (!withinBasePath(url.pathname, parts.basePath)) {
       if (next) return next();
       response.writeHead(404, { 'content-type': 'application/json' }).end('{"detail":"Not Found"}');
       return;
     }
     const what = `${request.method} ${url.pathname}`;
+    const send = (answer: Response) => {
+      // Answered before its body arrived (refused, or too slow): the connection ends with the
+      // answer, so no one keeps it open by trickling in the rest.
+      if (!request.complete) answer.headers.set('connection', 'close');
+      return writeResponse(answer, response);
+    };
     try {
-      if (UNFETCHABLE_METHODS.has(request.method?.toUpperCase() ?? '')) return void writeResponse(methodNotAllowed(), response).catch(() => response.destroy());
+      if (UNFETCHABLE_METHODS.has(request.method?.toUpperCase() ?? '')) return void send(methodNotAllowed()).catch(() => response.destroy());
       const aborted = new AbortController();
       response.on('close', () => aborted.abort());
-      handleRequest(toFetchRequest(request as NodeRequest, aborted.signal), request)
-        .then((answer) => writeResponse(answer, response))
+      handleRequest(toFetchRequest(request as NodeRequest, url, aborted.signal), request)
+        .then(send)
         .catch((error: unknown) => fail(response, error, what));
     } catch (error) {
       fail(response, error, what);
@@ -123,6 +159,12 @@ function refuseUpgrade(socket: Duplex, status: number, detail: unknown): void {
 export function createUpgradeHandler(parts: HandlerParts, server: () => WebSocketServer | undefined) {
   return function handleUpgrade(request: IncomingMessage, socket: Duplex, head: Buffer): boolean {
     const url = requestUrl(request);
+    if (!url) {
+      if (!namesBasePath(request, parts.basePath)) return false;
+      socket.on('error', () => socket.destroy());
+      refuseUpgrade(socket, 400, 'Bad Request');
+      return true;
+    }
     if (!withinBasePath(url.pathname, parts.basePath)) return false;
     socket.on('error', () => socket.destroy());
     // Only a GET upgrades to a WebSocket (and TRACE or CONNECT cannot even become a Fetch Request).
@@ -132,18 +174,19 @@ export function createUpgradeHandler(parts: HandlerParts, server: () => WebSocke
     }
     void (async () => {
       try {
-        const fetchRequest = toFetchRequest(request);
+        const fetchRequest = toFetchRequest(request, url);
         // Cookies ride along on a socket too: only the page's own origin (or an allowed one) may open it.
         checkOrigin(fetchRequest, parts.allowedOrigins);
-        const { match, user, caller } = await admit(parts, 'GET', url.pathname, fetchRequest, request);
+        const { match, user, caller } = await admit(parts, fetchRequest, request, url.pathname);
         if (match.action !== 'entitlements.live') return refuseUpgrade(socket, 404, 'Not Found');
         const wss = server();
         if (!wss) {
           parts.log('planship gateway: WebSocket upgrades need the `ws` package (npm install ws)');
           return refuseUpgrade(socket, 501, 'Live updates over WebSocket are not available here.');
         }
+        parts.relay.reserve();
         wss.handleUpgrade(request, socket, head, (websocket) => {
-          const detach = parts.relay.attach(caller.id, new WebSocketPage(websocket), async () => (await parts.identify(fetchRequest, request))?.id === user.id);
+          const detach = parts.relay.attach(caller, user.id, new WebSocketPage(websocket), () => stillSignedIn(parts, fetchRequest, request, user.id));
           websocket.on('close', detach);
           websocket.on('error', () => websocket.terminate());
         });

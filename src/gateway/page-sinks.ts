@@ -52,8 +52,11 @@ export class EventStreamPage implements PageSink {
   #controller!: ReadableStreamDefaultController<Uint8Array>;
   #waiting?: string;
   #closed = false;
+  readonly #onEnd: () => void;
 
-  constructor(onCancel: () => void) {
+  /** `onEnd` runs once the page is gone, whichever side ended the stream. */
+  constructor(onEnd: () => void) {
+    this.#onEnd = onEnd;
     this.stream = new ReadableStream<Uint8Array>(
       {
         start: (controller) => {
@@ -64,7 +67,7 @@ export class EventStreamPage implements PageSink {
         pull: () => this.#flush(),
         cancel: () => {
           this.#closed = true;
-          onCancel();
+          onEnd();
         },
       },
       { highWaterMark: 1 },
@@ -97,5 +100,6 @@ export class EventStreamPage implements PageSink {
     } catch {
       /* the reader is gone */
     }
+    this.#onEnd();
   }
 }

@@ -1,11 +1,11 @@
 // Each route a signed-in page may call, served for its customer: the policy decides with facts
 // read from Planship, then the request goes on with the product token. Paths and bodies are
 // rebuilt from what the policy allows (the customer's own id in place of `me`, only the allowed
-// fields), so nothing the page invents reaches Planship.
+// fields), so nothing the page invents reaches Planship. A signed-in user with no customer yet
+// reads as a customer with nothing; the first write that needs one creates it.
 import { createHash } from 'node:crypto';
 import {
   checkMemberAdd,
-  checkMemberInvite,
   checkMemberRemove,
   checkSubscriptionCreate,
   checkSubscriptionUpdate,
@@ -19,25 +19,21 @@ import {
 import { visiblePlans, type Catalog } from './catalog.ts';
 import type { Customers, PortalUser } from './customers.ts';
 import { refuse } from './errors.ts';
+import { Invitations, type InvitationOptions } from './invitations.ts';
 import type { Upstream, UpstreamAnswer } from './upstream.ts';
 
 export interface PortalRequest {
   match: CustomerRouteMatch;
-  caller: Caller;
+  /** The user's customer; null while they have none. */
+  caller: Caller | null;
   user: PortalUser;
   body: unknown;
   idempotencyKey: string | null;
 }
 
-/** The host's answer to "who has this email?" for an invitation (null: nobody it knows). */
-export type ResolveMember = (
-  email: string,
-  context: { inviter: PortalUser; subscriptionId: string },
-) => Promise<PortalUser | null> | PortalUser | null;
-
 interface SubscriptionWire {
   subscription_id: string;
-  plan: { slug: string };
+  plan: { slug: string; name?: string };
   renew_plan?: { slug: string } | null;
   max_subscribers?: number;
   is_active: boolean;
@@ -55,30 +51,40 @@ interface MemberWire {
 const MEMBER_NAME_TTL_MS = 60_000;
 const MAX_MEMBER_NAMES = 10_000;
 
+export interface PortalRoutesOptions {
+  productSlug: string;
+  /** Team invitations, when the host set them up. */
+  invitations?: InvitationOptions;
+}
+
 export class PortalRoutes {
   readonly #upstream: Upstream;
   readonly #catalog: Catalog;
   readonly #productSlug: string;
+  readonly #customers: Customers;
+  readonly #invitations?: Invitations;
   /** One write at a time per customer, so the checks of one see the effects of the last. */
   readonly #writes = new Map<string, Promise<unknown>>();
   readonly #memberNames = new Map<string, { value: Promise<{ name?: string; email?: string }>; until: number }>();
 
-  readonly #customers: Customers;
-  readonly #resolveMember?: ResolveMember;
-
-  constructor(upstream: Upstream, catalog: Catalog, customers: Customers, options: { productSlug: string; resolveMember?: ResolveMember }) {
+  constructor(upstream: Upstream, catalog: Catalog, customers: Customers, options: PortalRoutesOptions) {
     this.#upstream = upstream;
     this.#catalog = catalog;
     this.#customers = customers;
     this.#productSlug = options.productSlug;
-    this.#resolveMember = options.resolveMember;
+    const serially = <T>(customerId: string, work: () => Promise<T>) => this.#serially(customerId, work);
+    const customerDetails = (customerId: string) => this.#memberName(customerId);
+    this.#invitations = options.invitations && new Invitations({ upstream, customers, serially, customerDetails }, options.invitations);
+  }
+
+  /** Forgets what is cached about a user (they signed out). */
+  forget(userId: string): void {
+    this.#customers.forget(userId);
   }
 
   serve(request: PortalRequest): Promise<UpstreamAnswer> {
-    const { match, caller } = request;
+    const { match, caller, user } = request;
     const { params } = match;
-    const customer = `/api/v1/customers/${encodeURIComponent(caller.id)}`;
-    const product = `/api/v1/products/${encodeURIComponent(this.#productSlug)}`;
     switch (match.action) {
       case 'product.read':
         return this.#catalog.answer('');
@@ -92,29 +98,58 @@ export class PortalRoutes {
         return this.#plan(caller, params.plan!, '');
       case 'plan-entitlements.read':
         return this.#plan(caller, params.plan!, '/entitlements');
+      case 'subscription.create':
+        return this.#customers.ensure(user).then((customer) => this.#subscribe(customer, request));
+      case 'invitation.read':
+        return this.#invitationsOffered().read(params.invitation!, user);
+      case 'invitation.accept':
+        return this.#invitationsOffered().accept(params.invitation!, user);
+      case 'invitation.decline':
+        return this.#invitationsOffered().decline(params.invitation!, user);
+      case 'entitlements.live':
+        throw refuse(400, 'Open this path as a WebSocket, or with Accept: text/event-stream.');
+      default:
+        return caller ? this.#serveCustomer(request, caller) : this.#serveNoCustomer(request);
+    }
+  }
+
+  /** A signed-in user with no Planship customer yet: what a customer with nothing sees. */
+  async #serveNoCustomer({ match }: PortalRequest): Promise<UpstreamAnswer> {
+    switch (match.action) {
+      case 'subscriptions.list':
+        return { status: 200, body: [] };
+      case 'entitlements.read':
+        return { status: 200, body: await this.#catalog.defaultEntitlements() };
+      case 'usage.read':
+        return { status: 200, body: match.params.lever !== undefined ? { total: 0, by_bucket: {}, by_subscription: {} } : {} };
+      default:
+        throw refuse(404, 'Subscription not found');
+    }
+  }
+
+  #serveCustomer(request: PortalRequest, caller: Caller): Promise<UpstreamAnswer> {
+    const { match } = request;
+    const { params } = match;
+    const customer = `/api/v1/customers/${encodeURIComponent(caller.id)}`;
+    const product = `/products/${encodeURIComponent(this.#productSlug)}`;
+    switch (match.action) {
       case 'subscriptions.list':
         return this.#upstream.call('GET', `${customer}/subscriptions?product_slug=${encodeURIComponent(this.#productSlug)}`);
       case 'subscription.read':
         return this.#ownSubscription(caller, params.subscription!).then((found) => ({ status: 200, body: found.wire }));
       case 'entitlements.read':
-        return this.#upstream.call('GET', `${customer}/products/${encodeURIComponent(this.#productSlug)}/entitlements`);
+        return this.#upstream.call('GET', `${customer}${product}/entitlements`);
       case 'usage.read':
         return this.#upstream.call(
           'GET',
           params.lever !== undefined
-            ? `${customer}/products/${encodeURIComponent(this.#productSlug)}/levers/${encodeURIComponent(params.lever)}/usage`
-            : `${customer}/products/${encodeURIComponent(this.#productSlug)}/usage/${encodeURIComponent(params.metering!)}`,
+            ? `${customer}${product}/levers/${encodeURIComponent(params.lever)}/usage`
+            : `${customer}${product}/usage/${encodeURIComponent(params.metering!)}`,
         );
       case 'members.list':
         return this.#members(caller, params.subscription!);
-      case 'subscription.create':
-        return this.#serially(caller, async () => {
-          const [plans, subscriptions] = await Promise.all([this.#catalog.plans(), this.#subscriptionFacts(caller)]);
-          const body = checkSubscriptionCreate({ plan: plans.facts.get(params.plan!), body: request.body, caller, subscriptions });
-          return this.#upstream.call('POST', `${product}/plans/${encodeURIComponent(params.plan!)}/subscriptions`, body, this.#idempotency(caller, request));
-        });
       case 'subscription.update':
-        return this.#serially(caller, async () => {
+        return this.#serially(caller.id, async () => {
           const [plans, subscriptions] = await Promise.all([this.#catalog.plans(), this.#subscriptionFacts(caller)]);
           const subscription = own(subscriptions, params.subscription!);
           const body = checkSubscriptionUpdate({ subscription, plans: (slug) => plans.facts.get(slug), body: request.body, subscriptions });
@@ -124,44 +159,49 @@ export class PortalRoutes {
         // Another customer's subscription stays a 404; one's own: invite by email instead.
         return this.#ownSubscription(caller, params.subscription!).then(() => checkMemberAdd());
       case 'members.invite':
-        return this.#serially(caller, () => this.#invite(request));
+        return this.#serially(caller.id, async () => {
+          const { wire, facts } = await this.#ownSubscription(caller, params.subscription!);
+          return this.#invitationsOffered().invite(facts, wire.plan.name ?? wire.plan.slug, { user: request.user, caller }, request.body);
+        });
+      case 'invites.list':
+        return this.#ownSubscription(caller, params.subscription!).then(({ facts }) => this.#invitationsOffered().list(facts));
+      case 'invites.cancel':
+        return this.#ownSubscription(caller, params.subscription!).then(({ facts }) => this.#invitationsOffered().cancel(facts, params.invitation!));
       case 'members.remove':
-        return this.#serially(caller, async () => {
+        return this.#serially(caller.id, async () => {
           const { facts } = await this.#ownSubscription(caller, params.subscription!);
           const leaving = isOwnCustomer(params.member!, caller);
           checkMemberRemove({ subscription: facts, memberIsCaller: leaving });
           const member = leaving ? caller.id : params.member!;
           return this.#upstream.call('DELETE', `${customer}/subscriptions/${encodeURIComponent(facts.id)}/customers/${encodeURIComponent(member)}`);
         });
-      case 'entitlements.live':
-        throw refuse(400, 'Open this path as a WebSocket, or with Accept: text/event-stream.');
+      default:
+        throw refuse(404, 'Not Found');
     }
   }
 
-  /** An invitation by email: the host says which of its users that is; their customer joins (created on the spot if new). */
-  async #invite({ match, caller, user, body, idempotencyKey }: PortalRequest): Promise<UpstreamAnswer> {
-    const { facts } = await this.#ownSubscription(caller, match.params.subscription!);
-    const { email, isAdministrator } = checkMemberInvite({ subscription: facts, body });
-    if (!this.#resolveMember) throw refuse(403, 'Invitations are not set up on this site.');
-    const invitee = await this.#resolveMember(email, { inviter: user, subscriptionId: facts.id });
-    if (!invitee) throw refuse(404, 'No account uses this email address: ask them to sign up first, then invite them again.');
-    const member = await this.#customers.resolve(invitee);
-    const answer = await this.#upstream.call<MemberWire>(
-      'POST',
-      `/api/v1/customers/${encodeURIComponent(caller.id)}/subscriptions/${encodeURIComponent(facts.id)}/customers`,
-      { customer_id: member.id, is_administrator: isAdministrator },
-      this.#idempotency(caller, { idempotencyKey }),
-    );
-    return answer.status === 200 ? { status: 200, body: await this.#withDetails(answer.body, caller, facts) } : answer;
+  #subscribe(caller: Caller, request: PortalRequest): Promise<UpstreamAnswer> {
+    const plan = request.match.params.plan!;
+    return this.#serially(caller.id, async () => {
+      const [plans, subscriptions] = await Promise.all([this.#catalog.plans(), this.#subscriptionFacts(caller)]);
+      const body = checkSubscriptionCreate({ plan: plans.facts.get(plan), body: request.body, caller, subscriptions });
+      const path = `/api/v1/products/${encodeURIComponent(this.#productSlug)}/plans/${encodeURIComponent(plan)}/subscriptions`;
+      return this.#upstream.call('POST', path, body, this.#idempotency(caller, request));
+    });
+  }
+
+  #invitationsOffered(): Invitations {
+    if (!this.#invitations) throw refuse(403, 'Invitations are not set up on this site.');
+    return this.#invitations;
   }
 
   /** Runs `work` after the customer's previous write finished (one gateway process). */
-  #serially<T>(caller: Caller, work: () => Promise<T>): Promise<T> {
-    const previous = this.#writes.get(caller.id) ?? Promise.resolve();
+  #serially<T>(customerId: string, work: () => Promise<T>): Promise<T> {
+    const previous = this.#writes.get(customerId) ?? Promise.resolve();
     const next = previous.catch(() => {}).then(work);
     const settled = next.catch(() => {});
-    this.#writes.set(caller.id, settled);
-    settled.then(() => this.#writes.get(caller.id) === settled && this.#writes.delete(caller.id));
+    this.#writes.set(customerId, settled);
+    settled.then(() => this.#writes.get(customerId) === settled && this.#writes.delete(customerId));
     return next;
   }
 
@@ -190,19 +230,20 @@ export class PortalRoutes {
   }
 
   /** Public plans plus the plans the customer is on. */
-  async #plans(caller: Caller): Promise<UpstreamAnswer> {
+  async #plans(caller: Caller | null): Promise<UpstreamAnswer> {
     const [plans, ownPlans] = await Promise.all([this.#catalog.plans(), this.#ownPlanSlugs(caller)]);
     return { status: 200, body: visiblePlans(plans, ownPlans) };
   }
 
   /** A plan (or its entitlements, `suffix`) the customer may see. */
-  async #plan(caller: Caller, slug: string, suffix: string): Promise<UpstreamAnswer> {
+  async #plan(caller: Caller | null, slug: string, suffix: string): Promise<UpstreamAnswer> {
     const [plans, ownPlans] = await Promise.all([this.#catalog.plans(), this.#ownPlanSlugs(caller)]);
     if (!planVisible(plans.facts.get(slug), ownPlans)) throw refuse(404, 'Plan not found');
     return this.#catalog.answer(`/plans/${encodeURIComponent(slug)}${suffix}`);
   }
 
-  async #ownPlanSlugs(caller: Caller): Promise<Set<string>> {
+  async #ownPlanSlugs(caller: Caller | null): Promise<Set<string>> {
+    if (!caller) return new Set();
     return new Set((await this.#subscriptionWires(caller)).map((subscription) => subscription.plan.slug));
   }
 

@@ -4,7 +4,10 @@
 // the moment it arrives; a slow page gets only the newest frame. Upstream drops reconnect with
 // backoff and a fresh token; the upstream socket closes ~10 s after the customer's last page left.
 // Pages get a heartbeat (`ping`) so they notice a dead connection, and their session is checked
-// again periodically (closed with 4401 once it ends).
+// again periodically (closed with 4401 once it ends) or ended at once by `signOut`. A signed-in
+// user with no Planship customer yet waits without an upstream socket until one exists.
+import type { Caller } from '../policy/index.ts';
+import { GatewayError } from './errors.ts';
 import type { Upstream } from './upstream.ts';
 
 /** One page's end of the relay, whatever carries it. */
@@ -43,14 +46,22 @@ export interface RelayOptions {
   idleMs: number;
   sessionCheckMs: number;
   maxPagesPerCustomer: number;
+  /** Live pages of this gateway process, all customers together. */
+  maxPages: number;
+  /** The customer of a user whose pages wait for one (null: still none). */
+  findCustomer: (userId: string) => Promise<Caller | null>;
   log: (message: string) => void;
 }
 
 interface Page {
   sink: PageSink;
-  /** Whether the page's session still names this customer. */
+  userId: string;
+  /** Whether the page's session still names its user. */
   stillSignedIn: () => Promise<boolean>;
 }
+
+/** Sessions re-checked at once; more would flood the host's session store every round. */
+const SESSION_CHECKS_AT_ONCE = 16;
 
 interface Channel {
   customerId: string;
@@ -61,6 +72,8 @@ interface Channel {
   last?: string;
   attempt: number;
   openedAt: number;
+  /** A connect is under way (waiting for the token): pages joining meanwhile must not start another. */
+  connecting?: boolean;
   retryTimer?: ReturnType<typeof setTimeout>;
   idleTimer?: ReturnType<typeof setTimeout>;
 }
@@ -72,14 +85,18 @@ const STABLE_MS = 5_000;
 export class Relay {
   readonly #options: RelayOptions;
   readonly #channels = new Map<string, Channel>();
+  /** Pages of signed-in users who have no Planship customer yet, by user id. */
+  readonly #waiting = new Map<string, Page[]>();
   readonly #heartbeat: ReturnType<typeof setInterval>;
   readonly #sessionCheck: ReturnType<typeof setInterval>;
+  #checking = false;
+  #pages = 0;
   #closed = false;
 
   constructor(options: RelayOptions) {
     this.#options = options;
     this.#heartbeat = setInterval(() => this.#beat(), options.heartbeatMs);
-    this.#sessionCheck = setInterval(() => void this.#checkSessions(), options.sessionCheckMs);
+    this.#sessionCheck = setInterval(() => void this.checkSessions(), options.sessionCheckMs);
     this.#heartbeat.unref?.();
     this.#sessionCheck.unref?.();
   }
@@ -91,8 +108,55 @@ export class Relay {
     return open;
   }
 
-  /** Adds a page of this customer; returns how to remove it. */
-  attach(customerId: string, sink: PageSink, stillSignedIn: () => Promise<boolean>): () => void {
+  /** Live pages open now. */
+  get pages(): number {
+    return this.#pages;
+  }
+
+  /** Refuses a new page when this process already serves its maximum (before the socket or stream opens). */
+  reserve(): void {
+    if (this.#pages >= this.#options.maxPages) {
+      throw new GatewayError(503, 'Live updates are busy right now: the page will reconnect by itself.', 'planship gateway: maxPages live pages reached; a new one was refused');
+    }
+  }
+
+  /** Adds a page of this user (and customer, when they have one); returns how to remove it. */
+  attach(caller: Caller | null, userId: string, sink: PageSink, stillSignedIn: () => Promise<boolean>): () => void {
+    const page: Page = { sink, userId, stillSignedIn };
+    this.#pages += 1;
+    let removed = false;
+    const remove = () => {
+      if (removed) return;
+      removed = true;
+      this.#pages -= 1;
+      this.#remove(page);
+    };
+    if (caller) this.#join(caller.id, page);
+    else this.#waiting.set(userId, [...(this.#waiting.get(userId) ?? []), page]);
+    return remove;
+  }
+
+  /** A user's customer now exists (this process created it, or a check found it): their waiting pages go live. */
+  customerFound(userId: string, caller: Caller): void {
+    const pages = this.#waiting.get(userId);
+    if (!pages) return;
+    this.#waiting.delete(userId);
+    for (const page of pages) this.#join(caller.id, page);
+  }
+
+  /** Ends every live page of a user at once (4401), e.g. when they sign out. */
+  signOut(userId: string): void {
+    for (const page of this.#waiting.get(userId) ?? []) page.sink.close(CLOSE_SESSION_ENDED, 'session ended');
+    this.#waiting.delete(userId);
+    for (const channel of [...this.#channels.values()]) {
+      for (const page of channel.pages.filter((candidate) => candidate.userId === userId)) {
+        page.sink.close(CLOSE_SESSION_ENDED, 'session ended');
+        this.#detach(channel, page);
+      }
+    }
+  }
+
+  #join(customerId: string, page: Page): void {
     let channel = this.#channels.get(customerId);
     if (!channel) {
       channel = { customerId, pages: [], attempt: 0, openedAt: 0 };
@@ -100,16 +164,24 @@ export class Relay {
     }
     clearTimeout(channel.idleTimer);
     channel.idleTimer = undefined;
-    const page: Page = { sink, stillSignedIn };
     channel.pages.push(page);
     // A customer's pages are bounded: the oldest gives way (its client backs off before retrying).
     while (channel.pages.length > this.#options.maxPagesPerCustomer) {
       channel.pages.shift()!.sink.close(CLOSE_TOO_MANY, 'too many live connections');
     }
-    if (channel.last !== undefined) sink.send(channel.last);
-    if (!channel.socket && !channel.retryTimer) void this.#connect(channel, false);
-    const current = channel;
-    return () => this.#detach(current, page);
+    if (channel.last !== undefined) page.sink.send(channel.last);
+    if (!channel.socket && !channel.retryTimer && !channel.connecting) void this.#connect(channel, false);
+  }
+
+  #remove(page: Page): void {
+    const waiting = this.#waiting.get(page.userId);
+    if (waiting?.includes(page)) {
+      const rest = waiting.filter((candidate) => candidate !== page);
+      if (rest.length) this.#waiting.set(page.userId, rest);
+      else this.#waiting.delete(page.userId);
+      return;
+    }
+    for (const channel of this.#channels.values()) if (channel.pages.includes(page)) return this.#detach(channel, page);
   }
 
   #detach(channel: Channel, page: Page): void {
@@ -145,10 +217,13 @@ export class Relay {
       return;
     }
     let token: string;
+    channel.connecting = true;
     try {
       token = channel.token = await upstream.token(freshToken, channel.token);
     } catch {
       return this.#retry(channel, true);
+    } finally {
+      channel.connecting = false;
     }
     if (this.#closed || this.#channels.get(channel.customerId) !== channel || !channel.pages.length) return;
     const url = `${webSocketUrl}/api/v1/ws/customers/${encodeURIComponent(channel.customerId)}/products/${encodeURIComponent(productSlug)}/entitlements?token=${encodeURIComponent(token)}`;
@@ -194,17 +269,33 @@ export class Relay {
     for (const channel of this.#channels.values()) for (const page of channel.pages) page.sink.heartbeat();
   }
 
-  async #checkSessions(): Promise<void> {
-    for (const channel of [...this.#channels.values()]) {
-      for (const page of [...channel.pages]) {
-        let signedIn = false;
-        try {
-          signedIn = await page.stillSignedIn();
-        } catch {
-          signedIn = false;
+  /**
+   * Every page's session, checked again: a few at a time, and never two rounds at once (a slow
+   * session store must not make rounds pile up). Pages still waiting for a customer look again.
+   */
+  async checkSessions(): Promise<void> {
+    if (this.#checking || this.#closed) return;
+    this.#checking = true;
+    try {
+      const pages = [...this.#waiting.values(), ...[...this.#channels.values()].map((channel) => channel.pages)].flat();
+      let next = 0;
+      const worker = async () => {
+        while (next < pages.length) {
+          const page = pages[next++];
+          const signedIn = await page.stillSignedIn().catch(() => false);
+          if (!signedIn) {
+            page.sink.close(CLOSE_SESSION_ENDED, 'session ended');
+            this.#remove(page);
+          }
         }
-        if (!signedIn && channel.pages.includes(page)) page.sink.close(CLOSE_SESSION_ENDED, 'session ended');
+      };
+      await Promise.all(Array.from({ length: Math.min(SESSION_CHECKS_AT_ONCE, pages.length) }, worker));
+      for (const userId of [...this.#waiting.keys()]) {
+        const caller = await this.#options.findCustomer(userId).catch(() => null);
+        if (caller) this.customerFound(userId, caller);
       }
+    } finally {
+      this.#checking = false;
     }
   }
 
@@ -212,6 +303,8 @@ export class Relay {
     this.#closed = true;
     clearInterval(this.#heartbeat);
     clearInterval(this.#sessionCheck);
+    for (const page of [...this.#waiting.values()].flat()) page.sink.close(1001, 'going away');
+    this.#waiting.clear();
     for (const channel of [...this.#channels.values()]) {
       for (const page of channel.pages.splice(0)) page.sink.close(1001, 'going away');
       this.#end(channel);

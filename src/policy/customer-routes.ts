@@ -18,11 +18,16 @@ export type CustomerAction =
   | 'members.add'
   | 'members.remove'
   | 'members.invite'
+  | 'invites.list'
+  | 'invites.cancel'
+  | 'invitation.read'
+  | 'invitation.accept'
+  | 'invitation.decline'
   | 'entitlements.read'
   | 'usage.read'
   | 'entitlements.live';
 
-export type RouteParam = 'product' | 'plan' | 'lever' | 'metering' | 'customer' | 'subscription' | 'member';
+export type RouteParam = 'product' | 'plan' | 'lever' | 'metering' | 'customer' | 'subscription' | 'member' | 'invitation';
 
 export interface CustomerRouteMatch {
   action: CustomerAction;
@@ -46,8 +51,13 @@ const ROUTES: readonly (readonly [method: string, path: string, action: Customer
   ['GET', 'customers/:customer/subscriptions/:subscription/customers', 'members.list'],
   ['POST', 'customers/:customer/subscriptions/:subscription/customers', 'members.add'],
   ['DELETE', 'customers/:customer/subscriptions/:subscription/customers/:member', 'members.remove'],
-  // The gateway's own (not Planship's): invite by email, resolved by the host.
+  // The gateway's own (not Planship's): invitations by email, which the invitee accepts or declines.
   ['POST', 'customers/:customer/subscriptions/:subscription/invites', 'members.invite'],
+  ['GET', 'customers/:customer/subscriptions/:subscription/invites', 'invites.list'],
+  ['DELETE', 'customers/:customer/subscriptions/:subscription/invites/:invitation', 'invites.cancel'],
+  ['GET', 'invitations/:invitation', 'invitation.read'],
+  ['POST', 'invitations/:invitation/accept', 'invitation.accept'],
+  ['POST', 'invitations/:invitation/decline', 'invitation.decline'],
   ['GET', 'customers/:customer/products/:product/entitlements', 'entitlements.read'],
   ['GET', 'customers/:customer/products/:product/levers/:lever/usage', 'usage.read'],
   ['GET', 'customers/:customer/products/:product/usage/:metering', 'usage.read'],

@@ -141,7 +141,7 @@ function allowedFields(body: unknown, allowed: readonly string[]): { fields?: Re
   return { fields: kept, body: kept };
 }
 
-function requireAdministrator(subscription: SubscriptionFacts): void {
+export function requireAdministrator(subscription: SubscriptionFacts): void {
   if (!subscription.isAdministrator) {
     throw new PolicyRefusal(403, 'Only an administrator of this subscription can change it: ask them to.');
   }

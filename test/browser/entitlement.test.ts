@@ -159,6 +159,10 @@ describe('<planship-entitlement>', () => {
     const { gate } = await mountGate(id, { lever: 'dashboards', min: 5 });
     await decided(gate);
     expect(shown(gate)).to.deep.equal(['allowed']);
+    // Starter has 10 dashboards: exactly `min` is entitled, one more is not.
+    gate.min = 10;
+    await gate.updateComplete;
+    expect(shown(gate)).to.deep.equal(['allowed']);
     gate.min = 11;
     await gate.updateComplete;
     expect(shown(gate)).to.deep.equal(['denied']);

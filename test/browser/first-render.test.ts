@@ -60,9 +60,9 @@ describe('first content', () => {
     await waitUntil(() => contentShown(provider), 'no content', { timeout: 8000 });
     const [first, ...later] = fetches.calls;
     expect(new URL(first.url).pathname).to.equal('/planship/portal');
-    // Everything else (the members list, a second-level read) started only once that one answer was in.
+    // Everything else (the members list and its invitations, second-level reads) started only once that one answer was in.
     for (const call of later) expect(call.started, call.url).to.be.at.least(first.answered!);
-    expect(later.map((call) => new URL(call.url).pathname).filter((path) => !path.endsWith('/customers')), 'nothing else was needed').to.deep.equal([]);
+    expect(later.map((call) => new URL(call.url).pathname).filter((path) => !/\/(customers|invites)$/.test(path)), 'nothing else was needed').to.deep.equal([]);
     await waitUntil(
       () => fetches.calls.some((call) => call.url.endsWith('/customers')),
       'members were never read',

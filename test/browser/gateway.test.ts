@@ -134,16 +134,81 @@ for (const transport of ['ws', 'sse'] as const) {
   });
 }
 
-describe('members through the gateway (the host resolves invited emails)', () => {
+describe('invitations through the gateway (an offer the invitee accepts)', () => {
   afterEach(() => fixtureCleanup());
 
   const members = (provider: PlanshipProvider) => shadow(provider, 'planship-subscription-manager').querySelector('[part~="members"]')?.shadowRoot as ShadowRoot;
-  const signUp = (email: string, name: string) =>
-    executeServerCommand<boolean, object>('planship-gateway-directory', { id: `user-${email}`, email, name });
+  const mailedTo = (to: string) => executeServerCommand<string | null, object>('planship-gateway-outbox', { to });
+  /** The host's sign-in on this browser: the cookie now names another user. */
+  const signIn = (userId: string, plan?: string) =>
+    executeServerCommand<string, object>('planship-gateway-session', { transport: 'ws', userId, plan }).then((session) => {
+      document.cookie = `session=${session}; path=/; SameSite=Lax`;
+    });
 
-  it('invites a teammate by email; an unknown email and a full team are refused in words, with no Retry', async () => {
+  async function invitationPage(id: string) {
+    const ports = await gateways();
+    return fixture<PlanshipProvider>(html`<planship-provider product-slug=${PRODUCT} api-url=${`${location.protocol}//${location.hostname}:${ports.wsPort}/planship`}>
+      <planship-invitation invitation=${id}></planship-invitation>
+      <planship-subscription-manager></planship-subscription-manager>
+    </planship-provider>`);
+  }
+
+  it('invited by email: waiting with the typed address, accepted by the invitee on their own page, then a member', async () => {
     const { provider, userId } = await mountThroughGateway('ws', 'starter');
     await waitUntil(() => members(provider)?.querySelector('[part~="invite-form"]'), 'no invite form (the gateway offers invites)', { timeout: 8000 });
+    const form = members(provider);
+    const email = form.querySelector<HTMLInputElement>('#invite')!;
+    const friend = `Friend-${Date.now()}-${Math.random().toString(36).slice(2)}@example.com`;
+    email.value = friend;
+    email.dispatchEvent(new Event('input'));
+    form.querySelector<HTMLButtonElement>('[part~="invite-button"]')!.click();
+    await waitUntil(() => form.querySelector('[part~="invitation"]'), 'the invitation is not listed', { timeout: 8000 });
+    expect(form.querySelector('[part~="invitation-email"]')!.textContent).to.equal(friend, 'the address as typed');
+    expect(form.querySelectorAll('[part~="member"]').length, 'not a member before accepting').to.equal(1);
+    expect(email.value).to.equal('');
+    await expect(provider).to.be.accessible();
+
+    const link = await mailedTo(friend);
+    expect(link).to.match(/\?planship-invitation=[A-Za-z0-9_-]{20,}$/);
+    const id = new URL(link!).searchParams.get('planship-invitation')!;
+
+    // Someone else opening the link sees no offer, in words.
+    fixtureCleanup();
+    await signIn(`someone-else-${Date.now()}@example.com`);
+    const stranger = await invitationPage(id);
+    const offerOf = (page: PlanshipProvider) => page.querySelector('planship-invitation')!.shadowRoot!;
+    await waitUntil(() => offerOf(stranger).querySelector('[part~="error"]'), 'no refusal shown', { timeout: 8000 });
+    expect(offerOf(stranger).querySelector('[part~="error"]')!.textContent!.trim()).to.match(/^This invitation is not for the account you are signed in with/);
+    expect(offerOf(stranger).querySelector('[part~="accept-button"]')).to.equal(null);
+
+    // The invitee, signed in as that address (no Planship customer yet), accepts.
+    fixtureCleanup();
+    await signIn(friend.toLowerCase());
+    const page = await invitationPage(id);
+    await waitUntil(() => offerOf(page).querySelector('[part~="accept-button"]'), 'no offer shown', { timeout: 8000 });
+    expect(offerOf(page).querySelector('[part~="message"]')!.textContent!.replace(/\s+/g, ' ')).to.match(/Gateway Page invited you to join their Starter team\./);
+    await expect(page).to.be.accessible();
+    const answers: boolean[] = [];
+    page.addEventListener('planship-invitation-answer', (event) => answers.push(event.accepted));
+    offerOf(page).querySelector<HTMLButtonElement>('[part~="accept-button"]')!.click();
+    await waitUntil(() => offerOf(page).querySelector('[part~="answer"]'), 'no answer shown', { timeout: 8000 });
+    expect(offerOf(page).querySelector('[part~="answer"]')!.textContent).to.equal('You joined the Starter team.');
+    expect(answers).to.deep.equal([true]);
+    // Their own manager shows the team's subscription at once.
+    await waitUntil(() => shadow(page, 'planship-subscription-manager').querySelector('[part~="plan-name"]')?.textContent === 'Starter', 'the team plan is not shown', { timeout: 8000 });
+
+    const customerId = (await adminOn('ws', 'GET', `/api/v1/customers/${encodeURIComponent(userId)}`)).body.id;
+    const [subscription] = (await adminOn('ws', 'GET', `/api/v1/customers/${customerId}/subscriptions`)).body;
+    const listed = (await adminOn('ws', 'GET', `/api/v1/customers/${customerId}/subscriptions/${subscription.subscription_id}/customers`)).body;
+    expect(listed).to.have.length(2);
+    page.setAttribute('theme', 'dark');
+    await transitionsDone();
+    await expect(page).to.be.accessible();
+  });
+
+  it('an administrator withdraws an invitation; too many waiting are refused in words, with no Retry', async () => {
+    const { provider } = await mountThroughGateway('ws', 'business');
+    await waitUntil(() => members(provider)?.querySelector('[part~="invite-form"]'), 'no invite form', { timeout: 8000 });
     const form = members(provider);
     const email = form.querySelector<HTMLInputElement>('#invite')!;
     const invite = (address: string) => {
@@ -152,48 +217,20 @@ describe('members through the gateway (the host resolves invited emails)', () =>
       form.querySelector<HTMLButtonElement>('[part~="invite-button"]')!.click();
     };
     const unique = `${Date.now()}-${Math.random().toString(36).slice(2)}`;
-    const friend = `friend-${unique}@example.com`;
-
-    // Nobody signed up with it yet (404): said next to the field.
-    invite(friend);
-    await waitUntil(() => form.querySelector('#invite-error'), 'no field error', { timeout: 8000 });
-    expect(form.querySelector('#invite-error')!.textContent).to.equal(
-      'No account uses this email address: ask them to sign up first, then invite them again.',
-    );
-    expect(email.getAttribute('aria-invalid')).to.equal('true');
-    expect(email.value, 'a refused address stays in the field to be corrected').to.equal(friend);
-    expect(form.querySelector('[part~="retry-button"]')).to.equal(null);
-    await expect(provider).to.be.accessible();
-
-    // They sign up on the host; the same invitation now adds them, by name (the administrator sees the email).
-    await signUp(friend, 'Friend Person');
-    invite(friend);
-    await waitUntil(() => form.querySelectorAll('[part~="member"]').length === 2, 'the invited person is not listed', { timeout: 8000 });
-    expect(form.querySelector('[part~="member"]:nth-child(2)')!.textContent!.replace(/\s+/g, ' ').trim()).to.equal(`Friend Person ${friend} Remove`);
-    expect(email.value).to.equal('');
-    const customerId = (await adminOn('ws', 'GET', `/api/v1/customers/${encodeURIComponent(userId)}`)).body.id;
-    const [subscription] = (await adminOn('ws', 'GET', `/api/v1/customers/${customerId}/subscriptions`)).body;
-    const listed = async () => (await adminOn('ws', 'GET', `/api/v1/customers/${customerId}/subscriptions/${subscription.subscription_id}/customers`)).body;
-    expect(await listed()).to.have.length(2);
-    // Already on the team: said before anything is sent.
-    invite(friend.toUpperCase());
-    await waitUntil(() => form.querySelector('#invite-error')?.textContent === 'This person is already on the team.', 'not refused as a member', { timeout: 8000 });
-
-    // Starter has 3 seats: a third person fits, a fourth does not (409).
-    const third = `third-${unique}@example.com`;
-    const fourth = `fourth-${unique}@example.com`;
-    await signUp(third, 'Third Person');
-    await signUp(fourth, 'Fourth Person');
-    invite(third);
-    await waitUntil(() => form.querySelectorAll('[part~="member"]').length === 3, 'the third person is not listed', { timeout: 8000 });
-    invite(fourth);
+    invite(`one-${unique}@example.com`);
+    await waitUntil(() => form.querySelectorAll('[part~="invitation"]').length === 1, 'not listed', { timeout: 8000 });
+    form.querySelector<HTMLButtonElement>('[part~="withdraw-button"]')!.click();
+    await waitUntil(() => form.querySelectorAll('[part~="invitation"]').length === 0, 'not withdrawn', { timeout: 8000 });
+    for (let index = 0; index < 20; index += 1) {
+      invite(`many-${index}-${unique}@example.com`);
+      await waitUntil(() => form.querySelectorAll('[part~="invitation"]').length === index + 1, `invitation ${index} not listed`, { timeout: 8000 });
+    }
+    invite(`too-many-${unique}@example.com`);
     await waitUntil(() => form.querySelector('[part~="action-error"]'), 'no error shown', { timeout: 8000 });
-    expect(form.querySelector('[part~="action-error"]')!.textContent!.trim()).to.equal('Every seat is taken: add seats first, then invite them again.');
+    expect(form.querySelector('[part~="action-error"]')!.textContent!.trim()).to.equal(
+      'Too many invitations are waiting for an answer or were sent today: withdraw one, or try again tomorrow.',
+    );
     expect(form.querySelector('[part~="retry-button"]')).to.equal(null);
-    expect(await listed()).to.have.length(3);
-    await expect(provider).to.be.accessible();
-    provider.setAttribute('theme', 'dark');
-    await transitionsDone();
     await expect(provider).to.be.accessible();
   });
 
@@ -212,5 +249,41 @@ describe('members through the gateway (the host resolves invited emails)', () =>
     const customerId = (await adminOn('ws', 'GET', `/api/v1/customers/${encodeURIComponent(userId)}`)).body.id;
     const [subscription] = (await adminOn('ws', 'GET', `/api/v1/customers/${customerId}/subscriptions`)).body;
     expect(subscription.auto_renew).to.equal(true);
+  });
+});
+
+describe('a page of another site with the victim\'s cookie (same site, another port)', () => {
+  it('cannot open their live socket, their event stream or their /portal; their own tab keeps its stream', async () => {
+    const { port, session } = await executeServerCommand<{ port: string; session: string }, object>('planship-foreign-gateway', { step: 'start' });
+    // SameSite=Lax: the browser sends it to another port of the same site.
+    document.cookie = `session=${session}; path=/; SameSite=Lax`;
+    const base = `${location.protocol}//${location.hostname}:${port}/planship`;
+    const live = `${base}/api/v1/ws/customers/me/products/${PRODUCT}/entitlements`;
+    const outcomes = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        new Promise<string>((resolve) => {
+          const socket = new WebSocket(live.replace(/^http/, 'ws'));
+          socket.onopen = () => resolve('opened');
+          socket.onmessage = () => resolve('frame');
+          socket.onclose = () => resolve('refused');
+        }),
+      ),
+    );
+    expect([...new Set(outcomes)]).to.deep.equal(['refused']);
+    const streams = await Promise.all(
+      Array.from({ length: 10 }, () =>
+        new Promise<string>((resolve) => {
+          const source = new EventSource(live, { withCredentials: true });
+          source.onmessage = () => (source.close(), resolve('frame'));
+          source.onerror = () => (source.close(), resolve('refused'));
+        }),
+      ),
+    );
+    expect([...new Set(streams)]).to.deep.equal(['refused']);
+    const portal = await fetch(`${base}/portal`, { credentials: 'include' }).then((answer) => `read ${answer.status}`, () => 'refused');
+    expect(portal).to.equal('refused');
+    const state = await executeServerCommand<{ livePages: number; ownOpen: boolean; ownGotChange: boolean; customerReads: number }, object>('planship-foreign-gateway', { step: 'state', session });
+    expect(state).to.deep.equal({ livePages: 1, ownOpen: true, ownGotChange: true, customerReads: 0 });
+    document.cookie = 'session=; path=/; max-age=0';
   });
 });

@@ -1,7 +1,9 @@
 // A test-runner plugin that runs the real API server for the browser tests and lets tests act
 // as the host's backend through server commands, so no product secret ever reaches the page.
 import { startServer } from '../../src/server/index.ts';
-import { startGatewayHost, type GatewayHost } from '../node/gateway-helpers.ts';
+import type WebSocket from 'ws';
+import type { InvitationMail } from '../../src/gateway/index.ts';
+import { signedInPerson, startGatewayHost, type GatewayHost } from '../node/gateway-helpers.ts';
 import { backendCall } from '../fixtures/backend-call.ts';
 import { freezableProxy, type FreezableProxy } from '../fixtures/freezable-proxy.ts';
 import { testCatalog } from '../fixtures/test-catalog.ts';
@@ -28,8 +30,11 @@ export function planshipServerPlugin() {
   let pageOrigins: string[] = [];
   /** TCP proxies in front of the shared server whose connections a test can freeze, by port. */
   const proxies = new Map<number, FreezableProxy>();
-  /** The hosts' users by email, for invitations (`resolveMember`); tests add people to it. */
-  const directory = new Map<string, { id: string; email: string; name?: string }>();
+  /** Invitations the gateways mailed (the hosts' outbox), newest last. */
+  const outbox: InvitationMail[] = [];
+  /** A gateway host that lists no page origin: to the test page it is another site's backend. */
+  let foreign: Promise<GatewayHost> | undefined;
+  const foreignTabs = new Map<string, { own: WebSocket; received: unknown[]; customerId: string; upstreamBefore: number }>();
 
   function admin({ method, path, body, server: serverUrl }: AdminPayload) {
     return backendCall(serverUrl ?? server!.url, method, path, body);
@@ -47,6 +52,7 @@ export function planshipServerPlugin() {
         server?.close(),
         started?.ws.close(),
         started?.sse.close(),
+        foreign?.then((host) => host.close()),
         ...[...ownServers.values()].map((own) => own.close()),
         ...[...proxies.values()].map((proxy) => proxy.close()),
       ]);
@@ -68,7 +74,7 @@ export function planshipServerPlugin() {
             listen: '::',
             allowedOrigins: pageOrigins,
             heartbeatMs: 1000,
-            resolveMember: async (email) => directory.get(email.toLowerCase()) ?? null,
+            invitations: { acceptUrl: `${pageOrigins[0]}/`, send: (mail) => void outbox.push(mail) },
           });
         gateways ??= Promise.all([host(true), host(false)]).then(([ws, sse]) => ({ ws, sse }));
         const { ws, sse } = await gateways;
@@ -85,11 +91,32 @@ export function planshipServerPlugin() {
         }
         return host.signIn({ id: userId, email: userId, name: 'Gateway Page' });
       }
-      if (command === 'planship-gateway-directory') {
-        // A user of the host signs up: invitations by their email now find them.
-        const user = payload as { id: string; email: string; name?: string };
-        directory.set(user.email.toLowerCase(), user);
-        return true;
+      if (command === 'planship-gateway-outbox') {
+        // The newest invitation mailed to an address.
+        const { to } = payload as { to: string };
+        return outbox.filter((mail) => mail.to.toLowerCase() === to.toLowerCase()).at(-1)?.url ?? null;
+      }
+      if (command === 'planship-foreign-gateway') {
+        // A victim signed in on a gateway whose own page is elsewhere; their own tab's live socket
+        // is opened from its origin, and the test page tries the same with their cookie.
+        foreign ??= startGatewayHost({ listen: '::', heartbeatMs: 1000 });
+        const host = await foreign;
+        const { step, session } = (payload ?? {}) as { step: 'start' | 'state'; session?: string };
+        if (step === 'start') {
+          const person = await signedInPerson(host, 'pro');
+          const own = host.socket(person.session);
+          const received: unknown[] = [];
+          own.on('message', (data) => String(data) !== 'ping' && received.push(JSON.parse(String(data))));
+          await new Promise((resolve) => own.once('open', resolve));
+          foreignTabs.set(person.session, { own, received, customerId: person.customerId, upstreamBefore: host.upstream.length });
+          return { port: new URL(host.origin).port, session: person.session };
+        }
+        const tab = foreignTabs.get(session!)!;
+        const reads = host.upstream.slice(tab.upstreamBefore).filter((record) => record.path.includes(tab.customerId)).length;
+        await host.admin('POST', `/api/v1/customers/${tab.customerId}/products/acme-analytics/usage/api-calls`, { usage: 1 });
+        const until = Date.now() + 5000;
+        while (!tab.received.some((frame) => (frame as Record<string, number>)['api-calls'] === 99_999) && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 20));
+        return { livePages: host.gateway.livePages, ownOpen: tab.own.readyState === tab.own.OPEN, ownGotChange: tab.received.length > 1, customerReads: reads };
       }
       if (command === 'planship-gateway-admin') {
         const { transport, method, path, body } = payload as { transport: 'ws' | 'sse'; method: string; path: string; body?: unknown };

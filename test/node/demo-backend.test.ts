@@ -54,17 +54,25 @@ describe('demo backend', () => {
     assert.equal((await call('GET', '/planship/api/v1/customers/grace%40example.com/subscriptions', { cookie })).status, 403);
   });
 
-  it('creates the customer on the first visit (once, even for concurrent first requests)', async () => {
+  it('a first visit creates no customer; the first subscribe creates it once, however many race', async () => {
     const existing = await backendCall(server.url, 'GET', '/api/v1/customers/newcomer%40example.com');
-    assert.equal((await backendCall(server.url, 'DELETE', `/api/v1/customers/${existing.body.id}`)).status, 200);
+    if (existing.status === 200) assert.equal((await backendCall(server.url, 'DELETE', `/api/v1/customers/${existing.body.id}`)).status, 200);
     const cookie = await signIn('newcomer@example.com');
     const creates = () => upstream.filter((record) => record.method === 'POST' && record.path === '/api/v1/customers').length;
     const before_ = creates();
     const answers = await Promise.all([1, 2, 3].map(() => call('GET', '/planship/api/v1/customers/me/subscriptions', { cookie })));
     assert.deepEqual(answers.map((answer) => answer.status), [200, 200, 200]);
+    assert.equal(creates(), before_, 'reading creates nothing');
+    const subscribe = () =>
+      fetch(`${backend.url}/planship/api/v1/products/${PRODUCT}/plans/free/subscriptions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', cookie, origin: backend.url },
+        body: JSON.stringify({ customer_id: 'me' }),
+      });
+    const subscribed = await Promise.all([subscribe(), subscribe(), subscribe()]);
+    assert.deepEqual(subscribed.map((answer) => answer.status).sort(), [200, 409, 409]);
     assert.equal(creates() - before_, 1);
     const created = await backendCall(server.url, 'GET', '/api/v1/customers/newcomer%40example.com');
-    assert.notEqual(created.body.id, existing.body.id);
     assert.equal(created.body.name, 'New Customer');
   });
 
@@ -99,20 +107,24 @@ describe('demo backend', () => {
     assert.equal((await change('enterprise')).status, 403);
   });
 
-  it('invitations by email: a demo user is found by their address and joins; an unknown address is 404', async () => {
+  it('invitations by email: mailed to the demo inbox; the invitee accepts from the link and joins', async () => {
     const cookie = await signIn('ada@example.com');
     const [subscription] = (await call('GET', '/planship/api/v1/customers/me/subscriptions', { cookie })).body;
-    const invite = (email: string) =>
-      fetch(`${backend.url}/planship/api/v1/customers/me/subscriptions/${subscription.subscription_id}/invites`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', cookie, origin: backend.url },
-        body: JSON.stringify({ email, is_administrator: false }),
-      });
-    assert.equal((await invite('stranger@example.com')).status, 404);
-    const joined = await invite('Linus@Example.com');
-    assert.equal(joined.status, 200);
-    assert.equal(joined.headers.get('planship-portal-features'), 'invites', 'the page shows the invite form');
+    const invited = await fetch(`${backend.url}/planship/api/v1/customers/me/subscriptions/${subscription.subscription_id}/invites`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', cookie, origin: backend.url },
+      body: JSON.stringify({ email: 'Margaret@Example.com', is_administrator: false }),
+    });
+    assert.equal(invited.status, 202);
+    assert.equal(invited.headers.get('planship-portal-features'), 'invites', 'the page shows the invite form');
+    const invitee = await signIn('margaret@example.com');
+    const [mail] = (await call('GET', '/api/demo/inbox', { cookie: invitee })).body;
+    assert.equal(mail.from, 'Ada Lovelace');
+    assert.deepEqual((await call('GET', '/api/demo/inbox', { cookie })).body, [], "the inviter's inbox holds none of it");
+    const id = new URL(mail.url).searchParams.get('planship-invitation');
+    const accepted = await fetch(`${backend.url}/planship/api/v1/invitations/${id}/accept`, { method: 'POST', headers: { cookie: invitee, origin: backend.url } });
+    assert.equal(accepted.status, 200);
     const members = await call('GET', `/planship/api/v1/customers/me/subscriptions/${subscription.subscription_id}/customers`, { cookie });
-    assert.ok(members.body.some((member: any) => member.customer.name === 'Linus Torvalds'));
+    assert.ok(members.body.some((member: any) => member.customer.name === 'Margaret Hamilton'));
   });
 });

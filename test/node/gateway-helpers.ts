@@ -2,7 +2,7 @@
 // Planship has), the gateway mounted on a node:http server at /planship, and sessions as a
 // cookie the test hands out. Calls go through the gateway the way a page makes them.
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { createPlanshipGateway, type PlanshipGateway, type PlanshipGatewayOptions } from '../../src/gateway/index.ts';
 import { startServer, type RunningServer, type RequestRecord } from '../../src/server/index.ts';
@@ -151,20 +151,21 @@ export interface Person {
 }
 
 /**
- * A signed-in user whose customer exists (created through the gateway on the first visit),
- * optionally subscribed to `plan` by the vendor with `subscription` fields (e.g. max_subscribers).
+ * A signed-in user whose customer exists (created by the host backend with the product
+ * credentials: a visit through the gateway creates none), optionally subscribed to `plan` by the
+ * vendor with `subscription` fields (e.g. max_subscribers).
  */
 export async function signedInPerson(host: GatewayHost, plan?: string, subscription: Record<string, unknown> = {}): Promise<Person> {
   const userId = newUserId();
   const session = host.signIn({ id: userId, email: userId, name: `Name of ${userId}` });
-  const first = await host.call('GET', '/api/v1/customers/me/subscriptions', { session });
-  if (first.status !== 200) throw new Error(`first visit: ${first.status} ${first.text}`);
-  const customerId = (await host.admin('GET', `/api/v1/customers/${encodeURIComponent(userId)}`)).body.id;
+  const created = await host.admin('POST', '/api/v1/customers', { alternative_id: userId, email: userId, name: `Name of ${userId}` });
+  if (created.status !== 200) throw new Error(`customer: ${created.status} ${JSON.stringify(created.body)}`);
+  const customerId = created.body.id as string;
   let subscriptionId: string | undefined;
   if (plan) {
-    const created = await host.admin('POST', `/api/v1/products/${PRODUCT}/plans/${plan}/subscriptions`, { customer_id: customerId, ...subscription });
-    if (created.status !== 200) throw new Error(`subscribe: ${created.status} ${JSON.stringify(created.body)}`);
-    subscriptionId = created.body.id;
+    const subscribed = await host.admin('POST', `/api/v1/products/${PRODUCT}/plans/${plan}/subscriptions`, { customer_id: customerId, ...subscription });
+    if (subscribed.status !== 200) throw new Error(`subscribe: ${subscribed.status} ${JSON.stringify(subscribed.body)}`);
+    subscriptionId = subscribed.body.id;
   }
   return { userId, session, customerId, subscriptionId };
 }
@@ -195,13 +196,73 @@ export function frames(socket: WebSocket) {
   };
 }
 
-/** How a refused upgrade ended: the HTTP status, or the close code of an accepted socket. */
-export function upgradeOutcome(socket: WebSocket): Promise<{ status?: number; closeCode?: number; opened: boolean }> {
-  return new Promise((resolve) => {
+/** How a refused upgrade ended: the HTTP status, or the close code of an accepted socket; rejects after `timeoutMs`. */
+export function upgradeOutcome(socket: WebSocket, timeoutMs = 5000): Promise<{ status?: number; closeCode?: number; opened: boolean }> {
+  return new Promise((resolve, reject) => {
     let opened = false;
+    const timer = setTimeout(() => {
+      socket.terminate();
+      reject(new Error(`the upgrade neither failed nor closed within ${timeoutMs} ms (opened: ${opened})`));
+    }, timeoutMs);
+    const done = (outcome: { status?: number; closeCode?: number; opened: boolean }) => {
+      clearTimeout(timer);
+      resolve(outcome);
+    };
     socket.on('open', () => (opened = true));
-    socket.on('unexpected-response', (_request, response) => resolve({ status: response.statusCode, opened }));
-    socket.on('close', (code) => resolve({ closeCode: code, opened }));
+    socket.on('unexpected-response', (_request, response) => done({ status: response.statusCode, opened }));
+    socket.on('close', (code) => done({ closeCode: code, opened }));
     socket.on('error', () => {});
   });
+}
+
+/**
+ * Reads a Server-Sent Events body until `pattern` matches what arrived, the stream ends (an
+ * error), or `timeoutMs` passes (an error): a test never hangs on a stream.
+ */
+export async function readEventsUntil(reader: ReadableStreamDefaultReader<Uint8Array>, pattern: RegExp, seen = { text: '' }, timeoutMs = 5000): Promise<string> {
+  const decoder = new TextDecoder();
+  const deadline = Date.now() + timeoutMs;
+  while (!pattern.test(seen.text)) {
+    const left = deadline - Date.now();
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const late = new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`no ${pattern} within ${timeoutMs} ms; got ${JSON.stringify(seen.text.slice(-200))}`)), Math.max(0, left))));
+    try {
+      const { done, value } = await Promise.race([reader.read(), late]);
+      if (done) throw new Error(`the stream ended before ${pattern}; got ${JSON.stringify(seen.text.slice(-200))}`);
+      seen.text += decoder.decode(value, { stream: true });
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+  return seen.text;
+}
+
+/**
+ * Sends `text` on a fresh TCP connection; resolves with everything the server wrote and whether
+ * the server ended the connection (false: still open after `timeoutMs`, so the test ended it).
+ */
+export function rawConversation(origin: string, text: string, timeoutMs = 5_000): Promise<{ received: string; closedByServer: boolean }> {
+  const { hostname, port } = new URL(origin);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(port), hostname, () => socket.write(text));
+    let received = '';
+    let timedOut = false;
+    socket.setEncoding('utf8');
+    // A handler that never answers or never lets go: the test ends the connection instead of hanging.
+    const timer = setTimeout(() => {
+      timedOut = true;
+      socket.destroy();
+    }, timeoutMs);
+    socket.on('data', (chunk) => (received += chunk));
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ received, closedByServer: !timedOut });
+    });
+    socket.on('error', (error: NodeJS.ErrnoException) => (error.code === 'ECONNRESET' ? undefined : reject(error)));
+  });
+}
+
+/** Sends `text` on a fresh TCP connection and resolves with everything the server wrote before closing it. */
+export async function rawExchange(origin: string, text: string): Promise<string> {
+  return (await rawConversation(origin, text)).received;
 }

@@ -1,5 +1,5 @@
-// The gateway as the host's backend sees it: the first visit creates one customer however many
-// requests race, the CSRF guard, CORS only for listed origins, what never crosses to Planship or
+// The gateway as the host's backend sees it: a visit creates nothing, the first write creates one
+// customer however many requests race, the CSRF guard, CORS only for listed origins, what never crosses to Planship or
 // back, and how upstream failures read.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
@@ -13,13 +13,36 @@ before(async () => {
 after(() => host.close());
 
 describe('identity', () => {
-  it('20 concurrent first requests of a new user create one customer, with the email and name identify gave', async () => {
+  it('a visit creates nothing upstream: 20 concurrent reads of a new user answer a customer with nothing', async () => {
+    const userId = newUserId();
+    const session = host.signIn({ id: userId, email: userId, name: 'Ada First' });
+    const before = host.upstream.filter((record) => record.method !== 'GET' && record.path !== '/api/v1/auth/token').length;
+    const reads = await Promise.all([
+      ...Array.from({ length: 20 }, () => host.call('GET', '/api/v1/customers/me/subscriptions', { session })),
+      host.call('GET', `/api/v1/customers/me/products/${PRODUCT}/entitlements`, { session }),
+      host.call('GET', `/api/v1/customers/me/products/${PRODUCT}/levers/api-calls/usage`, { session }),
+      host.call('GET', '/portal', { session }),
+    ]);
+    assert.deepEqual([...new Set(reads.map((answer) => answer.status))], [200]);
+    assert.deepEqual(reads[0].body, []);
+    assert.equal(host.upstream.filter((record) => record.method !== 'GET' && record.path !== '/api/v1/auth/token').length, before, 'no write upstream');
+    assert.equal((await host.admin('GET', `/api/v1/customers/${encodeURIComponent(userId)}`)).status, 404);
+    assert.deepEqual(reads[21].body, { total: 0, by_bucket: {}, by_subscription: {} });
+    assert.deepEqual(reads[22].body.subscriptions, []);
+    const empty = await host.admin('POST', '/api/v1/customers', { alternative_id: newUserId() });
+    const planshipSays = await host.admin('GET', `/api/v1/customers/${empty.body.id}/products/${PRODUCT}/entitlements`);
+    assert.deepEqual(reads[20].body, planshipSays.body, 'every lever at its default, as Planship answers for a customer with nothing');
+  });
+
+  it('the first write creates the customer once, however many race, with the email and name identify gave', async () => {
     const userId = newUserId();
     const session = host.signIn({ id: userId, email: userId, name: 'Ada First' });
     const creates = () => host.upstream.filter((record) => record.method === 'POST' && record.path === '/api/v1/customers').length;
     const before = creates();
-    const answers = await Promise.all(Array.from({ length: 20 }, () => host.call('GET', '/api/v1/customers/me/subscriptions', { session })));
-    assert.deepEqual([...new Set(answers.map((answer) => answer.status))], [200]);
+    const answers = await Promise.all(
+      Array.from({ length: 20 }, () => host.call('POST', `/api/v1/products/${PRODUCT}/plans/starter/subscriptions`, { session, body: { customer_id: 'me' } })),
+    );
+    assert.deepEqual(answers.map((answer) => answer.status).sort(), [200, ...Array(19).fill(409)]);
     assert.equal(creates() - before, 1);
     const created = await host.admin('GET', `/api/v1/customers/${encodeURIComponent(userId)}`);
     assert.equal(created.body.name, 'Ada First');
@@ -49,8 +72,9 @@ describe('identity', () => {
     const email = `${newUserId()}`;
     await host.admin('POST', '/api/v1/customers', { alternative_id: newUserId(), email });
     const userId = newUserId();
-    const answer = await host.call('GET', '/api/v1/customers/me/subscriptions', { session: host.signIn({ id: userId, email }) });
-    assert.equal(answer.status, 200);
+    const answer = await host.call('POST', `/api/v1/products/${PRODUCT}/plans/free/subscriptions`, { session: host.signIn({ id: userId, email }), body: { customer_id: 'me' } });
+    assert.equal(answer.status, 200, answer.text);
+    assert.equal((await host.admin('GET', `/api/v1/customers/${encodeURIComponent(userId)}`)).body.email, '');
   });
 });
 
@@ -110,7 +134,7 @@ describe('cross-site requests', () => {
     const plain = await startGatewayHost();
     try {
       const answer = await plain.call('GET', `/api/v1/products/${PRODUCT}`, { session: plain.signIn({ id: newUserId() }), headers: { origin: 'https://app.example.com' } });
-      assert.equal(answer.status, 200);
+      assert.equal(answer.status, 403, 'a read from another origin is refused too');
       assert.equal([...answer.headers.keys()].filter((name) => name.startsWith('access-control')).length, 0);
     } finally {
       await plain.close();

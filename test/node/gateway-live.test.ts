@@ -6,7 +6,7 @@ import { after, before, describe, it } from 'node:test';
 import type WebSocket from 'ws';
 import { CLOSE_SESSION_ENDED, CLOSE_TOO_MANY } from '../../src/gateway/index.ts';
 import { testCatalog } from '../fixtures/test-catalog.ts';
-import { PRODUCT, frames, newUserId, startGatewayHost, upgradeOutcome, type GatewayHost } from './gateway-helpers.ts';
+import { PRODUCT, frames, readEventsUntil, signedInPerson, startGatewayHost, upgradeOutcome, type GatewayHost } from './gateway-helpers.ts';
 
 let host: GatewayHost;
 before(async () => {
@@ -15,13 +15,10 @@ before(async () => {
 after(() => host.close());
 
 async function customer(target: GatewayHost, plan = 'pro') {
-  const userId = newUserId();
-  const session = target.signIn({ id: userId, email: userId, name: 'Live Tester' });
-  assert.equal((await target.call('GET', '/api/v1/customers/me/subscriptions', { session })).status, 200);
-  const id = (await target.admin('GET', `/api/v1/customers/${encodeURIComponent(userId)}`)).body.id as string;
+  const person = await signedInPerson(target);
   const product = plan === 'big' ? BIG_PRODUCT : PRODUCT;
-  await target.admin('POST', `/api/v1/products/${product}/plans/${plan}/subscriptions`, { customer_id: id });
-  return { userId, session, id };
+  await target.admin('POST', `/api/v1/products/${product}/plans/${plan}/subscriptions`, { customer_id: person.customerId });
+  return { userId: person.userId, session: person.session, id: person.customerId };
 }
 
 const report = (target: GatewayHost, customerId: string, usage: number) =>
@@ -198,10 +195,8 @@ describe('Server-Sent Events (for hosts without upgrades)', () => {
       assert.match(response.headers.get('content-type')!, /text\/event-stream/);
       assert.equal(response.headers.get('cache-control'), 'no-store');
       const reader = response.body!.getReader();
-      let text = '';
-      const readUntil = async (pattern: RegExp) => {
-        while (!pattern.test(text)) text += new TextDecoder().decode((await reader.read()).value);
-      };
+      const seen = { text: '' };
+      const readUntil = (pattern: RegExp) => readEventsUntil(reader, pattern, seen);
       await readUntil(/data: \{.*"api-calls":100000/);
       await report(quick, c.id, 11);
       await readUntil(/"api-calls":99989/);

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PlanshipCustomer } from '../../src/client/index.ts';
-import { PRODUCT, newUserId, signedInPerson, startGatewayHost, type GatewayHost, type Person } from './gateway-helpers.ts';
+import { PRODUCT, signedInPerson, startGatewayHost, type GatewayHost, type Person } from './gateway-helpers.ts';
 
 let host: GatewayHost;
 before(async () => {
@@ -204,59 +204,6 @@ describe('refused', () => {
       assert.match(answer.body.detail, /Sign in/);
     }
     assert.equal(host.upstream.length, before);
-  });
-});
-
-describe('invitations by email (the host resolves who has the email)', () => {
-  it('an administrator invites by email: the host names the user, their customer is created and joins; others may not', async () => {
-    const directory = new Map<string, { id: string; email: string; name: string }>();
-    const inviting = await startGatewayHost({
-      resolveMember: (email) => directory.get(email.toLowerCase()) ?? null,
-    });
-    try {
-      const ownerId = newUserId();
-      const owner = inviting.signIn({ id: ownerId, email: ownerId, name: 'Owner' });
-      await inviting.call('GET', '/api/v1/customers/me/subscriptions', { session: owner });
-      const ownerCustomer = (await inviting.admin('GET', `/api/v1/customers/${encodeURIComponent(ownerId)}`)).body.id;
-      const subscription = (await inviting.admin('POST', `/api/v1/products/${PRODUCT}/plans/pro/subscriptions`, { customer_id: ownerCustomer })).body.id;
-      const invites = `/api/v1/customers/me/subscriptions/${subscription}/invites`;
-
-      const features = await inviting.call('GET', '/api/v1/customers/me/subscriptions', { session: owner });
-      assert.equal(features.headers.get('planship-portal-features'), 'invites');
-
-      const inviteeId = newUserId();
-      directory.set('grace@hopper.example', { id: inviteeId, email: 'grace@hopper.example', name: 'Grace Invited' });
-      const invited = await inviting.call('POST', invites, { session: owner, body: { email: 'Grace@Hopper.example', is_administrator: true } });
-      assert.equal(invited.status, 200, invited.text);
-      assert.deepEqual(invited.body.customer, { id: invited.body.customer_id, name: 'Grace Invited', email: 'grace@hopper.example' });
-      assert.equal(invited.body.is_administrator, true);
-      const created = await inviting.admin('GET', `/api/v1/customers/${encodeURIComponent(inviteeId)}`);
-      assert.equal(created.body.id, invited.body.customer_id);
-
-      const unknown = await inviting.call('POST', invites, { session: owner, body: { email: 'nobody@example.com' } });
-      assert.equal(unknown.status, 404);
-      assert.match(unknown.body.detail, /sign up first/);
-      const malformed = await inviting.call('POST', invites, { session: owner, body: { email: 'not an email' } });
-      assert.equal(malformed.status, 422);
-      assert.deepEqual(malformed.body.detail[0].loc, ['body', 'email']);
-
-      const plainId = newUserId();
-      directory.set('plain@member.example', { id: plainId, email: 'plain@member.example', name: 'Plain Member' });
-      assert.equal((await inviting.call('POST', invites, { session: owner, body: { email: 'plain@member.example' } })).status, 200);
-      const plain = inviting.signIn({ id: plainId });
-      const notAdmin = await inviting.call('POST', invites, { session: plain, body: { email: 'grace@hopper.example' } });
-      assert.equal(notAdmin.status, 403, 'only administrators invite');
-    } finally {
-      await inviting.close();
-    }
-  });
-
-  it('without resolveMember: no invites feature, and the route says it is not set up', async () => {
-    const p = await person('pro');
-    const answer = await host.call('POST', `/api/v1/customers/me/subscriptions/${p.subscriptionId}/invites`, { session: p.session, body: { email: 'a@b.example' } });
-    assert.equal(answer.status, 403);
-    assert.match(answer.body.detail, /not set up/);
-    assert.equal(answer.headers.get('planship-portal-features'), null);
   });
 });
 

@@ -115,11 +115,14 @@ export function recipeSuite(name: string, start: (options: RecipeOptions) => Pro
       assert.equal((await page('GET', `/customers/${grace.body.id}/products/${PRODUCT}/entitlements`)).status, 403);
     });
 
-    it('creates the customer of a first-time user once, from the session\'s id, email and name', async () => {
+    it('a first visit creates nothing; the first write creates the customer from the session\'s id, email and name', async () => {
       const newcomer = { id: `recipe-${name}-${process.pid}`.replace(/[^\w-]/g, '-'), email: `first-${process.pid}@example.com`, name: 'First Visit' };
       const first = await page('GET', '/customers/me/subscriptions', { session: cookie(newcomer) });
       assert.equal(first.status, 200);
       assert.deepEqual(first.body, []);
+      assert.equal((await backendCall(api.url, 'GET', `/api/v1/customers/${newcomer.id}`)).status, 404, 'a visit creates no customer');
+      const subscribed = await page('POST', `/products/${PRODUCT}/plans/free/subscriptions`, { session: cookie(newcomer), body: { customer_id: 'me' } });
+      assert.equal(subscribed.status, 200, JSON.stringify(subscribed.body));
       const created = await backendCall(api.url, 'GET', `/api/v1/customers/${newcomer.id}`);
       assert.equal(created.status, 200);
       assert.equal(created.body.email, newcomer.email);

@@ -9,6 +9,10 @@ import { PlanshipProvider } from '../provider/provider.ts';
 import { pickerParts } from '../plan-picker/plan-picker.ts';
 import { managerParts } from '../subscription-manager/subscription-manager.ts';
 import { metersParts } from './usage-meters.ts';
+import '../invitation/invitation.ts';
+
+/** The invitation's parts, exported under their own names. */
+const invitationParts = 'offer,message,actions,accept-button,decline-button,answer';
 
 /** The portal's slots that go to a part under another name (picker and manager both have these). */
 const RENAMED: Record<string, [part: 'picker' | 'manager', slot: string]> = {
@@ -54,6 +58,7 @@ function slotTarget(name: string): [part: 'picker' | 'manager', slot: string] | 
  * @csspart plan-picker - The <planship-plan-picker>.
  * @csspart subscription-manager - The <planship-subscription-manager>.
  * @csspart usage - The <planship-usage-meters> list.
+ * @csspart invitation - The <planship-invitation> (shown when the page address carries one).
  * (Every part of the picker, the manager, its members area and the meters is exported too: see those elements.)
  *
  * @csspart status - The visually hidden status region (when the portal is its own provider).
@@ -62,6 +67,7 @@ function slotTarget(name: string): [part: 'picker' | 'manager', slot: string] | 
  *
  * @fires planship-plan-change - A confirmed plan change, before it is sent (cancelable), from the plan picker.
  * @fires planship-member-invite - An administrator submitted the invite form (cancelable), from the manager.
+ * @fires planship-invitation-answer - The invitee accepted or declined the invitation the page address carried.
  * @fires planship-upgrade-request - "Upgrade" pressed on a meter near or over its limit (cancelable).
  * @fires planship-subscription-change - After a subscription change, from the picker or manager.
  * @fires planship-error - A read or action failed in one of the parts.
@@ -160,6 +166,7 @@ export class PlanshipCustomerPortal extends PlanshipProvider {
         ${content}
       </section>`;
     return html`${this.renderOwn()}<div part="base" class="stack" dir=${rtl ? 'rtl' : nothing}>
+      <planship-invitation part="invitation" exportparts=${invitationParts} heading-level=${level}></planship-invitation>
       ${section(
         'plans-heading',
         m.plansHeading,

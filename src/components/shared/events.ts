@@ -45,7 +45,8 @@ export type SubscriptionChangeKind =
   | 'auto-renew'
   | 'active'
   | 'seats'
-  | 'member-added'
+  | 'member-invited'
+  | 'invitation-withdrawn'
   | 'member-removed'
   | 'created';
 
@@ -54,7 +55,7 @@ export class PlanshipSubscriptionChangeEvent extends Event {
   static readonly eventName = 'planship-subscription-change';
   /** The subscription that changed (or was created). */
   readonly subscriptionId: string;
-  /** What changed: plan, renew-plan, auto-renew, active, seats, member-added, member-removed or created. */
+  /** What changed: plan, renew-plan, auto-renew, active, seats, member-invited, invitation-withdrawn, member-removed or created. */
   readonly change: SubscriptionChangeKind;
   /** The subscription as the API answered the change, when the element has it. */
   readonly subscription: Subscription | undefined;
@@ -104,6 +105,21 @@ export class PlanshipMemberInviteEvent extends Event {
   }
 }
 
+/** Fired after the invitee accepted or declined an invitation (<planship-invitation>). */
+export class PlanshipInvitationAnswerEvent extends Event {
+  static readonly eventName = 'planship-invitation-answer';
+  /** The invitation. */
+  readonly invitationId: string;
+  /** True when they joined the team, false when they declined. */
+  readonly accepted: boolean;
+
+  constructor(invitationId: string, accepted: boolean) {
+    super(PlanshipInvitationAnswerEvent.eventName, { bubbles: true, composed: true });
+    this.invitationId = invitationId;
+    this.accepted = accepted;
+  }
+}
+
 /**
  * Fired when the customer asks to upgrade from a usage meter near or over its limit. Cancelable:
  * by default the page's <planship-plan-picker> is scrolled into view and focused.
@@ -128,6 +144,7 @@ declare global {
     'planship-subscription-change': PlanshipSubscriptionChangeEvent;
     'planship-error': PlanshipErrorEvent;
     'planship-member-invite': PlanshipMemberInviteEvent;
+    'planship-invitation-answer': PlanshipInvitationAnswerEvent;
     'planship-upgrade-request': PlanshipUpgradeRequestEvent;
   }
   interface HTMLElementEventMap {
@@ -135,6 +152,7 @@ declare global {
     'planship-subscription-change': PlanshipSubscriptionChangeEvent;
     'planship-error': PlanshipErrorEvent;
     'planship-member-invite': PlanshipMemberInviteEvent;
+    'planship-invitation-answer': PlanshipInvitationAnswerEvent;
     'planship-upgrade-request': PlanshipUpgradeRequestEvent;
   }
 }

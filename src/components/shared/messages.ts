@@ -46,9 +46,10 @@ export interface PlanshipMessages {
   /** More seats than the plan allows (422), next to the seats field. */
   errorSeatsAbovePlan: string;
   /** Inviting an email address nobody signed up with (404), next to the email field. */
-  errorNoAccount: string;
+  errorInvitationNotYours: string;
+  errorInvitationTeamFull: string;
+  errorTooManyInvitations: string;
   /** Inviting while every seat is taken (409). */
-  errorTeamFull: string;
   /** An email address that is not one (422), next to the email field. */
   errorEmailInvalid: string;
   /** Removing someone who already left (404). */
@@ -174,6 +175,20 @@ export interface PlanshipMessages {
   removeMemberQuestion: string;
   removeMemberMessage: (name: string) => string;
   removeMember: string;
+  invitationsHeading: string;
+  withdrawInvitation: string;
+  withdrawInvitationNamed: (email: string) => string;
+
+  // <planship-invitation>
+  loadingInvitation: string;
+  invitationHeading: string;
+  invitationMessage: (inviter: string, plan: string) => string;
+  invitationAsAdministrator: string;
+  invitationOpenUntil: (date: string) => string;
+  acceptInvitation: string;
+  declineInvitation: string;
+  invitationAccepted: (plan: string) => string;
+  invitationDeclined: string;
 
   // <planship-usage-meter>, <planship-usage-meters>
   loadingUsage: string;
@@ -205,7 +220,8 @@ export interface PlanshipMessages {
   announceEnds: (plan: string, date: string) => string;
   announceResumed: (plan: string) => string;
   announceSeats: (seats: string, count: number) => string;
-  announceMemberAdded: (member: string) => string;
+  announceInvitationSent: (email: string) => string;
+  announceInvitationWithdrawn: (email: string) => string;
   announceMemberRemoved: (member: string) => string;
   announceLeft: (plan: string) => string;
 }
@@ -241,8 +257,9 @@ export const en: PlanshipMessages = {
   errorWouldBillTwice: 'You already have another active subscription to this product: change its plan instead of resuming this one.',
   errorSeatsBelowMembers: 'More people are on the team than that: remove members first.',
   errorSeatsAbovePlan: 'This plan does not allow that many seats: choose fewer, or a bigger plan.',
-  errorNoAccount: 'No account uses this email address: ask them to sign up first, then invite them again.',
-  errorTeamFull: 'Every seat is taken: add seats first, then invite them again.',
+  errorInvitationNotYours: 'This invitation is not for the account you are signed in with, or it has ended: sign in with the address it was sent to, or ask for a new invitation.',
+  errorInvitationTeamFull: 'Every seat on this team is taken: ask the person who invited you to add a seat, then accept again.',
+  errorTooManyInvitations: 'Too many invitations are waiting for an answer or were sent today: withdraw one, or try again tomorrow.',
   errorEmailInvalid: 'Enter an email address, like name@example.com.',
   errorMemberGone: 'This person is no longer on the team.',
   tryAgain: (message) => `${message} Please try again.`,
@@ -339,6 +356,20 @@ export const en: PlanshipMessages = {
   removeMemberQuestion: 'Remove member?',
   removeMemberMessage: (name) => `${name} will lose access to what this subscription includes.`,
   removeMember: 'Remove member',
+  invitationsHeading: 'Invitations waiting for an answer',
+  withdrawInvitation: 'Withdraw',
+  withdrawInvitationNamed: (email) => `Withdraw the invitation to ${email}`,
+
+  // <planship-invitation>
+  loadingInvitation: 'Loading the invitation',
+  invitationHeading: 'You are invited to a team',
+  invitationMessage: (inviter, plan) => (inviter ? `${inviter} invited you to join their ${plan} team.` : `You are invited to join a ${plan} team.`),
+  invitationAsAdministrator: 'You would be an administrator of the team.',
+  invitationOpenUntil: (date) => `Open until ${date}.`,
+  acceptInvitation: 'Accept and join',
+  declineInvitation: 'Decline',
+  invitationAccepted: (plan) => `You joined the ${plan} team.`,
+  invitationDeclined: 'You declined the invitation.',
 
   loadingUsage: 'Loading usage',
   noSuchLever: (lever) => `There is no usage lever called "${lever}".`,
@@ -363,7 +394,8 @@ export const en: PlanshipMessages = {
   announceEnds: (plan, date) => `${plan} ends on ${date}.`,
   announceResumed: (plan) => `${plan} will renew again.`,
   announceSeats: (seats, count) => `The subscription now has ${seats} ${seat(count)}.`,
-  announceMemberAdded: (member) => `${member} was added.`,
+  announceInvitationSent: (email) => `Invitation sent to ${email}.`,
+  announceInvitationWithdrawn: (email) => `The invitation to ${email} was withdrawn.`,
   announceMemberRemoved: (member) => `${member} was removed.`,
   announceLeft: (plan) => `You left the ${plan} team.`,
 };

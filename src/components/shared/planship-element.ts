@@ -252,7 +252,7 @@ export class PlanshipElement extends LitElement {
     const text = wrap(describeError(this.m, error, action));
     const alert = this.services?.alerts.claim(text, this) ?? true;
     return html`<div part=${part} class="alert" role=${alert ? 'alert' : nothing}>
-      ${text} ${canRetry(error) ? html`<button part="retry-button" type="button" @click=${retry}>${this.m.retry}</button>` : nothing}
+      ${text} ${canRetry(error, action) ? html`<button part="retry-button" type="button" @click=${retry}>${this.m.retry}</button>` : nothing}
     </div>`;
   }
 

@@ -85,9 +85,12 @@ const BY_ACTION: Record<string, keyof PlanshipMessages> = {
   'resume 409': 'errorWouldBillTwice',
   'change-seats 409': 'errorSeatsBelowMembers',
   'change-seats 422': 'errorSeatsAbovePlan',
-  'invite-member 404': 'errorNoAccount',
-  'invite-member 409': 'errorTeamFull',
   'invite-member 422': 'errorEmailInvalid',
+  'invite-member 429': 'errorTooManyInvitations',
+  'read-invitation 404': 'errorInvitationNotYours',
+  'accept-invitation 404': 'errorInvitationNotYours',
+  'decline-invitation 404': 'errorInvitationNotYours',
+  'accept-invitation 409': 'errorInvitationTeamFull',
   'remove-member 404': 'errorMemberGone',
   'leave-team 404': 'errorMemberGone',
 };
@@ -97,8 +100,14 @@ const RETRIABLE = ['network', 'timeout', 'server', 'auth', 'rate_limited', undef
 
 const errorFacts = (error: unknown) => (error ?? {}) as { kind?: string; status?: number };
 
-/** Whether trying again can help (a refusal stays a refusal: no Retry for it). */
-export const canRetry = (error: unknown) => RETRIABLE.includes(errorFacts(error).kind);
+/**
+ * Whether trying again can help (a refusal stays a refusal: no Retry for it, nor for an answer
+ * with words of its own for this action, such as too many invitations, which says when to try).
+ */
+export function canRetry(error: unknown, action = 'load'): boolean {
+  const { kind, status } = errorFacts(error);
+  return RETRIABLE.includes(kind) && !BY_ACTION[`${action} ${status}`];
+}
 
 /**
  * A sentence a customer can act on, chosen by the action and the error's status or kind, never
@@ -107,7 +116,7 @@ export const canRetry = (error: unknown) => RETRIABLE.includes(errorFacts(error)
 export function describeError(m: PlanshipMessages, error: unknown, action = 'load'): string {
   const { kind, status } = errorFacts(error);
   const message = m[BY_ACTION[`${action} ${status}`] ?? BY_KIND[kind!] ?? 'errorUnknown'] as string;
-  return canRetry(error) ? m.tryAgain(message) : message;
+  return canRetry(error, action) ? m.tryAgain(message) : message;
 }
 
 /**

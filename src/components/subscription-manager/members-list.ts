@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyDeclarations } from 'lit';
-import type { Subscription, SubscriptionCustomer } from '../../client/index.ts';
+import type { Invitation, Subscription, SubscriptionCustomer } from '../../client/index.ts';
 import { baseStyles } from '../shared/base.styles.ts';
 import { membersStyles } from './subscription-manager.styles.ts';
 import { define } from '../shared/define.ts';
@@ -18,7 +18,8 @@ export const membersSkeleton = html`<div class="stack members-bone">
 
 /** Its parts, for `exportparts` of the elements it sits in (base, loading and the dialog are its host's to name). */
 export const memberParts =
-  'seats,seats-input,seats-button,field-error,members-heading,member-list,member,member-name,member-email,admin-badge,remove-button,leave-button,invite-form,invite-input,invite-button';
+  'seats,seats-input,seats-button,field-error,members-heading,member-list,member,member-name,member-email,admin-badge,remove-button,leave-button,' +
+  'invite-form,invite-input,invite-button,invitations-heading,invitation-list,invitation,invitation-email,withdraw-button';
 
 /** Like the gateway's check: something, an @, something, no spaces. */
 const EMAIL = /^[^\s@]+@[^\s@]+$/;
@@ -30,6 +31,8 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
  * customer's own row says "(you)" and offers "Leave team" (unless they are its last
  * administrator). Administrators change seats, remove members and invite people by email: the
  * invite form shows when the gateway offers invitations (`client.features`) or with `invites`.
+ * An invitation is an offer: the person joins once they accept it (<planship-invitation>);
+ * until then administrators see the address they typed under "Invitations", and may withdraw it.
  *
  * @tagname planship-subscription-members
  * @csspart base - The wrapper.
@@ -48,6 +51,11 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
  * @csspart invite-form - The invite form (email and administrator).
  * @csspart invite-input - The email field.
  * @csspart invite-button - Sends the invitation.
+ * @csspart invitations-heading - The "Invitations waiting for an answer" heading.
+ * @csspart invitation-list - The invitations waiting for an answer.
+ * @csspart invitation - One of them.
+ * @csspart invitation-email - The address it was sent to.
+ * @csspart withdraw-button - Withdraws it.
  * @csspart action-error - A failed action (with a retry button when retrying can help).
  * @csspart loading - The loading placeholder, shaped like the seats and members.
  * @csspart error - The load error (with a retry button when retrying can help).
@@ -57,7 +65,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
  * @csspart dialog-confirm - The confirmation's "yes" button.
  * @csspart dialog-cancel - The confirmation's "no" button (focused first, the safe choice).
  *
- * @fires planship-subscription-change - After seats changed, a member was invited or removed, or the customer left.
+ * @fires planship-subscription-change - After seats changed, someone was invited, an invitation withdrawn, a member removed, or the customer left.
  * @fires planship-member-invite - An administrator submitted the invite form (cancelable: prevent it to invite people yourself).
  * @fires planship-error - A read or action failed.
  */
@@ -97,6 +105,17 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
     (client, signal) => client.listSubscriptionCustomers(this.subscription!.subscriptionId, { signal }),
     () => [this.subscription?.subscriptionId],
   );
+
+  /** Invitations waiting for an answer: only administrators see them, behind a gateway that offers invitations. */
+  private invitations = this.load(
+    ['subscriptions'],
+    async (client, signal) => (this.offersInvitations ? client.listInvitations(this.subscription!.subscriptionId, { signal }) : []),
+    () => [this.subscription?.subscriptionId, this.offersInvitations],
+  );
+
+  private get offersInvitations(): boolean {
+    return !!(this.canManage && this.subscription?.isActive && this.client?.features.has('invites'));
+  }
 
   private field(id: string) {
     return this.renderRoot.querySelector<HTMLInputElement>(`#${id}`);
@@ -162,7 +181,25 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
             </form>
             ${this.renderFieldError('invite', this.inviteError)}`
         : nothing}
+      ${this.renderInvitations(this.invitations.value ?? [])}
       ${this.renderFailure()}`;
+  }
+
+  private renderInvitations(invitations: readonly Invitation[]) {
+    const { m } = this;
+    if (!invitations.length) return nothing;
+    return html`<div part="invitations-heading" role="heading" aria-level=${Math.min(6, headingLevel(this.headingLevel, 4) + 1)} id="invitations-heading">
+        ${m.invitationsHeading}
+      </div>
+      <ul part="invitation-list" class="stack" aria-labelledby="invitations-heading">
+        ${invitations.map(
+          ({ id, email, isAdministrator }) => html`<li part="invitation" class="row">
+            <span part="invitation-email">${email}</span>
+            ${isAdministrator ? html`<span part="admin-badge" class="badge">${m.administrator}</span>` : nothing}
+            ${this.button('withdraw-button', m.withdrawInvitation, `withdraw:${id}`, () => this.withdraw(id, email), '', m.withdrawInvitationNamed(email))}
+          </li>`,
+        )}
+      </ul>`;
   }
 
   /** A field (`seats` or `invite`) that says when its value was refused, and why (`<id>-error`). */
@@ -260,14 +297,22 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
       'invite',
       'invite-member',
       id,
-      'member-added',
+      'member-invited',
       async () => {
         await client.inviteSubscriptionCustomer(id, email, admin.checked);
       },
-      this.m.announceMemberAdded(email),
+      this.m.announceInvitationSent(email),
     );
     if (invited) clear();
-    else this.inviteError = this.toField('invite', [404, 422]);
+    else this.inviteError = this.toField('invite', [422]);
+  }
+
+  private withdraw(invitationId: string, email: string) {
+    if (this.actions.pending) return;
+    const id = this.subscription!.subscriptionId;
+    return this.changeSubscription(`withdraw:${invitationId}`, 'withdraw-invitation', id, 'invitation-withdrawn', async () => {
+      await this.client!.cancelInvitation(id, invitationId);
+    }, this.m.announceInvitationWithdrawn(email));
   }
 
   private async removeMember(customerId: string, name: string) {
