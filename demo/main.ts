@@ -41,11 +41,34 @@ function onPlanChange(event: PlanshipPlanChangeEvent) {
   dialog.showModal();
 }
 
+/** The demo's mail: invitations sent to the signed-in user (a real app mails them). */
+let inbox: { to: string; url: string; from: string; plan: string }[] = [];
+
+async function readInbox() {
+  const answer = await fetch('/api/demo/inbox');
+  inbox = answer.ok ? await answer.json() : [];
+}
+
+/** An invitation link opened as the demo user it was sent to. */
+function asThisUser(url: string): string {
+  const link = new URL(url, location.href);
+  link.searchParams.set('user', user);
+  return `${link.pathname}${link.search}`;
+}
+
 function renderPortal() {
   const themed = theme ?? nothing;
   render(
     html`
-      <planship-provider product-slug=${product} api-url="/planship" @planship-plan-change=${onPlanChange}>
+      ${inbox.length
+        ? html`<aside class="tools" aria-label="Demo inbox">
+            <strong>Inbox (the demo's mail):</strong>
+            ${inbox.map((mail) => html`<a href=${asThisUser(mail.url)}>${mail.from} invited you to their ${mail.plan} team</a> `)}
+          </aside>`
+        : nothing}
+      <planship-provider product-slug=${product} api-url="/planship" @planship-plan-change=${onPlanChange}
+        @planship-invitation-answer=${() => readInbox().then(renderPortal)}>
+        <planship-invitation theme=${themed}></planship-invitation>
         <section aria-labelledby="plans-title">
           <h2 id="plans-title">Plans</h2>
           <label class="tools"><input type="checkbox" .checked=${hostCheckout}
@@ -114,6 +137,7 @@ async function start() {
     const users: { id: string; name: string }[] = await (await fetch('/api/demo/users')).json();
     for (const candidate of users) switcher.add(new Option(candidate.name, candidate.id, false, candidate.id === user));
     await signIn(user);
+    await readInbox();
     status.textContent = 'Signed in. The portal talks to the gateway at /planship on this origin: no token in this page.';
   } catch {
     status.textContent = 'The demo backend is not reachable. Run npm run demo.';
@@ -122,6 +146,7 @@ async function start() {
     user = switcher.value;
     history.replaceState(null, '', `?user=${encodeURIComponent(user)}`);
     await signIn(user);
+    await readInbox();
     render(html``, document.querySelector<HTMLElement>('#portal')!); // a new customer: a fresh provider
     renderPortal();
   });
