@@ -22,7 +22,7 @@ import { Store } from './store.ts';
 import { loadWs } from './load-ws.ts';
 import { WsHub } from './ws-hub.ts';
 
-export { CatalogError } from './catalog.ts';
+export { CatalogError, CatalogFileError } from './catalog.ts';
 
 /**
  * `extended` (default): Planship's routes plus customer-scoped tokens and customer management.
