@@ -37,6 +37,7 @@ export function authRoutes({ store, auth, tokenTtlSeconds }: Services, options: 
       method: 'POST',
       path: '/api/v1/auth/customer-token',
       auth: true,
+      credentialAnswer: true,
       handler({ principal, body }) {
         requireProduct(principal, 'customers:write');
         const fields = new BodyFields(body);
