@@ -20,7 +20,7 @@ export async function writeFileAtomically(file: string, text: string): Promise<v
     }
     await rename(temporary, file);
   } catch (error) {
-    await rm(temporary, { force: true });
+    await rm(temporary, { force: true }).catch(() => {});
     throw error;
   }
   await syncFolder(dirname(file));

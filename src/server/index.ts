@@ -181,7 +181,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       resolve();
     });
   });
-  schedule();
+  // Renewals that fell due while a data file's server was down happen before it answers.
+  tick();
 
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
