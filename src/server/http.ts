@@ -40,6 +40,8 @@ export interface Route {
   auth: boolean;
   /** The answer holds a credential: an idempotent replay of it stays in memory, never in the data file. */
   credentialAnswer?: boolean;
+  /** Changes nothing a data file keeps (it mints a token or drops sockets): no write follows. */
+  dataUnchanged?: boolean;
   handler: (context: Context) => Reply | Promise<Reply>;
 }
 
@@ -62,7 +64,8 @@ export interface HttpOptions {
   authorize?: (request: { method: string; segments: readonly string[]; context: Context }) => unknown;
   /**
    * A request that may have changed state has been handled: any method but GET, HEAD and OPTIONS
-   * whose answer is not a 4xx (a refusal changes nothing). The data file's cue to write.
+   * whose answer is not a 4xx (a refusal changes nothing), on a route not marked `dataUnchanged`.
+   * The data file's cue to write.
    */
   afterChange?: () => void;
 }
@@ -82,6 +85,8 @@ const EXPOSED_HEADERS = 'Idempotent-Replayed, Retry-After, WWW-Authenticate';
 
 export function createRequestHandler(options: HttpOptions) {
   const routes: CompiledRoute[] = options.routes.map((route) => ({ ...route, segments: split(route.path) }));
+  /** Requests to `dataUnchanged` routes. */
+  const unchanging = new WeakSet<IncomingMessage>();
 
   function corsHeaders(request: IncomingMessage): Record<string, string> {
     if (options.corsOrigins === '*') return { 'access-control-allow-origin': '*', 'access-control-expose-headers': EXPOSED_HEADERS };
@@ -152,6 +157,7 @@ export function createRequestHandler(options: HttpOptions) {
       if (pathKnown) return send(request, response, 405, { detail: 'Method Not Allowed' });
       return send(request, response, 404, { detail: 'Not Found' });
     }
+    if (route.dataUnchanged) unchanging.add(request);
 
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) return tooLarge(request, response);
@@ -216,7 +222,8 @@ export function createRequestHandler(options: HttpOptions) {
 
   const reads = new Set(['GET', 'HEAD', 'OPTIONS']);
   const changed = (request: IncomingMessage, response: ServerResponse) => {
-    if (!reads.has(request.method ?? 'GET') && (response.statusCode < 400 || response.statusCode >= 500)) options.afterChange?.();
+    if (reads.has(request.method ?? 'GET') || unchanging.has(request)) return;
+    if (response.statusCode < 400 || response.statusCode >= 500) options.afterChange?.();
   };
 
   return (request: IncomingMessage, response: ServerResponse) => {

@@ -303,6 +303,29 @@ describe('data file: a file that cannot be used stops the server', () => {
 });
 
 describe('data file: writes', () => {
+  it('follow changes, not token mints, refusals or reads (each write renames a new file into place)', async () => {
+    const file = freshFile();
+    let api = await startTestServer({ dataFile: file });
+    // A new file each write: inode numbers can be reused, inode and modification time together not.
+    const written = () => `${statSync(file).ino}@${statSync(file).mtimeMs}`;
+    const created = written();
+    try {
+      const customer = await api.createCustomer();
+      await api.server.close();
+      const changed = written();
+      assert.notEqual(changed, created, 'a change is written');
+      api = await startTestServer({ dataFile: file });
+      await api.productToken();
+      await api.customerToken(customer.id);
+      assert.equal((await api.admin('POST', '/api/v1/customers', { alternative_id: customer.alternativeId })).status, 409);
+      assert.equal((await api.admin('GET', `/api/v1/customers/${customer.id}`)).status, 200);
+      await api.server.close();
+      assert.equal(written(), changed, 'nothing written');
+    } finally {
+      await api.server.close();
+    }
+  });
+
   it('are coalesced: one write in flight, the changes made meanwhile in one more', async () => {
     const file = freshFile();
     let serialized = 0;
