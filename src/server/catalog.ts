@@ -2,6 +2,8 @@
 // Validated once at start; every error names the path of the bad value, e.g.
 // `products[0].plans[2].entitlements.seats`.
 import { readFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { metadataIssue } from '../policy/limits.ts';
 import { SCOPES } from './auth.ts';
 import { UUID_PATTERN } from './ids.ts';
@@ -84,23 +86,49 @@ export class CatalogError extends Error {
   }
 }
 
+/**
+ * The catalog file cannot be read or is not JSON. The message names the absolute path, since a
+ * relative one resolves against the working folder, which is rarely where people look.
+ */
+export class CatalogFileError extends CatalogError {
+  constructor(
+    readonly file: string,
+    problem: string,
+  ) {
+    super('', problem);
+    this.name = 'CatalogFileError';
+    this.message = problem;
+  }
+}
+
 const DEFAULT_CATALOG_URL = new URL('../../demo/catalog.json', import.meta.url);
+
+const READ_PROBLEMS: Record<string, string> = {
+  ENOENT: 'it does not exist',
+  EISDIR: 'it is a folder',
+  EACCES: 'permission denied',
+};
 
 /** Reads (when given a path) and validates a catalog; throws CatalogError naming the bad path. */
 export function loadCatalog(source?: object | string): Catalog {
   let raw: unknown = source;
   if (source === undefined || typeof source === 'string') {
-    const file = source ?? DEFAULT_CATALOG_URL;
+    const file = source === undefined ? fileURLToPath(DEFAULT_CATALOG_URL) : resolve(source);
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
     } catch (error) {
-      throw new CatalogError('', `cannot read the catalog file (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+      const code = (error as NodeJS.ErrnoException).code ?? 'error';
+      throw new CatalogFileError(
+        file,
+        `Cannot read the catalog file ${file}: ${READ_PROBLEMS[code] ?? 'it cannot be read'} (${code}). ` +
+          'Leave out the catalog option (CLI: --catalog) to use the built-in demo catalog.',
+      );
     }
     try {
       raw = JSON.parse(text);
     } catch (error) {
-      throw new CatalogError('', `the catalog file is not valid JSON (${(error as Error).message})`);
+      throw new CatalogFileError(file, `The catalog file ${file} is not valid JSON (${(error as Error).message}).`);
     }
   }
   return validateCatalog(raw);

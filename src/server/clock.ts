@@ -1,6 +1,13 @@
 // The server's notion of "now": real time plus an offset that tests move forward through
 // POST /__emulator/clock, so period resets and token expiry can be tested without waiting.
 
+/** What a data file keeps of the clock, so a restart neither loses the offset nor goes back. */
+export interface ClockState {
+  offsetMs: number;
+  /** The last time handed out. */
+  now: number;
+}
+
 export class Clock {
   private offsetMs = 0;
   private last = 0;
@@ -14,5 +21,14 @@ export class Clock {
   advance(seconds: number): number {
     this.offsetMs += seconds * 1000;
     return this.now();
+  }
+
+  state(): ClockState {
+    return { offsetMs: this.offsetMs, now: this.now() };
+  }
+
+  restore(state: ClockState): void {
+    this.offsetMs = state.offsetMs;
+    this.last = Math.max(this.last, state.now);
   }
 }

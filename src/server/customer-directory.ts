@@ -72,8 +72,15 @@ export class CustomerDirectory {
     return this.byAlternativeId.has(alternativeId);
   }
 
+  /** Every customer, deleted ones too, oldest first (what a data file keeps). */
+  all(): IterableIterator<CustomerRecord> {
+    return this.byId.values();
+  }
+
+  /** A new customer, or a deleted one from a data file (kept by id only, like markDeleted leaves it). */
   insert(customer: CustomerRecord): CustomerRecord {
     this.byId.set(customer.id, customer);
+    if (customer.deletedAt !== null) return customer;
     if (customer.alternativeId !== null) this.byAlternativeId.set(customer.alternativeId, customer.id);
     this.indexEmail(customer);
     return customer;

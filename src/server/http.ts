@@ -38,6 +38,10 @@ export interface Route {
   path: string;
   /** false: no credentials needed (health, public plans, token endpoints check their own). */
   auth: boolean;
+  /** The answer holds a credential: an idempotent replay of it stays in memory, never in the data file. */
+  credentialAnswer?: boolean;
+  /** Changes nothing a data file keeps (it mints a token or drops sockets): no write follows. */
+  dataUnchanged?: boolean;
   handler: (context: Context) => Reply | Promise<Reply>;
 }
 
@@ -58,6 +62,12 @@ export interface HttpOptions {
    * handler another body. The customer policy for customer tokens.
    */
   authorize?: (request: { method: string; segments: readonly string[]; context: Context }) => unknown;
+  /**
+   * A request that may have changed state has been handled: any method but GET, HEAD and OPTIONS
+   * whose answer is not a 4xx (a refusal changes nothing), on a route not marked `dataUnchanged`.
+   * The data file's cue to write.
+   */
+  afterChange?: () => void;
 }
 
 export interface RequestRecord {
@@ -75,6 +85,8 @@ const EXPOSED_HEADERS = 'Idempotent-Replayed, Retry-After, WWW-Authenticate';
 
 export function createRequestHandler(options: HttpOptions) {
   const routes: CompiledRoute[] = options.routes.map((route) => ({ ...route, segments: split(route.path) }));
+  /** Requests to `dataUnchanged` routes. */
+  const unchanging = new WeakSet<IncomingMessage>();
 
   function corsHeaders(request: IncomingMessage): Record<string, string> {
     if (options.corsOrigins === '*') return { 'access-control-allow-origin': '*', 'access-control-expose-headers': EXPOSED_HEADERS };
@@ -145,6 +157,7 @@ export function createRequestHandler(options: HttpOptions) {
       if (pathKnown) return send(request, response, 405, { detail: 'Method Not Allowed' });
       return send(request, response, 404, { detail: 'Not Found' });
     }
+    if (route.dataUnchanged) unchanging.add(request);
 
     const declared = Number(request.headers['content-length'] ?? 0);
     if (declared > MAX_BODY_BYTES) return tooLarge(request, response);
@@ -173,10 +186,16 @@ export function createRequestHandler(options: HttpOptions) {
       if (idempotencyKey.length > 255) throw invalidField(['header', 'idempotency-key'], 'String should have at most 255 characters', 'string_too_long');
       const caller = principalKey(principal);
       const key = `${caller}\u0000POST\u0000${url.pathname}\u0000${idempotencyKey}`;
-      const { reply, replayed } = await options.idempotency.run(caller, key, raw, async () => {
-        const result = await runHandler();
-        return { status: result.status ?? 200, text: JSON.stringify(result.body) };
-      });
+      const { reply, replayed } = await options.idempotency.run(
+        caller,
+        key,
+        raw,
+        async () => {
+          const result = await runHandler();
+          return { status: result.status ?? 200, text: JSON.stringify(result.body) };
+        },
+        { durable: !route.credentialAnswer },
+      );
       return sendJson(request, response, reply.status, reply.text, replayed ? { 'idempotent-replayed': 'true' } : {});
     }
     const reply = await runHandler();
@@ -201,6 +220,12 @@ export function createRequestHandler(options: HttpOptions) {
     send(request, response, 413, { detail: `Request body larger than ${MAX_BODY_BYTES} bytes` }, { connection: 'close' });
   }
 
+  const reads = new Set(['GET', 'HEAD', 'OPTIONS']);
+  const changed = (request: IncomingMessage, response: ServerResponse) => {
+    if (reads.has(request.method ?? 'GET') || unchanging.has(request)) return;
+    if (response.statusCode < 400 || response.statusCode >= 500) options.afterChange?.();
+  };
+
   return (request: IncomingMessage, response: ServerResponse) => {
     handle(request, response).catch((error: unknown) => {
       if (error instanceof HttpError) {
@@ -215,7 +240,7 @@ export function createRequestHandler(options: HttpOptions) {
       }
       options.log(`planship server: unexpected error on ${request.method} ${path}: ${(error as Error)?.stack ?? String(error)}`);
       send(request, response, 500, { detail: 'Internal Server Error' });
-    });
+    }).finally(() => changed(request, response));
   };
 }
 

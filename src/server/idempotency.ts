@@ -20,6 +20,17 @@ interface Entry {
   pending?: Promise<StoredReply>;
   expiresAt: number;
   bytes: number;
+  /** false: kept in memory only (the answer holds a token, which a restart forgets anyway). */
+  durable: boolean;
+}
+
+/** A remembered answer as a data file keeps it. */
+export interface IdempotencyState {
+  key: string;
+  caller: string;
+  digest: string;
+  reply: StoredReply;
+  expiresAt: number;
 }
 
 /** Everything kept for every caller. */
@@ -54,9 +65,15 @@ export class IdempotencyCache {
 
   /**
    * Runs `execute` once per key of `caller`. `body` is the request body: the same key with another
-   * body is a client bug and answers 409.
+   * body is a client bug and answers 409. `durable: false` keeps the answer out of the data file.
    */
-  async run(caller: string, key: string, body: string, execute: () => Promise<StoredReply>): Promise<{ reply: StoredReply; replayed: boolean }> {
+  async run(
+    caller: string,
+    key: string,
+    body: string,
+    execute: () => Promise<StoredReply>,
+    options: { durable?: boolean } = {},
+  ): Promise<{ reply: StoredReply; replayed: boolean }> {
     const digest = createHash('sha256').update(body).digest('base64');
     const existing = this.entries.get(key);
     if (existing && existing.expiresAt > this.now()) {
@@ -71,7 +88,7 @@ export class IdempotencyCache {
         }
       }
     }
-    const entry: Entry = { caller, digest, expiresAt: this.now() + TTL_MS, bytes: 0 };
+    const entry: Entry = { caller, digest, expiresAt: this.now() + TTL_MS, bytes: 0, durable: options.durable ?? true };
     const pending = execute();
     entry.pending = pending;
     this.remember(key, entry);
@@ -91,6 +108,22 @@ export class IdempotencyCache {
     } finally {
       entry.pending = undefined;
     }
+  }
+
+  /** The answers a data file keeps: finished, durable and not expired, oldest first. */
+  *durableEntries(): IterableIterator<IdempotencyState> {
+    const now = this.now();
+    for (const [key, { caller, digest, reply, expiresAt, durable }] of this.entries) {
+      if (reply && durable && expiresAt > now) yield { key, caller, digest, reply, expiresAt };
+    }
+  }
+
+  /** Takes back what durableEntries() gave, oldest first; the byte bounds apply as to new answers. */
+  restore(state: IdempotencyState): void {
+    if (state.expiresAt <= this.now()) return;
+    const entry: Entry = { caller: state.caller, digest: state.digest, reply: state.reply, expiresAt: state.expiresAt, bytes: 0, durable: true };
+    this.remember(state.key, entry);
+    this.resize(state.key, entry, Buffer.byteLength(state.reply.text));
   }
 
   private remember(key: string, entry: Entry): void {

@@ -1,7 +1,9 @@
 // startServer(): the local Planship-compatible API (node:http + ws), state in memory, seeded
-// from a catalog. See docs/CONTRACTS.md (Server) for the options and the test hooks.
+// from a catalog and, with `dataFile`, kept across restarts. See docs/CONTRACTS.md (Server) for
+// the options and the test hooks.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { resolve } from 'node:path';
 import { Auth, PLANSHIP_SCOPES } from './auth.ts';
 import { loadCatalog } from './catalog.ts';
 import { Clock } from './clock.ts';
@@ -15,14 +17,17 @@ import { catalogRoutes } from './routes/catalog.ts';
 import type { Services } from './routes/common.ts';
 import { customerAdminRoutes } from './routes/customer-admin.ts';
 import { customerRoutes } from './routes/customers.ts';
+import { DataFileWriter, loadDataFile } from './data-file.ts';
 import { emulatorRoutes } from './routes/emulator.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { usageRoutes } from './routes/usage.ts';
+import { serializeState } from './snapshot.ts';
 import { Store } from './store.ts';
 import { loadWs } from './load-ws.ts';
 import { WsHub } from './ws-hub.ts';
 
-export { CatalogError } from './catalog.ts';
+export { CatalogError, CatalogFileError } from './catalog.ts';
+export { DataFileError } from './data-file.ts';
 
 /**
  * `extended` (default): Planship's routes plus customer-scoped tokens and customer management.
@@ -37,6 +42,12 @@ export interface StartServerOptions {
   host?: string;
   /** A catalog object or the path of a catalog JSON file; default: the demo catalog. */
   catalog?: object | string;
+  /**
+   * A JSON file that keeps the state (customers, subscriptions, usage, idempotent answers, the
+   * clock) across restarts: read at start (created when missing), rewritten atomically after
+   * every change, flushed by close(). Without it the state lives in memory only.
+   */
+  dataFile?: string;
   tokenTtlSeconds?: number;
   heartbeatMs?: number;
   /** A request's headers must arrive within this (default 10 000 ms), else 408 and close. */
@@ -88,6 +99,10 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const headersTimeout = positiveNumber('headersTimeoutMs', options.headersTimeoutMs, 10_000);
   const requestTimeout = positiveNumber('requestTimeoutMs', options.requestTimeoutMs, 30_000);
   if (requestTimeout < headersTimeout) throw new ServerOptionsError('requestTimeoutMs must not be below headersTimeoutMs');
+  if (options.dataFile !== undefined && (typeof options.dataFile !== 'string' || options.dataFile.trim() === '')) {
+    throw new ServerOptionsError(`dataFile must be the path of a file, got ${JSON.stringify(options.dataFile)}`);
+  }
+  const dataFile = options.dataFile === undefined ? undefined : resolve(options.dataFile);
   const catalog = loadCatalog(options.catalog);
   const corsOrigins = normaliseOrigins(options.corsOrigins ?? '*');
   const log = options.log ?? ((message: string) => console.error(message));
@@ -99,6 +114,9 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const hub = new WsHub({ store, auth, clock, heartbeatMs, corsOrigins, WebSocketServer });
   store.listener = hub;
   const idempotency = new IdempotencyCache(() => clock.now());
+  const state = { store, idempotency, clock };
+  if (dataFile) await loadDataFile(dataFile, state);
+  const writer = dataFile ? new DataFileWriter(dataFile, () => serializeState(state), log) : undefined;
 
   // Time-driven work (renewals, period resets) runs at the next boundary (checked at least every
   // minute) and whenever the clock moves.
@@ -111,7 +129,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     timer.unref();
   };
   const tick = () => {
-    store.processRenewals();
+    if (store.processRenewals()) writer?.changed();
     hub.refreshChanged();
     schedule();
   };
@@ -132,6 +150,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     corsOrigins,
     log,
     onRequest: options.onRequest,
+    afterChange: writer && (() => writer.changed()),
     authorize: ({ method, segments, context }) =>
       context.principal.kind === 'customer'
         ? refusalAsHttpError(() => gateCustomerRequest(store, (context.principal as { customerId: string }).customerId, { method, segments, body: context.body }))
@@ -162,7 +181,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       resolve();
     });
   });
-  schedule();
+  // Renewals that fell due while a data file's server was down happen before it answers.
+  tick();
 
   const address = server.address() as AddressInfo;
   const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
@@ -178,6 +198,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
         const closed = new Promise<void>((resolve) => server.close(() => resolve()));
         server.closeAllConnections();
         await closed;
+        // Nothing changes any more: the last state is written before close() resolves.
+        await writer?.flush();
       })();
       return closing;
     },

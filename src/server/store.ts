@@ -118,6 +118,23 @@ export class Store {
     });
   }
 
+  /**
+   * Replaces the state with one read from a data file (snapshot-restore.ts checked it): customers
+   * and subscriptions oldest first, and each customer's subscriptions in the order it joined them.
+   */
+  restore(state: {
+    customers: CustomerRecord[];
+    subscriptions: SubscriptionRecord[];
+    memberships: Map<string, string[]>;
+    usage: UsageLedger;
+  }): void {
+    this.customers = new CustomerDirectory();
+    for (const customer of state.customers) this.customers.insert(customer);
+    this.subscriptions = new Map(state.subscriptions.map((subscription) => [subscription.id, subscription]));
+    this.membershipsByCustomer = new Map([...state.memberships].map(([customerId, ids]) => [customerId, new Set(ids)]));
+    this.usage = state.usage;
+  }
+
   // --- customers -------------------------------------------------------------------------
 
   /** A live customer by uuid or alternative_id. */
@@ -312,9 +329,10 @@ export class Store {
     return membership;
   }
 
-  /** Renews (or, without auto-renew, ends) active subscriptions whose renew_at has passed. */
-  processRenewals(): void {
+  /** Renews (or, without auto-renew, ends) active subscriptions whose renew_at has passed; whether any did. */
+  processRenewals(): boolean {
     const now = this.clock.now();
+    let changed = false;
     for (const subscription of this.subscriptions.values()) {
       if (!subscription.isActive || subscription.renewAt > now) continue;
       if (subscription.autoRenew) {
@@ -326,8 +344,10 @@ export class Store {
       } else {
         subscription.isActive = false;
       }
+      changed = true;
       this.listener?.changed(subscription.members.keys(), subscription.productSlug);
     }
+    return changed;
   }
 
   nextRenewalAt(): number | undefined {

@@ -57,6 +57,11 @@ class DailySeries {
     return this.total() - (first === 0 ? 0 : this.sums[first - 1]);
   }
 
+  /** Each day kept with its own amount (not the running sum), oldest first. */
+  entries(): [day: number, amount: number][] {
+    return this.days.map((day, index) => [day, this.sums[index] - (index === 0 ? 0 : this.sums[index - 1])]);
+  }
+
   /** Forgets the days before `start`; the sums kept then count from `start`. */
   dropBefore(start: number): void {
     const first = this.firstAtOrAfter(start);
@@ -73,6 +78,16 @@ interface MeteredUsage {
   buckets: Map<string | null, DailySeries>;
   /** The period start the series were last trimmed to. */
   trimmedTo: number;
+}
+
+/** One subscription's usage of one metering id, as a data file keeps it. */
+export interface MeteredUsageState {
+  subscriptionId: string;
+  meteringId: string;
+  /** The period start the days were last trimmed to (-Infinity: never). */
+  trimmedTo: number;
+  /** Each bucket's days (UTC midnights, ascending) and amounts; the total is their sum. */
+  buckets: { bucket: string | null; days: [day: number, amount: number][] }[];
 }
 
 /** Why a report was not recorded. */
@@ -125,5 +140,46 @@ export class UsageLedger {
 
   totalSince(subscriptionId: string, meteringId: string, start: number): number {
     return this.series.get(UsageLedger.key(subscriptionId, meteringId))?.total.sumSince(start) ?? 0;
+  }
+
+  /** Everything recorded, for a data file. */
+  *entries(): IterableIterator<MeteredUsageState> {
+    for (const [key, usage] of this.series) {
+      const [subscriptionId, meteringId] = key.split('\u0000');
+      const buckets = [...usage.buckets].map(([bucket, series]) => ({ bucket, days: series.entries() }));
+      yield { subscriptionId, meteringId, trimmedTo: usage.trimmedTo, buckets };
+    }
+  }
+
+  /**
+   * Takes back what entries() gave, once the data file's shapes are checked; the bounds are
+   * checked here. Answers the problem in words (nothing is kept then), or undefined.
+   */
+  restore(state: MeteredUsageState): string | undefined {
+    const key = UsageLedger.key(state.subscriptionId, state.meteringId);
+    if (this.series.has(key)) return 'a second entry for this subscription and metering id';
+    if (state.buckets.length > MAX_BUCKETS) return `more than ${MAX_BUCKETS} buckets`;
+    const usage: MeteredUsage = { total: new DailySeries(), buckets: new Map(), trimmedTo: state.trimmedTo };
+    const perDay = new Map<number, number>();
+    let total = 0;
+    for (const { bucket, days } of state.buckets) {
+      if (usage.buckets.has(bucket)) return `bucket ${JSON.stringify(bucket)} twice`;
+      const series = new DailySeries();
+      let previous = Number.NEGATIVE_INFINITY;
+      for (const [day, amount] of days) {
+        // The sums rely on days in order, whole UTC days, in the current period.
+        if (day % DAY_MS !== 0 || day <= previous || day < state.trimmedTo) return `day ${day} is not a UTC midnight after the one before it and the period start`;
+        if (!Number.isSafeInteger(amount) || amount < 0) return `amount ${amount} is not a whole number >= 0`;
+        total += amount;
+        if (total > MAX_PERIOD_TOTAL) return `the total passes ${MAX_PERIOD_TOTAL}`;
+        series.add(day, amount);
+        perDay.set(day, (perDay.get(day) ?? 0) + amount);
+        previous = day;
+      }
+      if (!series.empty) usage.buckets.set(bucket, series);
+    }
+    for (const day of [...perDay.keys()].sort((a, b) => a - b)) usage.total.add(day, perDay.get(day)!);
+    this.series.set(key, usage);
+    return undefined;
   }
 }

@@ -3,10 +3,10 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { CatalogError, loadCatalog, validateCatalog } from '../../src/server/catalog.ts';
+import { CatalogError, CatalogFileError, loadCatalog, validateCatalog } from '../../src/server/catalog.ts';
 import { ServerOptionsError, startServer } from '../../src/server/index.ts';
 import { testCatalog } from '../fixtures/test-catalog.ts';
 
@@ -82,7 +82,6 @@ describe('catalog validation', () => {
   it('says what it expected, and keeps customer uuids in lower case', async () => {
     assert.throws(() => validateCatalog(mutated((c) => (c.clients[1].client_id = 'a:b'))), /clients\[1\]\.client_id: expected a non-empty string without ":"/);
     assert.throws(() => validateCatalog(mutated((c) => (c.clients[1].client_secret = ''))), /clients\[1\]\.client_secret: expected a non-empty string$/);
-    await assert.rejects(startServer({ catalog: join(tmpdir(), 'no-such-catalog.json') }), /cannot read the catalog file \(ENOENT\)/);
     const upper = '0F0E0D0C-0B0A-4908-8706-050403020100';
     assert.equal(validateCatalog(mutated((c) => (c.customers[2].id = upper))).customers[2].id, upper.toLowerCase());
   });
@@ -118,7 +117,29 @@ describe('catalog validation', () => {
     const folder = mkdtempSync(join(tmpdir(), 'catalog-'));
     const broken = join(folder, 'broken.json');
     writeFileSync(broken, '{ not json');
-    await assert.rejects(startServer({ catalog: broken }), /not valid JSON/);
+    await assert.rejects(startServer({ catalog: broken }), (error: unknown) => {
+      assert.ok(error instanceof CatalogFileError);
+      assert.equal(error.file, broken);
+      assert.match(error.message, /^The catalog file \S+broken\.json is not valid JSON \(/);
+      return true;
+    });
+  });
+
+  it('a catalog file that is missing or unreadable: the message names its absolute path, the OS code and the built-in fallback', async () => {
+    // What a new app passing the README's old example got: a path relative to its own folder.
+    const relative = join('no-such-folder', 'catalog.json');
+    await assert.rejects(startServer({ catalog: relative }), (error: unknown) => {
+      assert.ok(error instanceof CatalogFileError);
+      assert.equal(error.file, resolve(relative));
+      assert.equal(
+        error.message,
+        `Cannot read the catalog file ${resolve(relative)}: it does not exist (ENOENT). ` +
+          'Leave out the catalog option (CLI: --catalog) to use the built-in demo catalog.',
+      );
+      return true;
+    });
+    const folder = mkdtempSync(join(tmpdir(), 'catalog-'));
+    await assert.rejects(startServer({ catalog: folder }), new RegExp(`^CatalogFileError: Cannot read the catalog file ${folder}: it is a folder \\(EISDIR\\)\\. Leave out the catalog option`));
   });
 
   it('startServer rejects when its port is taken', async () => {
@@ -210,5 +231,11 @@ describe('CLI', () => {
     const cli = runCli(['--port', '0', '--catalog', file]);
     assert.equal(await cli.exited, 1);
     assert.match(cli.output(), /products\[0\]\.levers\[0\]\.reset/);
+  });
+
+  it('exits with 1 and names the absolute path of a missing catalog and the built-in fallback', async () => {
+    const cli = runCli(['--port', '0', '--catalog', 'no-such-folder/catalog.json']);
+    assert.equal(await cli.exited, 1);
+    assert.match(cli.output(), new RegExp(`^Cannot read the catalog file ${join(ROOT, 'no-such-folder', 'catalog.json')}: it does not exist \\(ENOENT\\)\\. Leave out the catalog option \\(CLI: --catalog\\) to use the built-in demo catalog\\.`));
   });
 });

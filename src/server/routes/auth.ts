@@ -14,6 +14,7 @@ export function authRoutes({ store, auth, tokenTtlSeconds }: Services, options: 
       method: 'POST',
       path: '/api/v1/auth/token',
       auth: false,
+      dataUnchanged: true,
       handler({ headers, body }) {
         // HTTP Basic (what Planship's SDKs send), or a standard client_credentials form/JSON body.
         let client = auth.clientFromBasic(headers.authorization);
@@ -37,6 +38,8 @@ export function authRoutes({ store, auth, tokenTtlSeconds }: Services, options: 
       method: 'POST',
       path: '/api/v1/auth/customer-token',
       auth: true,
+      credentialAnswer: true,
+      dataUnchanged: true,
       handler({ principal, body }) {
         requireProduct(principal, 'customers:write');
         const fields = new BodyFields(body);

@@ -50,6 +50,7 @@ export function emulatorRoutes(services: Services): Route[] {
       method: 'POST',
       path: '/__emulator/sockets/close',
       auth: true,
+      dataUnchanged: true,
       handler({ principal, body }) {
         requireEveryScope(principal);
         const fields = new BodyFields(body, ['body'], { optionalBody: true });
