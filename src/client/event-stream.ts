@@ -1,7 +1,8 @@
 // Gateway mode's live transport: a WebSocket where the host takes upgrades, else Server-Sent
 // Events (Next.js route handlers and other Fetch-only hosts). The EventSource is dressed as a
 // WebSocket so the live socket's reconnects and heartbeats work the same over both; the gateway's
-// `event: close` carries the close code (4404: customer gone; 4401: session ended).
+// `event: close` carries the close code (4404: customer gone; 4401: session ended), and
+// `event: upstream` whether its own socket to Planship is down or up (as the socket's text frames).
 import type { WebSocketConstructor, WebSocketLike } from './live.ts';
 
 export interface EventSourceLike {
@@ -27,6 +28,7 @@ class EventStreamSocket implements WebSocketLike {
     source.onopen = (event) => this.onopen?.(event);
     source.onmessage = ({ data }) => this.onmessage?.({ data });
     source.addEventListener('ping', () => this.onmessage?.({ data: 'ping' }));
+    source.addEventListener('upstream', ({ data }) => this.onmessage?.({ data: `upstream:${data}` }));
     source.addEventListener('close', ({ data }) => this.#finish(Number(data) || 1000));
     // EventSource would retry on its own, without backoff: the live socket does it instead.
     source.onerror = () => this.#finish(1006);

@@ -45,6 +45,9 @@ export const MAX_RETRY_MS = 8_000;
 const STABLE_MS = 5_000;
 /** What a peer that sends heartbeats (the portal gateway) sends: never entitlements. */
 const HEARTBEAT_FRAME = 'ping';
+/** What the portal gateway sends when its own socket to Planship goes down or comes back. */
+const UPSTREAM_DOWN = 'upstream:down';
+const UPSTREAM_UP = 'upstream:up';
 /** Watchdog ticks per heartbeat period, so a dead connection is noticed soon after it is due. */
 const TICKS_PER_HEARTBEAT = 3;
 const CUSTOMER_GONE = 4404;
@@ -156,6 +159,12 @@ export class LiveSocket {
       const text = String(data);
       if (text === HEARTBEAT_FRAME) {
         heartbeats = true;
+        return;
+      }
+      // The gateway is there but its own source is not: numbers may be out of date meanwhile.
+      if (text === UPSTREAM_DOWN || text === UPSTREAM_UP) {
+        options.state(text === UPSTREAM_DOWN ? 'reconnecting' : 'live');
+        if (text === UPSTREAM_UP) options.resync();
         return;
       }
       let parsed: unknown;

@@ -21,9 +21,14 @@ export class GatewayError extends Error {
     return new GatewayError(502, 'The billing service is not available right now. Please try again later.', `planship gateway: Planship refused the product credentials (${what}); check clientId and clientSecret`);
   }
 
-  /** Planship did not answer, or answered 5xx. */
-  static unavailable(what: string, cause?: unknown): GatewayError {
-    return new GatewayError(502, 'The billing service did not answer. Please try again in a moment.', `planship gateway: ${what}`, { cause });
+  /** What Planship answered when that is why (a 404 for a customer it no longer has). */
+  upstreamStatus?: number;
+
+  /** Planship did not answer, answered 5xx, or answered what the gateway cannot go on with. */
+  static unavailable(what: string, cause?: unknown, upstreamStatus?: number): GatewayError {
+    const error = new GatewayError(502, 'The billing service did not answer. Please try again in a moment.', `planship gateway: ${what}${cause ? ` (${causeOf(cause)})` : ''}`, { cause });
+    error.upstreamStatus = upstreamStatus;
+    return error;
   }
 
   static from(error: unknown): GatewayError | undefined {
@@ -34,3 +39,10 @@ export class GatewayError extends Error {
 }
 
 export const refuse = (status: number, detail: string) => new GatewayError(status, detail);
+
+/** A network failure in words a host can act on: its type and system code, never a message that could hold a secret. */
+function causeOf(cause: unknown): string {
+  const inner = (cause as { cause?: unknown })?.cause ?? cause;
+  const { name, code } = (inner ?? {}) as { name?: string; code?: string };
+  return [code, name].filter((part) => typeof part === 'string' && part).join(' ') || typeof inner;
+}

@@ -106,7 +106,14 @@ async function bootstrap(parts: HandlerParts, request: Request, native: Incoming
   for (const action of BOOTSTRAP_ACTIONS) {
     await authorized(parts, action, { user, customerId: caller?.id ?? null, params: {}, body: undefined, request });
   }
-  return portalBootstrap(parts.upstream, parts.catalog, parts.productSlug, caller);
+  try {
+    return await portalBootstrap(parts.upstream, parts.catalog, parts.productSlug, caller);
+  } catch (error) {
+    // Planship no longer has the customer this process remembered: forget it, answer for what it has now.
+    if (!(caller && error instanceof GatewayError && error.upstreamStatus === 404)) throw error;
+    parts.customers.forget(user.id);
+    return portalBootstrap(parts.upstream, parts.catalog, parts.productSlug, await parts.customers.find(user));
+  }
 }
 
 /**

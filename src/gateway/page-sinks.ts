@@ -7,6 +7,8 @@ import type { PageSink } from './relay.ts';
 
 /** The heartbeat text frame pages recognise (never parsed as entitlements). */
 export const HEARTBEAT = 'ping';
+/** Text frames saying the gateway's own socket to Planship went down or came back (never entitlements). */
+export const upstreamFrame = (state: 'up' | 'down') => `upstream:${state}`;
 
 /** A page on a WebSocket; frames go out as the server's hub sends them (latest only, bounded buffer). */
 export class WebSocketPage implements PageSink {
@@ -35,6 +37,11 @@ export class WebSocketPage implements PageSink {
     if (!this.#sender.busy) this.#sender.send(HEARTBEAT);
   }
 
+  upstream(state: 'up' | 'down'): void {
+    // Rare and tiny: sent at once, never in place of a waiting frame.
+    if (this.#socket.readyState === this.#socket.OPEN) this.#socket.send(upstreamFrame(state));
+  }
+
   close(code: number, reason: string): void {
     this.#sender.close(code, reason);
   }
@@ -44,8 +51,9 @@ const encoder = new TextEncoder();
 
 /**
  * A page reading Server-Sent Events: `data:` lines carry the frames, `event: ping` the
- * heartbeat, and `event: close` (data = the close code) comes before the stream ends, so the
- * client knows whether to reconnect.
+ * heartbeat, `event: upstream` (data `down` or `up`) the gateway's own socket to Planship, and
+ * `event: close` (data = the close code) comes before the stream ends, so the client knows
+ * whether to reconnect.
  */
 export class EventStreamPage implements PageSink {
   readonly stream: ReadableStream<Uint8Array>;
@@ -89,6 +97,11 @@ export class EventStreamPage implements PageSink {
   heartbeat(): void {
     if (this.#closed || this.#waiting !== undefined || (this.#controller.desiredSize ?? 0) <= 0) return;
     this.#controller.enqueue(encoder.encode(`event: ${HEARTBEAT}\ndata:\n\n`));
+  }
+
+  upstream(state: 'up' | 'down'): void {
+    if (this.#closed) return;
+    this.#controller.enqueue(encoder.encode(`event: upstream\ndata: ${state}\n\n`));
   }
 
   close(code: number): void {

@@ -13,12 +13,13 @@ import {
   memberDetails,
   planVisible,
   type Caller,
+  type CustomerAction,
   type CustomerRouteMatch,
   type SubscriptionFacts,
 } from '../policy/index.ts';
 import { visiblePlans, type Catalog } from './catalog.ts';
 import type { Customers, PortalUser } from './customers.ts';
-import { refuse } from './errors.ts';
+import { GatewayError, refuse } from './errors.ts';
 import { Invitations, type InvitationOptions } from './invitations.ts';
 import type { Upstream, UpstreamAnswer } from './upstream.ts';
 
@@ -46,6 +47,9 @@ interface MemberWire {
   customer?: { id: string; name?: string; email?: string };
   [field: string]: unknown;
 }
+
+/** Reads that answer 404 only when Planship has no such customer. */
+const CUSTOMER_READS = new Set<CustomerAction>(['subscriptions.list', 'entitlements.read']);
 
 /** Member names for hosted Planship, whose member list carries none: one cached read per member. */
 const MEMBER_NAME_TTL_MS = 60_000;
@@ -99,7 +103,7 @@ export class PortalRoutes {
       case 'plan-entitlements.read':
         return this.#plan(caller, params.plan!, '/entitlements');
       case 'subscription.create':
-        return this.#customers.ensure(user).then((customer) => this.#subscribe(customer, request));
+        return this.#forgettingGone(request, async () => this.#subscribe(await this.#customers.ensure(user), request));
       case 'invitation.read':
         return this.#invitationsOffered().read(params.invitation!, user);
       case 'invitation.accept':
@@ -109,8 +113,28 @@ export class PortalRoutes {
       case 'entitlements.live':
         throw refuse(400, 'Open this path as a WebSocket, or with Accept: text/event-stream.');
       default:
-        return caller ? this.#serveCustomer(request, caller) : this.#serveNoCustomer(request);
+        if (!caller) return this.#serveNoCustomer(request);
+        return this.#forgettingGone(request, () => this.#serveCustomer(request, caller), async () => {
+          const now = await this.#customers.find(user);
+          return now ? this.#serveCustomer(request, now) : this.#serveNoCustomer(request);
+        });
     }
+  }
+
+  /**
+   * Runs `work`; when Planship no longer has the customer this process remembered (deleted, or a
+   * Planship that restarted empty), forgets it at once and runs `again` (default `work`) for
+   * whatever Planship has now, rather than answer 404s until the memory expires.
+   */
+  async #forgettingGone(request: PortalRequest, work: () => Promise<UpstreamAnswer>, again = work): Promise<UpstreamAnswer> {
+    try {
+      const answer = await work();
+      if (answer.status !== 404 || !CUSTOMER_READS.has(request.match.action)) return answer;
+    } catch (error) {
+      if (!(error instanceof GatewayError && error.upstreamStatus === 404)) throw error;
+    }
+    this.#customers.forget(request.user.id);
+    return again();
   }
 
   /** A signed-in user with no Planship customer yet: what a customer with nothing sees. */

@@ -16,6 +16,8 @@ export interface PageSink {
   send(frame: string): void;
   /** Tells the page the connection lives; a sink whose peer stopped answering closes itself. */
   heartbeat(): void;
+  /** Tells the page whether the gateway's own socket to Planship is up (frames flow) or down. */
+  upstream(state: 'up' | 'down'): void;
   close(code: number, reason: string): void;
 }
 
@@ -74,6 +76,10 @@ interface Channel {
   openedAt: number;
   /** A connect is under way (waiting for the token): pages joining meanwhile must not start another. */
   connecting?: boolean;
+  /** The upstream socket was lost and is not back: the pages were told. */
+  down?: boolean;
+  /** Planship refused another socket for this customer (4429): entitlements are read over REST meanwhile. */
+  pollTimer?: ReturnType<typeof setInterval>;
   retryTimer?: ReturnType<typeof setTimeout>;
   idleTimer?: ReturnType<typeof setTimeout>;
 }
@@ -81,6 +87,9 @@ interface Channel {
 const FIRST_RETRY_MS = 250;
 const MAX_RETRY_MS = 8_000;
 const STABLE_MS = 5_000;
+/** Planship's bound on one customer's sockets was reached: read over REST this often, and try a socket again after a while. */
+const POLL_MS = 5_000;
+const SOCKET_AGAIN_AFTER_MS = 60_000;
 
 export class Relay {
   readonly #options: RelayOptions;
@@ -170,7 +179,8 @@ export class Relay {
       channel.pages.shift()!.sink.close(CLOSE_TOO_MANY, 'too many live connections');
     }
     if (channel.last !== undefined) page.sink.send(channel.last);
-    if (!channel.socket && !channel.retryTimer && !channel.connecting) void this.#connect(channel, false);
+    if (channel.down) page.sink.upstream('down');
+    if (!channel.socket && !channel.retryTimer && !channel.connecting && !channel.pollTimer) void this.#connect(channel, false);
   }
 
   #remove(page: Page): void {
@@ -196,6 +206,7 @@ export class Relay {
   #end(channel: Channel): void {
     clearTimeout(channel.retryTimer);
     clearTimeout(channel.idleTimer);
+    clearInterval(channel.pollTimer);
     if (this.#channels.get(channel.customerId) === channel) this.#channels.delete(channel.customerId);
     const socket = channel.socket;
     channel.socket = undefined;
@@ -234,13 +245,12 @@ export class Relay {
       return this.#retry(channel, false);
     }
     channel.socket = socket;
-    socket.onopen = () => (channel.openedAt = Date.now());
-    socket.onerror = () => {};
-    socket.onmessage = ({ data }) => {
-      const frame = String(data);
-      channel.last = frame;
-      for (const page of channel.pages) page.sink.send(frame);
+    socket.onopen = () => {
+      channel.openedAt = Date.now();
+      this.#upstreamState(channel, 'up');
     };
+    socket.onerror = () => {};
+    socket.onmessage = ({ data }) => this.#broadcast(channel, String(data));
     socket.onclose = ({ code }) => {
       if (channel.socket !== socket) return;
       channel.socket = undefined;
@@ -248,11 +258,54 @@ export class Relay {
         for (const page of channel.pages.splice(0)) page.sink.close(CLOSE_CUSTOMER_DELETED, 'customer deleted');
         return this.#end(channel);
       }
+      if (code === CLOSE_TOO_MANY) return this.#poll(channel);
+      // Until it is back, the pages must not claim to be live: they say "reconnecting".
+      this.#upstreamState(channel, 'down');
       if (channel.openedAt && Date.now() - channel.openedAt > STABLE_MS) channel.attempt = 0;
       channel.openedAt = 0;
       // An upgrade refused before opening may be an expired token (4401 or HTTP 401): ask anew.
       this.#retry(channel, code === CLOSE_TOKEN_EXPIRED || code === 1006);
     };
+  }
+
+  #broadcast(channel: Channel, frame: string): void {
+    channel.last = frame;
+    for (const page of channel.pages) page.sink.send(frame);
+  }
+
+  #upstreamState(channel: Channel, state: 'up' | 'down'): void {
+    if (channel.down === (state === 'down')) return;
+    channel.down = state === 'down';
+    for (const page of channel.pages) page.sink.upstream(state);
+  }
+
+  /**
+   * Planship refused one more socket for this customer (its bound: the customer's pages span too
+   * many gateway processes). Rather than evict another process's socket by reconnecting, read the
+   * entitlements over REST every few seconds (frames when they change), and try a socket later.
+   */
+  #poll(channel: Channel): void {
+    if (this.#closed || !channel.pages.length || channel.pollTimer) return;
+    const { upstream, productSlug } = this.#options;
+    const path = `/api/v1/customers/${encodeURIComponent(channel.customerId)}/products/${encodeURIComponent(productSlug)}/entitlements`;
+    const read = async () => {
+      try {
+        const frame = JSON.stringify(await upstream.read(path));
+        this.#upstreamState(channel, 'up');
+        if (frame !== channel.last) this.#broadcast(channel, frame);
+      } catch {
+        this.#upstreamState(channel, 'down');
+      }
+    };
+    void read();
+    channel.pollTimer = setInterval(read, POLL_MS);
+    channel.pollTimer.unref?.();
+    const again = setTimeout(() => {
+      clearInterval(channel.pollTimer);
+      channel.pollTimer = undefined;
+      if (this.#channels.get(channel.customerId) === channel && channel.pages.length) void this.#connect(channel, false);
+    }, SOCKET_AGAIN_AFTER_MS);
+    again.unref?.();
   }
 
   #retry(channel: Channel, freshToken: boolean): void {

@@ -44,7 +44,7 @@ export class Upstream {
     const answer = await this.#send('POST', '/api/v1/auth/token', this.#basic);
     const body = answer.body as { access_token?: unknown; expires_in?: unknown } | undefined;
     if (answer.status === 401 || answer.status === 403) throw GatewayError.credentials(`the token exchange answered ${answer.status}`);
-    if (answer.status !== 200 || typeof body?.access_token !== 'string') throw GatewayError.unavailable(`the token exchange answered ${answer.status}`);
+    if (answer.status !== 200 || typeof body?.access_token !== 'string') throw GatewayError.unavailable(`POST ${this.#options.baseUrl}/api/v1/auth/token answered ${answer.status}`);
     const lifetime = typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in * 1000 : 3_600_000;
     this.#token = body.access_token;
     this.#expiresAt = Date.now() + lifetime - refreshMargin(lifetime);
@@ -64,14 +64,14 @@ export class Upstream {
       answer = await this.#send(method, path, `Bearer ${token}`, body, headers);
     }
     if (answer.status === 401 || answer.status === 403) throw GatewayError.credentials(`${method} ${path} answered ${answer.status}`);
-    if (answer.status >= 500) throw GatewayError.unavailable(`${method} ${path} answered ${answer.status}`);
+    if (answer.status >= 500) throw GatewayError.unavailable(`${method} ${this.#options.baseUrl}${path} answered ${answer.status}`);
     return answer as UpstreamAnswer<T>;
   }
 
   /** Like `call`, but anything other than 200 is an error: for lookups the gateway needs to go on. */
   async read<T>(path: string): Promise<T> {
     const answer = await this.call<T>('GET', path);
-    if (answer.status !== 200) throw GatewayError.unavailable(`GET ${path} answered ${answer.status}`);
+    if (answer.status !== 200) throw GatewayError.unavailable(`GET ${this.#options.baseUrl}${path} answered ${answer.status}`, undefined, answer.status);
     return answer.body;
   }
 
@@ -90,13 +90,13 @@ export class Upstream {
       });
       text = await response.text();
     } catch (cause) {
-      throw GatewayError.unavailable(`${method} ${path} failed`, cause);
+      throw GatewayError.unavailable(`${method} ${this.#options.baseUrl}${path} failed`, cause);
     }
     let parsed: unknown;
     try {
       parsed = text ? JSON.parse(text) : undefined;
     } catch {
-      throw GatewayError.unavailable(`${method} ${path} answered non-JSON`);
+      throw GatewayError.unavailable(`${method} ${this.#options.baseUrl}${path} answered ${response.status} with no JSON`);
     }
     return { status: response.status, body: parsed };
   }
