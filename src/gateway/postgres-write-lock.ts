@@ -18,7 +18,7 @@ export function postgresWriteLock(pool: PgPool, options: PostgresWriteLockOption
   if (typeof pool?.connect !== 'function') throw new Error('postgresWriteLock needs a pg Pool (new Pool() from the pg package)');
   const waitMs = Math.ceil(positiveOption('waitMs', options.waitMs, DEFAULT_WAIT_MS));
   const queryMs = positiveOption('queryTimeoutMs', options.queryTimeoutMs, 5_000);
-  const busy = (why: string, cause?: unknown) => new WriteLockBusyError(`another write for this customer held the lock for more than ${waitMs} ms (${why})`, { cause });
+  const busy = (why: string, cause?: unknown) => new WriteLockBusyError(`the customer's write lock was not taken within ${waitMs} ms (${why})`, { cause });
 
   return async (customerId, work) => {
     const started = Date.now();
@@ -42,7 +42,7 @@ export function postgresWriteLock(pool: PgPool, options: PostgresWriteLockOption
       } catch (error) {
         // Not taken in time, or the database failed us: either way the page may try again shortly.
         await rollback();
-        throw busy(isLockTimeout(error) ? 'lock_timeout' : 'database error', error);
+        throw busy(isLockTimeout(error) ? 'another write holds it' : 'the database failed', error);
       }
       let result: Awaited<ReturnType<typeof work>>;
       try {

@@ -52,7 +52,7 @@ export function redisWriteLock(client: RedisLockClient, options: RedisWriteLockO
     within(call, ms, () => new StoreTimeoutError(`Redis did not answer ${what} within ${Math.round(ms)} ms`));
   const release = (key: string, token: string) => command('the lock release', client.eval(RELEASE, { keys: [key], arguments: [token] }));
 
-  /** Takes the key, or throws WriteLockBusyError once `waitMs` passed; answers when the lease began (at the latest). */
+  /** Takes the key, or throws WriteLockBusyError once `waitMs` passed; answers when the SET went out (the lease began then or later). */
   async function acquire(key: string, token: string): Promise<number> {
     const deadline = Date.now() + waitMs;
     let lastProblem: unknown;
@@ -63,6 +63,7 @@ export function redisWriteLock(client: RedisLockClient, options: RedisWriteLockO
       try {
         const answer = await command('SET NX', client.set(key, token, { expiration: { type: 'PX', value: leaseMs }, condition: 'NX' }), Math.min(commandMs, left));
         if (answer === 'OK') return sentAt;
+        lastProblem = undefined;
       } catch (problem) {
         lastProblem = problem;
         // A SET that timed out may still land later: delete it then (the lease would end it anyway).
@@ -70,7 +71,8 @@ export function redisWriteLock(client: RedisLockClient, options: RedisWriteLockO
       }
       await sleep(Math.min(retryDelay(attempt), deadline - Date.now()));
     }
-    throw new WriteLockBusyError(`another write for this customer held the lock for more than ${waitMs} ms`, { cause: lastProblem });
+    const why = lastProblem === undefined ? 'another write holds it' : 'Redis failed or did not answer';
+    throw new WriteLockBusyError(`the customer's write lock was not taken within ${waitMs} ms (${why})`, { cause: lastProblem });
   }
 
   /** Renews the lease every third of it while the work runs; the signal aborts once the lease is gone. */
