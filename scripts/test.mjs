@@ -1,9 +1,11 @@
 #!/usr/bin/env node
-// `npm test`: types, Node tests (the gateway's host-framework recipes among them), then browser tests in
-// real Chromium. Exits non-zero on any failure.
+// `npm test`: types, Node tests (the gateway's host-framework recipes among them, and its write locks
+// and invitation stores against a real Redis and PostgreSQL, started once for the run), then browser
+// tests in real Chromium. Exits non-zero on any failure.
 import { spawn } from 'node:child_process';
 import { readdirSync } from 'node:fs';
 import { findOrInstallBrowser } from './find-browser.mjs';
+import { startPostgres, startRedis } from './stores.mjs';
 
 const browserOnly = process.argv.includes('--browser-only');
 const nodeOnly = process.argv.includes('--node-only');
@@ -26,11 +28,25 @@ const nodeTests = [...listTests('test/node'), ...listTests('test/recipes')];
 const failures = [];
 if (!browserOnly) {
   if ((await run('types (tsc --noEmit)', 'npx', ['tsc', '--noEmit'])) !== 0) failures.push('types');
-  if (
-    (await run('node tests', process.execPath, [
-      '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=60000', ...nodeTests,
-    ])) !== 0
-  ) failures.push('node tests');
+  // One Redis and one PostgreSQL for every test file; a file run on its own starts its own.
+  console.log('\n=== stores (Redis, PostgreSQL) ===');
+  const stores = await Promise.allSettled([startRedis(), startPostgres()]);
+  const [redis, postgres] = stores.map((started) => (started.status === 'fulfilled' ? started.value : undefined));
+  for (const started of stores) if (started.status === 'rejected') console.error(started.reason.message);
+  if (!redis || !postgres) failures.push('stores (see above)');
+  else console.log(`Redis at ${redis.url}, PostgreSQL at ${postgres.url}`);
+  try {
+    if (
+      (await run('node tests', process.execPath, [
+        '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=60000', ...nodeTests,
+      ], {
+        ...(redis && { PLANSHIP_TEST_REDIS_URL: redis.url }),
+        ...(postgres && { PLANSHIP_TEST_POSTGRES_URL: postgres.url }),
+      })) !== 0
+    ) failures.push('node tests');
+  } finally {
+    await Promise.all([redis?.stop(), postgres?.stop()]);
+  }
 }
 if (!nodeOnly) {
   let browser;

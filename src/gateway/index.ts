@@ -17,7 +17,6 @@ import { Upstream } from './upstream.ts';
 export type { AuthorizeContext, Authorize, Identify } from './fetch-handler.ts';
 export type { PortalUser } from './customers.ts';
 export type { InvitationMail, InvitationOptions } from './invitations.ts';
-export { memoryInvitationStore, type InvitationRecord, type InvitationStore } from './invitation-store.ts';
 export type { CustomerAction } from '../policy/index.ts';
 export { CLOSE_CUSTOMER_DELETED, CLOSE_SESSION_ENDED, CLOSE_TOO_MANY } from './relay.ts';
 
@@ -254,3 +253,21 @@ export function createPlanshipGateway(options: PlanshipGatewayOptions): Planship
     },
   };
 }
+
+// Shared state for hosts that run several gateway processes: a write lock per customer and the
+// pending invitations. Redis and PostgreSQL clients are the host's (`redis`, `pg`: optional peers,
+// never imported here).
+export { WriteLockBusyError, WriteLockLostError, inProcessWriteLock, type WriteLock, type InProcessWriteLockOptions } from './write-lock.ts';
+export { redisWriteLock, type RedisLockClient, type RedisWriteLockOptions } from './redis-write-lock.ts';
+export { postgresWriteLock, type PgClient, type PgPool, type PostgresWriteLockOptions } from './postgres-write-lock.ts';
+export {
+  memoryInvitationStore,
+  type AddResult,
+  type InvitationLimits,
+  type InvitationRecord,
+  type InvitationStore,
+  type MemoryInvitationStoreOptions,
+} from './invitation-store.ts';
+export { redisInvitationStore, type RedisInvitationStoreOptions, type RedisStoreClient } from './redis-invitation-store.ts';
+export { postgresInvitationStore, type PostgresInvitationStoreOptions } from './postgres-invitation-store.ts';
+export { StoreTimeoutError } from './time-limit.ts';
