@@ -9,6 +9,7 @@ import { compareClients } from './client-vs-official.ts';
 import { measureFanOut } from './fan-out.ts';
 import { measureFirstRender } from './first-render.ts';
 import { measureGateway } from './gateway.ts';
+import { measureProcesses } from './gateway-processes.ts';
 import { measureRoundTrips } from './round-trips.ts';
 import { measureLiveLatency } from './live-latency.ts';
 import { measureMemory } from './memory.ts';
@@ -30,6 +31,7 @@ const PARTS: Record<string, { key: keyof BenchResults; run: () => Promise<unknow
   memory: { key: 'memory', run: async () => measureMemory(await needBrowser()) },
   gateway: { key: 'gateway', run: async () => measureGateway(await needBrowser()) },
   'round-trips': { key: 'roundTrips', run: async () => measureRoundTrips(await needBrowser()) },
+  processes: { key: 'processes', run: () => measureProcesses() },
 };
 
 function option(name: string): string | undefined {

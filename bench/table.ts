@@ -9,6 +9,7 @@ import type { ClientComparison } from './client-vs-official.ts';
 import type { MemoryResult } from './memory.ts';
 import type { GatewayResult } from './gateway.ts';
 import type { RoundTripsResult } from './round-trips.ts';
+import type { ProcessesResult } from './gateway-processes.ts';
 
 export interface BenchResults {
   size?: SizeResult;
@@ -20,6 +21,7 @@ export interface BenchResults {
   memory?: MemoryResult;
   gateway?: GatewayResult;
   roundTrips?: RoundTripsResult;
+  processes?: ProcessesResult;
 }
 
 export interface Machine {
@@ -39,7 +41,7 @@ const KB = 1024;
 
 export function tableRows(results: BenchResults, errors: Record<string, string>): Row[] {
   const rows: Row[] = [];
-  const { size, liveLatency, firstRender, serverThroughput, fanOut, clientVsOfficial, memory, gateway, roundTrips } = results;
+  const { size, liveLatency, firstRender, serverThroughput, fanOut, clientVsOfficial, memory, gateway, roundTrips, processes } = results;
   if (size) {
     rows.push(['Portal bundle (min + gzip)', kB(size.portal.gzipBytes), '≤ 20 kB', yes(size.portal.gzipBytes <= 20 * KB)]);
     rows.push(['Client alone (min + gzip)', kB(size.client.gzipBytes), '≤ 5 kB', yes(size.client.gzipBytes <= 5 * KB)]);
@@ -133,6 +135,30 @@ export function tableRows(results: BenchResults, errors: Record<string, string>)
         yes(result.roundTrips <= goal + 0.5 && result.firstWave <= 6),
       ]);
     }
+  }
+  if (processes) {
+    const { trials, violations, lockWaitMs, upstreamCalls, upstreamDelayMs } = processes;
+    for (const [label, races] of Object.entries(violations)) {
+      const locked = !label.startsWith('none');
+      rows.push([
+        `Money races, ${label} process${label.endsWith(' 1') ? '' : 'es'} (violations of ${trials}, 20 requests each, +${upstreamDelayMs} ms per upstream call)`,
+        Object.entries(races).map(([race, count]) => `${race} ${count}`).join('; '),
+        locked ? '0' : 'reference',
+        locked ? yes(Object.values(races).every((count) => count === 0)) : '',
+      ]);
+    }
+    rows.push([
+      'Write lock wait with 20 writes queued (p50 / p99)',
+      Object.entries(lockWaitMs).map(([name, wait]) => `${name} ${ms(wait.p50)} / ${ms(wait.p99)}`).join('; '),
+      'reference',
+      '',
+    ]);
+    rows.push([
+      'Upstream calls per request (median), warm gateway vs a fresh one per request',
+      Object.entries(upstreamCalls).map(([name, calls]) => `${name} ${calls.median}`).join('; '),
+      'reference',
+      '',
+    ]);
   }
   if (gateway) {
     rows.push([

@@ -14,6 +14,8 @@ export interface RecipeOptions {
   sessionSecret: string;
   /** Anything else the gateway takes (allowedOrigins, authorize, ...). */
   gateway?: Partial<PlanshipGatewayOptions>;
+  /** A Redis for the write lock, where the recipe runs on several instances (Next.js on serverless). */
+  redisUrl?: string;
 }
 
 export interface RunningHost {

@@ -2,6 +2,10 @@
 // `{"detail": ...}` for the page, in words a customer can act on, and (for the host's log) what
 // happened upstream. Neither ever carries a token, a secret or a cookie.
 import { PolicyRefusal } from '../policy/index.ts';
+import { StoreTimeoutError } from './time-limit.ts';
+import { WriteLockBusyError, WriteLockLostError } from './write-lock.ts';
+
+const BUSY = 'Another change to your billing is under way. Please try again in a moment.';
 
 export class GatewayError extends Error {
   constructor(
@@ -34,6 +38,10 @@ export class GatewayError extends Error {
   static from(error: unknown): GatewayError | undefined {
     if (error instanceof GatewayError) return error;
     if (error instanceof PolicyRefusal) return new GatewayError(error.status, error.detail);
+    if (error instanceof WriteLockBusyError) return new GatewayError(503, BUSY);
+    if (error instanceof WriteLockLostError || error instanceof StoreTimeoutError) {
+      return new GatewayError(503, BUSY, `planship gateway: the write lock's store stopped answering or the lease ran out (${error.name}); nothing more was written`);
+    }
     return undefined;
   }
 }

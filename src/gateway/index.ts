@@ -13,6 +13,7 @@ import { createNodeHandler, createUpgradeHandler, namesBasePath, requestUrl } fr
 import { PortalRoutes } from './portal-routes.ts';
 import { Relay, type UpstreamSocketClass } from './relay.ts';
 import { Upstream } from './upstream.ts';
+import { inProcessWriteLock, type WriteLock } from './write-lock.ts';
 
 export type { AuthorizeContext, Authorize, Identify } from './fetch-handler.ts';
 export type { PortalUser } from './customers.ts';
@@ -41,6 +42,14 @@ export interface PlanshipGatewayOptions {
   allowedOrigins?: string[];
   /** The host's own extra rules, after the customer policy allowed a request; false answers 403. */
   authorize?: Authorize;
+  /**
+   * One write at a time per customer (and subscription), across every process serving the
+   * gateway: `redisWriteLock(client)` or `postgresWriteLock(pool)`. The gateway reads the facts it
+   * decides on (subscriptions, seats, plans) inside it. Default: a queue in this process, which
+   * holds only while one process serves all requests (a warning says so at start in production
+   * and on serverless platforms).
+   */
+  writeLock?: WriteLock;
   /**
    * Team invitations by email (the members list's invite form). An invitation is an offer the
    * host mails (`send`) as a link to its portal page (`acceptUrl`); the invitee joins only by
@@ -149,6 +158,22 @@ function invitationOptions(options: InvitationOptions | undefined): InvitationOp
   return options;
 }
 
+/** Where a platform runs a fresh instance per request (or several at once), by the variables it sets. */
+const SERVERLESS = ['VERCEL', 'NETLIFY', 'AWS_LAMBDA_FUNCTION_NAME', 'FUNCTIONS_WORKER_RUNTIME', 'K_SERVICE', 'FUNCTION_TARGET'];
+
+/** In production, state kept in this process (writes in turn, pending invitations) holds for this process only: say so once. */
+function warnIfOneProcessOnly(options: PlanshipGatewayOptions, log: (message: string) => void): void {
+  const env = (globalThis as { process?: { env?: Record<string, string | undefined> } }).process?.env ?? {};
+  const platform = SERVERLESS.find((name) => env[name]);
+  if (env.NODE_ENV !== 'production' && !platform) return;
+  const where = platform ? `a serverless platform (${platform} is set)` : 'production (NODE_ENV=production)';
+  const inMemory = [
+    !options.writeLock && 'writes of a customer run in turn in this process only (pass writeLock: redisWriteLock(client) or postgresWriteLock(pool))',
+    options.invitations && !options.invitations.store && 'pending invitations live in this process only (pass invitations.store: redisInvitationStore(client) or postgresInvitationStore(pool))',
+  ].filter(Boolean);
+  if (inMemory.length) log(`planship gateway: in ${where}, ${inMemory.join('; and ')}. See the README, "More than one process, and serverless".`);
+}
+
 function webSocketBase(baseUrl: string, explicit?: string): string {
   if (explicit) return explicit.replace(/\/+$/, '');
   if (new URL(baseUrl).host === 'api.planship.io') return 'wss://websockets-api.planship.io';
@@ -208,7 +233,10 @@ export function createPlanshipGateway(options: PlanshipGatewayOptions): Planship
   });
   customers.onCreated = (userId, caller) => relay.customerFound(userId, caller);
   const invitations = invitationOptions(options.invitations);
-  const routes = new PortalRoutes(upstream, catalog, customers, { productSlug, invitations });
+  if (options.writeLock !== undefined && typeof options.writeLock !== 'function') throw new GatewayOptionsError('writeLock must be a function, e.g. redisWriteLock(client)');
+  warnIfOneProcessOnly(options, log);
+  const writeLock = options.writeLock ?? inProcessWriteLock();
+  const routes = new PortalRoutes(upstream, catalog, customers, { productSlug, invitations, writeLock, log });
   const parts: HandlerParts = {
     basePath,
     productSlug,

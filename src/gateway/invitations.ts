@@ -44,8 +44,8 @@ export interface InvitationOptions {
 export interface InvitationParts {
   upstream: Upstream;
   customers: Customers;
-  /** Runs a write of one customer after its previous one (the write lock). */
-  serially: <T>(customerId: string, work: () => Promise<T>) => Promise<T>;
+  /** Runs a write holding the customer's and the subscription's write locks. */
+  serially: <T>(customerId: string, subscriptionId: string, work: (held: AbortSignal) => Promise<T>) => Promise<T>;
   /** A customer's name and email, as Planship has them. */
   customerDetails: (customerId: string) => Promise<{ name?: string; email?: string }>;
 }
@@ -133,7 +133,7 @@ export class Invitations {
   /** POST /invitations/{id}/accept: the invitee joins, with the rights the offer said. */
   accept(invitationId: string, user: PortalUser): Promise<UpstreamAnswer> {
     return this.#addressedTo(invitationId, user).then((found) =>
-      this.#parts.serially(found.inviterCustomerId, async () => {
+      this.#parts.serially(found.inviterCustomerId, found.subscriptionId, async (held) => {
         const { store } = this.#options;
         const record = await this.#addressedTo(invitationId, user);
         const subscription = await this.#subscription(record);
@@ -150,7 +150,7 @@ export class Invitations {
           if (members.filter((member) => member.is_subscriber !== false).length >= seats) {
             throw refuse(409, 'Every seat on this team is taken: ask the person who invited you to add a seat, then accept again.');
           }
-          const added = await this.#parts.upstream.call('POST', membersPath, { customer_id: invitee.id, is_administrator: record.isAdministrator });
+          const added = await this.#parts.upstream.call('POST', membersPath, { customer_id: invitee.id, is_administrator: record.isAdministrator }, undefined, held);
           if (added.status !== 200) return added;
         }
         await store.take(record.id, Date.now());

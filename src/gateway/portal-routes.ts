@@ -17,11 +17,12 @@ import {
   type CustomerRouteMatch,
   type SubscriptionFacts,
 } from '../policy/index.ts';
-import { visiblePlans, type Catalog } from './catalog.ts';
+import { visiblePlans, type Catalog, type Plans } from './catalog.ts';
 import type { Customers, PortalUser } from './customers.ts';
 import { GatewayError, refuse } from './errors.ts';
 import { Invitations, type InvitationOptions } from './invitations.ts';
 import type { Upstream, UpstreamAnswer } from './upstream.ts';
+import type { WriteLock } from './write-lock.ts';
 
 export interface PortalRequest {
   match: CustomerRouteMatch;
@@ -57,6 +58,8 @@ const MAX_MEMBER_NAMES = 10_000;
 
 export interface PortalRoutesOptions {
   productSlug: string;
+  writeLock: WriteLock;
+  log: (message: string) => void;
   /** Team invitations, when the host set them up. */
   invitations?: InvitationOptions;
 }
@@ -67,8 +70,9 @@ export class PortalRoutes {
   readonly #productSlug: string;
   readonly #customers: Customers;
   readonly #invitations?: Invitations;
-  /** One write at a time per customer, so the checks of one see the effects of the last. */
-  readonly #writes = new Map<string, Promise<unknown>>();
+  /** One write at a time per customer (and subscription), in every process: checks see the effects of the last write. */
+  readonly #writeLock: WriteLock;
+  readonly #log: (message: string) => void;
   readonly #memberNames = new Map<string, { value: Promise<{ name?: string; email?: string }>; until: number }>();
 
   constructor(upstream: Upstream, catalog: Catalog, customers: Customers, options: PortalRoutesOptions) {
@@ -76,7 +80,9 @@ export class PortalRoutes {
     this.#catalog = catalog;
     this.#customers = customers;
     this.#productSlug = options.productSlug;
-    const serially = <T>(customerId: string, work: () => Promise<T>) => this.#serially(customerId, work);
+    this.#writeLock = options.writeLock;
+    this.#log = options.log;
+    const serially = <T>(customerId: string, subscriptionId: string, work: (held: AbortSignal) => Promise<T>) => this.#locked(customerId, subscriptionId, work);
     const customerDetails = (customerId: string) => this.#memberName(customerId);
     this.#invitations = options.invitations && new Invitations({ upstream, customers, serially, customerDetails }, options.invitations);
   }
@@ -173,17 +179,18 @@ export class PortalRoutes {
       case 'members.list':
         return this.#members(caller, params.subscription!);
       case 'subscription.update':
-        return this.#serially(caller.id, async () => {
+        return this.#locked(caller.id, params.subscription!, async (held) => {
           const [plans, subscriptions] = await Promise.all([this.#catalog.plans(), this.#subscriptionFacts(caller)]);
           const subscription = own(subscriptions, params.subscription!);
           const body = checkSubscriptionUpdate({ subscription, plans: (slug) => plans.facts.get(slug), body: request.body, subscriptions });
-          return this.#upstream.call('PATCH', `${customer}/subscriptions/${encodeURIComponent(subscription.id)}`, body);
+          const path = `${customer}/subscriptions/${encodeURIComponent(subscription.id)}`;
+          return this.#withinSeatLimit(path, await this.#upstream.call('PATCH', path, body, undefined, held), plans, held);
         });
       case 'members.add':
         // Another customer's subscription stays a 404; one's own: invite by email instead.
         return this.#ownSubscription(caller, params.subscription!).then(() => checkMemberAdd());
       case 'members.invite':
-        return this.#serially(caller.id, async () => {
+        return this.#locked(caller.id, undefined, async () => {
           const { wire, facts } = await this.#ownSubscription(caller, params.subscription!);
           return this.#invitationsOffered().invite(facts, wire.plan.name ?? wire.plan.slug, { user: request.user, caller }, request.body);
         });
@@ -192,12 +199,12 @@ export class PortalRoutes {
       case 'invites.cancel':
         return this.#ownSubscription(caller, params.subscription!).then(({ facts }) => this.#invitationsOffered().cancel(facts, params.invitation!));
       case 'members.remove':
-        return this.#serially(caller.id, async () => {
+        return this.#locked(caller.id, params.subscription!, async (held) => {
           const { facts } = await this.#ownSubscription(caller, params.subscription!);
           const leaving = isOwnCustomer(params.member!, caller);
           checkMemberRemove({ subscription: facts, memberIsCaller: leaving });
           const member = leaving ? caller.id : params.member!;
-          return this.#upstream.call('DELETE', `${customer}/subscriptions/${encodeURIComponent(facts.id)}/customers/${encodeURIComponent(member)}`);
+          return this.#upstream.call('DELETE', `${customer}/subscriptions/${encodeURIComponent(facts.id)}/customers/${encodeURIComponent(member)}`, undefined, undefined, held);
         });
       default:
         throw refuse(404, 'Not Found');
@@ -206,11 +213,13 @@ export class PortalRoutes {
 
   #subscribe(caller: Caller, request: PortalRequest): Promise<UpstreamAnswer> {
     const plan = request.match.params.plan!;
-    return this.#serially(caller.id, async () => {
+    return this.#locked(caller.id, undefined, async (held) => {
       const [plans, subscriptions] = await Promise.all([this.#catalog.plans(), this.#subscriptionFacts(caller)]);
       const body = checkSubscriptionCreate({ plan: plans.facts.get(plan), body: request.body, caller, subscriptions });
       const path = `/api/v1/products/${encodeURIComponent(this.#productSlug)}/plans/${encodeURIComponent(plan)}/subscriptions`;
-      return this.#upstream.call('POST', path, body, this.#idempotency(caller, request));
+      const answer = await this.#upstream.call<{ id?: string }>('POST', path, body, this.#idempotency(caller, request), held);
+      const created = answer.status === 200 && answer.body.id ? `/api/v1/customers/${encodeURIComponent(caller.id)}/subscriptions/${encodeURIComponent(answer.body.id)}` : undefined;
+      return created ? this.#withinSeatLimit(created, answer, plans, held) : answer;
     });
   }
 
@@ -219,14 +228,32 @@ export class PortalRoutes {
     return this.#invitations;
   }
 
-  /** Runs `work` after the customer's previous write finished (one gateway process). */
-  #serially<T>(customerId: string, work: () => Promise<T>): Promise<T> {
-    const previous = this.#writes.get(customerId) ?? Promise.resolve();
-    const next = previous.catch(() => {}).then(work);
-    const settled = next.catch(() => {});
-    this.#writes.set(customerId, settled);
-    settled.then(() => this.#writes.get(customerId) === settled && this.#writes.delete(customerId));
-    return next;
+  /**
+   * Runs `work` holding the customer's write lock (and the subscription's, for a change to one:
+   * its administrators are several customers). Locks are always taken customer first, then
+   * subscription, so two writes never wait for each other in a circle.
+   */
+  #locked<T>(customerId: string, subscriptionId: string | undefined, work: (held: AbortSignal) => Promise<T>): Promise<T> {
+    return this.#writeLock(customerId, (customerHeld) =>
+      subscriptionId === undefined
+        ? work(customerHeld)
+        : this.#writeLock(`subscription:${subscriptionId.toLowerCase()}`, (subscriptionHeld) => work(AbortSignal.any([customerHeld, subscriptionHeld]))),
+    );
+  }
+
+  /**
+   * After a write: a subscription left above its plan's known seat limit (a race that got past the
+   * lock some other way, e.g. a write made without it) is set back to the limit, and logged.
+   */
+  async #withinSeatLimit(path: string, answer: UpstreamAnswer, plans: Plans, held: AbortSignal): Promise<UpstreamAnswer> {
+    const written = answer.body as SubscriptionWire & { plan?: { slug: string } };
+    if (answer.status !== 200 || !written?.plan) return answer;
+    const limit = plans.facts.get(written.plan.slug)?.maxSubscribers ?? null;
+    const seats = written.max_subscribers;
+    if (limit === null || typeof seats !== 'number' || seats <= limit) return answer;
+    const corrected = await this.#upstream.call('PATCH', path, { max_subscribers: limit }, undefined, held);
+    this.#log(`planship gateway: a subscription had ${seats} seats on the ${written.plan.slug} plan, which allows ${limit}: set back to ${limit}`);
+    return corrected.status === 200 ? corrected : answer;
   }
 
   /** A page's Idempotency-Key, made the customer's own before it goes on (keys are per client upstream). */

@@ -274,7 +274,7 @@ export class Relay {
   }
 
   #upstreamState(channel: Channel, state: 'up' | 'down'): void {
-    if (channel.down === (state === 'down')) return;
+    if (Boolean(channel.down) === (state === 'down')) return;
     channel.down = state === 'down';
     for (const page of channel.pages) page.sink.upstream(state);
   }

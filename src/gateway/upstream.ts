@@ -56,11 +56,14 @@ export class Upstream {
    * are; a 401 is retried once with a fresh token; a 401/403 after that means the gateway's own
    * credentials are wrong (GatewayError 502), a 5xx or no answer that Planship is unavailable.
    */
-  async call<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>): Promise<UpstreamAnswer<T>> {
+  async call<T = unknown>(method: string, path: string, body?: unknown, headers?: Record<string, string>, held?: AbortSignal): Promise<UpstreamAnswer<T>> {
+    // A write made under a write lock that was lost meanwhile must not happen at all.
+    held?.throwIfAborted();
     let token = await this.token();
     let answer = await this.#send(method, path, `Bearer ${token}`, body, headers);
     if (answer.status === 401) {
       token = await this.token(true, token);
+      held?.throwIfAborted();
       answer = await this.#send(method, path, `Bearer ${token}`, body, headers);
     }
     if (answer.status === 401 || answer.status === 403) throw GatewayError.credentials(`${method} ${path} answered ${answer.status}`);

@@ -287,3 +287,24 @@ describe('a page of another site with the victim\'s cookie (same site, another p
     document.cookie = 'session=; path=/; max-age=0';
   });
 });
+
+describe('the gateway loses Planship while the page is open', () => {
+  afterEach(() => fixtureCleanup());
+
+  it('the page says it is reconnecting (not live) until Planship is back, then live with fresh numbers', async () => {
+    const { port, session } = await executeServerCommand<{ port: string; session: string }, object>('planship-restartable-gateway', { step: 'start' });
+    document.cookie = `session=${session}; path=/; SameSite=Lax`;
+    const provider = await fixture<PlanshipProvider>(html`<planship-provider product-slug=${PRODUCT} api-url=${`${location.protocol}//${location.hostname}:${port}/planship`}>
+      <planship-usage-meter lever="api-calls"></planship-usage-meter>
+    </planship-provider>`);
+    await waitUntil(() => provider.getAttribute('connection') === 'live' && meterNow(provider) === '0', 'never live', { timeout: 8000 });
+    await executeServerCommand('planship-restartable-gateway', { step: 'stop-planship' });
+    await waitUntil(() => provider.getAttribute('connection') === 'reconnecting', 'still says live with Planship gone', { timeout: 8000 });
+    const meter = shadow(provider, 'planship-usage-meter');
+    expect(meter.querySelector('[part~="stale"]')?.textContent).to.match(/Reconnecting/);
+    await expect(provider).to.be.accessible();
+    await executeServerCommand('planship-restartable-gateway', { step: 'start-planship' });
+    await waitUntil(() => provider.getAttribute('connection') === 'live', 'never live again', { timeout: 15000 });
+    document.cookie = 'session=; path=/; max-age=0';
+  });
+});

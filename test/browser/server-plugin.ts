@@ -7,6 +7,10 @@ import { signedInPerson, startGatewayHost, type GatewayHost } from '../node/gate
 import { backendCall } from '../fixtures/backend-call.ts';
 import { freezableProxy, type FreezableProxy } from '../fixtures/freezable-proxy.ts';
 import { testCatalog } from '../fixtures/test-catalog.ts';
+import { hostWithRestartablePlanship, type RestartableHost } from '../fixtures/restartable-host.ts';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 type Server = Awaited<ReturnType<typeof startServer>>;
 
@@ -34,6 +38,7 @@ export function planshipServerPlugin() {
   const outbox: InvitationMail[] = [];
   /** A gateway host that lists no page origin: to the test page it is another site's backend. */
   let foreign: Promise<GatewayHost> | undefined;
+  let restartable: Promise<RestartableHost> | undefined;
   const foreignTabs = new Map<string, { own: WebSocket; received: unknown[]; customerId: string; upstreamBefore: number }>();
 
   function admin({ method, path, body, server: serverUrl }: AdminPayload) {
@@ -53,6 +58,7 @@ export function planshipServerPlugin() {
         started?.ws.close(),
         started?.sse.close(),
         foreign?.then((host) => host.close()),
+        restartable?.then((host) => host.close()),
         ...[...ownServers.values()].map((own) => own.close()),
         ...[...proxies.values()].map((proxy) => proxy.close()),
       ]);
@@ -90,6 +96,19 @@ export function planshipServerPlugin() {
           await host.admin('POST', `/api/v1/products/acme-analytics/plans/${plan}/subscriptions`, { customer_id: created.body.id });
         }
         return host.signIn({ id: userId, email: userId, name: 'Gateway Page' });
+      }
+      if (command === 'planship-restartable-gateway') {
+        // A gateway whose Planship the test stops and starts (its state kept in a data file).
+        const { step } = payload as { step: 'start' | 'stop-planship' | 'start-planship' };
+        if (step === 'start') {
+          restartable ??= hostWithRestartablePlanship({ listen: '::', allowedOrigins: pageOrigins, heartbeatMs: 1000, dataFile: join(mkdtempSync(join(tmpdir(), 'planship-browser-')), 'state.json') });
+          const host = await restartable;
+          const customer = await host.signedInCustomer('pro');
+          return { port: new URL(host.origin).port, session: customer.session };
+        }
+        const host = await restartable!;
+        await (step === 'stop-planship' ? host.stopPlanship() : host.startPlanship());
+        return true;
       }
       if (command === 'planship-gateway-outbox') {
         // The newest invitation mailed to an address.

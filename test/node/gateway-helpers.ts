@@ -170,19 +170,25 @@ export async function signedInPerson(host: GatewayHost, plan?: string, subscript
   return { userId, session, customerId, subscriptionId };
 }
 
-/** Frames a socket receives, skipping heartbeats, with a way to wait for the next one. */
+/**
+ * Frames a socket receives, with a way to wait for the next one: heartbeats are skipped, and the
+ * gateway's word on its own upstream socket (`upstream:down`, `upstream:up`) is kept apart.
+ */
 export function frames(socket: WebSocket) {
   const queue: unknown[] = [];
   const waiters: ((frame: unknown) => void)[] = [];
+  const upstream: string[] = [];
   socket.on('message', (data) => {
     const text = String(data);
     if (text === 'ping') return;
+    if (text.startsWith('upstream:')) return void upstream.push(text);
     const frame = JSON.parse(text);
     const waiter = waiters.shift();
     if (waiter) waiter(frame);
     else queue.push(frame);
   });
   return {
+    upstream,
     next(timeoutMs = 5000): Promise<any> {
       if (queue.length) return Promise.resolve(queue.shift());
       return new Promise((resolve, reject) => {

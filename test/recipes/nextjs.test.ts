@@ -1,4 +1,32 @@
+// Next.js runs the gateway the way a serverless deployment does: with REDIS_URL, writes take the
+// write lock in Redis (shared by every instance), shown here by holding a customer's lock from
+// outside: the app's write for that customer then waits and answers 503 "try again".
+import assert from 'node:assert/strict';
+import { it } from 'node:test';
 import { startNextHost } from '../../examples/gateway/nextjs/start.ts';
+import { redisClient, testRedisUrl } from '../node/store-helpers.ts';
 import { recipeSuite } from './recipe-checks.ts';
 
-recipeSuite('Next.js 16 (app router)', startNextHost, ['server-sent events']);
+recipeSuite(
+  'Next.js 16 (app router)',
+  async (options) => startNextHost({ ...options, redisUrl: await testRedisUrl() }),
+  ['server-sent events'],
+  ({ page, adaSubscription }) => {
+    it('takes the write lock in Redis: a write waits while another instance holds it, then 503', async () => {
+      const subscription = await adaSubscription();
+      const customerId = (subscription as unknown as { customer_id: string }).customer_id;
+      const redis = await redisClient();
+      const key = `planship:lock:${customerId}`;
+      await redis.set(key, 'another-instance', { expiration: { type: 'PX', value: 30_000 }, condition: 'NX' });
+      try {
+        const held = await page('PATCH', `/customers/me/subscriptions/${subscription.subscription_id}`, { body: { auto_renew: subscription.auto_renew } });
+        assert.equal(held.status, 503, JSON.stringify(held.body));
+        assert.match(held.body.detail, /under way/);
+      } finally {
+        await redis.del(key);
+      }
+      const free = await page('PATCH', `/customers/me/subscriptions/${subscription.subscription_id}`, { body: { auto_renew: subscription.auto_renew } });
+      assert.equal(free.status, 200);
+    });
+  },
+);

@@ -23,6 +23,7 @@ export async function startNextHost(options: RecipeOptions): Promise<RunningHost
       PLANSHIP_CLIENT_ID: options.clientId,
       PLANSHIP_CLIENT_SECRET: options.clientSecret,
       SESSION_SECRET: options.sessionSecret,
+      ...(options.redisUrl && { REDIS_URL: options.redisUrl }),
       NEXT_TELEMETRY_DISABLED: '1',
     },
     // Its own process group: `next dev` starts a server process of its own, stopped with it.

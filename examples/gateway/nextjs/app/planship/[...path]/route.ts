@@ -3,5 +3,5 @@ import { planshipGateway } from '../../../lib/planship.ts';
 
 export const dynamic = 'force-dynamic';
 
-const handle = (request: Request) => planshipGateway().handleRequest(request);
+const handle = async (request: Request) => (await planshipGateway()).handleRequest(request);
 export { handle as GET, handle as POST, handle as PATCH, handle as DELETE };
