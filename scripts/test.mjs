@@ -36,9 +36,11 @@ if (!browserOnly) {
   if (!redis || !postgres) failures.push('stores (see above)');
   else console.log(`Redis at ${redis.url}, PostgreSQL at ${postgres.url}`);
   try {
+    // The timeout applies to each file as a whole too: the money races across processes (40 trials
+    // of 20 requests each, with gateway processes to start) need more than a minute on 2 busy cores.
     if (
       (await run('node tests', process.execPath, [
-        '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=60000', ...nodeTests,
+        '--import', 'tsx', '--test', '--test-concurrency=2', '--test-timeout=150000', ...nodeTests,
       ], {
         ...(redis && { PLANSHIP_TEST_REDIS_URL: redis.url }),
         ...(postgres && { PLANSHIP_TEST_POSTGRES_URL: postgres.url }),
