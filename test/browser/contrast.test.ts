@@ -49,3 +49,66 @@ describe('contrast of every badge and button', () => {
     }
   }
 });
+
+/** The open dialog in `host`'s shadow root: its confirm button and what has focus. */
+async function dialogOf(host: Element) {
+  await until(() => host.shadowRoot!.querySelector('dialog')?.open, `no dialog in <${host.localName}>`);
+  const dialog = host.shadowRoot!.querySelector('dialog')!;
+  return { dialog, confirm: dialog.querySelector<HTMLButtonElement>('[part~=dialog-confirm]')!, focused: host.shadowRoot!.activeElement };
+}
+
+describe('destructive confirmations', () => {
+  afterEach(() => fixtureCleanup());
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`cancel, remove a member, leave the team and fewer seats confirm in the danger colour, "no" focused first; a plan change in the accent (${theme})`, async () => {
+      const { id, subscriptionId } = await subscribedCustomer('pro', { max_subscribers: 3 });
+      // Another administrator: the customer may leave, and remove them.
+      await admin('POST', `/api/v1/customers/${id}/subscriptions/${subscriptionId}/customers`, { customer_id: await createCustomer(), is_administrator: true });
+      const provider = await mountProvider(
+        id,
+        html`<planship-plan-picker theme=${theme}></planship-plan-picker><planship-subscription-manager theme=${theme}></planship-subscription-manager>`,
+      );
+      const manager = provider.querySelector('planship-subscription-manager')!;
+      const picker = provider.querySelector('planship-plan-picker')!;
+      await until(() => deepQuery(manager.shadowRoot!, '[part~=remove-button]') && deepQuery(picker.shadowRoot!, '[role=radio]'), 'not loaded');
+      const membersArea = deepQuery(manager.shadowRoot!, '[part~=members]')!;
+      // The danger colour as the manager paints its (outlined) Cancel button.
+      const danger = getComputedStyle(deepQuery(manager.shadowRoot!, '[part~=cancel-button]')!).color;
+
+      const destructive: [Element, string, () => void][] = [
+        [manager, 'Cancel subscription', () => deepQuery(manager.shadowRoot!, '[part~=cancel-button]')!.click()],
+        [membersArea, 'Remove member', () => deepQuery(membersArea.shadowRoot!, '[part~=remove-button]')!.click()],
+        [membersArea, 'Leave team', () => deepQuery(membersArea.shadowRoot!, '[part~=leave-button]')!.click()],
+        [
+          membersArea,
+          'Reduce seats',
+          () => {
+            const seats = deepQuery<HTMLInputElement>(membersArea.shadowRoot!, '#seats')!;
+            seats.value = '2';
+            deepQuery(membersArea.shadowRoot!, '[part~=seats-button]')!.click();
+          },
+        ],
+      ];
+      for (const [host, label, open] of destructive) {
+        open();
+        const { dialog, confirm, focused } = await dialogOf(host);
+        await transitionsDone();
+        expect(confirm.textContent!.trim()).to.equal(label);
+        expect(getComputedStyle(confirm).backgroundColor, `${label}: filled with the danger colour`).to.equal(danger);
+        expect(focused?.getAttribute('part'), `${label}: the safe choice has focus`).to.equal('dialog-cancel');
+        expect(failures(contrastChecks(dialog)), label).to.deep.equal([]);
+        await expect(dialog, label).to.be.accessible();
+        dialog.querySelector<HTMLButtonElement>('[part~=dialog-cancel]')!.click();
+        await until(() => !dialog.open);
+      }
+
+      deepQuery(picker.shadowRoot!, '[role=radio][data-plan=business]')!.click();
+      const { dialog, confirm, focused } = await dialogOf(picker);
+      expect(confirm.className).to.equal('primary');
+      expect(getComputedStyle(confirm).backgroundColor).to.not.equal(danger);
+      expect(focused?.getAttribute('part')).to.equal('dialog-cancel');
+      expect(failures(contrastChecks(dialog))).to.deep.equal([]);
+    });
+  }
+});

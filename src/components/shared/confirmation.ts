@@ -7,6 +7,11 @@ export interface ConfirmOptions {
   /** Titled lists, e.g. what a plan change gains and loses; an empty one is left out. */
   lists?: readonly (readonly [title: string, items: readonly string[]])[];
   confirmLabel: string;
+  /**
+   * The confirmed action takes something away (cancel, remove, leave, fewer seats): its button
+   * is filled with the danger colour instead of the accent. The "no" button has focus either way.
+   */
+  destructive?: boolean;
   /** Default: the `cancel` message. */
   cancelLabel?: string;
 }
@@ -57,7 +62,7 @@ export class Confirmation implements ReactiveController {
             )}
             <div class="row">
               <button part="dialog-cancel" value="cancel" autofocus>${question.cancelLabel ?? cancel}</button>
-              <button part="dialog-confirm" class="primary" value="confirm">${question.confirmLabel}</button>
+              <button part="dialog-confirm" class=${question.destructive ? 'destructive' : 'primary'} value="confirm">${question.confirmLabel}</button>
             </div>
           </form>`
         : nothing}

@@ -42,6 +42,7 @@ const CLIENT_EVENTS = ['planship-change', 'planship-connection'] as const;
  * @cssprop [--planship-color-accent=#0b57d0] - Current and recommended plan, primary buttons, focus rings, meters (dark: #7cacf8).
  * @cssprop [--planship-color-accent-contrast=#fff] - Text on the accent (dark: #0d1117).
  * @cssprop [--planship-color-danger=#b3261e] - Errors and destructive actions (dark: #ff8a80).
+ * @cssprop [--planship-color-danger-contrast=#fff] - Text on the danger colour: a destructive confirmation's button (dark: #0d1117).
  * @cssprop [--planship-color-warning=#8a5300] - The reconnecting hint, a meter near its limit, a cancelled status (dark: #f2c14e).
  * @cssprop [--planship-color-success=#146c2e] - The "Active" status (dark: #6fdd8b).
  * @cssprop [--planship-radius=8px] - Corner radius.

@@ -62,7 +62,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
  * @csspart retry-button - A retry button.
  * @csspart dialog - The confirmation <dialog>.
  * @csspart dialog-heading - The confirmation's question.
- * @csspart dialog-confirm - The confirmation's "yes" button.
+ * @csspart dialog-confirm - The confirmation's "yes" button (filled with the danger colour: every confirmation here takes something away).
  * @csspart dialog-cancel - The confirmation's "no" button (focused first, the safe choice).
  *
  * @fires planship-subscription-change - After seats changed, someone was invited, an invitation withdrawn, a member removed, or the customer left.
@@ -260,6 +260,7 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
         heading: m.reduceSeatsQuestion,
         lines: [m.reduceSeatsMessage(localize.number(before), localize.number(seats), seats)],
         confirmLabel: m.reduceSeats,
+        destructive: true,
       }))
     ) {
       return;
@@ -322,6 +323,7 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
       heading: m.removeMemberQuestion,
       lines: [m.removeMemberMessage(name)],
       confirmLabel: m.removeMember,
+      destructive: true,
     });
     if (confirmed && (await this.removeCustomer(`remove:${customerId}`, 'remove-member', customerId, m.announceMemberRemoved(name)))) {
       // The pressed button leaves with its row: keep keyboard users in the members area.
@@ -336,7 +338,7 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
     if (this.actions.pending) return;
     const { m } = this;
     const plan = subscription.plan.name;
-    if (await this.confirm({ heading: m.leaveQuestion, lines: [m.leaveMessage(plan)], confirmLabel: m.leaveTeam })) {
+    if (await this.confirm({ heading: m.leaveQuestion, lines: [m.leaveMessage(plan)], confirmLabel: m.leaveTeam, destructive: true })) {
       await this.removeCustomer('leave', 'leave-team', subscription.customerId, m.announceLeft(plan));
     }
   }

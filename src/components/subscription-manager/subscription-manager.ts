@@ -58,7 +58,7 @@ const otherOwnActive = (subscriptions: readonly Subscription[], subscription: Su
  * @csspart stale - The "reconnecting" hint.
  * @csspart dialog - The confirmation <dialog>.
  * @csspart dialog-heading - The confirmation's question.
- * @csspart dialog-confirm - The confirmation's "yes" button.
+ * @csspart dialog-confirm - The confirmation's "yes" button (filled with the danger colour: every confirmation here takes something away).
  * @csspart dialog-cancel - The confirmation's "no" button (focused first, the safe choice).
  *
  * @fires planship-subscription-change - After a change to a subscription succeeded.
@@ -185,6 +185,7 @@ export class PlanshipSubscriptionManager extends PlanshipElement {
       lines: [now ? m.cancelNowWarning : m.cancelAtEndWarning(plan.name, date)],
       confirmLabel: m.cancelSubscription,
       cancelLabel: m.keepSubscription,
+      destructive: true,
     });
     if (!confirmed) return;
     const done = now
