@@ -36,6 +36,7 @@ export default defineLocale('ar', {
   errorTooManyInvitations: 'دعوات كثيرة جدًا تنتظر ردًا أو أُرسلت اليوم: اسحب إحداها، أو حاول مجددًا غدًا.',
   errorEmailInvalid: 'أدخل عنوان بريد إلكتروني، مثل name@example.com.',
   errorMemberGone: 'لم يعد هذا الشخص في الفريق.',
+  errorShownAbove: 'غير متاح: راجع الرسالة أعلاه.',
   tryAgain: (message) => `${message} يُرجى المحاولة مرة أخرى.`,
   misconfigured: (reason) => `إعدادات بوابة الفوترة غير صحيحة: ${reason}`,
 

@@ -34,6 +34,7 @@ export default defineLocale('de', {
   errorTooManyInvitations: 'Zu viele Einladungen warten auf Antwort oder wurden heute verschickt: Ziehen Sie eine zurück oder versuchen Sie es morgen erneut.',
   errorEmailInvalid: 'Geben Sie eine E-Mail-Adresse ein, z. B. name@example.com.',
   errorMemberGone: 'Diese Person ist nicht mehr im Team.',
+  errorShownAbove: 'Nicht verfügbar: siehe die Meldung weiter oben.',
   tryAgain: (message) => `${message} Bitte versuchen Sie es erneut.`,
   misconfigured: (reason) => `Das Abrechnungsportal ist falsch eingerichtet: ${reason}`,
 

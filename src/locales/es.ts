@@ -34,6 +34,7 @@ export default defineLocale('es', {
   errorTooManyInvitations: 'Demasiadas invitaciones esperan respuesta o se enviaron hoy: retira una o inténtalo mañana.',
   errorEmailInvalid: 'Escribe una dirección de correo, como nombre@example.com.',
   errorMemberGone: 'Esta persona ya no está en el equipo.',
+  errorShownAbove: 'No disponible: consulta el mensaje de arriba.',
   tryAgain: (message) => `${message} Inténtalo de nuevo.`,
   misconfigured: (reason) => `El portal de facturación está mal configurado: ${reason}`,
 

@@ -34,6 +34,7 @@ export default defineLocale('fr', {
   errorTooManyInvitations: 'Trop d’invitations attendent une réponse ou ont été envoyées aujourd’hui : retirez-en une, ou réessayez demain.',
   errorEmailInvalid: 'Saisissez une adresse e-mail, par exemple nom@example.com.',
   errorMemberGone: 'Cette personne ne fait plus partie de l’équipe.',
+  errorShownAbove: 'Indisponible : voir le message ci-dessus.',
   tryAgain: (message) => `${message} Veuillez réessayer.`,
   misconfigured: (reason) => `Le portail de facturation est mal configuré : ${reason}`,
 

@@ -31,6 +31,7 @@ export default defineLocale('ja', {
   errorTooManyInvitations: '回答待ちの招待、または本日送信した招待が多すぎます。いずれかを取り消すか、明日もう一度お試しください。',
   errorEmailInvalid: 'メールアドレスを入力してください (例: name@example.com)。',
   errorMemberGone: 'この方はもうチームにいません。',
+  errorShownAbove: '表示できません。上のメッセージをご覧ください。',
   tryAgain: (message) => `${message} もう一度お試しください。`,
   misconfigured: (reason) => `請求ポータルの設定に誤りがあります: ${reason}`,
 

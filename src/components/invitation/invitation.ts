@@ -66,7 +66,7 @@ export class PlanshipInvitation extends PlanshipElement {
     if (!this.invitation) return nothing;
     if (this.answered) return html`<p part="answer" role="status">${this.answered}</p>`;
     // Its own words for a refusal: an invitation for someone else is not "no longer there".
-    if (this.task.status === TaskStatus.ERROR) return this.renderError(this.task.error, 'read-invitation', () => void this.task.run());
+    if (this.task.status === TaskStatus.ERROR) return this.renderLoadError(this.task.error, () => void this.task.run(), 'read-invitation');
     return this.renderTask(this.task, this.m.loadingInvitation, html`<div class="bone" style="width: 60%"></div>`, (offer) => this.renderOffer(offer), false);
   }
 

@@ -21,7 +21,7 @@ const skeletonCard = html`<div class="card plan">
 
 /** Its parts, for `exportparts` of the elements it sits in. */
 export const pickerParts =
-  'base,interval-switch,interval-button,plans,plan,current,scheduled,recommended,header,name,description,price,amount,interval,badge,current-badge,renew-badge,recommended-badge,entitlements,action,contact,action-error,note,empty,loading,error,retry-button,stale,dialog,dialog-heading,dialog-confirm,dialog-cancel';
+  'base,interval-switch,interval-button,plans,plan,current,scheduled,recommended,header,name,description,price,amount,interval,badge,current-badge,renew-badge,recommended-badge,entitlements,action,contact,action-error,note,empty,loading,error,error-note,retry-button,stale,dialog,dialog-heading,dialog-confirm,dialog-cancel';
 
 const INTERVALS = ['month', 'year'] as const;
 
@@ -72,6 +72,7 @@ const INTERVALS = ['month', 'year'] as const;
  * @csspart empty - The empty state.
  * @csspart loading - The loading placeholder, shaped like the plan cards.
  * @csspart error - The load error (with a retry button when retrying can help).
+ * @csspart error-note - Instead of the content when the same failure is shown, with its retry, by an element earlier in the page (one error box per failure and provider).
  * @csspart retry-button - A retry button.
  * @csspart stale - The "reconnecting" hint.
  * @csspart dialog - The confirmation <dialog>.

@@ -54,6 +54,11 @@ export interface PlanshipMessages {
   errorEmailInvalid: string;
   /** Removing someone who already left (404). */
   errorMemberGone: string;
+  /**
+   * In place of an element's content when its read failed for the same reason as another
+   * element's of the provider, which shows the error (with Retry) earlier in the page.
+   */
+  errorShownAbove: string;
   /** Follows a message about a failure worth retrying. */
   tryAgain: (message: string) => string;
   /** The provider could not build a client; `reason` is the technical cause. */
@@ -262,6 +267,7 @@ export const en: PlanshipMessages = {
   errorTooManyInvitations: 'Too many invitations are waiting for an answer or were sent today: withdraw one, or try again tomorrow.',
   errorEmailInvalid: 'Enter an email address, like name@example.com.',
   errorMemberGone: 'This person is no longer on the team.',
+  errorShownAbove: 'Not available: see the message above.',
   tryAgain: (message) => `${message} Please try again.`,
   misconfigured: (reason) => `The billing portal is misconfigured: ${reason}`,
 

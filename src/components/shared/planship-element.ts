@@ -237,12 +237,22 @@ export class PlanshipElement extends LitElement {
     return html`<div part="base" class="stack">
       ${hint && this.connectionState === 'reconnecting' ? html`<p part="stale" class="stale">${this.m.reconnecting}</p>` : nothing}
       ${task.status === TaskStatus.ERROR
-        ? this.renderError(task.error, 'load', () => void task.run())
+        ? this.renderLoadError(task.error, () => void task.run())
         : value
           ? content(value)
           : html`<div part="loading" class="stack" role="progressbar" aria-busy="true" aria-label=${label}
               style=${`min-height: ${rememberedHeight(this.heightKey) ?? 0}px`}>${skeleton}</div>`}
     </div>`;
+  }
+
+  /**
+   * A failed read, shown once per provider: the first element of the provider in the page whose
+   * read failed with the same words shows the error box, whose Retry re-runs every one of their
+   * reads; the others show `note` (default: a short line that points at the box), never content.
+   */
+  protected renderLoadError(error: unknown, retry: () => void, action = 'load', note: unknown = html`<p part="error-note" class="muted">${this.m.errorShownAbove}</p>`) {
+    const group = this.services?.alerts.fail(describeError(this.m, error, action), this, retry);
+    return group && !group.shows ? note : this.renderError(error, action, group?.retry ?? retry);
   }
 
   /**

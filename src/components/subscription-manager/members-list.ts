@@ -59,6 +59,7 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
  * @csspart action-error - A failed action (with a retry button when retrying can help).
  * @csspart loading - The loading placeholder, shaped like the seats and members.
  * @csspart error - The load error (with a retry button when retrying can help).
+ * @csspart error-note - Instead of the content when the same failure is shown, with its retry, by an element earlier in the page (one error box per failure and provider).
  * @csspart retry-button - A retry button.
  * @csspart dialog - The confirmation <dialog>.
  * @csspart dialog-heading - The confirmation's question.

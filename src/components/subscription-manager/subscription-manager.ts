@@ -17,7 +17,7 @@ const skeleton = html`<div class="card">
 </div>`;
 
 /** The manager's own parts and those of the members area inside it (for `exportparts`). */
-export const managerParts = `base,subscription,inactive,plan-name,status,renewal,keep-plan-button,cancel-button,resume-button,contract,members,action-error,empty,loading,error,retry-button,stale,dialog,dialog-heading,dialog-confirm,dialog-cancel,${memberParts}`;
+export const managerParts = `base,subscription,inactive,plan-name,status,renewal,keep-plan-button,cancel-button,resume-button,contract,members,action-error,empty,loading,error,error-note,retry-button,stale,dialog,dialog-heading,dialog-confirm,dialog-cancel,${memberParts}`;
 
 /** Whether `candidate` is the customer's own active one (it administers it), other than `subscription`. */
 const otherOwnActive = (subscriptions: readonly Subscription[], subscription: Subscription) =>
@@ -54,6 +54,7 @@ const otherOwnActive = (subscriptions: readonly Subscription[], subscription: Su
  * @csspart empty - The empty state.
  * @csspart loading - The loading placeholder, shaped like a subscription card.
  * @csspart error - The load error (with a retry button when retrying can help).
+ * @csspart error-note - Instead of the content when the same failure is shown, with its retry, by an element earlier in the page (one error box per failure and provider).
  * @csspart retry-button - A retry button.
  * @csspart stale - The "reconnecting" hint.
  * @csspart dialog - The confirmation <dialog>.

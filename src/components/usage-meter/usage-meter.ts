@@ -76,6 +76,7 @@ const icon = (status: UsageStatus) =>
  * @csspart empty - No such lever, or no active subscription.
  * @csspart loading - The loading placeholder, shaped like the meter.
  * @csspart error - The error message with its retry button.
+ * @csspart error-note - Instead of the content when the same failure is shown, with its retry, by an element earlier in the page (one error box per failure and provider).
  * @csspart retry-button - The retry button.
  * @csspart stale - The "reconnecting" hint.
  *
