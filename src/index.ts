@@ -7,7 +7,7 @@ export * from './client/index.ts';
 
 export { PlanshipProvider } from './components/provider/provider.ts';
 export { PlanshipPlanPicker } from './components/plan-picker/plan-picker.ts';
-export { PlanshipSubscriptionManager } from './components/subscription-manager/subscription-manager.ts';
+export { PlanshipSubscriptionManager, type CancelReasonOption } from './components/subscription-manager/subscription-manager.ts';
 export { PlanshipSubscriptionMembers } from './components/subscription-manager/members-list.ts';
 export { PlanshipInvitation } from './components/invitation/invitation.ts';
 export { PlanshipUsageMeter, type UsageStatus } from './components/usage-meter/usage-meter.ts';
@@ -26,6 +26,7 @@ export {
   PlanshipMemberInviteEvent,
   PlanshipInvitationAnswerEvent,
   PlanshipUpgradeRequestEvent,
+  type CancellationReason,
   type PlanChangeAt,
   type PlanChangeDetail,
   type SubscriptionChangeKind,

@@ -103,6 +103,17 @@ export default defineLocale('ar', {
   cancelAtEndWarning: (plan, date) => `يبقى ${plan} نشطًا حتى ${date} ثم ينتهي. يمكنك استئنافه حتى ذلك الحين.`,
   cancelNowWarning: 'ينتهي الآن: يفقد كل من فيه ما تتضمنه الخطة فورًا.',
   keepSubscription: 'الإبقاء على الاشتراك',
+  cancelReasonLegend: 'لماذا تلغي الاشتراك؟ (اختياري)',
+  cancelReasonNone: 'أفضّل عدم الإجابة',
+  cancelReasonTooExpensive: 'السعر مرتفع جدًا',
+  cancelReasonMissingFeatures: 'ينقصه شيء أحتاج إليه',
+  cancelReasonNotUsing: 'لا أستخدمه بما يكفي',
+  cancelReasonSwitching: 'سأنتقل إلى منتج آخر',
+  cancelReasonTechnical: 'لم يعمل جيدًا بالنسبة لي',
+  cancelReasonOther: 'سبب آخر',
+  cancelCommentLabel: 'هل تودّ إخبارنا بشيء آخر؟ (اختياري)',
+  cancelCommentHint: (max, n) =>
+    count(n, { zero: `${max} حرف كحد أقصى.`, one: 'حرف واحد كحد أقصى.', two: 'حرفان كحد أقصى.', few: `${max} أحرف كحد أقصى.`, many: `${max} حرفًا كحد أقصى.`, other: `${max} حرف كحد أقصى.` }),
 
   loadingMembers: 'جارٍ تحميل الأعضاء',
   seatsUsed: (used, total) => `المقاعد المشغولة: ${used} من ${total}`,

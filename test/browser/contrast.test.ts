@@ -67,7 +67,7 @@ describe('destructive confirmations', () => {
       await admin('POST', `/api/v1/customers/${id}/subscriptions/${subscriptionId}/customers`, { customer_id: await createCustomer(), is_administrator: true });
       const provider = await mountProvider(
         id,
-        html`<planship-plan-picker theme=${theme}></planship-plan-picker><planship-subscription-manager theme=${theme}></planship-subscription-manager>`,
+        html`<planship-plan-picker theme=${theme}></planship-plan-picker><planship-subscription-manager theme=${theme} cancel-reasons></planship-subscription-manager>`,
       );
       const manager = provider.querySelector('planship-subscription-manager')!;
       const picker = provider.querySelector('planship-plan-picker')!;
@@ -93,6 +93,8 @@ describe('destructive confirmations', () => {
       for (const [host, label, open] of destructive) {
         open();
         const { dialog, confirm, focused } = await dialogOf(host);
+        // With a reason chosen, the comment (a control) is open too.
+        dialog.querySelector<HTMLInputElement>('[name=cancel-reason][value=other]')?.click();
         await transitionsDone();
         expect(confirm.textContent!.trim()).to.equal(label);
         expect(getComputedStyle(confirm).backgroundColor, `${label}: filled with the danger colour`).to.equal(danger);

@@ -70,17 +70,17 @@ const describe = (element: Element) =>
  * The contrast of every visible badge, button and field below `root` (through shadow roots):
  * its text against its painted background (4.5:1), and for controls its boundary (border, or
  * its fill where that differs) against what is painted around it (3:1). Controls that are
- * aria-disabled (inactive, exempt in WCAG 1.4.3 and 1.4.11) are left out.
+ * disabled or aria-disabled (inactive, exempt in WCAG 1.4.3 and 1.4.11) are left out.
  */
-export function contrastChecks(root: ParentNode, selector = '.badge, button, input:not([type=checkbox])'): ContrastCheck[] {
+export function contrastChecks(root: ParentNode, selector = '.badge, button, input:not([type=checkbox], [type=radio]), textarea'): ContrastCheck[] {
   const checks: ContrastCheck[] = [];
   for (const element of deepElements(root)) {
-    if (!element.matches(selector) || !visible(element) || element.getAttribute('aria-disabled') === 'true') continue;
+    if (!element.matches(selector) || !visible(element) || element.matches(':disabled, [aria-disabled=true]')) continue;
     const style = getComputedStyle(element);
     const own = paintedBackground(element);
     const what = describe(element);
     checks.push({ what, ratio: contrastRatio(rgba(style.color), own), need: 4.5 });
-    if (element.matches('button, input')) {
+    if (element.matches('button, input, textarea')) {
       const around = paintedBackground(paintParent(element)!);
       const boundary = Math.max(contrastRatio(rgba(style.borderTopColor), around), contrastRatio(own, around));
       checks.push({ what: `${what} border`, ratio: boundary, need: 3 });

@@ -69,7 +69,7 @@ async function mountAll(lang: string, customerId: string) {
   const provider = await mountProvider(
     customerId,
     html`<planship-plan-picker .prices=${PRICES} recommended="business"></planship-plan-picker>
-      <planship-subscription-manager invites></planship-subscription-manager>
+      <planship-subscription-manager invites cancel-reasons></planship-subscription-manager>
       <planship-usage-meter lever="api-calls" show-buckets></planship-usage-meter>
       <planship-usage-meter lever="api-burst"></planship-usage-meter>
       <planship-usage-meter lever="no-such-lever"></planship-usage-meter>

@@ -150,6 +150,21 @@ export interface PlanshipMessages {
   /** Cancelling with `cancel-at="now"`. */
   cancelNowWarning: string;
   keepSubscription: string;
+  /** With `cancel-reasons`: the name of the optional choice of reason in the cancel dialog. */
+  cancelReasonLegend: string;
+  /** The default choice: no reason given. */
+  cancelReasonNone: string;
+  /** The built-in reasons (value `too_expensive`, `missing_features`, `not_using`, `switching`, `technical`, `other`). */
+  cancelReasonTooExpensive: string;
+  cancelReasonMissingFeatures: string;
+  cancelReasonNotUsing: string;
+  cancelReasonSwitching: string;
+  cancelReasonTechnical: string;
+  cancelReasonOther: string;
+  /** The optional comment's label (it takes text once a reason is chosen). */
+  cancelCommentLabel: string;
+  /** Under the comment: its length limit. */
+  cancelCommentHint: (max: string, count: number) => string;
 
   // Seats and members
   loadingMembers: string;
@@ -333,6 +348,16 @@ export const en: PlanshipMessages = {
   cancelAtEndWarning: (plan, date) => `${plan} stays active until ${date}, then ends. Until then you can resume it.`,
   cancelNowWarning: 'It ends now: everyone on it loses what the plan includes at once.',
   keepSubscription: 'Keep subscription',
+  cancelReasonLegend: 'Why are you cancelling? (optional)',
+  cancelReasonNone: 'Prefer not to say',
+  cancelReasonTooExpensive: 'It costs too much',
+  cancelReasonMissingFeatures: 'It lacks something I need',
+  cancelReasonNotUsing: 'I do not use it enough',
+  cancelReasonSwitching: 'I am moving to another product',
+  cancelReasonTechnical: 'It did not work well for me',
+  cancelReasonOther: 'Another reason',
+  cancelCommentLabel: 'Anything else you would like to tell us? (optional)',
+  cancelCommentHint: (max, count) => `Up to ${max} ${one(count, { one: 'character', other: 'characters' })}.`,
 
   loadingMembers: 'Loading members',
   seatsUsed: (used, seats, count) => `${used} of ${seats} ${seat(count)} used`,

@@ -4,7 +4,7 @@ import type { ConnectionState, PlanshipCustomer, Resource, Subscription } from '
 import { ActionController } from './action-controller.ts';
 import { Confirmation, type ConfirmOptions } from './confirmation.ts';
 import { consume, planshipClientContext, planshipServicesContext, ensureContextRoot, type ProviderServices } from './context.ts';
-import { PlanshipErrorEvent, PlanshipSubscriptionChangeEvent, type SubscriptionChangeKind } from './events.ts';
+import { PlanshipErrorEvent, PlanshipSubscriptionChangeEvent, type CancellationReason, type SubscriptionChangeKind } from './events.ts';
 import { Localize } from './localize.ts';
 import type { PlanshipMessages } from './messages.ts';
 import { rememberHeight, rememberedHeight } from './remembered-height.ts';
@@ -193,7 +193,8 @@ export class PlanshipElement extends LitElement {
 
   /**
    * Runs the action `key` (one at a time, pending and failure shown by the element), then tells
-   * the page that subscription `id` changed and announces `success`. True when it succeeded.
+   * the page that subscription `id` changed (with a cancellation's `reason`, if given) and
+   * announces `success`. True when it succeeded.
    */
   protected changeSubscription(
     key: string,
@@ -202,10 +203,11 @@ export class PlanshipElement extends LitElement {
     change: SubscriptionChangeKind,
     work: () => Promise<Subscription | void>,
     success: string,
+    reason?: CancellationReason,
   ) {
     return this.actions.run(key, action, async () => {
       const subscription = (await work()) ?? undefined;
-      this.emit(new PlanshipSubscriptionChangeEvent(id, change, subscription));
+      this.emit(new PlanshipSubscriptionChangeEvent(id, change, subscription, reason));
       this.announce(success);
     });
   }
