@@ -17,6 +17,7 @@ export { PlanshipCustomerPortal } from './components/customer-portal/customer-po
 export { PlanshipElement, type ConfirmOptions, type Theme } from './components/shared/planship-element.ts';
 export { planshipClientContext, planshipServicesContext, type ProviderServices } from './components/shared/context.ts';
 export { en, type PlanshipMessages } from './components/shared/messages.ts';
+export type { CatalogText, CatalogEntryText } from './components/shared/catalog-text.ts';
 export { defineLocale } from './components/shared/locale-registry.ts';
 export { plural, type PluralForms } from './components/shared/plural.ts';
 export {

@@ -36,7 +36,7 @@ function slotTarget(name: string): [part: 'picker' | 'manager', slot: string] | 
  * `token-url` or `getAccessToken`), or a `client`, it makes or shares its own client, and
  * reflects its `connection`; without them, it passes on the client of the <planship-provider>
  * around it (and uses that provider's status region). Like a provider it takes `theme`,
- * `messages` and `locales` for everything inside.
+ * `messages`, `locales` and `catalogText` for everything inside (over an outer provider's).
  *
  * Everything of its parts is reachable from outside: their parts are exported under their own
  * names (`planship-customer-portal::part(dialog)` styles every confirmation), and their slots

@@ -131,9 +131,15 @@ export class PlanshipPlanPicker extends PlanshipElement {
   override render() {
     return html`${this.renderTask(this.task, this.m.loadingPlans, html`<div part="plans">${skeletonCard}${skeletonCard}${skeletonCard}</div>`, (data) =>
         data.plans.length
-          ? this.renderPlans(data)
+          ? this.renderPlans(this.worded(data))
           : html`<slot name="empty"><p part="empty" class="muted">${this.m.noPlans}</p></slot>`,
       )}${this.renderDialog()}`;
+  }
+
+  /** The plans with the host's names and descriptions in the element's language (the same objects while those stay). */
+  private worded(data: PickerData): PickerData {
+    const plans = data.plans.map((plan) => this.localize.plan(plan));
+    return plans.every((plan, i) => plan === data.plans[i]) ? data : { ...data, plans };
   }
 
   private actionFor(plan: PlanDetails, data: PickerData): PlanAction {

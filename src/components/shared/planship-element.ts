@@ -102,6 +102,7 @@ export class PlanshipElement extends LitElement {
     consume(this, planshipServicesContext, (services) => {
       this.services = services;
       this.localize.overrides = services?.messageOverrides;
+      this.localize.catalogText = services?.catalogTextFor;
     });
     // A controller rather than lifecycle overrides, so subclasses cannot forget to call super.
     const listen = () => this.listenTo(this.client);

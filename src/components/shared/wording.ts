@@ -29,10 +29,10 @@ export function describeEntitlement(t: Localize, name: string, value: unknown): 
 
 type Levers = readonly { slug: string; name: string }[];
 
-/** What a plan grants, in words, in the levers' order (a plan card, a first subscription). */
+/** What a plan grants, in words (lever names as the host words them), in the levers' order (a plan card, a first subscription). */
 export function planFeatures(t: Localize, plan: PlanDetails, levers: Levers): string[] {
   const values = planValues(plan);
-  return levers.filter(({ slug }) => grants(values[slug])).map(({ slug, name }) => describeEntitlement(t, name, values[slug]));
+  return levers.filter(({ slug }) => grants(values[slug])).map((lever) => describeEntitlement(t, t.lever(lever).name, values[lever.slug]));
 }
 
 /**
@@ -57,7 +57,8 @@ export function entitlementChanges(t: Localize, from: PlanDetails | undefined, t
       into.push(gain ? t.m.limitChange(name, limit(has), limit(had)) : t.m.limitChange(name, limit(had), limit(has)));
     }
   };
-  for (const { slug, name } of levers) {
+  for (const lever of levers) {
+    const { slug, name } = t.lever(lever);
     missing(name, before[slug], after[slug], lost);
     missing(name, after[slug], before[slug], gained, true);
   }

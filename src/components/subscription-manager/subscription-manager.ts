@@ -135,10 +135,15 @@ export class PlanshipSubscriptionManager extends PlanshipElement {
   override render() {
     return html`${this.renderTask(this.task, this.m.loadingSubscriptions, skeleton, ({ subscriptions, contracts }) =>
         html`${subscriptions.length
-          ? subscriptions.map((subscription) => this.renderSubscription(subscription, subscriptions, contracts.has(subscription.plan.slug)))
+          ? this.worded(subscriptions).map((subscription, _, all) => this.renderSubscription(subscription, all, contracts.has(subscription.plan.slug)))
           : html`<slot name="empty"><p part="empty" class="muted">${this.m.noSubscription}</p></slot>`}
         <slot name="payment-method"></slot><slot name="invoices"></slot>`,
       )}${this.renderDialog()}`;
+  }
+
+  /** The subscriptions with the host's plan names in the element's language (the same objects while those stay). */
+  private worded(subscriptions: Subscription[]): Subscription[] {
+    return subscriptions.map((subscription) => this.localize.subscription(subscription));
   }
 
   /** The renewal line; a scheduled plan in bold wherever the language puts it. */

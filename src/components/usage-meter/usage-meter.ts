@@ -143,8 +143,9 @@ export class PlanshipUsageMeter extends PlanshipElement {
     );
   }
 
-  private renderContent({ leverName, usage, limit, buckets, reset }: MeterContent) {
+  private renderContent({ leverName: catalogName, usage, limit, buckets, reset }: MeterContent) {
     const { m, localize } = this;
+    const leverName = localize.lever({ slug: this.lever, name: catalogName }).name;
     const status = this.status!; // set from the same data in willUpdate
     const used = localize.number(usage);
     const max = limit === null ? '' : localize.number(limit);
