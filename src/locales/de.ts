@@ -29,6 +29,8 @@ export default defineLocale('de', {
   errorWouldBillTwice: 'Sie haben bereits ein anderes aktives Abonnement für dieses Produkt: Ändern Sie dessen Tarif, statt dieses fortzusetzen.',
   errorSeatsBelowMembers: 'Im Team sind mehr Personen: Entfernen Sie zuerst Mitglieder.',
   errorSeatsAbovePlan: 'So viele Plätze erlaubt dieser Tarif nicht: Wählen Sie weniger oder einen größeren Tarif.',
+  errorSeatsAboveRenewalPlan: (plan, date, max, n) =>
+    `Ihr Abonnement verlängert sich am ${date} mit dem Tarif ${plan}, der höchstens ${max} ${seats(n)} erlaubt: Wählen Sie weniger oder behalten Sie Ihren aktuellen Tarif.`,
   errorInvitationNotYours: 'Diese Einladung gilt nicht für das Konto, mit dem Sie angemeldet sind, oder sie ist abgelaufen: Melden Sie sich mit der Adresse an, an die sie ging, oder bitten Sie um eine neue Einladung.',
   errorInvitationTeamFull: 'Alle Plätze dieses Teams sind belegt: Bitten Sie die einladende Person, einen Platz hinzuzufügen, und nehmen Sie dann erneut an.',
   errorTooManyInvitations: 'Zu viele Einladungen warten auf Antwort oder wurden heute verschickt: Ziehen Sie eine zurück oder versuchen Sie es morgen erneut.',

@@ -29,6 +29,8 @@ export default defineLocale('es', {
   errorWouldBillTwice: 'Ya tienes otra suscripción activa a este producto: cambia su plan en lugar de reanudar esta.',
   errorSeatsBelowMembers: 'Hay más personas en el equipo: quita miembros primero.',
   errorSeatsAbovePlan: 'Este plan no permite tantas plazas: elige menos o un plan mayor.',
+  errorSeatsAboveRenewalPlan: (plan, date, max, n) =>
+    `Tu suscripción se renueva el ${date} con el plan ${plan}, que permite como máximo ${max} ${seats(n)}: elige menos o mantén tu plan actual.`,
   errorInvitationNotYours: 'Esta invitación no es para la cuenta con la que has iniciado sesión, o ya terminó: inicia sesión con la dirección a la que se envió o pide una nueva invitación.',
   errorInvitationTeamFull: 'Todas las plazas de este equipo están ocupadas: pide a quien te invitó que añada una plaza y vuelve a aceptar.',
   errorTooManyInvitations: 'Demasiadas invitaciones esperan respuesta o se enviaron hoy: retira una o inténtalo mañana.',

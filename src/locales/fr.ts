@@ -29,6 +29,8 @@ export default defineLocale('fr', {
   errorWouldBillTwice: 'Vous avez déjà un autre abonnement actif à ce produit : changez son forfait plutôt que de reprendre celui-ci.',
   errorSeatsBelowMembers: 'L’équipe compte plus de personnes que cela : retirez d’abord des membres.',
   errorSeatsAbovePlan: 'Ce forfait ne permet pas autant de sièges : choisissez-en moins, ou un forfait plus grand.',
+  errorSeatsAboveRenewalPlan: (plan, date, max, n) =>
+    `Votre abonnement se renouvelle le ${date} avec le forfait ${plan}, qui autorise au plus ${max} ${seats(n)} : choisissez-en moins, ou gardez votre forfait actuel.`,
   errorInvitationNotYours: 'Cette invitation n’est pas destinée au compte avec lequel vous êtes connecté, ou elle a pris fin : connectez-vous avec l’adresse à laquelle elle a été envoyée, ou demandez une nouvelle invitation.',
   errorInvitationTeamFull: 'Tous les sièges de cette équipe sont pris : demandez à la personne qui vous a invité d’ajouter un siège, puis acceptez à nouveau.',
   errorTooManyInvitations: 'Trop d’invitations attendent une réponse ou ont été envoyées aujourd’hui : retirez-en une, ou réessayez demain.',

@@ -26,6 +26,8 @@ export default defineLocale('ja', {
   errorWouldBillTwice: 'この製品の別の有効なサブスクリプションがあります。これを再開する代わりに、そちらのプランを変更してください。',
   errorSeatsBelowMembers: 'チームの人数がそれより多いです。先にメンバーを削除してください。',
   errorSeatsAbovePlan: 'このプランではそのシート数は使えません。シート数を減らすか、上位のプランを選んでください。',
+  errorSeatsAboveRenewalPlan: (plan, date, max) =>
+    `サブスクリプションは ${date} に ${plan} プランで更新されます。このプランのシートは最大 ${max} です。シート数を減らすか、現在のプランを継続してください。`,
   errorInvitationNotYours: 'この招待はサインイン中のアカウント宛てではないか、終了しています。送信先のアドレスでサインインするか、新しい招待を依頼してください。',
   errorInvitationTeamFull: 'このチームのシートはすべて使用中です。招待した方にシートの追加を依頼してから、もう一度承諾してください。',
   errorTooManyInvitations: '回答待ちの招待、または本日送信した招待が多すぎます。いずれかを取り消すか、明日もう一度お試しください。',

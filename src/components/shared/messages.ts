@@ -45,6 +45,11 @@ export interface PlanshipMessages {
   errorSeatsBelowMembers: string;
   /** More seats than the plan allows (422), next to the seats field. */
   errorSeatsAbovePlan: string;
+  /**
+   * More seats than the plan the subscription renews on allows (422, although the plan now
+   * allows them), next to the seats field: that plan, the renewal date and its limit.
+   */
+  errorSeatsAboveRenewalPlan: (plan: string, date: string, max: string, count: number) => string;
   /** Inviting an email address nobody signed up with (404), next to the email field. */
   errorInvitationNotYours: string;
   errorInvitationTeamFull: string;
@@ -277,6 +282,8 @@ export const en: PlanshipMessages = {
   errorWouldBillTwice: 'You already have another active subscription to this product: change its plan instead of resuming this one.',
   errorSeatsBelowMembers: 'More people are on the team than that: remove members first.',
   errorSeatsAbovePlan: 'This plan does not allow that many seats: choose fewer, or a bigger plan.',
+  errorSeatsAboveRenewalPlan: (plan, date, max, count) =>
+    `Your subscription renews on the ${plan} plan on ${date}, which allows at most ${max} ${seat(count)}: choose fewer, or keep your current plan.`,
   errorInvitationNotYours: 'This invitation is not for the account you are signed in with, or it has ended: sign in with the address it was sent to, or ask for a new invitation.',
   errorInvitationTeamFull: 'Every seat on this team is taken: ask the person who invited you to add a seat, then accept again.',
   errorTooManyInvitations: 'Too many invitations are waiting for an answer or were sent today: withdraw one, or try again tomorrow.',

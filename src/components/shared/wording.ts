@@ -121,6 +121,17 @@ export function describeError(m: PlanshipMessages, error: unknown, action = 'loa
 }
 
 /**
+ * The seat limit of the plan a subscription renews on, when a 422 refused seats because of it
+ * (the policy's issue type `less_than_equal_at_renewal`, the limit in `ctx.le`); else undefined.
+ */
+export function renewalSeatLimit(error: unknown): number | undefined {
+  const { status, detail } = (error ?? {}) as { status?: number; detail?: unknown };
+  const issues = status === 422 && Array.isArray(detail) ? (detail as { type?: unknown; ctx?: { le?: unknown } }[]) : [];
+  const limit = issues.find((issue) => issue?.type === 'less_than_equal_at_renewal')?.ctx?.le;
+  return Number.isSafeInteger(limit) ? (limit as number) : undefined;
+}
+
+/**
  * `text` split around the first `inner` in it, to style a value inside a translated sentence
  * whatever the word order ("49,00 € / Monat", "月額 ¥4,900"); undefined when it is not there.
  */

@@ -6,7 +6,7 @@ import { define } from '../shared/define.ts';
 import type { Message } from '../shared/messages.ts';
 import { PlanshipMemberInviteEvent } from '../shared/events.ts';
 import { PlanshipElement, headingLevel } from '../shared/planship-element.ts';
-import { describeError } from '../shared/wording.ts';
+import { describeError, renewalSeatLimit } from '../shared/wording.ts';
 
 /** A placeholder seats and members area: seats line and form, heading, a member (the invite form is for some only). */
 export const membersSkeleton = html`<div class="stack members-bone">
@@ -275,7 +275,15 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
       () => this.client!.changeSubscriptionMaxSubscribers(id, seats),
       m.announceSeats(localize.number(seats), seats),
     );
-    if (!saved) this.seatsError = this.toField('seats', [409, 422]);
+    if (!saved) {
+      // Seats the plan allows now, refused for the plan it renews on: say which, and when.
+      const limit = renewalSeatLimit(this.actions.failure?.error);
+      const { renewPlan, renewAt } = subscription;
+      this.seatsError = this.toField('seats', [409, 422]);
+      if (this.seatsError && limit !== undefined && renewPlan && renewAt) {
+        this.seatsError = (words) => words.errorSeatsAboveRenewalPlan(renewPlan.name, localize.date(renewAt), localize.number(limit), limit);
+      }
+    }
   }
 
   /** Asks the host (cancelable event), then invites through the gateway when it offers invitations. */
