@@ -33,6 +33,7 @@ const fromPageUrl = () => new URLSearchParams(globalThis.location?.search ?? '')
  * @csspart answer - What happened after an answer.
  * @csspart loading - The loading placeholder.
  * @csspart error - An invitation that is not for this account or has ended (or a read that failed, with retry).
+ * @csspart error-note - Instead of the offer when the same failure is shown, with its retry, by an element earlier in the page.
  * @csspart action-error - A failed answer (with a retry button when retrying can help).
  * @csspart retry-button - A retry button.
  *
