@@ -3,7 +3,7 @@
 // demo page served by vite on the same origin as the gateway (vite proxies to the backend).
 // Used by `npm run demo` (demo/start.ts) and `npm run screenshots`.
 import { fileURLToPath } from 'node:url';
-import { createServer as createVite } from 'vite';
+import { createLogger, createServer as createVite, type Logger } from 'vite';
 import { startServer } from '../src/server/index.ts';
 import { startDemoBackend } from './backend.ts';
 
@@ -19,12 +19,34 @@ async function startApi(port: number) {
   }
 }
 
-export async function startDemo({ apiPort = 8787, pagePort = 5173, quiet = false }: { apiPort?: number; pagePort?: number; quiet?: boolean } = {}) {
+/**
+ * vite's logger, minus the live connection of a page that went away: a closed tab or a reload
+ * resets its socket through the proxy (ECONNRESET), which is nothing to report.
+ */
+function demoLogger(quiet: boolean): Logger {
+  const logger = createLogger(quiet ? 'silent' : 'warn');
+  const error = logger.error;
+  logger.error = (message, options) => {
+    const code = (options?.error as NodeJS.ErrnoException | null | undefined)?.code;
+    if (code === 'ECONNRESET' && message.includes('ws proxy')) return;
+    error(message, options);
+  };
+  return logger;
+}
+
+export async function startDemo({
+  apiPort = 8787,
+  pagePort = 5173,
+  quiet = false,
+  cacheDir,
+}: { apiPort?: number; pagePort?: number; quiet?: boolean; cacheDir?: string } = {}) {
   const api = await startApi(apiPort);
   const backend = await startDemoBackend({ apiUrl: api.url, productSlug: PRODUCT, ...DEMO_CLIENT, pageUrl: `http://127.0.0.1:${pagePort}/` });
   const vite = await createVite({
     configFile: fileURLToPath(new URL('../vite.config.ts', import.meta.url)),
-    logLevel: quiet ? 'silent' : 'warn',
+    customLogger: demoLogger(quiet),
+    // Where vite keeps its pre-bundled dependencies (default node_modules/.vite; a test gives its own).
+    cacheDir,
     server: {
       port: pagePort,
       host: '127.0.0.1',

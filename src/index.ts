@@ -7,7 +7,7 @@ export * from './client/index.ts';
 
 export { PlanshipProvider } from './components/provider/provider.ts';
 export { PlanshipPlanPicker } from './components/plan-picker/plan-picker.ts';
-export { PlanshipSubscriptionManager } from './components/subscription-manager/subscription-manager.ts';
+export { PlanshipSubscriptionManager, type CancelReasonOption } from './components/subscription-manager/subscription-manager.ts';
 export { PlanshipSubscriptionMembers } from './components/subscription-manager/members-list.ts';
 export { PlanshipInvitation } from './components/invitation/invitation.ts';
 export { PlanshipUsageMeter, type UsageStatus } from './components/usage-meter/usage-meter.ts';
@@ -17,6 +17,7 @@ export { PlanshipCustomerPortal } from './components/customer-portal/customer-po
 export { PlanshipElement, type ConfirmOptions, type Theme } from './components/shared/planship-element.ts';
 export { planshipClientContext, planshipServicesContext, type ProviderServices } from './components/shared/context.ts';
 export { en, type PlanshipMessages } from './components/shared/messages.ts';
+export type { CatalogText, CatalogEntryText } from './components/shared/catalog-text.ts';
 export { defineLocale } from './components/shared/locale-registry.ts';
 export { plural, type PluralForms } from './components/shared/plural.ts';
 export {
@@ -26,6 +27,7 @@ export {
   PlanshipMemberInviteEvent,
   PlanshipInvitationAnswerEvent,
   PlanshipUpgradeRequestEvent,
+  type CancellationReason,
   type PlanChangeAt,
   type PlanChangeDetail,
   type SubscriptionChangeKind,

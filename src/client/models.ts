@@ -230,6 +230,11 @@ export interface ModifySubscriptionParameters {
   autoRenew?: boolean;
   isActive?: boolean;
   renewAt?: Date;
+  /**
+   * Sent as the subscription's `metadata` (e.g. a cancellation's reason). Planship's own PATCH
+   * does not define it: whether a server or gateway keeps it is theirs to say.
+   */
+  metadata?: Metadata;
 }
 
 /** Values passed through untouched: free-form maps whose keys are data, not field names. */

@@ -31,11 +31,14 @@ export default defineLocale('ar', {
   errorWouldBillTwice: 'لديك اشتراك نشط آخر في هذا المنتج: غيّر خطته بدلًا من استئناف هذا الاشتراك.',
   errorSeatsBelowMembers: 'عدد الأشخاص في الفريق أكبر من ذلك: أزل بعض الأعضاء أولًا.',
   errorSeatsAbovePlan: 'لا تسمح هذه الخطة بهذا العدد من المقاعد: اختر عددًا أقل أو خطة أكبر.',
+  errorSeatsAboveRenewalPlan: (plan, date, max, n) =>
+    `يتجدد اشتراكك في ${date} على خطة ${plan}، وهي تسمح بحد أقصى ${count(n, { zero: `${max} مقعد`, one: 'مقعد واحد', two: 'مقعدين', few: `${max} مقاعد`, many: `${max} مقعدًا`, other: `${max} مقعد` })}: اختر عددًا أقل أو أبقِ على خطتك الحالية.`,
   errorInvitationNotYours: 'هذه الدعوة ليست للحساب الذي سجّلت الدخول به، أو أنها انتهت: سجّل الدخول بالعنوان الذي أُرسلت إليه، أو اطلب دعوة جديدة.',
   errorInvitationTeamFull: 'كل مقاعد هذا الفريق مشغولة: اطلب ممن دعاك إضافة مقعد، ثم اقبل مرة أخرى.',
   errorTooManyInvitations: 'دعوات كثيرة جدًا تنتظر ردًا أو أُرسلت اليوم: اسحب إحداها، أو حاول مجددًا غدًا.',
   errorEmailInvalid: 'أدخل عنوان بريد إلكتروني، مثل name@example.com.',
   errorMemberGone: 'لم يعد هذا الشخص في الفريق.',
+  errorShownAbove: 'غير متاح: راجع الرسالة أعلاه.',
   tryAgain: (message) => `${message} يُرجى المحاولة مرة أخرى.`,
   misconfigured: (reason) => `إعدادات بوابة الفوترة غير صحيحة: ${reason}`,
 
@@ -102,6 +105,17 @@ export default defineLocale('ar', {
   cancelAtEndWarning: (plan, date) => `يبقى ${plan} نشطًا حتى ${date} ثم ينتهي. يمكنك استئنافه حتى ذلك الحين.`,
   cancelNowWarning: 'ينتهي الآن: يفقد كل من فيه ما تتضمنه الخطة فورًا.',
   keepSubscription: 'الإبقاء على الاشتراك',
+  cancelReasonLegend: 'لماذا تلغي الاشتراك؟ (اختياري)',
+  cancelReasonNone: 'أفضّل عدم الإجابة',
+  cancelReasonTooExpensive: 'السعر مرتفع جدًا',
+  cancelReasonMissingFeatures: 'ينقصه شيء أحتاج إليه',
+  cancelReasonNotUsing: 'لا أستخدمه بما يكفي',
+  cancelReasonSwitching: 'سأنتقل إلى منتج آخر',
+  cancelReasonTechnical: 'لم يعمل جيدًا بالنسبة لي',
+  cancelReasonOther: 'سبب آخر',
+  cancelCommentLabel: 'هل تودّ إخبارنا بشيء آخر؟ (اختياري)',
+  cancelCommentHint: (max, n) =>
+    count(n, { zero: `${max} حرف كحد أقصى.`, one: 'حرف واحد كحد أقصى.', two: 'حرفان كحد أقصى.', few: `${max} أحرف كحد أقصى.`, many: `${max} حرفًا كحد أقصى.`, other: `${max} حرف كحد أقصى.` }),
 
   loadingMembers: 'جارٍ تحميل الأعضاء',
   seatsUsed: (used, total) => `المقاعد المشغولة: ${used} من ${total}`,

@@ -10,6 +10,8 @@ export interface ValidationIssue {
   loc: (string | number)[];
   msg: string;
   type: string;
+  /** What the rule allowed, as pydantic's errors give it (e.g. `{ le: 3 }`). */
+  ctx?: Record<string, unknown>;
 }
 
 export class PolicyRefusal extends Error {
@@ -46,6 +48,8 @@ export interface SubscriptionFacts {
   maxSubscribers: number;
   isActive: boolean;
   isAdministrator: boolean;
+  /** When it renews (an ISO date-time), if the caller knows: a refusal about the renewal plan says when. */
+  renewAt?: string | null;
 }
 
 /** Fields a customer may send, per action; anything else is dropped before the API sees it. */
@@ -149,24 +153,39 @@ export function requireAdministrator(subscription: SubscriptionFacts): void {
 
 const seatsWord = (count: number) => `${count} seat${count === 1 ? '' : 's'}`;
 
+/** The calendar day (UTC) of an ISO date-time, e.g. `2026-12-03`; undefined when there is none. */
+function renewalDay(renewAt: string | null | undefined): string | undefined {
+  const date = new Date(renewAt ?? '');
+  return isNaN(+date) ? undefined : date.toISOString().slice(0, 10);
+}
+
 /**
  * Seats on a plan the subscription is (or will be) on. A known limit caps them (422); an unknown
  * one (hosted Planship's plan list carries none) allows only what is known to fit: `current`
  * (what the vendor set on this plan), else 1 (every plan allows one seat). Fewer seats than
- * `current` are always fine: that never costs the vendor.
+ * `current` are always fine: that never costs the vendor. A limit of the plan it renews on
+ * (`renewal`) is said so, with the renewal day when known: the seats fit the plan now, and a
+ * portal must be able to tell the customer why they do not count (type
+ * `less_than_equal_at_renewal`, `ctx.le` the limit, as pydantic gives `ctx`).
  */
-function seatLimit(input: { seats: number; plan: PlanFacts | undefined; current?: number; field: string; renewal?: boolean }): void {
-  const { seats, plan, current = 1, field } = input;
+function seatLimit(input: { seats: number; plan: PlanFacts | undefined; current?: number; field: string; renewal?: { at: string | null | undefined } }): void {
+  const { seats, plan, current = 1, field, renewal } = input;
   const max = plan?.maxSubscribers ?? null;
   if (seats <= Math.max(max ?? 1, current)) return;
   const slug = plan?.slug ?? 'chosen';
   if (max === null) throw new PolicyRefusal(403, `Seats on the ${slug} plan are arranged with us: contact us to have ${seatsWord(seats)} on it.`);
-  const on = input.renewal ? `It renews on the ${slug} plan, which` : `The ${slug} plan`;
+  const day = renewal && renewalDay(renewal.at);
+  const on = !renewal
+    ? `The ${slug} plan`
+    : day
+      ? `Your subscription renews on the ${slug} plan on ${day}, which`
+      : `Your subscription moves to the ${slug} plan at renewal, which`;
   throw new PolicyRefusal(422, [
     {
       loc: ['body', field],
       msg: `${on} allows at most ${seatsWord(max)}, not ${seats}: set max_subscribers to ${max} or fewer (in the same change, or first).`,
-      type: 'less_than_equal',
+      type: renewal ? 'less_than_equal_at_renewal' : 'less_than_equal',
+      ...(renewal && { ctx: { le: max } }),
     },
   ]);
 }
@@ -202,7 +221,7 @@ function checkSeatsAfter(subscription: SubscriptionFacts, plans: (slug: string) 
       plan: plans(renewAfter),
       current: renewChange ? 1 : subscription.maxSubscribers,
       field: seatsChange ? 'max_subscribers' : 'renew_plan_slug',
-      renewal: true,
+      renewal: { at: subscription.renewAt },
     });
   }
 }

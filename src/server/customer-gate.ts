@@ -31,6 +31,7 @@ export function subscriptionFacts(subscription: SubscriptionRecord, customerId: 
     maxSubscribers: subscription.maxSubscribers,
     isActive: subscription.isActive,
     isAdministrator: subscription.members.get(customerId)?.isAdministrator === true,
+    renewAt: new Date(subscription.renewAt).toISOString(),
   };
 }
 

@@ -69,7 +69,7 @@ async function mountAll(lang: string, customerId: string) {
   const provider = await mountProvider(
     customerId,
     html`<planship-plan-picker .prices=${PRICES} recommended="business"></planship-plan-picker>
-      <planship-subscription-manager invites></planship-subscription-manager>
+      <planship-subscription-manager invites cancel-reasons></planship-subscription-manager>
       <planship-usage-meter lever="api-calls" show-buckets></planship-usage-meter>
       <planship-usage-meter lever="api-burst"></planship-usage-meter>
       <planship-usage-meter lever="no-such-lever"></planship-usage-meter>
@@ -109,6 +109,8 @@ describe('localization', () => {
       const nobody = await admin('POST', '/api/v1/customers', {});
       const [subscription] = (await admin('GET', `/api/v1/customers/${id}/subscriptions`)).body;
       await admin('POST', `/api/v1/customers/${id}/subscriptions/${subscription.subscription_id}/customers`, { customer_id: nobody.body.id });
+      // A move to Starter (3 seats) scheduled: the renewal line, and a seats refusal for it below.
+      await admin('PATCH', `/api/v1/customers/${id}/subscriptions/${subscription.subscription_id}`, { renew_plan_slug: 'starter' });
       const { provider } = await mountAll(lang, id);
       await contentReady(provider);
       await until(() => members(provider).shadowRoot!.querySelectorAll('[part~=member]').length === 2, 'teammate not listed');
@@ -150,6 +152,13 @@ describe('localization', () => {
       members(provider).shadowRoot!.querySelector<HTMLButtonElement>('[part~=invite-button]')!.click();
       await until(() => members(provider).shadowRoot!.querySelectorAll('[part~=field-error]').length === 2, 'no field errors');
       check('field errors');
+      // Seats Pro allows, refused for Starter, the plan it renews on.
+      seats.value = '5';
+      seats.dispatchEvent(new Event('input'));
+      await until(() => !members(provider).shadowRoot!.querySelector('#seats-error'), 'the field error stayed');
+      members(provider).shadowRoot!.querySelector<HTMLButtonElement>('[part~=seats-button]')!.click();
+      await until(() => members(provider).shadowRoot!.querySelector('#seats-error'), 'no renewal seats refusal');
+      check('seats refused for the renewal plan');
       fixtureCleanup();
 
       // A contract subscription, and one that ended (no Resume: the contract one is active).
@@ -197,7 +206,8 @@ describe('localization', () => {
       await until(() => deepQuery(failing, '[part~=loading]'), 'no loading state');
       check('loading', failing);
       slow.release();
-      await until(() => deepElements(failing).filter((element) => element.matches('[part~=error]')).length >= 4, 'no error states');
+      // One error box, the others' notes that point at it.
+      await until(() => deepElements(failing).filter((element) => element.matches('[part~=error], [part~=error-note]')).length >= 4, 'no error states');
       check('error', failing);
 
       // Outside any provider.

@@ -3,6 +3,7 @@ import { sendKeys } from '@web/test-runner-commands';
 import type { TemplateResult } from 'lit';
 import '../../src/components/provider/provider.ts';
 import '../../src/components/subscription-manager/subscription-manager.ts';
+import '../../src/locales/de.ts';
 import type { PlanshipSubscriptionManager } from '../../src/components/subscription-manager/subscription-manager.ts';
 import type { PlanshipSubscriptionMembers } from '../../src/components/subscription-manager/members-list.ts';
 import type { PlanshipMemberInviteEvent, PlanshipSubscriptionChangeEvent } from '../../src/components/shared/events.ts';
@@ -335,6 +336,40 @@ describe('<planship-subscription-manager>', () => {
     expect((await serverSubscription(id)).max_subscribers).to.equal(10);
     await expect(manager).to.be.accessible();
   });
+
+  for (const theme of ['light', 'dark'] as const) {
+    it(`says next to the field which plan refuses the seats, and from when, when it is the renewal plan (422; ${theme})`, async () => {
+      // Pro (up to 10 seats) with 3, renewing on Starter (up to 3): 5 fit Pro, not Starter.
+      const { id } = await subscribedCustomer('pro', { max_subscribers: 3, renew_plan_slug: 'starter' });
+      const { manager } = await mount(id, { manager: html`<planship-subscription-manager theme=${theme}></planship-subscription-manager>` });
+      await loaded(manager);
+      const input = inMembers<HTMLInputElement>(manager, '#seats')!;
+      input.value = '5';
+      input.dispatchEvent(new Event('input'));
+      inMembers<HTMLButtonElement>(manager, '[part~="seats-button"]')!.click();
+      await until(() => inMembers(manager, '#seats-error'), 'no field error');
+      const { renew_at: renewAt } = await serverSubscription(id);
+      expect(inMembers(manager, '#seats-error')!.textContent).to.equal(
+        `Your subscription renews on the Starter plan on ${date(renewAt)}, which allows at most 3 seats: choose fewer, or keep your current plan.`,
+      );
+      expect(input.getAttribute('aria-invalid')).to.equal('true');
+      expect(input.getAttribute('aria-describedby')).to.equal('seats-error');
+      expect(members(manager)!.shadowRoot!.activeElement).to.equal(input);
+      expect(inMembers(manager, '[part~="retry-button"]')).to.equal(null);
+      expect((await serverSubscription(id)).max_subscribers).to.equal(3);
+      await transitionsDone();
+      await expect(manager).to.be.accessible();
+
+      // In the page's language (never the API's English).
+      manager.setAttribute('lang', 'de');
+      await until(() => inMembers(manager, '#seats-error')?.textContent?.startsWith('Ihr Abonnement'), 'not in German');
+      const german = inMembers(manager, '#seats-error')!.textContent!;
+      expect(german).to.equal(
+        `Ihr Abonnement verlängert sich am ${new Intl.DateTimeFormat('de', { dateStyle: 'medium' }).format(new Date(renewAt))} mit dem Tarif Starter, der höchstens 3 Plätze erlaubt: Wählen Sie weniger oder behalten Sie Ihren aktuellen Tarif.`,
+      );
+      expect(german).to.not.contain('max_subscribers');
+    });
+  }
 
   it('names members (name, else email, else "Teammate"); administrators see emails, (you) marks the own row', async () => {
     const id = await createCustomer({ plan: 'pro', name: 'Ada Owner' });

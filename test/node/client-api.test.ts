@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import type { RunningServer } from '../../src/server/index.ts';
 import { PlanshipApiError, PlanshipCustomer, PlanshipProduct } from '../../src/client/index.ts';
-import { CREDENTIALS, PRODUCT, customerClient, customerToken, freshCustomer, productClient, startTestServer } from './client-helpers.ts';
+import { CREDENTIALS, PRODUCT, customerClient, customerToken, freshCustomer, productClient, recordingFetch, startTestServer } from './client-helpers.ts';
 import { fromWire } from '../../src/client/models.ts';
 
 let server: RunningServer;
@@ -132,6 +132,21 @@ describe('PlanshipCustomer methods', () => {
     assert.equal(modified.autoRenew, true);
     assert.equal(modified.renewPlan.slug, modified.plan.slug);
     assert.equal(modified.renewAt?.toISOString(), renewAt.toISOString());
+  });
+
+  it('modifySubscription sends metadata as it is (keys are data), only when given', async () => {
+    const recorder = recordingFetch();
+    const recording = customerClient(server, customerId, { fetch: recorder });
+    try {
+      await recording.modifySubscription(subscriptionId, { autoRenew: false, metadata: { cancellation_reason: 'too_expensive', cancellation_comment: 'Too much' } });
+      await recording.modifySubscription(subscriptionId, { autoRenew: true });
+      assert.deepEqual(
+        recorder.requests.filter((request) => request.method === 'PATCH').map((request) => request.body),
+        [{ auto_renew: false, metadata: { cancellation_reason: 'too_expensive', cancellation_comment: 'Too much' } }, { auto_renew: true }],
+      );
+    } finally {
+      recording.dispose();
+    }
   });
 
   it('createSubscription maps its options to the wire and returns SubscriptionWithPlan', async () => {

@@ -90,6 +90,26 @@ describe('seats on a plan change (customer token)', () => {
   });
 });
 
+describe('seats over the plan a subscription renews on (customer token)', () => {
+  it('5 seats on Pro (limit 10) renewing on Starter (limit 3): refused, naming Starter and the renewal day', async () => {
+    const customer = await api.createCustomer({ plan: 'pro', maxSubscribers: 3 });
+    const token = await api.customerToken(customer.id);
+    const path = `/api/v1/customers/me/subscriptions/${customer.subscriptionId}`;
+    assert.equal((await api.call('PATCH', path, { token, body: { renew_plan_slug: 'starter' } })).status, 200);
+    const answer = await api.call('PATCH', path, { token, body: { max_subscribers: 5 } });
+    assert.equal(answer.status, 422, answer.text);
+    const renewAt: string = (await api.admin('GET', `/api/v1/customers/${customer.id}/subscriptions/${customer.subscriptionId}`)).body.renew_at;
+    assert.deepEqual(answer.body.detail, [
+      {
+        loc: ['body', 'max_subscribers'],
+        msg: `Your subscription renews on the starter plan on ${new Date(renewAt).toISOString().slice(0, 10)}, which allows at most 3 seats, not 5: set max_subscribers to 3 or fewer (in the same change, or first).`,
+        type: 'less_than_equal_at_renewal',
+        ctx: { le: 3 },
+      },
+    ]);
+  });
+});
+
 describe('JSON types (hosted Planship would coerce them; the policy refuses them first)', () => {
   it('a wrong type is a 422 by field before any rule looks at the value', async () => {
     const customer = await api.createCustomer({ plan: 'starter' });

@@ -7,7 +7,7 @@ import type { Prices } from '../shared/format.ts';
 import { headingLevel } from '../shared/planship-element.ts';
 import { PlanshipProvider } from '../provider/provider.ts';
 import { pickerParts } from '../plan-picker/plan-picker.ts';
-import { managerParts } from '../subscription-manager/subscription-manager.ts';
+import { managerParts, type CancelReasonOption } from '../subscription-manager/subscription-manager.ts';
 import { metersParts } from './usage-meters.ts';
 import '../invitation/invitation.ts';
 
@@ -36,7 +36,7 @@ function slotTarget(name: string): [part: 'picker' | 'manager', slot: string] | 
  * `token-url` or `getAccessToken`), or a `client`, it makes or shares its own client, and
  * reflects its `connection`; without them, it passes on the client of the <planship-provider>
  * around it (and uses that provider's status region). Like a provider it takes `theme`,
- * `messages` and `locales` for everything inside.
+ * `messages`, `locales` and `catalogText` for everything inside (over an outer provider's).
  *
  * Everything of its parts is reachable from outside: their parts are exported under their own
  * names (`planship-customer-portal::part(dialog)` styles every confirmation), and their slots
@@ -78,6 +78,7 @@ export class PlanshipCustomerPortal extends PlanshipProvider {
     changeAt: { type: String, attribute: 'change-at' },
     recommended: { type: String },
     cancelAt: { type: String, attribute: 'cancel-at' },
+    cancelReasons: { attribute: 'cancel-reasons', converter: { fromAttribute: (value: string | null) => value !== null } },
     invites: { type: Boolean },
     headingLevel: { type: Number, attribute: 'heading-level' },
     outerClient: { state: true },
@@ -103,6 +104,8 @@ export class PlanshipCustomerPortal extends PlanshipProvider {
   recommended?: string;
   /** What the manager's Cancel does: `period-end` (default) or `now`. */
   cancelAt: 'period-end' | 'now' = 'period-end';
+  /** The manager's optional reason for cancelling: `cancel-reasons` for the built-in reasons, or your own `{ value, label }` list. */
+  cancelReasons?: boolean | readonly CancelReasonOption[];
   /** The manager shows the invite form although the gateway offers no invitations (you handle `planship-member-invite`). */
   invites = false;
   /** The level of the section headings (default 2); the plans and subscriptions inside are one below. */
@@ -187,6 +190,7 @@ export class PlanshipCustomerPortal extends PlanshipProvider {
           exportparts=${managerParts}
           heading-level=${Math.min(level + 1, 6)}
           cancel-at=${this.cancelAt}
+          .cancelReasons=${this.cancelReasons}
           ?invites=${this.invites}
         >${this.forwarded('manager')}</planship-subscription-manager>`,
       )}

@@ -5,7 +5,7 @@ import { PlanshipElement } from '../shared/planship-element.ts';
 import '../usage-meter/usage-meter.ts';
 
 /** A meter's own parts, exported through the list (`meter` is both each meter and its track). */
-const meterParts = 'label,value,meter,warning,exceeded,indicator,unlimited,notice,upgrade-button,reset,buckets,bucket,empty,loading,error,retry-button,stale';
+const meterParts = 'label,value,meter,warning,exceeded,indicator,unlimited,notice,upgrade-button,reset,buckets,bucket,empty,loading,error,error-note,retry-button,stale';
 
 /** The list's parts and its meters', for `exportparts` of the elements it sits in. */
 export const metersParts = `base,${meterParts}`;
@@ -21,6 +21,7 @@ const meterSkeleton = html`<div class="stack"><div class="bone" style="width: 60
  * @csspart empty - The product has no metered levers.
  * @csspart loading - The loading placeholder, shaped like two meters.
  * @csspart error - The error message with its retry button.
+ * @csspart error-note - Instead of the content when the same failure is shown, with its retry, by an element earlier in the page (one error box per failure and provider).
  * @csspart retry-button - The retry button.
  * (Every part of the meters is exported too: see <planship-usage-meter>.)
  *

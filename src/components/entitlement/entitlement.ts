@@ -24,7 +24,7 @@ import { PlanshipElement } from '../shared/planship-element.ts';
  * @slot loading - Shown until the entitlements are known.
  * @slot missing - Shown when the product has no such lever (default: the `denied` content).
  *
- * @csspart error - The error message with its retry button.
+ * @csspart error - The error message with its retry button (nothing at all when an element earlier in the page shows the same failure).
  * @csspart retry-button - The retry button.
  * @csspart stale - The small "reconnecting" note.
  *
@@ -96,7 +96,8 @@ export class PlanshipEntitlement extends PlanshipElement {
   }
 
   override render() {
-    if (this.task.status === TaskStatus.ERROR && !this.known) return this.renderError(this.task.error, 'load', () => void this.task.run());
+    // A gate whose failure another element of the provider shows says nothing itself.
+    if (this.task.status === TaskStatus.ERROR && !this.known) return this.renderLoadError(this.task.error, () => void this.task.run(), 'load', nothing);
     if (!this.client || !this.known) return html`<slot name="loading"></slot>`;
     return html`${this.missing
       ? html`<slot name=${this.querySelector(':scope > [slot=missing]') ? 'missing' : 'denied'}></slot>`

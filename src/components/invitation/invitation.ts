@@ -33,6 +33,7 @@ const fromPageUrl = () => new URLSearchParams(globalThis.location?.search ?? '')
  * @csspart answer - What happened after an answer.
  * @csspart loading - The loading placeholder.
  * @csspart error - An invitation that is not for this account or has ended (or a read that failed, with retry).
+ * @csspart error-note - Instead of the offer when the same failure is shown, with its retry, by an element earlier in the page.
  * @csspart action-error - A failed answer (with a retry button when retrying can help).
  * @csspart retry-button - A retry button.
  *
@@ -66,7 +67,7 @@ export class PlanshipInvitation extends PlanshipElement {
     if (!this.invitation) return nothing;
     if (this.answered) return html`<p part="answer" role="status">${this.answered}</p>`;
     // Its own words for a refusal: an invitation for someone else is not "no longer there".
-    if (this.task.status === TaskStatus.ERROR) return this.renderError(this.task.error, 'read-invitation', () => void this.task.run());
+    if (this.task.status === TaskStatus.ERROR) return this.renderLoadError(this.task.error, () => void this.task.run(), 'read-invitation');
     return this.renderTask(this.task, this.m.loadingInvitation, html`<div class="bone" style="width: 60%"></div>`, (offer) => this.renderOffer(offer), false);
   }
 

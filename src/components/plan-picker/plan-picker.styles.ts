@@ -43,7 +43,8 @@ export const styles = css`
     border-end-start-radius: 0;
     margin-inline-start: -1px;
   }
-  [aria-checked=true] {
+  /* The checked plan's button in the accent; a primary one (filled with it) keeps its own text colour. */
+  [aria-checked=true]:not(.primary) {
     border-color: var(--_accent);
     color: var(--_accent);
   }

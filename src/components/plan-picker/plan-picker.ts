@@ -21,7 +21,7 @@ const skeletonCard = html`<div class="card plan">
 
 /** Its parts, for `exportparts` of the elements it sits in. */
 export const pickerParts =
-  'base,interval-switch,interval-button,plans,plan,current,scheduled,recommended,header,name,description,price,amount,interval,badge,current-badge,renew-badge,recommended-badge,entitlements,action,contact,action-error,note,empty,loading,error,retry-button,stale,dialog,dialog-heading,dialog-confirm,dialog-cancel';
+  'base,interval-switch,interval-button,plans,plan,current,scheduled,recommended,header,name,description,price,amount,interval,badge,current-badge,renew-badge,recommended-badge,entitlements,action,contact,action-error,note,empty,loading,error,error-note,retry-button,stale,dialog,dialog-heading,dialog-confirm,dialog-cancel';
 
 const INTERVALS = ['month', 'year'] as const;
 
@@ -72,6 +72,7 @@ const INTERVALS = ['month', 'year'] as const;
  * @csspart empty - The empty state.
  * @csspart loading - The loading placeholder, shaped like the plan cards.
  * @csspart error - The load error (with a retry button when retrying can help).
+ * @csspart error-note - Instead of the content when the same failure is shown, with its retry, by an element earlier in the page (one error box per failure and provider).
  * @csspart retry-button - A retry button.
  * @csspart stale - The "reconnecting" hint.
  * @csspart dialog - The confirmation <dialog>.
@@ -130,9 +131,15 @@ export class PlanshipPlanPicker extends PlanshipElement {
   override render() {
     return html`${this.renderTask(this.task, this.m.loadingPlans, html`<div part="plans">${skeletonCard}${skeletonCard}${skeletonCard}</div>`, (data) =>
         data.plans.length
-          ? this.renderPlans(data)
+          ? this.renderPlans(this.worded(data))
           : html`<slot name="empty"><p part="empty" class="muted">${this.m.noPlans}</p></slot>`,
       )}${this.renderDialog()}`;
+  }
+
+  /** The plans with the host's names and descriptions in the element's language (the same objects while those stay). */
+  private worded(data: PickerData): PickerData {
+    const plans = data.plans.map((plan) => this.localize.plan(plan));
+    return plans.every((plan, i) => plan === data.plans[i]) ? data : { ...data, plans };
   }
 
   private actionFor(plan: PlanDetails, data: PickerData): PlanAction {

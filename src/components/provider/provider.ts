@@ -7,6 +7,7 @@ import { define } from '../shared/define.ts';
 import { PlanshipErrorEvent } from '../shared/events.ts';
 import { Localize } from '../shared/localize.ts';
 import type { PlanshipMessages } from '../shared/messages.ts';
+import { mergeCatalogText, type CatalogText } from '../shared/catalog-text.ts';
 import type { Theme } from '../shared/planship-element.ts';
 import { tokenUrlGetter } from './token-url.ts';
 
@@ -28,6 +29,8 @@ import { tokenUrlGetter } from './token-url.ts';
  * Words: every element speaks the language of the nearest `lang` (its own, an ancestor's, the
  * document's). Override any message with `messages` (every language) or `locales` (per
  * language, e.g. `{ de: {...}, 'pt-BR': {...} }`; also adds a language that is not shipped).
+ * Plan and lever names and descriptions come from the catalog in its one language: give them per
+ * language with `catalogText` (`{ de: { plans: { pro: { name, description } }, levers: {...} } }`).
  *
  * A configuration it cannot build a client from (e.g. an `api-url` that is not a URL) shows an
  * error (`role="alert"`) above its content and fires `planship-error`; it never throws.
@@ -51,6 +54,7 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
     theme: { type: String, reflect: true },
     messages: { attribute: false },
     locales: { attribute: false },
+    catalogText: { attribute: false },
     announcement: { state: true },
     configError: { state: true },
     hostClient: { state: true },
@@ -100,6 +104,14 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
    */
   locales?: Record<string, Partial<PlanshipMessages>>;
 
+  /**
+   * Your catalog's wording per language, for plans and levers by slug:
+   * `{ de: { plans: { pro: { name: 'Profi', description: '...' } }, levers: { 'api-calls': { name: 'API-Aufrufe' } } } }`.
+   * Chosen like `locales` (a region over its language, over an outer provider's); what you leave
+   * out stays the catalog's own words. Rendered as text.
+   */
+  catalogText?: Record<string, CatalogText>;
+
   /** The provider's own words (status, configuration error). */
   protected readonly localize = new Localize(this);
 
@@ -111,6 +123,7 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
   private readonly ownAlerts = new AlertGroups();
   private readonly servicesProvider = new ContextProvider<ProviderServices | undefined>(this, planshipServicesContext, this);
   private overridesByLang = new Map<string, Partial<PlanshipMessages> | undefined>();
+  private catalogByLang = new Map<string, CatalogText | undefined>();
 
   /** Why no client could be built from the attributes, if so. */
   protected configError?: string;
@@ -168,6 +181,17 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
     return this.overridesByLang.get(lang);
   };
 
+  /** The host's catalog wording for `lang`: the outer provider's, then `catalogText` of the language, then of the region. */
+  readonly catalogTextFor = (lang: string): CatalogText | undefined => {
+    // One object per language while nothing changes, so elements keep what they worded with it.
+    if (!this.catalogByLang.has(lang)) {
+      const byLang = Object.fromEntries(Object.entries(this.catalogText ?? {}).map(([tag, table]) => [tag.toLowerCase(), table]));
+      const lower = lang.toLowerCase();
+      this.catalogByLang.set(lang, mergeCatalogText([this.outerServices?.catalogTextFor?.(lang), byLang[lower.split('-')[0]], byLang[lower]]));
+    }
+    return this.catalogByLang.get(lang);
+  };
+
   /** Whether this provider hands on an outer provider's client (and so its status and alerts). */
   protected passesOn(): boolean {
     return false;
@@ -184,6 +208,7 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
 
   private overridesChanged() {
     this.overridesByLang.clear();
+    this.catalogByLang.clear();
     this.localize.overrides = this.messageOverrides;
     // The same services object: force, so every element inside rebuilds its messages.
     this.servicesProvider.setValue(this, true);
@@ -204,7 +229,7 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
   }
 
   protected override willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has('messages') || changed.has('locales')) this.overridesChanged();
+    if (changed.has('messages') || changed.has('locales') || changed.has('catalogText')) this.overridesChanged();
     if (this.isConnected) this.syncClient();
   }
 

@@ -50,6 +50,7 @@ export const baseStyles = [
       --_accent: var(--planship-color-accent, light-dark(#0b57d0, #7cacf8));
       --_on-accent: var(--planship-color-accent-contrast, light-dark(#fff, #0d1117));
       --_danger: var(--planship-color-danger, light-dark(#b3261e, #ff8a80));
+      --_on-danger: var(--planship-color-danger-contrast, light-dark(#fff, #0d1117));
       --_warning: var(--planship-color-warning, light-dark(#8a5300, #f2c14e));
       --_success: var(--planship-color-success, light-dark(#146c2e, #6fdd8b));
       --_radius: var(--planship-radius, 8px);
@@ -130,6 +131,19 @@ export const baseStyles = [
     .danger:hover:not([aria-disabled=true]) {
       border-color: var(--_danger);
       background: color-mix(in srgb, var(--_danger) 8%, var(--_surface));
+    }
+    /* A confirmation's "yes" to an action that takes something away. */
+    .destructive {
+      background: var(--_danger);
+      border-color: var(--_danger);
+      color: var(--_on-danger);
+    }
+    .destructive:hover:not([aria-disabled=true]) {
+      border-color: var(--_danger);
+      background: color-mix(in srgb, var(--_danger), var(--_text) 18%);
+    }
+    .destructive:active:not([aria-disabled=true]) {
+      background: color-mix(in srgb, var(--_danger), var(--_text) 32%);
     }
     [aria-busy=true] {
       cursor: progress;

@@ -9,6 +9,7 @@ import type { ReactiveController, ReactiveElement } from 'lit';
 import type { PlanshipCustomer } from '../../client/index.ts';
 import type { AlertGroups } from './alert-groups.ts';
 import type { MessageOverrides } from './localize.ts';
+import type { CatalogTextFor } from './catalog-text.ts';
 
 /** A context key, typed with its value (the same shape as @lit/context's `Context`). */
 export type Context<K, V> = K & { __context__: V };
@@ -115,6 +116,8 @@ export const planshipClientContext = Symbol.for('planship-portal/client') as Con
 export interface ProviderServices {
   /** The host's messages for a language (`provider.messages`, `provider.locales`). */
   readonly messageOverrides: MessageOverrides;
+  /** The host's catalog wording for a language (`provider.catalogText`); absent in older providers. */
+  readonly catalogTextFor?: CatalogTextFor;
   /** Says `message` politely in the provider's one status region (success after a change). */
   announce(message: string): void;
   readonly alerts: AlertGroups;

@@ -50,6 +50,14 @@ export type SubscriptionChangeKind =
   | 'member-removed'
   | 'created';
 
+/** Why a customer cancelled, when they said (<planship-subscription-manager cancel-reasons>). */
+export interface CancellationReason {
+  /** The chosen reason's value: a built-in one (e.g. `too_expensive`) or one of the host's `cancelReasons`. */
+  value: string;
+  /** What the customer wrote, trimmed (at most 500 characters); absent when they wrote nothing. */
+  comment?: string;
+}
+
 /** Fired after a change to a subscription made through an element succeeded. */
 export class PlanshipSubscriptionChangeEvent extends Event {
   static readonly eventName = 'planship-subscription-change';
@@ -59,12 +67,18 @@ export class PlanshipSubscriptionChangeEvent extends Event {
   readonly change: SubscriptionChangeKind;
   /** The subscription as the API answered the change, when the element has it. */
   readonly subscription: Subscription | undefined;
+  /**
+   * A cancellation's reason, when the customer gave one (`cancel-reasons` on the manager);
+   * undefined otherwise, and for every other change.
+   */
+  readonly reason: CancellationReason | undefined;
 
-  constructor(subscriptionId: string, change: SubscriptionChangeKind, subscription?: Subscription) {
+  constructor(subscriptionId: string, change: SubscriptionChangeKind, subscription?: Subscription, reason?: CancellationReason) {
     super(PlanshipSubscriptionChangeEvent.eventName, { bubbles: true, composed: true });
     this.subscriptionId = subscriptionId;
     this.change = change;
     this.subscription = subscription;
+    this.reason = reason;
   }
 }
 

@@ -5,6 +5,8 @@ import type { ReactiveController, ReactiveControllerHost } from 'lit';
 import { en, type PlanshipMessages } from './messages.ts';
 import { registeredLocales } from './locale-registry.ts';
 import { formatDate, formatList, formatMoney, formatNumber } from './format.ts';
+import { once, worded, type CatalogText, type CatalogTextFor } from './catalog-text.ts';
+import type { Subscription } from '../../client/index.ts';
 
 /** The host's messages for a language (from the provider's `messages` and `locales`). */
 export type MessageOverrides = (lang: string) => Partial<PlanshipMessages> | undefined;
@@ -86,13 +88,17 @@ function watch(element: Element) {
 }
 
 /**
- * An element's language, messages (`m`) and formatters. Refreshed before every render; the
- * host schedules its updates through `whenReady` so a shipped language never flashes English first.
+ * An element's language, messages (`m`), the host's catalog wording (`plan`, `lever`) and
+ * formatters. Refreshed before every render; the host schedules its updates through `whenReady`
+ * so a shipped language never flashes English first.
  */
 export class Localize implements ReactiveController {
   lang = 'en';
   m: PlanshipMessages = en;
+  /** The host's catalog wording in this language, if any. */
+  catalog?: CatalogText;
   private overridesFor?: MessageOverrides;
+  private catalogFor?: CatalogTextFor;
   private builtFrom: unknown[] = [];
   /** Whether the host's `dir` was set here (and so is ours to take back). */
   private setDir = false;
@@ -106,6 +112,30 @@ export class Localize implements ReactiveController {
   set overrides(value: MessageOverrides | undefined) {
     this.overridesFor = value;
     this.host.requestUpdate();
+  }
+
+  /** The provider's catalog wording; setting it re-renders. */
+  set catalogText(value: CatalogTextFor | undefined) {
+    this.catalogFor = value;
+    this.host.requestUpdate();
+  }
+
+  /** A plan (or a subscription's plan) with the host's name and description in this language. */
+  plan<T extends { slug: string; name: string; description?: string | null }>(plan: T): T {
+    return worded(plan, this.catalog?.plans);
+  }
+
+  /** A lever with the host's name and description in this language. */
+  lever<T extends { slug: string; name: string; description?: string | null }>(lever: T): T {
+    return worded(lever, this.catalog?.levers);
+  }
+
+  /** A subscription whose plan and renewal plan carry the host's names (itself when they have none). */
+  subscription<T extends Subscription>(subscription: T): T {
+    const plan = this.plan(subscription.plan);
+    const renewPlan = subscription.renewPlan && this.plan(subscription.renewPlan);
+    if (plan === subscription.plan && renewPlan === subscription.renewPlan) return subscription;
+    return once(subscription, this.catalog, () => ({ ...subscription, plan, renewPlan }));
   }
 
   get rtl(): boolean {
@@ -123,6 +153,7 @@ export class Localize implements ReactiveController {
 
   hostUpdate() {
     const lang = (this.lang = nearestLang(this.host));
+    this.catalog = this.catalogFor?.(lang);
     const lower = lang.toLowerCase();
     const registry = registeredLocales();
     const from = [registry.get(lower) ?? registry.get(lower.split('-')[0]), this.overridesFor?.(lang)];

@@ -45,6 +45,11 @@ export interface PlanshipMessages {
   errorSeatsBelowMembers: string;
   /** More seats than the plan allows (422), next to the seats field. */
   errorSeatsAbovePlan: string;
+  /**
+   * More seats than the plan the subscription renews on allows (422, although the plan now
+   * allows them), next to the seats field: that plan, the renewal date and its limit.
+   */
+  errorSeatsAboveRenewalPlan: (plan: string, date: string, max: string, count: number) => string;
   /** Inviting an email address nobody signed up with (404), next to the email field. */
   errorInvitationNotYours: string;
   errorInvitationTeamFull: string;
@@ -54,6 +59,11 @@ export interface PlanshipMessages {
   errorEmailInvalid: string;
   /** Removing someone who already left (404). */
   errorMemberGone: string;
+  /**
+   * In place of an element's content when its read failed for the same reason as another
+   * element's of the provider, which shows the error (with Retry) earlier in the page.
+   */
+  errorShownAbove: string;
   /** Follows a message about a failure worth retrying. */
   tryAgain: (message: string) => string;
   /** The provider could not build a client; `reason` is the technical cause. */
@@ -145,6 +155,21 @@ export interface PlanshipMessages {
   /** Cancelling with `cancel-at="now"`. */
   cancelNowWarning: string;
   keepSubscription: string;
+  /** With `cancel-reasons`: the name of the optional choice of reason in the cancel dialog. */
+  cancelReasonLegend: string;
+  /** The default choice: no reason given. */
+  cancelReasonNone: string;
+  /** The built-in reasons (value `too_expensive`, `missing_features`, `not_using`, `switching`, `technical`, `other`). */
+  cancelReasonTooExpensive: string;
+  cancelReasonMissingFeatures: string;
+  cancelReasonNotUsing: string;
+  cancelReasonSwitching: string;
+  cancelReasonTechnical: string;
+  cancelReasonOther: string;
+  /** The optional comment's label (it takes text once a reason is chosen). */
+  cancelCommentLabel: string;
+  /** Under the comment: its length limit. */
+  cancelCommentHint: (max: string, count: number) => string;
 
   // Seats and members
   loadingMembers: string;
@@ -257,11 +282,14 @@ export const en: PlanshipMessages = {
   errorWouldBillTwice: 'You already have another active subscription to this product: change its plan instead of resuming this one.',
   errorSeatsBelowMembers: 'More people are on the team than that: remove members first.',
   errorSeatsAbovePlan: 'This plan does not allow that many seats: choose fewer, or a bigger plan.',
+  errorSeatsAboveRenewalPlan: (plan, date, max, count) =>
+    `Your subscription renews on the ${plan} plan on ${date}, which allows at most ${max} ${seat(count)}: choose fewer, or keep your current plan.`,
   errorInvitationNotYours: 'This invitation is not for the account you are signed in with, or it has ended: sign in with the address it was sent to, or ask for a new invitation.',
   errorInvitationTeamFull: 'Every seat on this team is taken: ask the person who invited you to add a seat, then accept again.',
   errorTooManyInvitations: 'Too many invitations are waiting for an answer or were sent today: withdraw one, or try again tomorrow.',
   errorEmailInvalid: 'Enter an email address, like name@example.com.',
   errorMemberGone: 'This person is no longer on the team.',
+  errorShownAbove: 'Not available: see the message above.',
   tryAgain: (message) => `${message} Please try again.`,
   misconfigured: (reason) => `The billing portal is misconfigured: ${reason}`,
 
@@ -327,6 +355,16 @@ export const en: PlanshipMessages = {
   cancelAtEndWarning: (plan, date) => `${plan} stays active until ${date}, then ends. Until then you can resume it.`,
   cancelNowWarning: 'It ends now: everyone on it loses what the plan includes at once.',
   keepSubscription: 'Keep subscription',
+  cancelReasonLegend: 'Why are you cancelling? (optional)',
+  cancelReasonNone: 'Prefer not to say',
+  cancelReasonTooExpensive: 'It costs too much',
+  cancelReasonMissingFeatures: 'It lacks something I need',
+  cancelReasonNotUsing: 'I do not use it enough',
+  cancelReasonSwitching: 'I am moving to another product',
+  cancelReasonTechnical: 'It did not work well for me',
+  cancelReasonOther: 'Another reason',
+  cancelCommentLabel: 'Anything else you would like to tell us? (optional)',
+  cancelCommentHint: (max, count) => `Up to ${max} ${one(count, { one: 'character', other: 'characters' })}.`,
 
   loadingMembers: 'Loading members',
   seatsUsed: (used, seats, count) => `${used} of ${seats} ${seat(count)} used`,

@@ -4,7 +4,7 @@ import type { ConnectionState, PlanshipCustomer, Resource, Subscription } from '
 import { ActionController } from './action-controller.ts';
 import { Confirmation, type ConfirmOptions } from './confirmation.ts';
 import { consume, planshipClientContext, planshipServicesContext, ensureContextRoot, type ProviderServices } from './context.ts';
-import { PlanshipErrorEvent, PlanshipSubscriptionChangeEvent, type SubscriptionChangeKind } from './events.ts';
+import { PlanshipErrorEvent, PlanshipSubscriptionChangeEvent, type CancellationReason, type SubscriptionChangeKind } from './events.ts';
 import { Localize } from './localize.ts';
 import type { PlanshipMessages } from './messages.ts';
 import { rememberHeight, rememberedHeight } from './remembered-height.ts';
@@ -42,6 +42,7 @@ const CLIENT_EVENTS = ['planship-change', 'planship-connection'] as const;
  * @cssprop [--planship-color-accent=#0b57d0] - Current and recommended plan, primary buttons, focus rings, meters (dark: #7cacf8).
  * @cssprop [--planship-color-accent-contrast=#fff] - Text on the accent (dark: #0d1117).
  * @cssprop [--planship-color-danger=#b3261e] - Errors and destructive actions (dark: #ff8a80).
+ * @cssprop [--planship-color-danger-contrast=#fff] - Text on the danger colour: a destructive confirmation's button (dark: #0d1117).
  * @cssprop [--planship-color-warning=#8a5300] - The reconnecting hint, a meter near its limit, a cancelled status (dark: #f2c14e).
  * @cssprop [--planship-color-success=#146c2e] - The "Active" status (dark: #6fdd8b).
  * @cssprop [--planship-radius=8px] - Corner radius.
@@ -101,6 +102,7 @@ export class PlanshipElement extends LitElement {
     consume(this, planshipServicesContext, (services) => {
       this.services = services;
       this.localize.overrides = services?.messageOverrides;
+      this.localize.catalogText = services?.catalogTextFor;
     });
     // A controller rather than lifecycle overrides, so subclasses cannot forget to call super.
     const listen = () => this.listenTo(this.client);
@@ -192,7 +194,8 @@ export class PlanshipElement extends LitElement {
 
   /**
    * Runs the action `key` (one at a time, pending and failure shown by the element), then tells
-   * the page that subscription `id` changed and announces `success`. True when it succeeded.
+   * the page that subscription `id` changed (with a cancellation's `reason`, if given) and
+   * announces `success`. True when it succeeded.
    */
   protected changeSubscription(
     key: string,
@@ -201,10 +204,11 @@ export class PlanshipElement extends LitElement {
     change: SubscriptionChangeKind,
     work: () => Promise<Subscription | void>,
     success: string,
+    reason?: CancellationReason,
   ) {
     return this.actions.run(key, action, async () => {
       const subscription = (await work()) ?? undefined;
-      this.emit(new PlanshipSubscriptionChangeEvent(id, change, subscription));
+      this.emit(new PlanshipSubscriptionChangeEvent(id, change, subscription, reason));
       this.announce(success);
     });
   }
@@ -236,12 +240,22 @@ export class PlanshipElement extends LitElement {
     return html`<div part="base" class="stack">
       ${hint && this.connectionState === 'reconnecting' ? html`<p part="stale" class="stale">${this.m.reconnecting}</p>` : nothing}
       ${task.status === TaskStatus.ERROR
-        ? this.renderError(task.error, 'load', () => void task.run())
+        ? this.renderLoadError(task.error, () => void task.run())
         : value
           ? content(value)
           : html`<div part="loading" class="stack" role="progressbar" aria-busy="true" aria-label=${label}
               style=${`min-height: ${rememberedHeight(this.heightKey) ?? 0}px`}>${skeleton}</div>`}
     </div>`;
+  }
+
+  /**
+   * A failed read, shown once per provider: the first element of the provider in the page whose
+   * read failed with the same words shows the error box, whose Retry re-runs every one of their
+   * reads; the others show `note` (default: a short line that points at the box), never content.
+   */
+  protected renderLoadError(error: unknown, retry: () => void, action = 'load', note: unknown = html`<p part="error-note" class="muted">${this.m.errorShownAbove}</p>`) {
+    const group = this.services?.alerts.fail(describeError(this.m, error, action), this, retry);
+    return group && !group.shows ? note : this.renderError(error, action, group?.retry ?? retry);
   }
 
   /**

@@ -26,7 +26,7 @@ export function rememberHeight(base: Element, key: HeightKey): void {
     for (const { target, borderBoxSize } of entries) {
       const height = Math.round(borderBoxSize[0]?.blockSize ?? 0);
       const name = keys.get(target)?.();
-      if (name && height > 0 && !target.querySelector('[part~=loading], [part~=error]')) storage()?.setItem(PREFIX + name, String(height));
+      if (name && height > 0 && !target.querySelector('[part~=loading], [part~=error], [part~=error-note]')) storage()?.setItem(PREFIX + name, String(height));
     }
   });
   observer.observe(base);

@@ -29,10 +29,10 @@ export function describeEntitlement(t: Localize, name: string, value: unknown): 
 
 type Levers = readonly { slug: string; name: string }[];
 
-/** What a plan grants, in words, in the levers' order (a plan card, a first subscription). */
+/** What a plan grants, in words (lever names as the host words them), in the levers' order (a plan card, a first subscription). */
 export function planFeatures(t: Localize, plan: PlanDetails, levers: Levers): string[] {
   const values = planValues(plan);
-  return levers.filter(({ slug }) => grants(values[slug])).map(({ slug, name }) => describeEntitlement(t, name, values[slug]));
+  return levers.filter(({ slug }) => grants(values[slug])).map((lever) => describeEntitlement(t, t.lever(lever).name, values[lever.slug]));
 }
 
 /**
@@ -57,7 +57,8 @@ export function entitlementChanges(t: Localize, from: PlanDetails | undefined, t
       into.push(gain ? t.m.limitChange(name, limit(has), limit(had)) : t.m.limitChange(name, limit(had), limit(has)));
     }
   };
-  for (const { slug, name } of levers) {
+  for (const lever of levers) {
+    const { slug, name } = t.lever(lever);
     missing(name, before[slug], after[slug], lost);
     missing(name, after[slug], before[slug], gained, true);
   }
@@ -117,6 +118,17 @@ export function describeError(m: PlanshipMessages, error: unknown, action = 'loa
   const { kind, status } = errorFacts(error);
   const message = m[BY_ACTION[`${action} ${status}`] ?? BY_KIND[kind!] ?? 'errorUnknown'] as string;
   return canRetry(error, action) ? m.tryAgain(message) : message;
+}
+
+/**
+ * The seat limit of the plan a subscription renews on, when a 422 refused seats because of it
+ * (the policy's issue type `less_than_equal_at_renewal`, the limit in `ctx.le`); else undefined.
+ */
+export function renewalSeatLimit(error: unknown): number | undefined {
+  const { status, detail } = (error ?? {}) as { status?: number; detail?: unknown };
+  const issues = status === 422 && Array.isArray(detail) ? (detail as { type?: unknown; ctx?: { le?: unknown } }[]) : [];
+  const limit = issues.find((issue) => issue?.type === 'less_than_equal_at_renewal')?.ctx?.le;
+  return Number.isSafeInteger(limit) ? (limit as number) : undefined;
 }
 
 /**

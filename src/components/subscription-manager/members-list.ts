@@ -6,7 +6,7 @@ import { define } from '../shared/define.ts';
 import type { Message } from '../shared/messages.ts';
 import { PlanshipMemberInviteEvent } from '../shared/events.ts';
 import { PlanshipElement, headingLevel } from '../shared/planship-element.ts';
-import { describeError } from '../shared/wording.ts';
+import { describeError, renewalSeatLimit } from '../shared/wording.ts';
 
 /** A placeholder seats and members area: seats line and form, heading, a member (the invite form is for some only). */
 export const membersSkeleton = html`<div class="stack members-bone">
@@ -59,10 +59,11 @@ const EMAIL = /^[^\s@]+@[^\s@]+$/;
  * @csspart action-error - A failed action (with a retry button when retrying can help).
  * @csspart loading - The loading placeholder, shaped like the seats and members.
  * @csspart error - The load error (with a retry button when retrying can help).
+ * @csspart error-note - Instead of the content when the same failure is shown, with its retry, by an element earlier in the page (one error box per failure and provider).
  * @csspart retry-button - A retry button.
  * @csspart dialog - The confirmation <dialog>.
  * @csspart dialog-heading - The confirmation's question.
- * @csspart dialog-confirm - The confirmation's "yes" button.
+ * @csspart dialog-confirm - The confirmation's "yes" button (filled with the danger colour: every confirmation here takes something away).
  * @csspart dialog-cancel - The confirmation's "no" button (focused first, the safe choice).
  *
  * @fires planship-subscription-change - After seats changed, someone was invited, an invitation withdrawn, a member removed, or the customer left.
@@ -260,6 +261,7 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
         heading: m.reduceSeatsQuestion,
         lines: [m.reduceSeatsMessage(localize.number(before), localize.number(seats), seats)],
         confirmLabel: m.reduceSeats,
+        destructive: true,
       }))
     ) {
       return;
@@ -273,7 +275,15 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
       () => this.client!.changeSubscriptionMaxSubscribers(id, seats),
       m.announceSeats(localize.number(seats), seats),
     );
-    if (!saved) this.seatsError = this.toField('seats', [409, 422]);
+    if (!saved) {
+      // Seats the plan allows now, refused for the plan it renews on: say which, and when.
+      const limit = renewalSeatLimit(this.actions.failure?.error);
+      const { renewPlan, renewAt } = subscription;
+      this.seatsError = this.toField('seats', [409, 422]);
+      if (this.seatsError && limit !== undefined && renewPlan && renewAt) {
+        this.seatsError = (words) => words.errorSeatsAboveRenewalPlan(renewPlan.name, localize.date(renewAt), localize.number(limit), limit);
+      }
+    }
   }
 
   /** Asks the host (cancelable event), then invites through the gateway when it offers invitations. */
@@ -322,6 +332,7 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
       heading: m.removeMemberQuestion,
       lines: [m.removeMemberMessage(name)],
       confirmLabel: m.removeMember,
+      destructive: true,
     });
     if (confirmed && (await this.removeCustomer(`remove:${customerId}`, 'remove-member', customerId, m.announceMemberRemoved(name)))) {
       // The pressed button leaves with its row: keep keyboard users in the members area.
@@ -336,7 +347,7 @@ export class PlanshipSubscriptionMembers extends PlanshipElement {
     if (this.actions.pending) return;
     const { m } = this;
     const plan = subscription.plan.name;
-    if (await this.confirm({ heading: m.leaveQuestion, lines: [m.leaveMessage(plan)], confirmLabel: m.leaveTeam })) {
+    if (await this.confirm({ heading: m.leaveQuestion, lines: [m.leaveMessage(plan)], confirmLabel: m.leaveTeam, destructive: true })) {
       await this.removeCustomer('leave', 'leave-team', subscription.customerId, m.announceLeft(plan));
     }
   }

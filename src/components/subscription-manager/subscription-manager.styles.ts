@@ -19,6 +19,44 @@ export const styles = css`
   .ending {
     --_tone: var(--_warning);
   }
+  /* The cancel dialog's optional reason and comment. */
+  [part~=cancel-reasons] {
+    gap: var(--_gap);
+    margin: 0;
+    padding: 0;
+    border: 0;
+  }
+  [part~=cancel-reasons] legend {
+    margin-block-end: var(--_gap);
+    padding: 0;
+    font-weight: 600;
+  }
+  [part~=cancel-reason] {
+    display: flex;
+    align-items: center;
+    gap: 0.5em;
+  }
+  [part~=cancel-reason] input {
+    margin: 0;
+    padding: 0;
+    accent-color: var(--_accent);
+  }
+  [part~=cancel-comment] {
+    font: inherit;
+    color: inherit;
+    width: 100%;
+    padding: calc(var(--_space) * 2 / 3);
+    border: 1px solid var(--_control);
+    border-radius: var(--_radius);
+    background: var(--_surface);
+    resize: vertical;
+  }
+  [part~=cancel-comment]:disabled {
+    opacity: 0.6;
+  }
+  #cancel-comment-hint {
+    font-size: 0.875em;
+  }
 `;
 
 /** The seats and members area (<planship-subscription-members>). */

@@ -3,8 +3,9 @@ import type { ModifySubscriptionParameters, Subscription } from '../../client/in
 import { baseStyles } from '../shared/base.styles.ts';
 import { styles } from './subscription-manager.styles.ts';
 import { define } from '../shared/define.ts';
+import type { PlanshipMessages } from '../shared/messages.ts';
 import { PlanshipElement, headingLevel } from '../shared/planship-element.ts';
-import type { SubscriptionChangeKind } from '../shared/events.ts';
+import type { CancellationReason, SubscriptionChangeKind } from '../shared/events.ts';
 import { splitAround } from '../shared/wording.ts';
 import { memberParts, membersSkeleton } from './members-list.ts';
 
@@ -17,7 +18,26 @@ const skeleton = html`<div class="card">
 </div>`;
 
 /** The manager's own parts and those of the members area inside it (for `exportparts`). */
-export const managerParts = `base,subscription,inactive,plan-name,status,renewal,keep-plan-button,cancel-button,resume-button,contract,members,action-error,empty,loading,error,retry-button,stale,dialog,dialog-heading,dialog-confirm,dialog-cancel,${memberParts}`;
+export const managerParts = `base,subscription,inactive,plan-name,status,renewal,keep-plan-button,cancel-button,resume-button,contract,members,action-error,empty,loading,error,error-note,retry-button,stale,dialog,dialog-heading,dialog-confirm,dialog-cancel,cancel-reasons,cancel-reason,cancel-comment,${memberParts}`;
+
+/** A reason a customer may give for cancelling: sent as `value`, shown as `label` (rendered as text). */
+export interface CancelReasonOption {
+  value: string;
+  label: string;
+}
+
+/** The built-in reasons of `cancel-reasons`, worded by the message table. */
+const BUILT_IN_REASONS: [value: string, label: keyof PlanshipMessages][] = [
+  ['too_expensive', 'cancelReasonTooExpensive'],
+  ['missing_features', 'cancelReasonMissingFeatures'],
+  ['not_using', 'cancelReasonNotUsing'],
+  ['switching', 'cancelReasonSwitching'],
+  ['technical', 'cancelReasonTechnical'],
+  ['other', 'cancelReasonOther'],
+];
+
+/** The most a cancellation comment keeps (characters). */
+const MAX_COMMENT = 500;
 
 /** Whether `candidate` is the customer's own active one (it administers it), other than `subscription`. */
 const otherOwnActive = (subscriptions: readonly Subscription[], subscription: Subscription) =>
@@ -31,7 +51,8 @@ const otherOwnActive = (subscriptions: readonly Subscription[], subscription: Su
  * read-only, and so does everyone on a plan sold by contract (not self-serve), with a `contact`
  * slot instead. Cancel means "at the end of the period" (auto-renew off: "Ends on <date>", with
  * Resume) unless `cancel-at="now"`; it asks first, and so do removing a member, leaving the team
- * and lowering seats. A subscription that has ended can be resumed only when the customer has no
+ * and lowering seats. With `cancel-reasons` the cancel dialog also offers an optional reason and
+ * comment ("Prefer not to say" is chosen until the customer picks one). A subscription that has ended can be resumed only when the customer has no
  * other active one (never two bills). A change that went through is announced politely.
  *
  * @tagname planship-subscription-manager
@@ -54,14 +75,18 @@ const otherOwnActive = (subscriptions: readonly Subscription[], subscription: Su
  * @csspart empty - The empty state.
  * @csspart loading - The loading placeholder, shaped like a subscription card.
  * @csspart error - The load error (with a retry button when retrying can help).
+ * @csspart error-note - Instead of the content when the same failure is shown, with its retry, by an element earlier in the page (one error box per failure and provider).
  * @csspart retry-button - A retry button.
  * @csspart stale - The "reconnecting" hint.
  * @csspart dialog - The confirmation <dialog>.
  * @csspart dialog-heading - The confirmation's question.
- * @csspart dialog-confirm - The confirmation's "yes" button.
+ * @csspart dialog-confirm - The confirmation's "yes" button (filled with the danger colour: every confirmation here takes something away).
  * @csspart dialog-cancel - The confirmation's "no" button (focused first, the safe choice).
+ * @csspart cancel-reasons - With `cancel-reasons`: the cancel dialog's choice of reason (a radio group).
+ * @csspart cancel-reason - One reason (its label and radio button).
+ * @csspart cancel-comment - The optional comment (it takes text once a reason is chosen).
  *
- * @fires planship-subscription-change - After a change to a subscription succeeded.
+ * @fires planship-subscription-change - After a change to a subscription succeeded (a cancellation's `reason` when the customer gave one).
  * @fires planship-member-invite - An administrator submitted the invite form (cancelable: prevent it to invite people yourself).
  * @fires planship-error - A read or action failed (the element shows it, with a retry button when retrying can help).
  */
@@ -71,6 +96,7 @@ export class PlanshipSubscriptionManager extends PlanshipElement {
   static override properties: PropertyDeclarations = {
     headingLevel: { type: Number, attribute: 'heading-level' },
     cancelAt: { type: String, attribute: 'cancel-at' },
+    cancelReasons: { attribute: 'cancel-reasons', converter: { fromAttribute: (value: string | null) => value !== null } },
     invites: { type: Boolean },
   };
 
@@ -79,6 +105,14 @@ export class PlanshipSubscriptionManager extends PlanshipElement {
 
   /** What Cancel does: `period-end` (default: access until the renewal date) or `now`. */
   cancelAt: 'period-end' | 'now' = 'period-end';
+
+  /**
+   * An optional reason for cancelling, asked in the cancel dialog: `cancel-reasons` (the attribute,
+   * or `true`) offers the built-in reasons, a list of your own `{ value, label }` offers those.
+   * A reason given travels in `planship-subscription-change` (`reason`) and in the request as the
+   * subscription's `metadata` (`cancellation_reason`, `cancellation_comment`).
+   */
+  cancelReasons?: boolean | readonly CancelReasonOption[];
 
   /**
    * Shows the invite form to administrators even when the gateway offers no invitations: you
@@ -101,10 +135,15 @@ export class PlanshipSubscriptionManager extends PlanshipElement {
   override render() {
     return html`${this.renderTask(this.task, this.m.loadingSubscriptions, skeleton, ({ subscriptions, contracts }) =>
         html`${subscriptions.length
-          ? subscriptions.map((subscription) => this.renderSubscription(subscription, subscriptions, contracts.has(subscription.plan.slug)))
+          ? this.worded(subscriptions).map((subscription, _, all) => this.renderSubscription(subscription, all, contracts.has(subscription.plan.slug)))
           : html`<slot name="empty"><p part="empty" class="muted">${this.m.noSubscription}</p></slot>`}
         <slot name="payment-method"></slot><slot name="invoices"></slot>`,
       )}${this.renderDialog()}`;
+  }
+
+  /** The subscriptions with the host's plan names in the element's language (the same objects while those stay). */
+  private worded(subscriptions: Subscription[]): Subscription[] {
+    return subscriptions.map((subscription) => this.localize.subscription(subscription));
   }
 
   /** The renewal line; a scheduled plan in bold wherever the language puts it. */
@@ -165,11 +204,42 @@ export class PlanshipSubscriptionManager extends PlanshipElement {
    * Changes `params` of the subscription, then tells the page and announces `success`. The
    * pending key is the pressed button's: keep-plan's, or the one of cancel and resume.
    */
-  private act(subscription: Subscription, change: SubscriptionChangeKind, action: string, params: ModifySubscriptionParameters, success: string) {
+  private act(subscription: Subscription, change: SubscriptionChangeKind, action: string, params: ModifySubscriptionParameters, success: string, reason?: CancellationReason) {
     const id = subscription.subscriptionId;
     const client = this.client!;
     const key = `${id}:${change === 'renew-plan' ? change : 'active'}`;
-    return this.changeSubscription(key, action, id, change, () => client.modifySubscription(id, params), success);
+    return this.changeSubscription(key, action, id, change, () => client.modifySubscription(id, params), success, reason);
+  }
+
+  /** The reasons the cancel dialog offers, if any. */
+  private reasonOptions(): readonly CancelReasonOption[] | undefined {
+    const given = this.cancelReasons;
+    return Array.isArray(given) ? given : given ? BUILT_IN_REASONS.map(([value, label]) => ({ value, label: this.m[label] as string })) : undefined;
+  }
+
+  /** The cancel dialog's optional reason (a radio group, "Prefer not to say" first) and comment. */
+  private reasonFields(options: readonly CancelReasonOption[]) {
+    const { m } = this;
+    const choose = (event: Event) => {
+      const comment = this.renderRoot.querySelector<HTMLTextAreaElement>('#cancel-comment')!;
+      comment.disabled = !(event.target as HTMLInputElement).value;
+    };
+    return html`<fieldset part="cancel-reasons" class="stack">
+        <legend>${m.cancelReasonLegend}</legend>
+        ${[{ value: '', label: m.cancelReasonNone }, ...options].map(
+          ({ value, label }) => html`<label part="cancel-reason"><input type="radio" name="cancel-reason" .value=${value} ?checked=${!value} @change=${choose} /> ${label}</label>`,
+        )}
+      </fieldset>
+      <label for="cancel-comment">${m.cancelCommentLabel}</label>
+      <textarea part="cancel-comment" id="cancel-comment" rows="3" maxlength=${MAX_COMMENT} aria-describedby="cancel-comment-hint" disabled></textarea>
+      <p id="cancel-comment-hint" class="muted">${m.cancelCommentHint(this.localize.number(MAX_COMMENT), MAX_COMMENT)}</p>`;
+  }
+
+  /** The reason chosen in the cancel dialog just answered; undefined for "Prefer not to say". */
+  private chosenReason(): CancellationReason | undefined {
+    const value = this.renderRoot.querySelector<HTMLInputElement>('[name=cancel-reason]:checked')?.value;
+    const comment = this.renderRoot.querySelector<HTMLTextAreaElement>('#cancel-comment')?.value.trim().slice(0, MAX_COMMENT);
+    return value ? { value, ...(comment ? { comment } : {}) } : undefined;
   }
 
   /** Cancels after confirmation: at the end of the period (auto-renew off) unless `cancel-at="now"`. */
@@ -180,16 +250,22 @@ export class PlanshipSubscriptionManager extends PlanshipElement {
     const date = this.localize.date(renewAt);
     // Without a renewal date there is no period end to wait for.
     const now = this.cancelAt === 'now' || !date;
+    const reasons = this.reasonOptions();
     const confirmed = await this.confirm({
       heading: m.cancelQuestion(plan.name),
       lines: [now ? m.cancelNowWarning : m.cancelAtEndWarning(plan.name, date)],
+      fields: reasons && this.reasonFields(reasons),
       confirmLabel: m.cancelSubscription,
       cancelLabel: m.keepSubscription,
+      destructive: true,
     });
     if (!confirmed) return;
+    // A reason given goes along as the subscription's metadata too (nothing when none was).
+    const reason = reasons && this.chosenReason();
+    const metadata = reason && { cancellation_reason: reason.value, ...(reason.comment ? { cancellation_comment: reason.comment } : {}) };
     const done = now
-      ? this.act(subscription, 'active', 'cancel', { isActive: false }, m.announceCancelled(plan.name))
-      : this.act(subscription, 'auto-renew', 'cancel', { autoRenew: false }, m.announceEnds(plan.name, date));
+      ? this.act(subscription, 'active', 'cancel', { isActive: false, ...(metadata && { metadata }) }, m.announceCancelled(plan.name), reason)
+      : this.act(subscription, 'auto-renew', 'cancel', { autoRenew: false, ...(metadata && { metadata }) }, m.announceEnds(plan.name, date), reason);
     await this.focusAfter(subscription, await done, 'resume-button');
   }
 

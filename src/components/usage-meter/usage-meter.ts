@@ -76,6 +76,7 @@ const icon = (status: UsageStatus) =>
  * @csspart empty - No such lever, or no active subscription.
  * @csspart loading - The loading placeholder, shaped like the meter.
  * @csspart error - The error message with its retry button.
+ * @csspart error-note - Instead of the content when the same failure is shown, with its retry, by an element earlier in the page (one error box per failure and provider).
  * @csspart retry-button - The retry button.
  * @csspart stale - The "reconnecting" hint.
  *
@@ -142,8 +143,9 @@ export class PlanshipUsageMeter extends PlanshipElement {
     );
   }
 
-  private renderContent({ leverName, usage, limit, buckets, reset }: MeterContent) {
+  private renderContent({ leverName: catalogName, usage, limit, buckets, reset }: MeterContent) {
     const { m, localize } = this;
+    const leverName = localize.lever({ slug: this.lever, name: catalogName }).name;
     const status = this.status!; // set from the same data in willUpdate
     const used = localize.number(usage);
     const max = limit === null ? '' : localize.number(limit);
