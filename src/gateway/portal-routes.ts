@@ -337,6 +337,7 @@ function facts(wire: SubscriptionWire): SubscriptionFacts {
     maxSubscribers: Number.isSafeInteger(wire.max_subscribers) ? wire.max_subscribers! : 1,
     isActive: wire.is_active,
     isAdministrator: wire.is_administrator === true,
+    renewAt: typeof wire.renew_at === 'string' ? wire.renew_at : null,
   };
 }
 
