@@ -4,7 +4,7 @@
 // product, its entitlements and the usage of every metered lever. The client primes its shared
 // cache from it, so first content needs one request after the script runs.
 import type { Caller } from '../policy/index.ts';
-import { visiblePlans, type Catalog } from './catalog.ts';
+import { visiblePlans, withPrices, type Catalog, type PlanPrices } from './catalog.ts';
 import { GatewayError } from './errors.ts';
 import type { Upstream } from './upstream.ts';
 
@@ -32,7 +32,7 @@ export interface PortalAnswer {
   usage: Record<string, unknown>;
 }
 
-export async function portalBootstrap(upstream: Upstream, catalog: Catalog, productSlug: string, caller: Caller | null): Promise<PortalAnswer> {
+export async function portalBootstrap(upstream: Upstream, catalog: Catalog, productSlug: string, caller: Caller | null, pricing?: PlanPrices): Promise<PortalAnswer> {
   const customer = caller && `/api/v1/customers/${encodeURIComponent(caller.id)}`;
   const product = `/products/${encodeURIComponent(productSlug)}`;
   // A user with no customer yet has nothing of their own to read: no upstream call for them.
@@ -44,7 +44,7 @@ export async function portalBootstrap(upstream: Upstream, catalog: Catalog, prod
     customer ? upstream.read<Record<string, unknown>>(`${customer}${product}/entitlements`) : catalog.defaultEntitlements(),
   ]);
   const own = new Set(subscriptions.map((subscription) => subscription.plan.slug));
-  const visible = visiblePlans(plans, own);
+  const visible = visiblePlans(plans, own, pricing);
   const metered = await meteredLevers(catalog, levers);
   const noUsage = { total: 0, by_bucket: {}, by_subscription: {} };
   const [details, usage] = await Promise.all([
@@ -54,7 +54,7 @@ export async function portalBootstrap(upstream: Upstream, catalog: Catalog, prod
   return {
     product: productWire,
     plans: visible,
-    plan_details: Object.fromEntries(visible.map((plan, index) => [plan.slug, details[index]])),
+    plan_details: Object.fromEntries(visible.map((plan, index) => [plan.slug, withPrices(details[index], plan.slug, pricing)])),
     levers,
     subscriptions,
     entitlements,

@@ -24,10 +24,21 @@ export interface Plans {
  * policy applies it (hosted Planship's list does not say), so the elements show a contract plan
  * read-only instead of offering a choice the gateway would refuse.
  */
-export function visiblePlans(plans: Plans, ownPlanSlugs: ReadonlySet<string>): PlanInListWire[] {
+export function visiblePlans(plans: Plans, ownPlanSlugs: ReadonlySet<string>, pricing?: PlanPrices): PlanInListWire[] {
   return plans.all
     .filter((plan) => planVisible(plans.facts.get(plan.slug), ownPlanSlugs))
-    .map((plan) => ({ ...plan, is_self_serve: plans.facts.get(plan.slug)!.isSelfServe }));
+    .map((plan) => withPrices({ ...plan, is_self_serve: plans.facts.get(plan.slug)!.isSelfServe }, plan.slug, pricing) as PlanInListWire);
+}
+
+/** Where plans' prices come from (the gateway's `prices`). */
+export interface PlanPrices {
+  pricesOf(slug: string): unknown[] | undefined;
+}
+
+/** A plan as Planship answered it, with its `prices` when the gateway knows them (so a page shows prices with no script). */
+export function withPrices(plan: unknown, slug: string, pricing?: PlanPrices): unknown {
+  const prices = pricing?.pricesOf(slug);
+  return prices && typeof plan === 'object' && plan !== null ? { ...plan, prices } : plan;
 }
 
 export interface CatalogOptions {

@@ -7,7 +7,8 @@
 import type { IncomingMessage } from 'node:http';
 import { isOwnCustomer, matchCustomerRoute, pathSegments, PolicyRefusal, type Caller, type CustomerAction, type CustomerRouteMatch } from '../policy/index.ts';
 import { portalBootstrap } from './bootstrap.ts';
-import type { Catalog } from './catalog.ts';
+import type { Catalog, PlanPrices } from './catalog.ts';
+import { CheckoutRequired } from './checkout.ts';
 import { checkUser, type Customers, type PortalUser } from './customers.ts';
 import type { Upstream } from './upstream.ts';
 import { GatewayError, refuse } from './errors.ts';
@@ -47,6 +48,8 @@ export interface HandlerParts {
   catalog: Catalog;
   /** How long a request body may take to arrive. */
   bodyTimeoutMs: number;
+  /** Plans' prices, which the first-render answer carries. */
+  pricing: PlanPrices;
   log: (message: string) => void;
   /** What this gateway offers beyond Planship's routes, told to the page on every answer. */
   featureHeaders: Record<string, string>;
@@ -107,12 +110,12 @@ async function bootstrap(parts: HandlerParts, request: Request, native: Incoming
     await authorized(parts, action, { user, customerId: caller?.id ?? null, params: {}, body: undefined, request });
   }
   try {
-    return await portalBootstrap(parts.upstream, parts.catalog, parts.productSlug, caller);
+    return await portalBootstrap(parts.upstream, parts.catalog, parts.productSlug, caller, parts.pricing);
   } catch (error) {
     // Planship no longer has the customer this process remembered: forget it, answer for what it has now.
     if (!(caller && error instanceof GatewayError && error.upstreamStatus === 404)) throw error;
     parts.customers.forget(user.id);
-    return portalBootstrap(parts.upstream, parts.catalog, parts.productSlug, await parts.customers.find(user));
+    return portalBootstrap(parts.upstream, parts.catalog, parts.productSlug, await parts.customers.find(user), parts.pricing);
   }
 }
 
@@ -143,7 +146,8 @@ export function errorResponse(parts: HandlerParts, error: unknown, what: string,
   const known = GatewayError.from(error);
   if (known) {
     if (known.logMessage) parts.log(known.logMessage);
-    return jsonResponse(known.status, { detail: known.detail }, headers);
+    const checkout = known instanceof CheckoutRequired ? { checkout_url: known.checkoutUrl } : {};
+    return jsonResponse(known.status, { detail: known.detail, ...checkout }, headers);
   }
   parts.log(`planship gateway: unexpected ${errorType(error)} on ${what}`);
   return jsonResponse(500, { detail: 'Internal Server Error' }, headers);

@@ -8,6 +8,7 @@ import type { WebSocketServer } from 'ws';
 import { Catalog } from './catalog.ts';
 import { Customers } from './customers.ts';
 import { createFetchHandler, withinBasePath, type Authorize, type HandlerParts, type Identify } from './fetch-handler.ts';
+import { checkPrices, Pricing, type BillingPortal, type Checkout, type GatewayPrices } from './checkout.ts';
 import type { InvitationOptions } from './invitations.ts';
 import { createNodeHandler, createUpgradeHandler, namesBasePath, requestUrl } from './node-adapter.ts';
 import { PortalRoutes } from './portal-routes.ts';
@@ -18,6 +19,7 @@ import { inProcessWriteLock, type WriteLock } from './write-lock.ts';
 export type { AuthorizeContext, Authorize, Identify } from './fetch-handler.ts';
 export type { PortalUser } from './customers.ts';
 export type { InvitationMail, InvitationOptions } from './invitations.ts';
+export type { BillingPortal, Checkout, CheckoutAnswer, GatewayPrice, GatewayPrices, PlanChange } from './checkout.ts';
 export type { CustomerAction } from '../policy/index.ts';
 export { CLOSE_CUSTOMER_DELETED, CLOSE_SESSION_ENDED, CLOSE_TOO_MANY } from './relay.ts';
 
@@ -50,6 +52,24 @@ export interface PlanshipGatewayOptions {
    * and on serverless platforms).
    */
   writeLock?: WriteLock;
+  /**
+   * What each plan costs per billing period, by plan slug: one price or one per interval
+   * (`{ amount, currency, interval, perSeat? }`, the picker's `Prices` shape). The plan list and
+   * the first-render answer carry them (the picker shows them with no script), and a change that
+   * costs more goes through `checkout`. Without it, plan changes are free as far as the gateway knows.
+   */
+  prices?: GatewayPrices;
+  /**
+   * Asked about a change that costs more (a pricier plan or interval, more seats on a per-seat
+   * plan, a new or resumed subscription to a paid plan): answer `{ url }` (the customer pays
+   * there; your payment webhook then makes the change with PlanshipAdmin), `true` (make it now:
+   * free, or already paid) or `false`/`null` (refuse). Without it such a change is refused (402).
+   */
+  checkout?: Checkout;
+  /** How long `checkout` may take (a 502 with words after); default 10 000. */
+  checkoutTimeoutMs?: number;
+  /** The URL of your billing portal for a user (payment method, invoices), e.g. a Stripe Billing Portal session. */
+  billingPortal?: BillingPortal;
   /**
    * Team invitations by email (the members list's invite form). An invitation is an offer the
    * host mails (`send`) as a link to its portal page (`acceptUrl`); the invitee joins only by
@@ -140,6 +160,12 @@ function seatLimits(limits: Record<string, number> | undefined): Map<string, num
     if (!Number.isSafeInteger(seats) || seats < 1) throw new GatewayOptionsError(`seatLimits.${slug} must be a whole number of seats, at least 1`);
   }
   return new Map(Object.entries(limits));
+}
+
+/** What this gateway offers beyond Planship's routes, as the header every answer carries. */
+function features(offered: Record<string, boolean>): Record<string, string> {
+  const names = Object.keys(offered).filter((name) => offered[name]);
+  return names.length ? { 'planship-portal-features': names.join(', ') } : {};
 }
 
 function invitationOptions(options: InvitationOptions | undefined): InvitationOptions | undefined {
@@ -236,7 +262,16 @@ export function createPlanshipGateway(options: PlanshipGatewayOptions): Planship
   if (options.writeLock !== undefined && typeof options.writeLock !== 'function') throw new GatewayOptionsError('writeLock must be a function, e.g. redisWriteLock(client)');
   warnIfOneProcessOnly(options, log);
   const writeLock = options.writeLock ?? inProcessWriteLock();
-  const routes = new PortalRoutes(upstream, catalog, customers, { productSlug, invitations, writeLock, log });
+  if (options.checkout !== undefined && typeof options.checkout !== 'function') throw new GatewayOptionsError('checkout must be a function (change, user) => { url } | true | false');
+  if (options.billingPortal !== undefined && typeof options.billingPortal !== 'function') throw new GatewayOptionsError('billingPortal must be a function (user) => url');
+  let prices: GatewayPrices | undefined;
+  try {
+    prices = checkPrices(options.prices);
+  } catch (error) {
+    throw new GatewayOptionsError((error as Error).message);
+  }
+  const pricing = new Pricing({ prices, checkout: options.checkout, timeoutMs: positive('checkoutTimeoutMs', options.checkoutTimeoutMs, 10_000), log });
+  const routes = new PortalRoutes(upstream, catalog, customers, { productSlug, invitations, writeLock, log, pricing, billingPortal: options.billingPortal });
   const parts: HandlerParts = {
     basePath,
     productSlug,
@@ -250,7 +285,8 @@ export function createPlanshipGateway(options: PlanshipGatewayOptions): Planship
     catalog,
     bodyTimeoutMs: positive('bodyTimeoutMs', options.bodyTimeoutMs, 10_000),
     log,
-    featureHeaders: invitations ? { 'planship-portal-features': 'invites' } : {},
+    pricing,
+    featureHeaders: features({ invites: !!invitations, checkout: pricing.priced, 'billing-portal': !!options.billingPortal }),
   };
   const handleRequest = createFetchHandler(parts);
   const upgrade = createUpgradeHandler(parts, () => wss);

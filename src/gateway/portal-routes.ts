@@ -17,9 +17,10 @@ import {
   type CustomerRouteMatch,
   type SubscriptionFacts,
 } from '../policy/index.ts';
-import { visiblePlans, type Catalog, type Plans } from './catalog.ts';
+import { visiblePlans, withPrices, type Catalog, type Plans } from './catalog.ts';
 import type { Customers, PortalUser } from './customers.ts';
 import { GatewayError, refuse } from './errors.ts';
+import { openBillingPortal, paidUpdate, requestedInterval, type BillingPortal, type Pricing } from './checkout.ts';
 import { Invitations, type InvitationOptions } from './invitations.ts';
 import type { Upstream, UpstreamAnswer } from './upstream.ts';
 import type { WriteLock } from './write-lock.ts';
@@ -49,6 +50,9 @@ interface MemberWire {
   [field: string]: unknown;
 }
 
+const asObject = (value: unknown): Record<string, unknown> | undefined =>
+  typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
+
 /** Reads that answer 404 only when Planship has no such customer. */
 const CUSTOMER_READS = new Set<CustomerAction>(['subscriptions.list', 'entitlements.read']);
 
@@ -60,6 +64,10 @@ export interface PortalRoutesOptions {
   productSlug: string;
   writeLock: WriteLock;
   log: (message: string) => void;
+  /** What plans cost, and the host's checkout for changes that cost more. */
+  pricing: Pricing;
+  /** The host's billing portal for a user (payment method, invoices). */
+  billingPortal?: BillingPortal;
   /** Team invitations, when the host set them up. */
   invitations?: InvitationOptions;
 }
@@ -73,6 +81,8 @@ export class PortalRoutes {
   /** One write at a time per customer (and subscription), in every process: checks see the effects of the last write. */
   readonly #writeLock: WriteLock;
   readonly #log: (message: string) => void;
+  readonly #pricing: Pricing;
+  readonly #billingPortal?: BillingPortal;
   readonly #memberNames = new Map<string, { value: Promise<{ name?: string; email?: string }>; until: number }>();
 
   constructor(upstream: Upstream, catalog: Catalog, customers: Customers, options: PortalRoutesOptions) {
@@ -82,6 +92,8 @@ export class PortalRoutes {
     this.#productSlug = options.productSlug;
     this.#writeLock = options.writeLock;
     this.#log = options.log;
+    this.#pricing = options.pricing;
+    this.#billingPortal = options.billingPortal;
     const serially = <T>(customerId: string, subscriptionId: string, work: (held: AbortSignal) => Promise<T>) => this.#locked(customerId, subscriptionId, work);
     const customerDetails = (customerId: string) => this.#memberName(customerId);
     this.#invitations = options.invitations && new Invitations({ upstream, customers, serially, customerDetails }, options.invitations);
@@ -116,6 +128,8 @@ export class PortalRoutes {
         return this.#invitationsOffered().accept(params.invitation!, user);
       case 'invitation.decline':
         return this.#invitationsOffered().decline(params.invitation!, user);
+      case 'billing-portal.open':
+        return openBillingPortal(this.#billingPortal, user, this.#log);
       case 'entitlements.live':
         throw refuse(400, 'Open this path as a WebSocket, or with Accept: text/event-stream.');
       default:
@@ -183,6 +197,7 @@ export class PortalRoutes {
           const [plans, subscriptions] = await Promise.all([this.#catalog.plans(), this.#subscriptionFacts(caller)]);
           const subscription = own(subscriptions, params.subscription!);
           const body = checkSubscriptionUpdate({ subscription, plans: (slug) => plans.facts.get(slug), body: request.body, subscriptions });
+          await this.#paidUpdate(request, subscription, body);
           const path = `${customer}/subscriptions/${encodeURIComponent(subscription.id)}`;
           return this.#withinSeatLimit(path, await this.#upstream.call('PATCH', path, body, undefined, held), plans, held);
         });
@@ -216,11 +231,37 @@ export class PortalRoutes {
     return this.#locked(caller.id, undefined, async (held) => {
       const [plans, subscriptions] = await Promise.all([this.#catalog.plans(), this.#subscriptionFacts(caller)]);
       const body = checkSubscriptionCreate({ plan: plans.facts.get(plan), body: request.body, caller, subscriptions });
+      await this.#paidSubscription(request, plan, body);
       const path = `/api/v1/products/${encodeURIComponent(this.#productSlug)}/plans/${encodeURIComponent(plan)}/subscriptions`;
       const answer = await this.#upstream.call<{ id?: string }>('POST', path, body, this.#idempotency(caller, request), held);
       const created = answer.status === 200 && answer.body.id ? `/api/v1/customers/${encodeURIComponent(caller.id)}/subscriptions/${encodeURIComponent(answer.body.id)}` : undefined;
       return created ? this.#withinSeatLimit(created, answer, plans, held) : answer;
     });
+  }
+
+  /** A new subscription to a paid plan needs the host's checkout first (402 otherwise). */
+  async #paidSubscription(request: PortalRequest, plan: string, body: unknown): Promise<void> {
+    const pricing = this.#pricing;
+    const fields = asObject(body);
+    if (!pricing.priced || !fields) return;
+    const interval = requestedInterval(pricing, request.body, plan) ?? pricing.intervalsOf(plan)[0];
+    const seats = typeof fields.max_subscribers === 'number' ? fields.max_subscribers : 1;
+    if (pricing.raises(null, pricing.cost(plan, interval, seats))) await pricing.approve({ toPlan: plan, interval, seats, at: 'now' }, request.user);
+  }
+
+  /**
+   * A change that costs more (now, or at renewal) needs the host's checkout first (402
+   * otherwise). Planship does not say which interval a subscription is billed in: the plan's
+   * first listed price is taken for the current one.
+   */
+  async #paidUpdate(request: PortalRequest, subscription: SubscriptionFacts, body: unknown): Promise<void> {
+    const pricing = this.#pricing;
+    const fields = asObject(body);
+    if (!pricing.priced || !fields) return;
+    const target = typeof fields.plan_slug === 'string' ? fields.plan_slug : typeof fields.renew_plan_slug === 'string' ? fields.renew_plan_slug : subscription.planSlug;
+    const interval = requestedInterval(pricing, request.body, target);
+    const change = paidUpdate(pricing, { subscription: { ...subscription, interval: pricing.intervalsOf(subscription.planSlug)[0] }, fields, interval });
+    if (change) await pricing.approve(change, request.user);
   }
 
   #invitationsOffered(): Invitations {
@@ -283,14 +324,15 @@ export class PortalRoutes {
   /** Public plans plus the plans the customer is on. */
   async #plans(caller: Caller | null): Promise<UpstreamAnswer> {
     const [plans, ownPlans] = await Promise.all([this.#catalog.plans(), this.#ownPlanSlugs(caller)]);
-    return { status: 200, body: visiblePlans(plans, ownPlans) };
+    return { status: 200, body: visiblePlans(plans, ownPlans, this.#pricing) };
   }
 
   /** A plan (or its entitlements, `suffix`) the customer may see. */
   async #plan(caller: Caller | null, slug: string, suffix: string): Promise<UpstreamAnswer> {
     const [plans, ownPlans] = await Promise.all([this.#catalog.plans(), this.#ownPlanSlugs(caller)]);
     if (!planVisible(plans.facts.get(slug), ownPlans)) throw refuse(404, 'Plan not found');
-    return this.#catalog.answer(`/plans/${encodeURIComponent(slug)}${suffix}`);
+    const answer = await this.#catalog.answer(`/plans/${encodeURIComponent(slug)}${suffix}`);
+    return suffix ? answer : { ...answer, body: withPrices(answer.body, slug, this.#pricing) };
   }
 
   async #ownPlanSlugs(caller: Caller | null): Promise<Set<string>> {

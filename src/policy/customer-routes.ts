@@ -23,6 +23,7 @@ export type CustomerAction =
   | 'invitation.read'
   | 'invitation.accept'
   | 'invitation.decline'
+  | 'billing-portal.open'
   | 'entitlements.read'
   | 'usage.read'
   | 'entitlements.live';
@@ -58,6 +59,8 @@ const ROUTES: readonly (readonly [method: string, path: string, action: Customer
   ['GET', 'invitations/:invitation', 'invitation.read'],
   ['POST', 'invitations/:invitation/accept', 'invitation.accept'],
   ['POST', 'invitations/:invitation/decline', 'invitation.decline'],
+  // The gateway's own: where the host's billing portal (payment method, invoices) is, for this customer.
+  ['POST', 'customers/:customer/billing-portal', 'billing-portal.open'],
   ['GET', 'customers/:customer/products/:product/entitlements', 'entitlements.read'],
   ['GET', 'customers/:customer/products/:product/levers/:lever/usage', 'usage.read'],
   ['GET', 'customers/:customer/products/:product/usage/:metering', 'usage.read'],

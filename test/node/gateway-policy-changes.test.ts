@@ -25,7 +25,7 @@ describe('seats on a plan change', () => {
       const refused = await host.call('PATCH', path, { session: p.session, body });
       assert.equal(refused.status, 422, refused.text);
       assert.deepEqual(refused.body.detail[0].loc, ['body', Object.keys(body).at(-1)]);
-      assert.match(refused.body.detail[0].msg, /free plan at renewal, which allows at most 1 seat, not 50: set max_subscribers to 1 or fewer|free plan allows at most 1 seat, not 50/);
+      assert.match(refused.body.detail[0].msg, /renews on the free plan on \d{4}-\d\d-\d\d, which allows at most 1 seat, not 50: set max_subscribers to 1 or fewer|free plan allows at most 1 seat, not 50/);
     }
     assert.equal(upstreamWrites(host), writes, 'refused before Planship');
     const state = await host.admin('GET', `/api/v1/customers/${p.customerId}/subscriptions/${p.subscriptionId}`);
@@ -54,8 +54,9 @@ describe('seats on a plan change', () => {
     const raised = await host.call('PATCH', path, { session: p.session, body: { max_subscribers: 8 } });
     assert.equal(raised.status, 422, raised.text);
     assert.deepEqual(raised.body.detail[0].loc, ['body', 'max_subscribers']);
-    // The gateway's facts carry no renewal date: "at renewal".
-    assert.match(raised.body.detail[0].msg, /^Your subscription moves to the starter plan at renewal, which allows at most 3 seats/);
+    // The gateway reads the renewal date from the subscription (renew_at).
+    const renewal = (await host.admin('GET', `/api/v1/customers/${p.customerId}/subscriptions/${p.subscriptionId}`)).body.renew_at.slice(0, 10);
+    assert.match(raised.body.detail[0].msg, new RegExp(`^Your subscription renews on the starter plan on ${renewal}, which allows at most 3 seats`));
     assert.deepEqual([raised.body.detail[0].type, raised.body.detail[0].ctx], ['less_than_equal_at_renewal', { le: 3 }]);
   });
 });
