@@ -121,7 +121,7 @@ export class PortalRoutes {
       case 'plan-entitlements.read':
         return this.#plan(caller, params.plan!, '/entitlements');
       case 'subscription.create':
-        return this.#forgettingGone(request, async () => this.#subscribe(await this.#customers.ensure(user), request));
+        return this.#forgettingGone(request, () => this.#subscribe(request));
       case 'invitation.read':
         return this.#invitationsOffered().read(params.invitation!, user);
       case 'invitation.accept':
@@ -226,12 +226,24 @@ export class PortalRoutes {
     }
   }
 
-  #subscribe(caller: Caller, request: PortalRequest): Promise<UpstreamAnswer> {
+  /**
+   * A new subscription. A user with no customer yet is checked (and, for a paid plan, sent to
+   * checkout) before their customer is created, so a refused or unpaid attempt creates nothing.
+   */
+  async #subscribe(request: PortalRequest): Promise<UpstreamAnswer> {
     const plan = request.match.params.plan!;
+    let approved = false;
+    if (!(await this.#customers.find(request.user))) {
+      const plans = await this.#catalog.plans();
+      const body = checkSubscriptionCreate({ plan: plans.facts.get(plan), body: request.body, caller: { id: '', alternativeId: request.user.id }, subscriptions: [] });
+      await this.#paidSubscription(request, plan, body);
+      approved = true;
+    }
+    const caller = await this.#customers.ensure(request.user);
     return this.#locked(caller.id, undefined, async (held) => {
       const [plans, subscriptions] = await Promise.all([this.#catalog.plans(), this.#subscriptionFacts(caller)]);
       const body = checkSubscriptionCreate({ plan: plans.facts.get(plan), body: request.body, caller, subscriptions });
-      await this.#paidSubscription(request, plan, body);
+      if (!approved) await this.#paidSubscription(request, plan, body);
       const path = `/api/v1/products/${encodeURIComponent(this.#productSlug)}/plans/${encodeURIComponent(plan)}/subscriptions`;
       const answer = await this.#upstream.call<{ id?: string }>('POST', path, body, this.#idempotency(caller, request), held);
       const created = answer.status === 200 && answer.body.id ? `/api/v1/customers/${encodeURIComponent(caller.id)}/subscriptions/${encodeURIComponent(answer.body.id)}` : undefined;
