@@ -26,6 +26,8 @@ export {
   PlanshipErrorEvent,
   PlanshipMemberInviteEvent,
   PlanshipInvitationAnswerEvent,
+  PlanshipCheckoutEvent,
+  PlanshipBillingPortalEvent,
   PlanshipUpgradeRequestEvent,
   type CancellationReason,
   type PlanChangeAt,

@@ -4,7 +4,7 @@
 // customer paid: its signature is verified, and the change is made with the product credentials
 // (PlanshipAdmin), once per event. `billingPortal` opens Stripe's Billing Portal (payment method,
 // invoices). The official `stripe` package; nothing else.
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import Stripe from 'stripe';
 import { PlanshipAdmin } from '../../src/client/admin.ts';
 import { PlanshipCustomer } from '../../src/client/index.ts';
@@ -111,6 +111,8 @@ export interface StripeHostOptions extends RecipeOptions {
   prices: GatewayPrices;
   /** The page the customer returns to (the host's own account page). */
   returnPath: string;
+  /** The app's own routes (its pages): true when one answered. */
+  routes?: (request: IncomingMessage, response: ServerResponse) => boolean;
 }
 
 /** Reads a request body as text, at most 1 MiB (a webhook's signature covers the exact bytes). */
@@ -148,6 +150,7 @@ export async function startStripeHost(options: StripeHostOptions): Promise<Runni
         response.writeHead(answer.status, { 'content-type': 'application/json' }).end(JSON.stringify(answer.body));
         return;
       }
+      if (options.routes?.(request, response)) return;
       response.writeHead(404, { 'content-type': 'text/plain' }).end('Not found');
     }),
   );

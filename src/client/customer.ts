@@ -238,6 +238,12 @@ export class PlanshipCustomer extends PlanshipProduct {
     return this._read(path`/api/v1/invitations/${invitationId}`, 'subscriptions', DEDUPE, options);
   }
 
+  /** The host's billing portal for this customer (payment method, invoices): its URL (the portal gateway's route, when the host set `billingPortal`). */
+  async openBillingPortal(options?: RequestOptions): Promise<string> {
+    const answer = await this._write<{ url: string }>({ method: 'POST', path: `${this.#customerPath()}/billing-portal` }, [], options);
+    return answer.url;
+  }
+
   /** Joins the team the invitation is for (the gateway's route). */
   acceptInvitation(invitationId: string, options?: RequestOptions): Promise<InvitationOffer> {
     return this._write({ method: 'POST', path: path`/api/v1/invitations/${invitationId}/accept` }, MEMBER_CHANGE, options);

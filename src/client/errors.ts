@@ -8,6 +8,8 @@ export type PlanshipErrorKind =
   | 'conflict'
   | 'validation'
   | 'bad_request'
+  /** The change costs more: pay at `checkoutUrl` (the portal gateway's 402), or it cannot be bought here. */
+  | 'payment_required'
   | 'rate_limited'
   | 'server'
   | 'network'
@@ -23,11 +25,14 @@ export interface PlanshipErrorInit {
   method?: string;
   path?: string;
   cause?: unknown;
+  /** With `payment_required`: the host's checkout page for the change. */
+  checkoutUrl?: string;
 }
 
 const KIND_BY_STATUS: Record<number, PlanshipErrorKind> = {
   400: 'validation',
   401: 'unauthorized',
+  402: 'payment_required',
   403: 'forbidden',
   404: 'not_found',
   409: 'conflict',
@@ -57,6 +62,8 @@ export class PlanshipApiError extends Error {
   declare readonly detail?: unknown;
   declare readonly method?: string;
   declare readonly path?: string;
+  /** With `payment_required`: where to pay for the change (the host's checkout), when there is one. */
+  declare readonly checkoutUrl?: string;
 
   constructor(kind: PlanshipErrorKind, message: string, init: PlanshipErrorInit = {}) {
     super(message, init);

@@ -135,9 +135,12 @@ export class Http {
         await retry(retries++);
         continue;
       }
-      const detail = (parse(text) as { detail?: unknown } | undefined)?.detail;
+      const answer = parse(text) as { detail?: unknown; checkout_url?: unknown } | undefined;
+      const detail = answer?.detail;
       const summary = detailText(detail);
-      throw error(kindForStatus(status), `failed with ${status}${summary ? `: ${summary}` : ''}`, { status, detail });
+      // A change that needs payment (the portal gateway's 402): where the host takes it, when it is a web page.
+      const checkoutUrl = status === 402 && typeof answer?.checkout_url === 'string' && /^https?:\/\//i.test(answer.checkout_url) ? answer.checkout_url : undefined;
+      throw error(kindForStatus(status), `failed with ${status}${summary ? `: ${summary}` : ''}`, { status, detail, ...(checkoutUrl && { checkoutUrl }) });
     }
   }
 }

@@ -40,6 +40,18 @@ export interface Plan {
   isPublic?: boolean;
   isSelfServe?: boolean;
   maxSubscribers?: number;
+  /** What the plan costs per billing period, when the portal gateway was given `prices`. */
+  prices?: PlanPrice[];
+}
+
+/** A plan's price for one billing period (the portal gateway's `prices`). */
+export interface PlanPrice {
+  amount: number;
+  currency: string;
+  /** e.g. `month`, `year`. */
+  interval?: string;
+  /** The amount is per seat. */
+  perSeat?: boolean;
 }
 
 export interface PlanEntitlement {
@@ -199,6 +211,8 @@ export interface CreateSubscriptionOptions {
   autoRenew?: boolean;
   renewAt?: Date;
   metadata?: Metadata;
+  /** The billing interval chosen (`month`, `year`): the portal gateway prices the change with it. Planship ignores it. */
+  interval?: string;
 }
 
 /** An invitation to a subscription's team, waiting for the invitee's answer (the portal gateway's). */
@@ -235,6 +249,8 @@ export interface ModifySubscriptionParameters {
    * does not define it: whether a server or gateway keeps it is theirs to say.
    */
   metadata?: Metadata;
+  /** The billing interval chosen (`month`, `year`): the portal gateway prices the change with it. Planship ignores it. */
+  interval?: string;
 }
 
 /** Values passed through untouched: free-form maps whose keys are data, not field names. */

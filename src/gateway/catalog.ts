@@ -32,12 +32,12 @@ export function visiblePlans(plans: Plans, ownPlanSlugs: ReadonlySet<string>, pr
 
 /** Where plans' prices come from (the gateway's `prices`). */
 export interface PlanPrices {
-  pricesOf(slug: string): unknown[] | undefined;
+  wirePrices(slug: string): unknown[] | undefined;
 }
 
 /** A plan as Planship answered it, with its `prices` when the gateway knows them (so a page shows prices with no script). */
 export function withPrices(plan: unknown, slug: string, pricing?: PlanPrices): unknown {
-  const prices = pricing?.pricesOf(slug);
+  const prices = pricing?.wirePrices(slug);
   return prices && typeof plan === 'object' && plan !== null ? { ...plan, prices } : plan;
 }
 

@@ -89,6 +89,11 @@ export class Pricing {
     return given === undefined ? undefined : [given].flat();
   }
 
+  /** A plan's prices as the plan list and the first-render answer carry them (snake_case, like the rest of the wire). */
+  wirePrices(slug: string): unknown[] | undefined {
+    return this.pricesOf(slug)?.map(({ perSeat, ...price }) => ({ ...price, ...(perSeat && { per_seat: true }) }));
+  }
+
   /** The intervals a plan is priced in. */
   intervalsOf(slug: string): string[] {
     return (this.pricesOf(slug) ?? []).map((price) => price.interval).filter((interval): interval is string => typeof interval === 'string');

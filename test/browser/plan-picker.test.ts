@@ -111,7 +111,8 @@ describe('<planship-plan-picker>', () => {
     expect(radioFor(picker, 'pro')!.textContent).to.contain('Pro');
     expect(radioFor(picker, 'business')!.getAttribute('aria-checked')).to.equal('false');
     expect(radioFor(picker, 'business')!.textContent!.trim()).to.equal('Switch to Business');
-    expect(radioFor(picker, 'free')!.textContent!.trim()).to.equal('Switch to Free');
+    // change-at="auto" (the default): a lower plan starts at renewal.
+    expect(radioFor(picker, 'free')!.textContent!.trim()).to.equal('Switch to Free at renewal');
     await expect(picker).to.be.accessible();
   });
 
@@ -224,7 +225,7 @@ describe('<planship-plan-picker>', () => {
   it('confirms a downgrade: what is lost in words, the price difference, now; "No" changes nothing', async () => {
     const id = await createCustomer({ plan: 'pro' });
     const prices = { starter: { amount: 19, currency: 'USD', interval: 'month' }, pro: { amount: 49, currency: 'USD', interval: 'month' } };
-    const { picker } = await mount(id, { picker: html`<planship-plan-picker .prices=${prices}></planship-plan-picker>` });
+    const { picker } = await mount(id, { picker: html`<planship-plan-picker change-at="now" .prices=${prices}></planship-plan-picker>` });
     await loaded(picker);
     let requests = 0;
     picker.addEventListener('planship-plan-change', () => (requests += 1));
@@ -514,11 +515,13 @@ describe('<planship-plan-picker>', () => {
     const { picker } = await mount(id, { picker: html`<planship-plan-picker .prices=${prices}></planship-plan-picker>` });
     await loaded(picker);
     const top = (slug: string, part: string) => card(picker, slug).querySelector(`[part~="${part}"]`)!.getBoundingClientRect().top;
+    const bottom = (slug: string, part: string) => card(picker, slug).querySelector(`[part~="${part}"]`)!.getBoundingClientRect().bottom;
     // Starter carries the "Current plan" badge; its price is level with its neighbours'.
     expect(card(picker, 'starter').querySelector('[part~="current-badge"]')).to.not.equal(null);
     expect(top('starter', 'price')).to.equal(top('free', 'price'));
     expect(top('pro', 'price')).to.equal(top('free', 'price'));
-    expect(top('pro', 'action')).to.equal(top('free', 'action'));
+    // Buttons end level at the foot of their cards (a longer label may wrap).
+    expect(bottom('pro', 'action')).to.equal(bottom('free', 'action'));
     const weight = (part: string) => Number(getComputedStyle(card(picker, 'pro').querySelector(`[part~="${part}"]`)!).fontWeight);
     expect(weight('amount')).to.be.greaterThan(weight('interval'));
     expect(card(picker, 'pro').querySelector('[part~="interval"]')!.textContent).to.equal(' / month');

@@ -66,6 +66,8 @@ function slotTarget(name: string): [part: 'picker' | 'manager', slot: string] | 
  * @cssprop [--planship-space=0.75rem] - Spacing: sections are four times this apart (and the other --planship-* tokens).
  *
  * @fires planship-plan-change - A confirmed plan change, before it is sent (cancelable), from the plan picker.
+ * @fires planship-checkout - A confirmed change needs payment at the host's checkout `url` (cancelable: by default the page goes there).
+ * @fires planship-billing-portal - "Payment method and invoices" was pressed (cancelable: by default the page goes to `url`).
  * @fires planship-member-invite - An administrator submitted the invite form (cancelable), from the manager.
  * @fires planship-invitation-answer - The invitee accepted or declined the invitation the page address carried.
  * @fires planship-upgrade-request - "Upgrade" pressed on a meter near or over its limit (cancelable).
@@ -98,8 +100,8 @@ export class PlanshipCustomerPortal extends PlanshipProvider {
 
   /** Prices per plan slug (one, or one per interval), passed to the plan picker. */
   prices?: Prices;
-  /** When a plan change from the picker takes effect: now, or at renewal. */
-  changeAt: 'now' | 'renewal' = 'now';
+  /** When a plan change from the picker takes effect: `auto` (costs more: now; less: at renewal), now, or at renewal. */
+  changeAt: 'auto' | 'now' | 'renewal' = 'auto';
   /** The plan the picker recommends (a slug). */
   recommended?: string;
   /** What the manager's Cancel does: `period-end` (default) or `now`. */

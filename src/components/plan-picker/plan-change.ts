@@ -25,11 +25,23 @@ export function priceIn(prices: Prices | undefined, slug: string, interval: stri
   return list.find((price) => price.interval === interval) ?? list[0];
 }
 
-/** "$49.00 / month" in the element's language; `signed` for a difference ("+$150.00 / month"). */
-export function priceText(t: Localize, { amount, currency, interval }: Price, signed?: boolean) {
-  const money = t.money(amount, currency, signed);
+/** "$49.00 / month" in the element's language ("$20.00 per seat / month" per seat); `signed` for a difference ("+$150.00 / month"). */
+export function priceText(t: Localize, { amount, currency, interval, perSeat }: Price, signed?: boolean) {
+  const money = perSeat ? t.m.perSeat(t.money(amount, currency, signed)) : t.money(amount, currency, signed);
   const names = t.m.intervalNames;
   return interval ? t.m.pricePer(money, Object.hasOwn(names, interval) ? names[interval] : interval) : money;
+}
+
+/** What a subscription pays per period on `slug` with `seats` (per-seat prices times the seats); undefined without a price. */
+export function periodCost(prices: Prices | undefined, slug: string, interval: string, seats = 1): number | undefined {
+  const price = priceIn(prices, slug, interval);
+  return price && price.amount * (price.perSeat ? Math.max(1, seats) : 1);
+}
+
+/** The prices the gateway sent with the plans, for a page that set none itself. */
+export function pricesOfPlans(plans: readonly { slug: string; prices?: readonly Price[] }[]): Prices | undefined {
+  const priced = plans.filter((plan) => plan.prices?.length);
+  return priced.length ? Object.fromEntries(priced.map((plan) => [plan.slug, plan.prices!])) : undefined;
 }
 
 /**

@@ -1,13 +1,13 @@
 import { html, nothing, type PropertyDeclarations } from 'lit';
-import type { ModifySubscriptionParameters, PlanDetails } from '../../client/index.ts';
+import { PlanshipApiError, type ModifySubscriptionParameters, type PlanDetails } from '../../client/index.ts';
 import { baseStyles } from '../shared/base.styles.ts';
 import { styles } from './plan-picker.styles.ts';
 import { define } from '../shared/define.ts';
 import { PlanshipElement, flag, headingLevel } from '../shared/planship-element.ts';
-import { PlanshipPlanChangeEvent, PlanshipSubscriptionChangeEvent, type PlanChangeAt } from '../shared/events.ts';
+import { PlanshipCheckoutEvent, PlanshipPlanChangeEvent, PlanshipSubscriptionChangeEvent, type PlanChangeAt, type PlanChangeDetail } from '../shared/events.ts';
 import type { Price, Prices } from '../shared/format.ts';
 import { planFeatures, splitAround } from '../shared/wording.ts';
-import { currentPlan, planChangeQuestion, priceIn, priceText, type PlanAction } from './plan-change.ts';
+import { currentPlan, periodCost, planChangeQuestion, priceIn, pricesOfPlans, priceText, type PlanAction } from './plan-change.ts';
 import { loadPickerData, type PickerData } from './picker-data.ts';
 
 /** A placeholder plan card: header, price, description, four entitlements, action. */
@@ -21,9 +21,13 @@ const skeletonCard = html`<div class="card plan">
 
 /** Its parts, for `exportparts` of the elements it sits in. */
 export const pickerParts =
-  'base,interval-switch,interval-button,plans,plan,current,scheduled,recommended,header,name,description,price,amount,interval,badge,current-badge,renew-badge,recommended-badge,entitlements,action,contact,action-error,note,empty,loading,error,error-note,retry-button,stale,dialog,dialog-heading,dialog-confirm,dialog-cancel';
+  'base,pending,checkout-status,interval-switch,interval-button,plans,plan,current,scheduled,recommended,header,name,description,price,amount,interval,badge,current-badge,renew-badge,recommended-badge,entitlements,action,contact,action-error,note,empty,loading,error,error-note,retry-button,stale,dialog,dialog-heading,dialog-confirm,dialog-cancel';
 
 const INTERVALS = ['month', 'year'] as const;
+/** The page address's parameter a checkout's success URL carries: the plan that was bought. */
+const PENDING_PARAM = 'planship-pending';
+const PENDING_POLL_MS = 5_000;
+const PENDING_PATIENCE_MS = 120_000;
 
 /**
  * @summary The product's public plans with their entitlements in words; customers switch plans
@@ -37,6 +41,15 @@ const INTERVALS = ['month', 'year'] as const;
  * is cancelled keeps it going with that plan; once it has ended (and none is active) it is
  * reactivated, never duplicated. A change that went through is announced politely.
  *
+ * Prices come from `prices`, else from the plans as the portal gateway sends them (its `prices`
+ * option), so a drop-in page shows them with no script. With `change-at="auto"` (the default) a
+ * plan that costs more starts now and one that costs less at renewal (without prices: a higher
+ * plan now, a lower one at renewal); the confirmation says which. A change that costs more, behind
+ * a gateway with a checkout, is confirmed with "Continue to payment": the gateway answers where
+ * to pay, `planship-checkout` is dispatched and, unless prevented, the page goes there. Back on
+ * the page with `?planship-pending=<plan>` (your checkout's success URL), the picker says the
+ * change is being applied until the subscription shows it.
+ *
  * Plan cards line up row by row (name, price, description, entitlements, action), so the prices
  * of all cards are level even when a badge or a long name takes more room in one of them.
  *
@@ -47,6 +60,8 @@ const INTERVALS = ['month', 'year'] as const;
  * @slot empty - Shown when the product has no public plans.
  *
  * @csspart base - The wrapper.
+ * @csspart pending - "Your change to <plan> is being applied" after checkout (a status).
+ * @csspart checkout-status - "Opening the payment page…" while the page goes to checkout (a status).
  * @csspart interval-switch - The Monthly/Yearly switch (when `prices` give both).
  * @csspart interval-button - Each of its two buttons (`aria-pressed`).
  * @csspart plans - The radio group of plans.
@@ -83,6 +98,7 @@ const INTERVALS = ['month', 'year'] as const;
  * @cssprop [--planship-plan-min-width=13rem] - Minimum width of a plan card.
  *
  * @fires planship-plan-change - After the customer confirmed a plan change, before it is sent; cancelable (call `preventDefault()` to run your own checkout).
+ * @fires planship-checkout - A confirmed change needs payment and the host's checkout is at `url`; cancelable (by default the page goes there).
  * @fires planship-subscription-change - After the plan (or renew plan) changed or a subscription was created or reactivated.
  * @fires planship-error - A read or plan change failed (the element shows it, with a retry button when retrying can help).
  */
@@ -96,6 +112,9 @@ export class PlanshipPlanPicker extends PlanshipElement {
     recommended: { type: String },
     headingLevel: { type: Number, attribute: 'heading-level' },
     focusSlug: { state: true },
+    pendingPlan: { state: true },
+    pendingSlow: { state: true },
+    checkingOut: { state: true },
   };
 
   /**
@@ -107,8 +126,11 @@ export class PlanshipPlanPicker extends PlanshipElement {
   /** The billing interval whose prices are shown (`month` or `year`); the switch sets it. */
   interval: string = 'month';
 
-  /** When a chosen plan takes effect: `now` (changes the plan) or `renewal` (schedules it). */
-  changeAt: PlanChangeAt = 'now';
+  /**
+   * When a chosen plan takes effect: `auto` (default: a plan that costs more now, one that costs
+   * less at renewal), `now` (changes the plan) or `renewal` (schedules it).
+   */
+  changeAt: PlanChangeAt | 'auto' = 'auto';
 
   /** The slug of the plan to recommend: a "Recommended" badge, and emphasis. */
   recommended?: string;
@@ -118,6 +140,16 @@ export class PlanshipPlanPicker extends PlanshipElement {
 
   /** The plan whose radio holds the group's Tab stop (roving tabindex). */
   private focusSlug?: string;
+
+  /** The plan a checkout bought, until the subscription shows it (from the page address's `planship-pending`). */
+  private pendingPlan? = new URLSearchParams(globalThis.location?.search ?? '').get(PENDING_PARAM) ?? undefined;
+  private pendingSlow = false;
+  private pendingTimer?: ReturnType<typeof setInterval>;
+  /** The page is on its way to the checkout. */
+  private checkingOut = false;
+
+  /** Prices shown and compared: the `prices` property, else the ones the gateway sent with the plans. */
+  private shownPrices?: Prices;
 
   private task = this.load(['plans', 'subscriptions', 'product'], loadPickerData);
 
@@ -129,11 +161,57 @@ export class PlanshipPlanPicker extends PlanshipElement {
   }
 
   override render() {
-    return html`${this.renderTask(this.task, this.m.loadingPlans, html`<div part="plans">${skeletonCard}${skeletonCard}${skeletonCard}</div>`, (data) =>
-        data.plans.length
-          ? this.renderPlans(this.worded(data))
-          : html`<slot name="empty"><p part="empty" class="muted">${this.m.noPlans}</p></slot>`,
-      )}${this.renderDialog()}`;
+    return html`${this.renderTask(this.task, this.m.loadingPlans, html`<div part="plans">${skeletonCard}${skeletonCard}${skeletonCard}</div>`, (data) => {
+        this.shownPrices = this.prices ?? pricesOfPlans(data.plans);
+        return data.plans.length
+          ? html`${this.renderPending(data)}${this.renderPlans(this.worded(data))}`
+          : html`<slot name="empty"><p part="empty" class="muted">${this.m.noPlans}</p></slot>`;
+      })}${this.checkingOut ? html`<p part="checkout-status" role="status">${this.m.checkoutOpening}</p>` : nothing}${this.renderDialog()}`;
+  }
+
+  override disconnectedCallback(): void {
+    super.disconnectedCallback();
+    clearInterval(this.pendingTimer);
+    this.pendingTimer = undefined;
+  }
+
+  /**
+   * After checkout: "being applied" until the subscription shows the plan (the host's payment
+   * webhook makes the change; a live push or a look every few seconds shows it), then the plan is
+   * announced and the parameter leaves the address. After two minutes it says it is slow.
+   */
+  private renderPending(data: PickerData) {
+    const slug = this.pendingPlan;
+    if (!slug) return nothing;
+    const subscription = data.subscription;
+    if (subscription && (subscription.plan.slug === slug || (subscription.renewPlan?.slug === slug && subscription.autoRenew))) {
+      queueMicrotask(() => this.pendingDone(data, slug));
+      return nothing;
+    }
+    if (!this.pendingTimer) {
+      const started = Date.now();
+      this.pendingTimer = setInterval(() => {
+        if (Date.now() - started > PENDING_PATIENCE_MS) this.pendingSlow = true;
+        void this.task.run();
+      }, PENDING_POLL_MS);
+    }
+    const plan = data.plans.find((candidate) => candidate.slug === slug);
+    const name = plan ? this.localize.plan(plan).name : slug;
+    return html`<p part="pending" role="status" class="stale">${this.m.changePending(name)}${this.pendingSlow ? html` ${this.m.changePendingSlow}` : nothing}</p>`;
+  }
+
+  private pendingDone(data: PickerData, slug: string) {
+    if (this.pendingPlan !== slug) return;
+    this.pendingPlan = undefined;
+    clearInterval(this.pendingTimer);
+    this.pendingTimer = undefined;
+    const plan = data.plans.find((candidate) => candidate.slug === slug);
+    this.announce(this.m.announcePlanChanged(plan ? this.localize.plan(plan).name : slug));
+    const url = new URL(globalThis.location.href);
+    if (url.searchParams.get(PENDING_PARAM) === slug) {
+      url.searchParams.delete(PENDING_PARAM);
+      history.replaceState(history.state, '', url);
+    }
   }
 
   /** The plans with the host's names and descriptions in the element's language (the same objects while those stay). */
@@ -155,12 +233,34 @@ export class PlanshipPlanPicker extends PlanshipElement {
         ? { label: m.keepPlan(plan.name), changeAt: 'renewal' }
         : { label: m.currentPlanNamed(plan.name) };
     }
-    if (this.changeAt === 'renewal') {
+    if (this.whenFor(plan, data) === 'renewal') {
       return plan.slug === scheduled && subscription.autoRenew
         ? { label: m.startsAtRenewal(plan.name) }
         : { label: m.switchAtRenewal(plan.name), changeAt: 'renewal' };
     }
     return { label: m.switchTo(plan.name), changeAt: 'now' };
+  }
+
+  /** `auto`: a plan that costs more (else, without prices, a higher plan) starts now; one that costs less at renewal. */
+  private whenFor(plan: PlanDetails, data: PickerData): PlanChangeAt {
+    if (this.changeAt !== 'auto') return this.changeAt;
+    const current = currentPlan(data);
+    if (!current) return 'now';
+    const seats = data.subscription?.maxSubscribers ?? 1;
+    const before = periodCost(this.shownPrices, current.slug, this.interval, seats);
+    const after = periodCost(this.shownPrices, plan.slug, this.interval, seats);
+    if (before !== undefined && after !== undefined && before !== after) return after > before ? 'now' : 'renewal';
+    return (plan.order ?? 0) >= (current.order ?? 0) ? 'now' : 'renewal';
+  }
+
+  /** Whether choosing `plan` costs more, behind a gateway whose checkout takes the payment. */
+  private paysFirst(plan: PlanDetails, data: PickerData): boolean {
+    if (!this.client?.features.has('checkout')) return false;
+    const seats = data.subscription?.maxSubscribers ?? 1;
+    const after = periodCost(this.shownPrices, plan.slug, this.interval, seats);
+    const current = data.subscription?.isActive ? currentPlan(data) : undefined;
+    const before = current && periodCost(this.shownPrices, current.slug, this.interval, seats);
+    return after === undefined ? true : after > 0 && (before === undefined || after > before);
   }
 
   /**
@@ -174,7 +274,7 @@ export class PlanshipPlanPicker extends PlanshipElement {
 
   /** A plan's price in the chosen interval, else its only (or first) one. */
   private price(slug: string): Price | undefined {
-    return priceIn(this.prices, slug, this.interval);
+    return priceIn(this.shownPrices, slug, this.interval);
   }
 
   private renderPlans(data: PickerData) {
@@ -184,7 +284,7 @@ export class PlanshipPlanPicker extends PlanshipElement {
     const selectable = data.plans.filter((plan) => plan.isSelfServe !== false || plan.slug === current).map((plan) => plan.slug);
     const tabStop = selectable.find((slug) => slug === this.focusSlug) ?? current ?? selectable[0];
     const readOnly = this.readOnly(data);
-    const both = Object.values(this.prices ?? {}).some((given) => INTERVALS.every((interval) => [given].flat().some((price) => price.interval === interval)));
+    const both = Object.values(this.shownPrices ?? {}).some((given) => INTERVALS.every((interval) => [given].flat().some((price) => price.interval === interval)));
     return html`${both
         ? html`<div part="interval-switch" class="row" role="group" aria-label=${m.billingPeriod}>
             ${INTERVALS.map(
@@ -295,15 +395,21 @@ export class PlanshipPlanPicker extends PlanshipElement {
     const { changeAt } = action;
     const client = this.client!;
     const m = this.m;
-    if (!changeAt || this.actions.pending || !(await this.confirm(planChangeQuestion(this.localize, data, plan, action, (slug) => this.price(slug))))) return;
+    const pays = this.paysFirst(plan, data);
+    const question = planChangeQuestion(this.localize, data, plan, action, (slug) => this.price(slug));
+    const asked = pays ? { ...question, lines: [...(question.lines ?? []), m.paymentNext], confirmLabel: m.continueToPayment } : question;
+    if (!changeAt || this.actions.pending || !(await this.confirm(asked))) return;
     const { subscription, ended } = data;
     const target = subscription ?? ended;
     const resumes = !!target && !(target.isActive && target.autoRenew);
-    const request = { subscriptionId: target?.subscriptionId, fromPlan: target?.plan.slug, toPlan: plan.slug, changeAt, resumes };
+    const request: PlanChangeDetail = { subscriptionId: target?.subscriptionId, fromPlan: target?.plan.slug, toPlan: plan.slug, changeAt, resumes };
     if (!this.emit(new PlanshipPlanChangeEvent(request))) return;
+    // Behind a gateway that prices changes, it hears which interval was chosen.
+    const interval = client.features.has('checkout') && this.price(plan.slug)?.interval ? { interval: this.interval } : {};
     if (!target) {
       await this.actions.run(plan.slug, 'create-subscription', async () => {
-        const created = await client.createSubscription(plan.slug);
+        const created = await this.orCheckout(request, () => client.createSubscription(plan.slug, interval));
+        if (!created) return;
         this.emit(new PlanshipSubscriptionChangeEvent(created.id, 'created'));
         this.announce(m.announceSubscribed(plan.name));
       });
@@ -314,20 +420,37 @@ export class PlanshipPlanPicker extends PlanshipElement {
     const params: ModifySubscriptionParameters = !subscription ? { planSlug: plan.slug, isActive: true } : now ? { planSlug: plan.slug } : { renewPlanSlug: plan.slug };
     if (resumes) params.autoRenew = true;
     const kept = plan.slug === subscription?.plan.slug;
-    await this.changeSubscription(
-      plan.slug,
-      subscription ? 'change-plan' : 'resume',
-      id,
-      !subscription ? 'active' : now ? 'plan' : 'renew-plan',
-      () => client.modifySubscription(id, params),
-      !subscription
-        ? m.announceSubscribed(plan.name)
-        : now
-          ? m.announcePlanChanged(plan.name)
-          : kept
-            ? subscription.autoRenew ? m.announcePlanKept(plan.name) : m.announceResumed(plan.name)
-            : m.announcePlanScheduled(plan.name),
-    );
+    const success = !subscription
+      ? m.announceSubscribed(plan.name)
+      : now
+        ? m.announcePlanChanged(plan.name)
+        : kept
+          ? subscription.autoRenew ? m.announcePlanKept(plan.name) : m.announceResumed(plan.name)
+          : m.announcePlanScheduled(plan.name);
+    await this.actions.run(plan.slug, subscription ? 'change-plan' : 'resume', async () => {
+      const changed = await this.orCheckout(request, () => client.modifySubscription(id, { ...params, ...interval }));
+      if (!changed) return;
+      this.emit(new PlanshipSubscriptionChangeEvent(id, !subscription ? 'active' : now ? 'plan' : 'renew-plan', changed));
+      this.announce(success);
+    });
+  }
+
+  /**
+   * Makes the change; when it needs payment and the gateway says where (402 with a checkout
+   * URL), tells the page (cancelable `planship-checkout`) and goes there instead: undefined then.
+   */
+  private async orCheckout<T>(request: PlanChangeDetail, change: () => Promise<T>): Promise<T | undefined> {
+    try {
+      return await change();
+    } catch (error) {
+      const url = error instanceof PlanshipApiError ? error.checkoutUrl : undefined;
+      if (!url) throw error;
+      if (this.emit(new PlanshipCheckoutEvent(url, request))) {
+        this.checkingOut = true;
+        globalThis.location.assign(url);
+      }
+      return undefined;
+    }
   }
 }
 

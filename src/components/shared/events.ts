@@ -119,6 +119,44 @@ export class PlanshipMemberInviteEvent extends Event {
   }
 }
 
+/**
+ * Fired when a confirmed change costs more and the host's checkout answered where to pay (the
+ * gateway's 402). Cancelable: by default the page goes to `url` (`location.assign`); prevent it
+ * to open the checkout your own way (a popup, an embedded form).
+ */
+export class PlanshipCheckoutEvent extends Event implements PlanChangeDetail {
+  static readonly eventName = 'planship-checkout';
+  /** The host's checkout page for this change. */
+  declare readonly url: string;
+  /** The subscription whose plan changes; undefined for a first subscription. */
+  declare readonly subscriptionId: string | undefined;
+  /** That subscription's plan; undefined for a first subscription. */
+  declare readonly fromPlan: string | undefined;
+  /** The chosen plan's slug. */
+  declare readonly toPlan: string;
+  /** `now` or `renewal`. */
+  declare readonly changeAt: PlanChangeAt;
+  /** True when the change also keeps a cancelled subscription going (or reactivates one that ended). */
+  declare readonly resumes: boolean;
+
+  constructor(url: string, detail: PlanChangeDetail) {
+    super(PlanshipCheckoutEvent.eventName, { bubbles: true, composed: true, cancelable: true });
+    Object.assign(this, detail, { url });
+  }
+}
+
+/** Fired when the customer asks for their payment method and invoices. Cancelable: by default the page goes to `url`. */
+export class PlanshipBillingPortalEvent extends Event {
+  static readonly eventName = 'planship-billing-portal';
+  /** The host's billing portal for this customer (e.g. a Stripe Billing Portal session). */
+  readonly url: string;
+
+  constructor(url: string) {
+    super(PlanshipBillingPortalEvent.eventName, { bubbles: true, composed: true, cancelable: true });
+    this.url = url;
+  }
+}
+
 /** Fired after the invitee accepted or declined an invitation (<planship-invitation>). */
 export class PlanshipInvitationAnswerEvent extends Event {
   static readonly eventName = 'planship-invitation-answer';
@@ -159,6 +197,8 @@ declare global {
     'planship-error': PlanshipErrorEvent;
     'planship-member-invite': PlanshipMemberInviteEvent;
     'planship-invitation-answer': PlanshipInvitationAnswerEvent;
+    'planship-checkout': PlanshipCheckoutEvent;
+    'planship-billing-portal': PlanshipBillingPortalEvent;
     'planship-upgrade-request': PlanshipUpgradeRequestEvent;
   }
   interface HTMLElementEventMap {
@@ -167,6 +207,8 @@ declare global {
     'planship-error': PlanshipErrorEvent;
     'planship-member-invite': PlanshipMemberInviteEvent;
     'planship-invitation-answer': PlanshipInvitationAnswerEvent;
+    'planship-checkout': PlanshipCheckoutEvent;
+    'planship-billing-portal': PlanshipBillingPortalEvent;
     'planship-upgrade-request': PlanshipUpgradeRequestEvent;
   }
 }

@@ -5,6 +5,8 @@ export interface Price {
   currency: string;
   /** e.g. 'month', 'year'; omitted for one-off prices. */
   interval?: string;
+  /** The amount is per seat. */
+  perSeat?: boolean;
 }
 
 /**

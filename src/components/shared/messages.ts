@@ -29,6 +29,7 @@ export interface PlanshipMessages {
   errorUnauthorized: string;
   /** Any refusal (403): the policy, or rights that changed. */
   errorForbidden: string;
+  errorPaymentRefused: string;
   errorNotFound: string;
   /** 409 when nothing more particular applies. */
   errorConflict: string;
@@ -123,6 +124,12 @@ export interface PlanshipMessages {
    * `amount` in the result and sets it apart, so any word order works.
    */
   pricePer: (amount: string, interval: string) => string;
+  perSeat: (price: string) => string;
+  continueToPayment: string;
+  paymentNext: string;
+  checkoutOpening: string;
+  changePending: (plan: string) => string;
+  changePendingSlow: string;
   /** Names of the billing intervals used in `prices` (`day`, `week`, `month`, `year`; add yours). */
   intervalNames: Record<string, string>;
 
@@ -200,6 +207,7 @@ export interface PlanshipMessages {
   removeMemberQuestion: string;
   removeMemberMessage: (name: string) => string;
   removeMember: string;
+  paymentAndInvoices: string;
   invitationsHeading: string;
   withdrawInvitation: string;
   withdrawInvitationNamed: (email: string) => string;
@@ -272,6 +280,7 @@ export const en: PlanshipMessages = {
   errorNetwork: 'Could not reach the billing service. Check your connection.',
   errorUnauthorized: 'Your session has expired. Please sign in again.',
   errorForbidden: 'You are not allowed to do this. Ask an administrator of this subscription, or contact us.',
+  errorPaymentRefused: 'This change costs more and cannot be paid for here: contact us to make it.',
   errorNotFound: 'This is no longer there. Reload the page to see what changed.',
   errorConflict: 'This changed in the meantime. Reload the page to see what changed.',
   errorInvalid: 'This was not accepted. Check what you entered.',
@@ -331,6 +340,12 @@ export const en: PlanshipMessages = {
   recommended: 'Recommended',
   contractPlan: 'This plan is sold by contract: contact us to change it.',
   pricePer: (amount, interval) => `${amount} / ${interval}`,
+  perSeat: (price) => `${price} per seat`,
+  continueToPayment: 'Continue to payment',
+  paymentNext: 'You pay on the next page; the change is made once the payment went through.',
+  checkoutOpening: 'Opening the payment page…',
+  changePending: (plan) => `Your change to ${plan} is being applied. This page updates by itself.`,
+  changePendingSlow: 'This is taking longer than usual. Reload the page in a minute, or contact us if nothing changes.',
   intervalNames: { day: 'day', week: 'week', month: 'month', year: 'year' },
 
   unlimited: 'Unlimited',
@@ -394,6 +409,7 @@ export const en: PlanshipMessages = {
   removeMemberQuestion: 'Remove member?',
   removeMemberMessage: (name) => `${name} will lose access to what this subscription includes.`,
   removeMember: 'Remove member',
+  paymentAndInvoices: 'Payment method and invoices',
   invitationsHeading: 'Invitations waiting for an answer',
   withdrawInvitation: 'Withdraw',
   withdrawInvitationNamed: (email) => `Withdraw the invitation to ${email}`,

@@ -5,7 +5,7 @@ import { styles } from './subscription-manager.styles.ts';
 import { define } from '../shared/define.ts';
 import type { PlanshipMessages } from '../shared/messages.ts';
 import { PlanshipElement, headingLevel } from '../shared/planship-element.ts';
-import type { CancellationReason, SubscriptionChangeKind } from '../shared/events.ts';
+import { PlanshipBillingPortalEvent, type CancellationReason, type SubscriptionChangeKind } from '../shared/events.ts';
 import { splitAround } from '../shared/wording.ts';
 import { memberParts, membersSkeleton } from './members-list.ts';
 
@@ -18,7 +18,7 @@ const skeleton = html`<div class="card">
 </div>`;
 
 /** The manager's own parts and those of the members area inside it (for `exportparts`). */
-export const managerParts = `base,subscription,inactive,plan-name,status,renewal,keep-plan-button,cancel-button,resume-button,contract,members,action-error,empty,loading,error,error-note,retry-button,stale,dialog,dialog-heading,dialog-confirm,dialog-cancel,cancel-reasons,cancel-reason,cancel-comment,${memberParts}`;
+export const managerParts = `base,billing-portal-button,subscription,inactive,plan-name,status,renewal,keep-plan-button,cancel-button,resume-button,contract,members,action-error,empty,loading,error,error-note,retry-button,stale,dialog,dialog-heading,dialog-confirm,dialog-cancel,cancel-reasons,cancel-reason,cancel-comment,${memberParts}`;
 
 /** A reason a customer may give for cancelling: sent as `value`, shown as `label` (rendered as text). */
 export interface CancelReasonOption {
@@ -59,6 +59,7 @@ const otherOwnActive = (subscriptions: readonly Subscription[], subscription: Su
  * @slot empty - Shown when the customer has no subscription (default "No subscription yet.").
  * @slot contact - Under a subscription on a contract plan: how to reach you (default "Contact us about <plan>."), e.g. a link.
  * @slot payment-method - Your own content after the subscriptions, e.g. the card on file (Planship has no payment methods).
+ * @csspart billing-portal-button - "Payment method and invoices": opens the host's billing portal (behind a gateway with `billingPortal`).
  * @slot invoices - Your own content after the payment method, e.g. a list of invoices (Planship has no invoices).
  *
  * @csspart base - The wrapper.
@@ -88,6 +89,7 @@ const otherOwnActive = (subscriptions: readonly Subscription[], subscription: Su
  *
  * @fires planship-subscription-change - After a change to a subscription succeeded (a cancellation's `reason` when the customer gave one).
  * @fires planship-member-invite - An administrator submitted the invite form (cancelable: prevent it to invite people yourself).
+ * @fires planship-billing-portal - "Payment method and invoices" was pressed; cancelable (by default the page goes to `url`).
  * @fires planship-error - A read or action failed (the element shows it, with a retry button when retrying can help).
  */
 export class PlanshipSubscriptionManager extends PlanshipElement {
@@ -137,8 +139,20 @@ export class PlanshipSubscriptionManager extends PlanshipElement {
         html`${subscriptions.length
           ? this.worded(subscriptions).map((subscription, _, all) => this.renderSubscription(subscription, all, contracts.has(subscription.plan.slug)))
           : html`<slot name="empty"><p part="empty" class="muted">${this.m.noSubscription}</p></slot>`}
+        ${this.client?.features.has('billing-portal')
+          ? html`${this.button('billing-portal-button', this.m.paymentAndInvoices, 'billing-portal', () => this.openBillingPortal())}${this.renderFailure('billing-portal')}`
+          : nothing}
         <slot name="payment-method"></slot><slot name="invoices"></slot>`,
       )}${this.renderDialog()}`;
+  }
+
+  /** The host's billing portal (payment method, invoices): asked for a URL, then (unless a listener prevents it) opened. */
+  private openBillingPortal() {
+    if (this.actions.pending) return;
+    return this.actions.run('billing-portal', 'billing-portal', async () => {
+      const url = await this.client!.openBillingPortal();
+      if (this.emit(new PlanshipBillingPortalEvent(url))) globalThis.location.assign(url);
+    });
   }
 
   /** The subscriptions with the host's plan names in the element's language (the same objects while those stay). */
