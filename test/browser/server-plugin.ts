@@ -39,6 +39,7 @@ export function planshipServerPlugin() {
   /** A gateway host that lists no page origin: to the test page it is another site's backend. */
   let foreign: Promise<GatewayHost> | undefined;
   let restartable: Promise<RestartableHost> | undefined;
+  let checkoutGateway: Promise<GatewayHost> | undefined;
   const foreignTabs = new Map<string, { own: WebSocket; received: unknown[]; customerId: string; upstreamBefore: number }>();
 
   function admin({ method, path, body, server: serverUrl }: AdminPayload) {
@@ -59,6 +60,7 @@ export function planshipServerPlugin() {
         started?.sse.close(),
         foreign?.then((host) => host.close()),
         restartable?.then((host) => host.close()),
+        checkoutGateway?.then((host) => host.close()),
         ...[...ownServers.values()].map((own) => own.close()),
         ...[...proxies.values()].map((proxy) => proxy.close()),
       ]);
@@ -109,6 +111,34 @@ export function planshipServerPlugin() {
         const host = await restartable!;
         await (step === 'stop-planship' ? host.stopPlanship() : host.startPlanship());
         return true;
+      }
+      if (command === 'planship-checkout-gateway') {
+        // A gateway with prices: checkout answers a payment page for `business`, yes for `pro`,
+        // and no (not sold online) for the rest; the billing portal is a page of the host's.
+        checkoutGateway ??= startGatewayHost({
+          listen: '::',
+          allowedOrigins: pageOrigins,
+          heartbeatMs: 1000,
+          prices: {
+            free: { amount: 0, currency: 'USD', interval: 'month' },
+            starter: { amount: 19, currency: 'USD', interval: 'month' },
+            pro: { amount: 49, currency: 'USD', interval: 'month' },
+            business: { amount: 199, currency: 'USD', interval: 'month' },
+          },
+          checkout: (change) => (change.toPlan === 'business' ? { url: `https://pay.example/checkout?plan=${change.toPlan}` } : change.toPlan === 'pro'),
+          billingPortal: (user) => `https://billing.example/portal?user=${encodeURIComponent(user.id)}`,
+        });
+        const host = await checkoutGateway;
+        const { userId, plan } = payload as { userId: string; plan?: string };
+        if (plan) {
+          const created = await host.admin('POST', '/api/v1/customers', { alternative_id: userId, email: userId, name: 'Checkout Page' });
+          await host.admin('POST', `/api/v1/products/acme-analytics/plans/${plan}/subscriptions`, { customer_id: created.body.id, max_subscribers: 1 });
+        }
+        return { port: new URL(host.origin).port, session: host.signIn({ id: userId, email: userId, name: 'Checkout Page' }) };
+      }
+      if (command === 'planship-checkout-gateway-admin') {
+        const { method, path, body } = payload as { method: string; path: string; body?: unknown };
+        return (await checkoutGateway!).admin(method, path, body);
       }
       if (command === 'planship-gateway-outbox') {
         // The newest invitation mailed to an address.
