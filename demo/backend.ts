@@ -1,13 +1,15 @@
 // The demo host backend: the part of a customer's own app that holds the Planship client
 // credentials. It signs users in (a signed session cookie), mounts the portal gateway at
 // /planship so the page talks only to this origin with no token at all, and does what only a
-// backend may: report usage and change plans after the host's own checkout. This is the
-// production pattern on hosted Planship; copy it.
+// backend may: report usage, and take payment for changes that cost more (the gateway's `prices`
+// and `checkout`; the demo's own payment page stands in for Stripe's) before making them. This is
+// the production pattern on hosted Planship; copy it (examples/gateway/stripe-checkout.ts has the
+// same with Stripe).
 import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { PlanshipApiError, PlanshipCustomer } from '../src/client/index.ts';
-import { createPlanshipGateway } from '../src/gateway/index.ts';
+import { createPlanshipGateway, type GatewayPrices, type PlanChange } from '../src/gateway/index.ts';
 
 export interface DemoBackendOptions {
   apiUrl: string;
@@ -29,6 +31,17 @@ export const DEMO_USERS = [
 ];
 
 const SESSION_COOKIE = 'demo_session';
+
+/** Monthly and yearly prices (two months free yearly): the picker shows a Monthly/Yearly switch. */
+export const DEMO_PRICES: GatewayPrices = Object.fromEntries(
+  Object.entries({ free: 0, starter: 19, pro: 49, business: 199 }).map(([plan, monthly]) => [
+    plan,
+    [
+      { amount: monthly, currency: 'USD', interval: 'month' },
+      { amount: monthly * 10, currency: 'USD', interval: 'year' },
+    ],
+  ]),
+);
 
 /** A session cookie that names a user and cannot be forged without the backend's key. */
 function sessions() {
@@ -58,6 +71,9 @@ function demoUser(id: string | undefined) {
 export async function startDemoBackend(options: DemoBackendOptions) {
   const credentials = { clientId: options.clientId, clientSecret: options.clientSecret };
   const session = sessions();
+  const pageUrl = options.pageUrl ?? 'http://127.0.0.1:5173/';
+  /** Checkouts opened and not paid yet, by id: who, and the change they are paying for. */
+  const checkouts = new Map<string, { userId: string; change: PlanChange }>();
   /** The demo's "sent mail": invitations waiting in the invitees' inboxes. */
   const outbox: { to: string; url: string; from: string; plan: string }[] = [];
   const gateway = createPlanshipGateway({
@@ -73,12 +89,21 @@ export async function startDemoBackend(options: DemoBackendOptions) {
     // Invitations by email (the members list's invite form): an offer the invitee accepts in their
     // own portal. A real app mails `url` with its email service; the demo keeps an outbox.
     invitations: {
-      acceptUrl: options.pageUrl ?? 'http://127.0.0.1:5173/',
+      acceptUrl: pageUrl,
       send: (mail) => {
         outbox.unshift({ to: mail.to, url: mail.url, from: mail.inviter.name ?? mail.inviter.id, plan: mail.planName });
         outbox.splice(100);
       },
     },
+    // What plans cost (the picker shows it with no script) and where a change that costs more is
+    // paid for: the demo's payment page. The change is made once it is paid.
+    prices: DEMO_PRICES,
+    checkout: (change, user) => {
+      const id = randomBytes(12).toString('base64url');
+      checkouts.set(id, { userId: user.id, change });
+      return { url: new URL(`api/demo/pay/${id}`, pageUrl).href };
+    },
+    billingPortal: () => new URL('api/demo/billing', pageUrl).href,
   });
   /** Backend-side clients of single customers (usage, plan changes after checkout), one per customer. */
   const customerClients = new Map<string, PlanshipCustomer>();
@@ -89,12 +114,33 @@ export async function startDemoBackend(options: DemoBackendOptions) {
   };
 
   async function readJson(request: IncomingMessage): Promise<any> {
+    const text = await readText(request);
+    return text ? JSON.parse(text) : {};
+  }
+
+  /** After payment: the change, made with the product credentials (a Stripe webhook does this in production). */
+  async function applyPaidChange(userId: string, change: PlanChange) {
+    const customer = customerClient(userId);
+    if (change.subscriptionId) {
+      const when = change.at === 'now' ? { planSlug: change.toPlan } : { renewPlanSlug: change.toPlan };
+      await customer.modifySubscription(change.subscriptionId, { ...when, ...(change.seats !== undefined && { maxSubscribers: change.seats }), isActive: true, autoRenew: true });
+    } else {
+      await customer.createSubscription(change.toPlan, { maxSubscribers: change.seats });
+    }
+  }
+
+  async function readText(request: IncomingMessage): Promise<string> {
     let text = '';
     for await (const chunk of request) {
       text += chunk;
       if (text.length > 10_000) throw new SyntaxError('body too large');
     }
-    return text ? JSON.parse(text) : {};
+    return text;
+  }
+
+  function page(response: ServerResponse, body: string) {
+    response.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' });
+    response.end(`<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Acme Analytics (demo)</title><link rel="stylesheet" href="/demo/demo.css"></head><body><main>${body}</main></body></html>`);
   }
 
   function send(response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}) {
@@ -122,17 +168,25 @@ export async function startDemoBackend(options: DemoBackendOptions) {
       const { metering_id: meteringId = 'api-calls', usage = 100 } = await readJson(request);
       return send(response, 200, await customerClient(userId).reportUsage(String(meteringId), Number(usage)));
     }
-    if (url.pathname === '/api/demo/checkout' && request.method === 'POST') {
-      // The host-checkout example: the host takes payment, then changes the plan from its backend.
-      const { subscription_id: subscriptionId, plan_slug: planSlug } = await readJson(request);
-      const customer = customerClient(userId);
-      // The page chose the plan, so check it is one the host sells on its own checkout.
-      const plan = await customer.getPlan(String(planSlug));
-      if (!plan.isPublic || !plan.isSelfServe) return send(response, 403, { detail: 'That plan is not sold through checkout' });
-      const changed = subscriptionId
-        ? await customer.modifySubscription(String(subscriptionId), { planSlug: String(planSlug), autoRenew: true })
-        : await customer.createSubscription(String(planSlug));
-      return send(response, 200, changed);
+    const paying = /^\/api\/demo\/pay\/([\w-]+)$/.exec(url.pathname);
+    const checkout = paying && checkouts.get(paying[1]);
+    if (checkout && checkout.userId === userId && request.method === 'GET') {
+      // The demo's payment page (a real app sends the customer to Stripe Checkout).
+      const { toPlan, at } = checkout.change;
+      return page(response, `<h1>Demo payment page</h1><p>Pay for <strong>${toPlan}</strong>${at === 'renewal' ? ' from your next renewal' : ''}. No card needed: this is a demo.</p>
+        <form method="post"><button name="pay" value="yes">Pay</button> <button name="pay" value="no">Cancel</button></form>`);
+    }
+    if (checkout && checkout.userId === userId && request.method === 'POST') {
+      checkouts.delete(paying[1]);
+      const paid = new URLSearchParams(await readText(request)).get('pay') === 'yes';
+      if (paid) await applyPaidChange(userId, checkout.change);
+      const back = new URL(pageUrl);
+      if (paid) back.searchParams.set('planship-pending', checkout.change.toPlan);
+      response.writeHead(303, { location: back.href }).end();
+      return;
+    }
+    if (url.pathname === '/api/demo/billing' && request.method === 'GET') {
+      return page(response, `<h1>Demo billing portal</h1><p>Payment method: Visa ending 4242. Invoices: none yet (Planship has no invoices: your billing provider keeps them).</p><p><a href="${pageUrl}">Back to your account</a></p>`);
     }
     send(response, 404, { detail: 'Not Found' });
   }

@@ -1,27 +1,13 @@
 // The demo page: an account page of a made-up SaaS, built from the portal's elements.
 import { html, nothing, render } from 'lit';
 import '../src/index.ts';
-import type { PlanshipPlanChangeEvent } from '../src/index.ts';
 
 const product = 'acme-analytics';
 
-/** Monthly and yearly prices (two months free): the picker shows a Monthly/Yearly switch. */
-const prices = Object.fromEntries(
-  Object.entries({ free: 0, starter: 19, pro: 49, business: 199 }).map(([plan, monthly]) => [
-    plan,
-    [
-      { amount: monthly, currency: 'USD', interval: 'month' },
-      { amount: monthly * 10, currency: 'USD', interval: 'year' },
-    ],
-  ]),
-);
-
 const params = new URLSearchParams(location.search);
 let user = params.get('user') ?? 'ada@example.com';
-let hostCheckout = false;
 /** The theme toggle's choice; unset follows the OS (prefers-color-scheme). */
 let theme: 'light' | 'dark' | undefined;
-let pendingChange: PlanshipPlanChangeEvent | undefined;
 
 async function backend(path: string, body: unknown) {
   const response = await fetch(path, {
@@ -30,15 +16,6 @@ async function backend(path: string, body: unknown) {
     body: JSON.stringify(body),
   });
   if (!response.ok) throw new Error(`${path} answered ${response.status}`);
-}
-
-function onPlanChange(event: PlanshipPlanChangeEvent) {
-  if (!hostCheckout) return;
-  event.preventDefault();
-  pendingChange = event;
-  const dialog = document.querySelector<HTMLDialogElement>('#checkout')!;
-  dialog.querySelector('#checkout-summary')!.textContent = `${event.fromPlan ?? 'No plan'} → ${event.toPlan}`;
-  dialog.showModal();
 }
 
 /** The demo's mail: invitations sent to the signed-in user (a real app mails them). */
@@ -66,15 +43,13 @@ function renderPortal() {
             ${inbox.map((mail) => html`<a href=${asThisUser(mail.url)}>${mail.from} invited you to their ${mail.plan} team</a> `)}
           </aside>`
         : nothing}
-      <planship-provider product-slug=${product} api-url="/planship" @planship-plan-change=${onPlanChange}
-        @planship-invitation-answer=${() => readInbox().then(renderPortal)}>
+      <planship-provider product-slug=${product} api-url="/planship" @planship-invitation-answer=${() => readInbox().then(renderPortal)}>
         <planship-invitation theme=${themed}></planship-invitation>
         <section aria-labelledby="plans-title">
           <h2 id="plans-title">Plans</h2>
-          <label class="tools"><input type="checkbox" .checked=${hostCheckout}
-            @change=${(e: Event) => (hostCheckout = (e.target as HTMLInputElement).checked)} />
-            Use the host's own checkout (cancelable <code>planship-plan-change</code>)</label>
-          <planship-plan-picker .prices=${prices} recommended="pro" theme=${themed}>
+          <p class="tools">Prices come from the demo backend's gateway (<code>prices</code>); a plan that costs more
+            goes to its payment page (<code>checkout</code>) and changes once paid.</p>
+          <planship-plan-picker recommended="pro" theme=${themed}>
             <a slot="contact" href="mailto:sales@example.com">Contact sales</a>
           </planship-plan-picker>
         </section>
@@ -82,8 +57,6 @@ function renderPortal() {
           <h2 id="subs-title">Subscription</h2>
           <planship-subscription-manager theme=${themed}>
             <a slot="contact" href="mailto:sales@example.com">Contact your account manager</a>
-            <p slot="payment-method" class="tools">Payment method: Visa ending 4242 (the host's own content)</p>
-            <p slot="invoices" class="tools"><a href="#invoices">Invoices</a> (the host's own page: Planship has no invoices)</p>
           </planship-subscription-manager>
         </section>
         <section aria-labelledby="usage-title">
@@ -154,13 +127,6 @@ async function start() {
     theme = (event.target as HTMLInputElement).checked ? 'dark' : 'light';
     document.documentElement.style.colorScheme = theme;
     renderPortal(); // the elements take the theme from the template, so a user switch keeps it
-  });
-  document.querySelector<HTMLDialogElement>('#checkout')!.addEventListener('close', async (event) => {
-    const dialog = event.target as HTMLDialogElement;
-    if (dialog.returnValue === 'pay' && pendingChange) {
-      await backend('/api/demo/checkout', { subscription_id: pendingChange.subscriptionId, plan_slug: pendingChange.toPlan });
-    }
-    pendingChange = undefined;
   });
   renderPortal();
 }
