@@ -27,6 +27,7 @@ export {
   PlanshipMemberInviteEvent,
   PlanshipInvitationAnswerEvent,
   PlanshipCheckoutEvent,
+  PlanshipPlanSelectEvent,
   PlanshipBillingPortalEvent,
   PlanshipUpgradeRequestEvent,
   type CancellationReason,

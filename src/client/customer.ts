@@ -62,6 +62,8 @@ export class PlanshipCustomer extends PlanshipProduct {
   #disposed = false;
   /** Gateway mode: the first-render answer, asked for once. */
   #primed?: Promise<void>;
+  /** Gateway mode: false once the gateway said the page's visitor is not signed in. */
+  #signedIn?: boolean;
 
   /** Uses tokens from an external flow (browser safe). */
   constructor(productSlug: string, customerId: string, url: string, getAccessToken: TokenGetter, webSocketUrl?: string);
@@ -73,6 +75,16 @@ export class PlanshipCustomer extends PlanshipProduct {
     super(productSlug, auth, options);
     this.customerId = customerId;
     this.webSocketUrl = webSocketBase(this.baseUrl, options.webSocketUrl);
+  }
+
+  /**
+   * False when the portal gateway said nobody is signed in (a visitor, e.g. on a pricing page): the
+   * catalog reads work, the customer's own read as nothing, and nothing goes live. True with a
+   * token or a signed-in session; undefined until the gateway's first answer says which.
+   */
+  get signedIn(): boolean | undefined {
+    if (this._tokens) return true;
+    return this._publicRoute ? false : this.#signedIn;
   }
 
   /** `idle` until something listens; `reconnecting` means numbers may be stale. */
@@ -108,14 +120,26 @@ export class PlanshipCustomer extends PlanshipProduct {
    */
   protected override _priming(): Promise<void> | undefined {
     if (this._tokens || this.#disposed) return undefined;
+    // Planship's public route: a visitor, with no first-render answer to ask for.
+    if (this._publicRoute) {
+      this.#signedIn = false;
+      return undefined;
+    }
     this.#primed ??= this._http
       .send({ method: 'GET', path: '/portal' })
-      .then((answer) => this.#prime(answer as PortalAnswer))
-      .catch(() => {});
+      .then((answer) => this.prime(answer as PortalAnswer))
+      // No first-render answer (an older gateway, or none): reads and the socket go on as usual.
+      .catch(() => void (this.#signedIn ??= true));
     return this.#primed;
   }
 
-  #prime(answer: PortalAnswer): void {
+  /**
+   * Puts a first-render answer in the cache (the gateway's `/portal`, or the snapshot a server
+   * rendered the page from): the elements' first reads are served from it, with no request.
+   */
+  prime(answer: PortalAnswer): void {
+    this.#primed ??= Promise.resolve();
+    this.#signedIn = answer.signed_in !== false;
     this._primeCatalog(answer);
     const product = this.#productPath();
     if (answer.subscriptions) {
@@ -126,6 +150,14 @@ export class PlanshipCustomer extends PlanshipProduct {
       this._cache.put(this.#entitlementsPath(), 'entitlements', answer.entitlements, true);
       this.#fresh(answer.entitlements);
     }
+  }
+
+  protected override _visitorAnswer(path: string): unknown {
+    if (this.#signedIn !== false || !path.startsWith(this.#customerPath())) return undefined;
+    // A visitor has no subscriptions, entitlements or usage: asked for, they read as nothing.
+    if (path.includes('/subscriptions')) return [];
+    if (path === this.#entitlementsPath()) return {};
+    return { total: 0, by_bucket: {}, by_subscription: {} };
   }
 
   protected override _stored(path: string, raw: unknown): void {
@@ -353,6 +385,13 @@ export class PlanshipCustomer extends PlanshipProduct {
   }
 
   #listen(): void {
+    // Behind the gateway, wait for its first answer: a visitor who is not signed in goes live never.
+    if (this._publicRoute) return;
+    if (!this._tokens && this.#signedIn === undefined) {
+      void this._priming()?.then(() => this.#signedIn !== undefined && this.#listen());
+      return;
+    }
+    if (this.#signedIn === false) return;
     const runtime = globalThis as { WebSocket?: WebSocketConstructor; EventSource?: EventSourceConstructor };
     const tokens = this._tokens;
     const WebSocketClass = this._options.WebSocket ?? runtime.WebSocket;

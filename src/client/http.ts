@@ -46,6 +46,8 @@ function parse(text: string): unknown {
 export class Http {
   /** Where bearer tokens come from; none in gateway mode (the page's own session authenticates). */
   tokens?: TokenSource;
+  /** No token and no cookies: a public route read by a visitor (Planship's public catalog). */
+  anonymous = false;
   /** What the portal gateway offers beyond Planship's routes (its `Planship-Portal-Features` header). */
   readonly features = new Set<string>();
 
@@ -97,7 +99,7 @@ export class Http {
           body: body === undefined ? undefined : JSON.stringify(body),
           signal: controller.signal,
           // Gateway mode (no token source): the host's session cookie is the credential (also for an allowed other origin).
-          ...(this.tokens ? {} : { credentials: 'include' as const }),
+          ...(this.tokens ? {} : { credentials: this.anonymous ? ('omit' as const) : ('include' as const) }),
         });
         status = response.status;
         for (const feature of response.headers?.get('planship-portal-features')?.split(',') ?? []) this.features.add(feature.trim());

@@ -46,6 +46,12 @@ export interface PlanshipOptions {
   heartbeatMs?: number;
   /** Allows client credentials in a browser. Don't: the secret would ship to every visitor. */
   dangerouslyAllowBrowser?: boolean;
+  /**
+   * With no token (`null` auth): read Planship's public catalog route
+   * (`/api/v1/public/{organization}/{product}/plans`) of this organization, as a visitor of a
+   * static pricing page with no backend: plans and their entitlements, nothing of any customer.
+   */
+  organizationSlug?: string;
 }
 
 export interface RequestOptions {
@@ -153,6 +159,8 @@ export class PlanshipProduct extends EventTarget {
       throw new PlanshipAuthError('Pass a token getter, { clientId, clientSecret }, or null behind the portal gateway');
     }
     this._tokens = this._http.tokens = obtain && tokenSource(obtain, timeoutMs);
+    // Planship's public route needs no credentials: the visitor's cookies for the API host stay home.
+    if (this._publicRoute) this._http.anonymous = true;
     this._cache = new Cache(
       () => this._live(),
       (resource) => this.dispatchEvent(new PlanshipChangeEvent([resource])),
@@ -173,9 +181,23 @@ export class PlanshipProduct extends EventTarget {
   /** A GET through the shared cache; `convert` turns the raw JSON into models. */
   protected _read<T>(path: string, resource: Resource, policy: Policy, options?: RequestOptions, convert: (raw: unknown) => T = fromWire): Promise<T> {
     const load = (signal: AbortSignal) => this._http.send({ method: 'GET', path, signal });
-    const read = () => this._cache.read(path, resource, policy, load, options?.signal).then(convert);
+    const read = () => {
+      const local = this._visitorAnswer(path);
+      return local !== undefined ? Promise.resolve(local).then(convert) : this._cache.read(path, resource, policy, load, options?.signal).then(convert);
+    };
     const priming = this._priming();
     return priming ? priming.then(read) : read();
+  }
+
+  /** Planship's public catalog route of the product (no token, an `organizationSlug`); undefined otherwise. */
+  protected get _publicRoute(): string | undefined {
+    const organization = this._options.organizationSlug;
+    return organization && !this._tokens ? path`/api/v1/public/${organization}/${this.productSlug}` : undefined;
+  }
+
+  /** What a visitor who is not signed in has at `path` (nothing of any customer), answered without a request; undefined: ask. */
+  protected _visitorAnswer(_path: string): unknown {
+    return undefined;
   }
 
   /** A first-render answer on its way that primes the cache (reads wait for it); none here. */
@@ -203,11 +225,11 @@ export class PlanshipProduct extends EventTarget {
   }
 
   #plansPath(): string {
-    return path`/api/v1/products/${this.productSlug}/plans` + '?include=entitlements';
+    return (this._publicRoute ?? path`/api/v1/products/${this.productSlug}`) + '/plans?include=entitlements';
   }
 
   #planPath(planSlug: string): string {
-    return path`/api/v1/products/${this.productSlug}/plans/${planSlug}`;
+    return (this._publicRoute ?? path`/api/v1/products/${this.productSlug}`) + path`/plans/${planSlug}`;
   }
 
   /** A mutation: on success the named resources are stale and listeners hear about it. */
@@ -231,6 +253,8 @@ export class PlanshipProduct extends EventTarget {
   }
 
   getProduct(options?: RequestOptions): Promise<Product> {
+    // The public route has plans only: the product is known by its slug.
+    if (this._publicRoute) return Promise.resolve({ slug: this.productSlug, name: this.productSlug, description: '' } as Product);
     return this._read(path`/api/v1/products/${this.productSlug}`, 'product', STALE_WHILE_REVALIDATE, options);
   }
 
@@ -243,7 +267,9 @@ export class PlanshipProduct extends EventTarget {
     return this._read(this.#planPath(planSlug), 'plans', STALE_WHILE_REVALIDATE, options);
   }
 
+  /** The product's levers; on the public route (which has none) an empty list: the plans' entitlements name them. */
   listLevers(options?: RequestOptions): Promise<LeverInList[]> {
+    if (this._publicRoute) return Promise.resolve([]);
     return this._read(path`/api/v1/products/${this.productSlug}/levers`, 'product', STALE_WHILE_REVALIDATE, options);
   }
 

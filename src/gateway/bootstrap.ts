@@ -23,13 +23,15 @@ async function ok(answer: Promise<{ status: number; body: unknown }>, what: stri
 
 /** The answer's shape, in Planship's wire format (snake_case), keyed as the client primes its cache. */
 export interface PortalAnswer {
+  /** False for a visitor who is not signed in: then only the catalog (product, plans, plan details, levers). */
+  signed_in?: boolean;
   product: unknown;
   plans: unknown[];
   plan_details: Record<string, unknown>;
   levers: unknown[];
-  subscriptions: unknown[];
-  entitlements: Record<string, unknown>;
-  usage: Record<string, unknown>;
+  subscriptions?: unknown[];
+  entitlements?: Record<string, unknown>;
+  usage?: Record<string, unknown>;
 }
 
 export async function portalBootstrap(upstream: Upstream, catalog: Catalog, productSlug: string, caller: Caller | null, pricing?: PlanPrices): Promise<PortalAnswer> {
@@ -52,6 +54,7 @@ export async function portalBootstrap(upstream: Upstream, catalog: Catalog, prod
     Promise.all(metered.map((slug) => (customer ? upstream.read(`${customer}${product}/levers/${encodeURIComponent(slug)}/usage`) : noUsage))),
   ]);
   return {
+    signed_in: true,
     product: productWire,
     plans: visible,
     plan_details: Object.fromEntries(visible.map((plan, index) => [plan.slug, withPrices(details[index], plan.slug, pricing)])),

@@ -50,6 +50,8 @@ export interface HandlerParts {
   bodyTimeoutMs: number;
   /** Plans' prices, which the first-render answer carries. */
   pricing: PlanPrices;
+  /** Visitors who are not signed in read the public catalog (else 401). */
+  publicCatalog: boolean;
   log: (message: string) => void;
   /** What this gateway offers beyond Planship's routes, told to the page on every answer. */
   featureHeaders: Record<string, string>;
@@ -62,6 +64,15 @@ export interface Admitted {
   caller: Caller | null;
   body: unknown;
 }
+
+/** A visitor who is not signed in, reading the public catalog. */
+export interface Visitor {
+  match: CustomerRouteMatch;
+  user: null;
+}
+
+/** What a visitor may read: the product's public catalog, nothing of any customer. */
+const PUBLIC_READS = new Set<CustomerAction>(['product.read', 'plans.list', 'plan.read', 'plan-entitlements.read', 'levers.list', 'lever.read']);
 
 export function withinBasePath(pathname: string, basePath: string): boolean {
   return pathname === basePath || pathname.startsWith(`${basePath}/`);
@@ -104,7 +115,12 @@ async function authorized(parts: HandlerParts, action: CustomerAction, context: 
 /** GET {basePath}/portal: who is signed in, then everything the elements read first, in one answer. */
 async function bootstrap(parts: HandlerParts, request: Request, native: IncomingMessage | undefined) {
   const user = await identifyUser(parts, request, native);
-  if (!user) throw refuse(401, 'Sign in to see your billing.');
+  if (!user) {
+    // A visitor: the public catalog (and its prices), nothing of any customer; no customer made.
+    if (!parts.publicCatalog) throw refuse(401, 'Sign in to see your billing.');
+    const { product, plans, plan_details, levers } = await portalBootstrap(parts.upstream, parts.catalog, parts.productSlug, null, parts.pricing);
+    return { signed_in: false, product, plans, plan_details, levers };
+  }
   const caller = await parts.customers.find(user);
   for (const action of BOOTSTRAP_ACTIONS) {
     await authorized(parts, action, { user, customerId: caller?.id ?? null, params: {}, body: undefined, request });
@@ -124,13 +140,14 @@ async function bootstrap(parts: HandlerParts, request: Request, native: Incoming
  * own customer, the host's rules. The body is read only once the session is known, so nobody
  * unknown makes the gateway wait for or buffer one.
  */
-export async function admit(parts: HandlerParts, request: Request, native: IncomingMessage | undefined, pathname: string): Promise<Admitted> {
+export async function admit(parts: HandlerParts, request: Request, native: IncomingMessage | undefined, pathname: string): Promise<Admitted | Visitor> {
   const segments = pathSegments(pathname.slice(parts.basePath.length));
   const match = segments && matchCustomerRoute(request.method, segments);
   const user = await identifyUser(parts, request, native);
-  if (!user) throw refuse(401, 'Sign in to see your billing.');
+  if (!user && !(parts.publicCatalog && match && PUBLIC_READS.has(match.action))) throw refuse(401, 'Sign in to see your billing.');
   if (!match) throw refuse(403, 'Not available through the billing portal.');
   if (match.params.product !== undefined && match.params.product !== parts.productSlug) throw refuse(404, 'Product not found');
+  if (!user) return { match, user: null };
   const caller = await parts.customers.find(user);
   // Until their customer exists, a user is named by `me` or their own id only.
   if (match.params.customer !== undefined && !isOwnCustomer(match.params.customer, caller ?? { id: '', alternativeId: user.id })) {
@@ -177,6 +194,10 @@ export function createFetchHandler(parts: HandlerParts) {
         return jsonResponse(200, await bootstrap(parts, request, native), { ...cors, ...parts.featureHeaders });
       }
       const admitted = await admit(parts, request, native, url.pathname);
+      if (!admitted.user) {
+        const answer = await parts.routes.serveCatalog(admitted.match);
+        return jsonResponse(answer.status, answer.body, { ...cors, ...parts.featureHeaders, vary: 'Cookie' });
+      }
       if (admitted.match.action === 'entitlements.live' && (request.headers.get('accept') ?? '').includes('text/event-stream')) {
         return eventStream(parts, admitted, request, native, cors);
       }

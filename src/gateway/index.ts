@@ -42,6 +42,12 @@ export interface PlanshipGatewayOptions {
   identify: Identify;
   /** Pages on other origins allowed to call the gateway (with credentials); default: same origin only. */
   allowedOrigins?: string[];
+  /**
+   * Visitors who are not signed in (`identify` answers null) read the public catalog: the plan
+   * list (public plans, with their entitlements and `prices`), a plan, the levers and `/portal`,
+   * nothing of any customer, and open no live connection. Default true; false answers them 401.
+   */
+  publicCatalog?: boolean;
   /** The host's own extra rules, after the customer policy allowed a request; false answers 403. */
   authorize?: Authorize;
   /**
@@ -286,6 +292,7 @@ export function createPlanshipGateway(options: PlanshipGatewayOptions): Planship
     bodyTimeoutMs: positive('bodyTimeoutMs', options.bodyTimeoutMs, 10_000),
     log,
     pricing,
+    publicCatalog: options.publicCatalog !== false,
     featureHeaders: features({ invites: !!invitations, checkout: pricing.priced, 'billing-portal': !!options.billingPortal }),
   };
   const handleRequest = createFetchHandler(parts);

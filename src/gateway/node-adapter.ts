@@ -177,8 +177,11 @@ export function createUpgradeHandler(parts: HandlerParts, server: () => WebSocke
         const fetchRequest = toFetchRequest(request, url);
         // Cookies ride along on a socket too: only the page's own origin (or an allowed one) may open it.
         checkOrigin(fetchRequest, parts.allowedOrigins);
-        const { match, user, caller } = await admit(parts, fetchRequest, request, url.pathname);
-        if (match.action !== 'entitlements.live') return refuseUpgrade(socket, 404, 'Not Found');
+        const admitted = await admit(parts, fetchRequest, request, url.pathname);
+        if (admitted.match.action !== 'entitlements.live') return refuseUpgrade(socket, 404, 'Not Found');
+        // Live entitlements are a customer's: never a visitor's (admit lets visitors read the catalog only).
+        if (!admitted.user) return refuseUpgrade(socket, 401, 'Sign in to see your billing.');
+        const { user, caller } = admitted;
         const wss = server();
         if (!wss) {
           parts.log('planship gateway: WebSocket upgrades need the `ws` package (npm install ws)');

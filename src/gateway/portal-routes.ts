@@ -99,6 +99,27 @@ export class PortalRoutes {
     this.#invitations = options.invitations && new Invitations({ upstream, customers, serially, customerDetails }, options.invitations);
   }
 
+  /** A catalog read for a visitor who is not signed in: public plans only (with their prices). */
+  serveCatalog(match: CustomerRouteMatch): Promise<UpstreamAnswer> {
+    const { params } = match;
+    switch (match.action) {
+      case 'product.read':
+        return this.#catalog.answer('');
+      case 'levers.list':
+        return this.#catalog.answer('/levers');
+      case 'lever.read':
+        return this.#catalog.answer(`/levers/${encodeURIComponent(params.lever!)}`);
+      case 'plans.list':
+        return this.#plans(null);
+      case 'plan.read':
+        return this.#plan(null, params.plan!, '');
+      case 'plan-entitlements.read':
+        return this.#plan(null, params.plan!, '/entitlements');
+      default:
+        throw refuse(401, 'Sign in to see your billing.');
+    }
+  }
+
   /** Forgets what is cached about a user (they signed out). */
   forget(userId: string): void {
     this.#customers.forget(userId);
@@ -109,11 +130,9 @@ export class PortalRoutes {
     const { params } = match;
     switch (match.action) {
       case 'product.read':
-        return this.#catalog.answer('');
       case 'levers.list':
-        return this.#catalog.answer('/levers');
       case 'lever.read':
-        return this.#catalog.answer(`/levers/${encodeURIComponent(params.lever!)}`);
+        return this.serveCatalog(match);
       case 'plans.list':
         return this.#plans(caller);
       case 'plan.read':

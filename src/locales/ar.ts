@@ -39,6 +39,7 @@ export default defineLocale('ar', {
   errorTooManyInvitations: 'دعوات كثيرة جدًا تنتظر ردًا أو أُرسلت اليوم: اسحب إحداها، أو حاول مجددًا غدًا.',
   errorEmailInvalid: 'أدخل عنوان بريد إلكتروني، مثل name@example.com.',
   errorMemberGone: 'لم يعد هذا الشخص في الفريق.',
+  errorCatalogNotFound: 'تعذّر عرض هذه الخطط: لم يُعثر على المنتج أو المؤسسة. إن كنت تدير هذا الموقع فتحقق من product-slug و organization-slug.',
   errorShownAbove: 'غير متاح: راجع الرسالة أعلاه.',
   tryAgain: (message) => `${message} يُرجى المحاولة مرة أخرى.`,
   misconfigured: (reason) => `إعدادات بوابة الفوترة غير صحيحة: ${reason}`,
@@ -51,6 +52,7 @@ export default defineLocale('ar', {
   noPlans: 'لا توجد خطط متاحة.',
   plansLabel: 'الخطط',
   choosePlan: (plan) => `اختيار ${plan}`,
+  getStartedWith: (plan) => `ابدأ مع ${plan}`,
   currentPlanNamed: (plan) => `الخطة الحالية: ${plan}`,
   keepPlan: (plan) => `الإبقاء على ${plan}`,
   startsAtRenewal: (plan) => `تبدأ ${plan} عند التجديد`,
@@ -98,6 +100,7 @@ export default defineLocale('ar', {
 
   loadingSubscriptions: 'جارٍ تحميل الاشتراكات',
   noSubscription: 'لا يوجد اشتراك بعد.',
+  signInToSee: 'سجّل الدخول لترى اشتراكك واستخدامك.',
   subscriptionEnded: 'انتهى هذا الاشتراك.',
   endsOn: (date) => `ينتهي في ${date}، ولن يُجدَّد.`,
   changesOn: (plan, date) => `يتحول إلى ${plan} في ${date}.`,

@@ -37,6 +37,7 @@ export default defineLocale('de', {
   errorTooManyInvitations: 'Zu viele Einladungen warten auf Antwort oder wurden heute verschickt: Ziehen Sie eine zurück oder versuchen Sie es morgen erneut.',
   errorEmailInvalid: 'Geben Sie eine E-Mail-Adresse ein, z. B. name@example.com.',
   errorMemberGone: 'Diese Person ist nicht mehr im Team.',
+  errorCatalogNotFound: 'Diese Tarife können nicht angezeigt werden: Produkt oder Organisation wurde nicht gefunden. Wenn Sie diese Website betreiben, prüfen Sie product-slug und organization-slug.',
   errorShownAbove: 'Nicht verfügbar: siehe die Meldung weiter oben.',
   tryAgain: (message) => `${message} Bitte versuchen Sie es erneut.`,
   misconfigured: (reason) => `Das Abrechnungsportal ist falsch eingerichtet: ${reason}`,
@@ -49,6 +50,7 @@ export default defineLocale('de', {
   noPlans: 'Es sind keine Tarife verfügbar.',
   plansLabel: 'Tarife',
   choosePlan: (plan) => `${plan} wählen`,
+  getStartedWith: (plan) => `Mit ${plan} loslegen`,
   currentPlanNamed: (plan) => `Aktueller Tarif: ${plan}`,
   keepPlan: (plan) => `${plan} behalten`,
   startsAtRenewal: (plan) => `${plan} gilt ab der Verlängerung`,
@@ -95,6 +97,7 @@ export default defineLocale('de', {
 
   loadingSubscriptions: 'Abonnements werden geladen',
   noSubscription: 'Noch kein Abonnement.',
+  signInToSee: 'Melden Sie sich an, um Ihr Abonnement und Ihre Nutzung zu sehen.',
   subscriptionEnded: 'Dieses Abonnement ist beendet.',
   endsOn: (date) => `Endet am ${date}; es wird nicht verlängert.`,
   changesOn: (plan, date) => `Wechselt am ${date} zu ${plan}.`,

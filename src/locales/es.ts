@@ -37,6 +37,7 @@ export default defineLocale('es', {
   errorTooManyInvitations: 'Demasiadas invitaciones esperan respuesta o se enviaron hoy: retira una o inténtalo mañana.',
   errorEmailInvalid: 'Escribe una dirección de correo, como nombre@example.com.',
   errorMemberGone: 'Esta persona ya no está en el equipo.',
+  errorCatalogNotFound: 'No se pueden mostrar estos planes: no se encontró el producto o la organización. Si administras este sitio, revisa product-slug y organization-slug.',
   errorShownAbove: 'No disponible: consulta el mensaje de arriba.',
   tryAgain: (message) => `${message} Inténtalo de nuevo.`,
   misconfigured: (reason) => `El portal de facturación está mal configurado: ${reason}`,
@@ -49,6 +50,7 @@ export default defineLocale('es', {
   noPlans: 'No hay planes disponibles.',
   plansLabel: 'Planes',
   choosePlan: (plan) => `Elegir ${plan}`,
+  getStartedWith: (plan) => `Empezar con ${plan}`,
   currentPlanNamed: (plan) => `Plan actual: ${plan}`,
   keepPlan: (plan) => `Mantener ${plan}`,
   startsAtRenewal: (plan) => `${plan} empieza en la renovación`,
@@ -95,6 +97,7 @@ export default defineLocale('es', {
 
   loadingSubscriptions: 'Cargando suscripciones',
   noSubscription: 'Todavía no hay ninguna suscripción.',
+  signInToSee: 'Inicia sesión para ver tu suscripción y tu uso.',
   subscriptionEnded: 'Esta suscripción ha terminado.',
   endsOn: (date) => `Termina el ${date}; no se renovará.`,
   changesOn: (plan, date) => `Cambia a ${plan} el ${date}.`,

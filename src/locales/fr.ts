@@ -37,6 +37,7 @@ export default defineLocale('fr', {
   errorTooManyInvitations: 'Trop d’invitations attendent une réponse ou ont été envoyées aujourd’hui : retirez-en une, ou réessayez demain.',
   errorEmailInvalid: 'Saisissez une adresse e-mail, par exemple nom@example.com.',
   errorMemberGone: 'Cette personne ne fait plus partie de l’équipe.',
+  errorCatalogNotFound: 'Impossible d’afficher ces formules : le produit ou l’organisation est introuvable. Si vous gérez ce site, vérifiez product-slug et organization-slug.',
   errorShownAbove: 'Indisponible : voir le message ci-dessus.',
   tryAgain: (message) => `${message} Veuillez réessayer.`,
   misconfigured: (reason) => `Le portail de facturation est mal configuré : ${reason}`,
@@ -49,6 +50,7 @@ export default defineLocale('fr', {
   noPlans: 'Aucun forfait n’est disponible.',
   plansLabel: 'Forfaits',
   choosePlan: (plan) => `Choisir ${plan}`,
+  getStartedWith: (plan) => `Commencer avec ${plan}`,
   currentPlanNamed: (plan) => `Forfait actuel : ${plan}`,
   keepPlan: (plan) => `Garder ${plan}`,
   startsAtRenewal: (plan) => `${plan} commence au renouvellement`,
@@ -95,6 +97,7 @@ export default defineLocale('fr', {
 
   loadingSubscriptions: 'Chargement des abonnements',
   noSubscription: 'Pas encore d’abonnement.',
+  signInToSee: 'Connectez-vous pour voir votre abonnement et votre utilisation.',
   subscriptionEnded: 'Cet abonnement est terminé.',
   endsOn: (date) => `Se termine le ${date} ; il ne sera pas renouvelé.`,
   changesOn: (plan, date) => `Passe à ${plan} le ${date}.`,

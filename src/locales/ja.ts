@@ -34,6 +34,7 @@ export default defineLocale('ja', {
   errorTooManyInvitations: '回答待ちの招待、または本日送信した招待が多すぎます。いずれかを取り消すか、明日もう一度お試しください。',
   errorEmailInvalid: 'メールアドレスを入力してください (例: name@example.com)。',
   errorMemberGone: 'この方はもうチームにいません。',
+  errorCatalogNotFound: 'プランを表示できません。製品または組織が見つかりません。このサイトの運営者は product-slug と organization-slug を確認してください。',
   errorShownAbove: '表示できません。上のメッセージをご覧ください。',
   tryAgain: (message) => `${message} もう一度お試しください。`,
   misconfigured: (reason) => `請求ポータルの設定に誤りがあります: ${reason}`,
@@ -46,6 +47,7 @@ export default defineLocale('ja', {
   noPlans: '利用できるプランはありません。',
   plansLabel: 'プラン',
   choosePlan: (plan) => `${plan} を選ぶ`,
+  getStartedWith: (plan) => `${plan} で始める`,
   currentPlanNamed: (plan) => `現在のプラン: ${plan}`,
   keepPlan: (plan) => `${plan} を継続`,
   startsAtRenewal: (plan) => `${plan} は更新時に開始`,
@@ -92,6 +94,7 @@ export default defineLocale('ja', {
 
   loadingSubscriptions: 'サブスクリプションを読み込んでいます',
   noSubscription: 'サブスクリプションはまだありません。',
+  signInToSee: 'サブスクリプションと利用状況を見るにはサインインしてください。',
   subscriptionEnded: 'このサブスクリプションは終了しました。',
   endsOn: (date) => `${date} に終了します。更新はされません。`,
   changesOn: (plan, date) => `${date} に ${plan} に切り替わります。`,

@@ -119,17 +119,32 @@ for (const transport of ['ws', 'sse'] as const) {
       }
     });
 
-    it('signed out: the elements say so (401), with nothing of the customer shown', async () => {
+    it('a visitor who is not signed in: the plans as calls to action, "sign in" for the rest, no session wording, nothing live', async () => {
       const ports = await gateways();
       document.cookie = 'session=; path=/; max-age=0';
       const apiUrl = `${location.protocol}//${location.hostname}:${transport === 'ws' ? ports.wsPort : ports.ssePort}/planship`;
-      const provider = await fixture<PlanshipProvider>(html`<planship-provider product-slug=${PRODUCT} api-url=${apiUrl}>
+      const provider = await fixture<PlanshipProvider>(html`<planship-provider product-slug=${PRODUCT} api-url=${apiUrl} signup-url="/signup">
+        <planship-plan-picker></planship-plan-picker>
         <planship-subscription-manager></planship-subscription-manager>
       </planship-provider>`);
+      const picker = provider.querySelector('planship-plan-picker')!;
+      await waitUntil(() => radio(provider, 'pro')?.textContent?.trim() === 'Get started with Pro', 'no call to action', { timeout: 8000 });
       const manager = () => shadow(provider, 'planship-subscription-manager');
-      await waitUntil(() => manager().querySelector('[role=alert]'), 'no error shown', { timeout: 8000 });
-      expect(manager().querySelector('[role=alert]')!.textContent).to.match(/sign in/i);
-      expect(manager().querySelector('[part~="retry-button"]'), 'a retry cannot sign anyone in').to.equal(null);
+      await waitUntil(() => manager().querySelector('[part~="empty"]'), 'no sign-in text', { timeout: 8000 });
+      expect(manager().querySelector('[part~="empty"]')!.textContent).to.equal('Sign in to see your subscription and usage.');
+      const selected: { plan: string; interval?: string }[] = [];
+      provider.addEventListener('planship-plan-select', (event) => {
+        event.preventDefault(); // the test page stays (by default it goes to /signup?plan=pro)
+        selected.push({ plan: event.plan, interval: event.interval });
+      });
+      radio(provider, 'pro')!.click();
+      expect(selected).to.deep.equal([{ plan: 'pro', interval: undefined }]);
+      expect(picker.shadowRoot!.querySelector('dialog[open]'), 'no confirmation for a visitor').to.equal(null);
+      const text = `${picker.shadowRoot!.textContent} ${manager().textContent}`;
+      expect(text).to.not.match(/session|Reconnecting/i);
+      expect([...traffic.seen.sockets, ...traffic.seen.streams]).to.deep.equal([], 'nothing live for a visitor');
+      expect(provider.getAttribute('connection')).to.not.equal('reconnecting');
+      await expect(provider).to.be.accessible();
     });
   });
 }

@@ -68,7 +68,7 @@ async function mountAll(lang: string, customerId: string) {
   const wrapper = await fixture<HTMLDivElement>(html`<div lang=${lang}></div>`);
   const provider = await mountProvider(
     customerId,
-    html`<planship-plan-picker .prices=${PRICES} recommended="business"></planship-plan-picker>
+    html`<planship-plan-picker change-at="now" .prices=${PRICES} recommended="business"></planship-plan-picker>
       <planship-subscription-manager invites cancel-reasons></planship-subscription-manager>
       <planship-usage-meter lever="api-calls" show-buckets></planship-usage-meter>
       <planship-usage-meter lever="api-burst"></planship-usage-meter>

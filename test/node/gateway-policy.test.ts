@@ -196,9 +196,10 @@ describe('refused', () => {
     assert.equal((await host.call('DELETE', `${sub('me', owner.subscriptionId!)}/customers/me`, { session: member.session })).status, 200, 'leaving');
   });
 
-  it('no session: 401 on every route, before anything reaches Planship', async () => {
+  it('no session: 401 on every customer route, before anything reaches Planship (the catalog is public)', async () => {
     const before = host.upstream.length;
-    for (const path of [...CATALOG_ROUTES, '/api/v1/customers/me/subscriptions', '/api/v1/auth/token']) {
+    const customerPaths = CUSTOMER_ROUTES.map(({ path }) => path('me', 'some-subscription', 'some-member'));
+    for (const path of [...customerPaths, '/api/v1/auth/token', '/api/v1/customers', '/api/v1/customers/me']) {
       const answer = await host.call('GET', path);
       assert.equal(answer.status, 401, path);
       assert.match(answer.body.detail, /Sign in/);
@@ -229,7 +230,7 @@ describe('the first-render answer (GET /planship/portal)', () => {
     const other = (await host.call('GET', '/portal', { session: fresh.session })).body;
     assert.ok(!other.plans.some((plan: any) => plan.slug === 'legacy-2019'), "another customer's retired plan stays hidden");
     assert.deepEqual(other.subscriptions, []);
-    assert.equal((await host.call('GET', '/portal')).status, 401);
+    assert.equal((await host.call('GET', '/portal')).body.signed_in, false, 'a visitor gets the public catalog');
   });
 });
 

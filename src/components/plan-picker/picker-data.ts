@@ -32,5 +32,18 @@ export async function loadPickerData(client: PlanshipCustomer, signal: AbortSign
   const shown = plans
     .filter((plan) => plan.isPublic !== false || plan.slug === subscription?.plan.slug)
     .sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
-  return { levers, subscription, ended, plans: await Promise.all(shown.map((plan) => client.getPlan(plan.slug, { signal }))) };
+  const details = await Promise.all(shown.map((plan) => client.getPlan(plan.slug, { signal })));
+  return { levers: levers.length ? levers : leversOfPlans(details), subscription, ended, plans: details };
+}
+
+/** The levers the plans name, in their order, where the API lists none (Planship's public route). */
+function leversOfPlans(plans: readonly PlanDetails[]): LeverInList[] {
+  const levers = new Map<string, LeverInList>();
+  for (const plan of plans) {
+    for (const entitlement of plan.entitlements) {
+      const slug = entitlement.leverSlug;
+      if (slug && !levers.has(slug)) levers.set(slug, { slug, name: entitlement.leverName || entitlement.name } as LeverInList);
+    }
+  }
+  return [...levers.values()];
 }

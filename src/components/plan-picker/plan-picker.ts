@@ -4,7 +4,7 @@ import { baseStyles } from '../shared/base.styles.ts';
 import { styles } from './plan-picker.styles.ts';
 import { define } from '../shared/define.ts';
 import { PlanshipElement, flag, headingLevel } from '../shared/planship-element.ts';
-import { PlanshipCheckoutEvent, PlanshipPlanChangeEvent, PlanshipSubscriptionChangeEvent, type PlanChangeAt, type PlanChangeDetail } from '../shared/events.ts';
+import { PlanshipCheckoutEvent, PlanshipPlanChangeEvent, PlanshipPlanSelectEvent, PlanshipSubscriptionChangeEvent, type PlanChangeAt, type PlanChangeDetail } from '../shared/events.ts';
 import type { Price, Prices } from '../shared/format.ts';
 import { planFeatures, splitAround } from '../shared/wording.ts';
 import { currentPlan, periodCost, planChangeQuestion, priceIn, pricesOfPlans, priceText, type PlanAction } from './plan-change.ts';
@@ -49,6 +49,12 @@ const PENDING_PATIENCE_MS = 120_000;
  * to pay, `planship-checkout` is dispatched and, unless prevented, the page goes there. Back on
  * the page with `?planship-pending=<plan>` (your checkout's success URL), the picker says the
  * change is being applied until the subscription shows it.
+ *
+ * For a visitor who is not signed in (a pricing page: the gateway answered the public catalog,
+ * or the provider reads Planship's public route), each plan is a call to action ("Get started
+ * with Pro") with no dialog: `planship-plan-select` is dispatched and, unless prevented, the page
+ * goes to `signup-url` with `plan` and `interval`. Back signed in, an account page opened with
+ * `?plan=<slug>&interval=<interval>` offers that plan's confirmation (and checkout) at once.
  *
  * Plan cards line up row by row (name, price, description, entitlements, action), so the prices
  * of all cards are level even when a badge or a long name takes more room in one of them.
@@ -98,6 +104,7 @@ const PENDING_PATIENCE_MS = 120_000;
  * @cssprop [--planship-plan-min-width=13rem] - Minimum width of a plan card.
  *
  * @fires planship-plan-change - After the customer confirmed a plan change, before it is sent; cancelable (call `preventDefault()` to run your own checkout).
+ * @fires planship-plan-select - A visitor who is not signed in chose a plan; cancelable (by default the page goes to `signup-url` with `plan` and `interval`).
  * @fires planship-checkout - A confirmed change needs payment and the host's checkout is at `url`; cancelable (by default the page goes there).
  * @fires planship-subscription-change - After the plan (or renew plan) changed or a subscription was created or reactivated.
  * @fires planship-error - A read or plan change failed (the element shows it, with a retry button when retrying can help).
@@ -110,6 +117,7 @@ export class PlanshipPlanPicker extends PlanshipElement {
     interval: { type: String },
     changeAt: { type: String, attribute: 'change-at' },
     recommended: { type: String },
+    signupUrl: { type: String, attribute: 'signup-url' },
     headingLevel: { type: Number, attribute: 'heading-level' },
     focusSlug: { state: true },
     pendingPlan: { state: true },
@@ -135,6 +143,12 @@ export class PlanshipPlanPicker extends PlanshipElement {
   /** The slug of the plan to recommend: a "Recommended" badge, and emphasis. */
   recommended?: string;
 
+  /**
+   * Where a visitor who is not signed in gets started (your sign-up page; default the provider's
+   * `signup-url`): a plan's call to action goes there with `plan` and `interval` added.
+   */
+  signupUrl?: string;
+
   /** The level of the plan names' headings (default 3), to fit the host page's outline. */
   headingLevel?: number;
 
@@ -147,6 +161,8 @@ export class PlanshipPlanPicker extends PlanshipElement {
   private pendingTimer?: ReturnType<typeof setInterval>;
   /** The page is on its way to the checkout. */
   private checkingOut = false;
+  /** The plan the page address asked for was offered already. */
+  private offered = false;
 
   /** Prices shown and compared: the `prices` property, else the ones the gateway sent with the plans. */
   private shownPrices?: Prices;
@@ -163,6 +179,7 @@ export class PlanshipPlanPicker extends PlanshipElement {
   override render() {
     return html`${this.renderTask(this.task, this.m.loadingPlans, html`<div part="plans">${skeletonCard}${skeletonCard}${skeletonCard}</div>`, (data) => {
         this.shownPrices = this.prices ?? pricesOfPlans(data.plans);
+        if (data.plans.length) queueMicrotask(() => this.offerFromAddress(data));
         return data.plans.length
           ? html`${this.renderPending(data)}${this.renderPlans(this.worded(data))}`
           : html`<slot name="empty"><p part="empty" class="muted">${this.m.noPlans}</p></slot>`;
@@ -223,6 +240,7 @@ export class PlanshipPlanPicker extends PlanshipElement {
   private actionFor(plan: PlanDetails, data: PickerData): PlanAction {
     const m = this.m;
     const subscription = data.subscription;
+    if (this.client?.signedIn === false) return { label: m.getStartedWith(plan.name), changeAt: 'now' };
     if (!subscription) return { label: m.choosePlan(plan.name), changeAt: 'now' };
     const current = subscription.plan.slug;
     if (this.readOnly(data)) return { label: plan.slug === current ? m.currentPlanNamed(plan.name) : plan.name };
@@ -391,6 +409,7 @@ export class PlanshipPlanPicker extends PlanshipElement {
    * subscription that ended (reactivated), or the active one (kept renewing if it was cancelled).
    */
   private async choose(plan: PlanDetails, data: PickerData) {
+    if (this.client?.signedIn === false) return this.getStarted(plan);
     const action = this.actionFor(plan, data);
     const { changeAt } = action;
     const client = this.client!;
@@ -433,6 +452,37 @@ export class PlanshipPlanPicker extends PlanshipElement {
       this.emit(new PlanshipSubscriptionChangeEvent(id, !subscription ? 'active' : now ? 'plan' : 'renew-plan', changed));
       this.announce(success);
     });
+  }
+
+  /** A visitor's call to action: tell the page, then (unless prevented) go to sign-up with the plan and interval. */
+  private getStarted(plan: PlanDetails) {
+    const interval = this.price(plan.slug)?.interval;
+    if (!this.emit(new PlanshipPlanSelectEvent(plan.slug, interval))) return;
+    const signup = this.signupUrl || this.services?.signupLink;
+    if (!signup) return void console.warn('planship-plan-picker: set signup-url (on the picker or the provider) for visitors to get started');
+    const url = new URL(signup, globalThis.location.href);
+    url.searchParams.set('plan', plan.slug);
+    if (interval) url.searchParams.set('interval', interval);
+    globalThis.location.assign(url.href);
+  }
+
+  /**
+   * Back signed in from sign-up (`?plan=<slug>&interval=<interval>` in the page address): offers
+   * that plan's confirmation once, then the parameters leave the address.
+   */
+  private offerFromAddress(data: PickerData) {
+    const url = new URL(globalThis.location.href);
+    const slug = url.searchParams.get('plan');
+    if (!slug || this.offered || this.client?.signedIn !== true) return;
+    this.offered = true;
+    url.searchParams.delete('plan');
+    const interval = url.searchParams.get('interval');
+    url.searchParams.delete('interval');
+    history.replaceState(history.state, '', url);
+    const plan = data.plans.find((candidate) => candidate.slug === slug);
+    if (!plan) return;
+    if (interval && INTERVALS.includes(interval as (typeof INTERVALS)[number])) this.interval = interval;
+    void this.choose(this.localize.plan(plan), data);
   }
 
   /**

@@ -49,6 +49,8 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
     apiUrl: { type: String, attribute: 'api-url' },
     wsUrl: { type: String, attribute: 'ws-url' },
     tokenUrl: { type: String, attribute: 'token-url' },
+    organizationSlug: { type: String, attribute: 'organization-slug' },
+    signupUrl: { type: String, attribute: 'signup-url' },
     getAccessToken: { attribute: false },
     connection: { type: String, reflect: true },
     theme: { type: String, reflect: true },
@@ -111,6 +113,18 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
    * out stays the catalog's own words. Rendered as text.
    */
   catalogText?: Record<string, CatalogText>;
+
+  /**
+   * Your Planship organization: with `api-url` and no token source nor gateway, the elements read
+   * Planship's public catalog route (a static pricing page with no backend): plans for visitors.
+   */
+  organizationSlug?: string;
+
+  /**
+   * Where a visitor who is not signed in goes to get started (your sign-up page): the plan
+   * picker's calls to action add `plan` and `interval` to it.
+   */
+  signupUrl?: string;
 
   /** The provider's own words (status, configuration error). */
   protected readonly localize = new Localize(this);
@@ -201,6 +215,11 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
     return this.passesOn() && this.outerServices ? this.outerServices.alerts : this.ownAlerts;
   }
 
+  /** Where visitors get started: this provider's `signup-url`, else an outer provider's. */
+  get signupLink(): string | undefined {
+    return this.signupUrl || this.outerServices?.signupLink;
+  }
+
   announce(message: string): void {
     if (this.passesOn() && this.outerServices) this.outerServices.announce(message);
     else this.announcement = message;
@@ -244,7 +263,7 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
     // rebuild the client: the client calls through `currentToken`, which reads the latest one.
     const given = this.givenClient();
     const hasTokenSource = Boolean(this.getAccessToken || this.tokenUrl);
-    const config = [given, this.productSlug, this.customerId, this.apiUrl, this.wsUrl, hasTokenSource];
+    const config = [given, this.productSlug, this.customerId, this.apiUrl, this.wsUrl, hasTokenSource, this.organizationSlug];
     if ((this.provided || this.configError) && config.every((value, i) => Object.is(value, this.builtFrom[i]))) return;
     this.builtFrom = config;
     const built = given ? undefined : this.build();
@@ -267,6 +286,8 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
       return new PlanshipCustomer(this.productSlug, this.customerId || 'me', gateway ? null : this.currentToken, {
         baseUrl: this.apiUrl,
         webSocketUrl: this.wsUrl,
+        // No backend at all: Planship's public catalog route, for visitors.
+        organizationSlug: gateway ? this.organizationSlug || undefined : undefined,
       });
     } catch (error) {
       // A bad api-url or ws-url: say so in the page rather than break the host's script.

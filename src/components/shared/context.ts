@@ -118,6 +118,8 @@ export interface ProviderServices {
   readonly messageOverrides: MessageOverrides;
   /** The host's catalog wording for a language (`provider.catalogText`); absent in older providers. */
   readonly catalogTextFor?: CatalogTextFor;
+  /** Where a visitor who is not signed in gets started (`signup-url`); absent in older providers. */
+  readonly signupLink?: string;
   /** Says `message` politely in the provider's one status region (success after a change). */
   announce(message: string): void;
   readonly alerts: AlertGroups;

@@ -145,6 +145,24 @@ export class PlanshipCheckoutEvent extends Event implements PlanChangeDetail {
   }
 }
 
+/**
+ * Fired when a visitor who is not signed in chooses a plan (a pricing page). Cancelable: by
+ * default the page goes to the `signup-url` with `plan` and `interval` added.
+ */
+export class PlanshipPlanSelectEvent extends Event {
+  static readonly eventName = 'planship-plan-select';
+  /** The chosen plan's slug. */
+  readonly plan: string;
+  /** The billing interval shown when it was chosen (`month`, `year`), if the plans have prices per interval. */
+  readonly interval: string | undefined;
+
+  constructor(plan: string, interval: string | undefined) {
+    super(PlanshipPlanSelectEvent.eventName, { bubbles: true, composed: true, cancelable: true });
+    this.plan = plan;
+    this.interval = interval;
+  }
+}
+
 /** Fired when the customer asks for their payment method and invoices. Cancelable: by default the page goes to `url`. */
 export class PlanshipBillingPortalEvent extends Event {
   static readonly eventName = 'planship-billing-portal';
@@ -198,6 +216,7 @@ declare global {
     'planship-member-invite': PlanshipMemberInviteEvent;
     'planship-invitation-answer': PlanshipInvitationAnswerEvent;
     'planship-checkout': PlanshipCheckoutEvent;
+    'planship-plan-select': PlanshipPlanSelectEvent;
     'planship-billing-portal': PlanshipBillingPortalEvent;
     'planship-upgrade-request': PlanshipUpgradeRequestEvent;
   }
@@ -208,6 +227,7 @@ declare global {
     'planship-member-invite': PlanshipMemberInviteEvent;
     'planship-invitation-answer': PlanshipInvitationAnswerEvent;
     'planship-checkout': PlanshipCheckoutEvent;
+    'planship-plan-select': PlanshipPlanSelectEvent;
     'planship-billing-portal': PlanshipBillingPortalEvent;
     'planship-upgrade-request': PlanshipUpgradeRequestEvent;
   }

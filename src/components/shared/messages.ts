@@ -60,6 +60,7 @@ export interface PlanshipMessages {
   errorEmailInvalid: string;
   /** Removing someone who already left (404). */
   errorMemberGone: string;
+  errorCatalogNotFound: string;
   /**
    * In place of an element's content when its read failed for the same reason as another
    * element's of the provider, which shows the error (with Retry) earlier in the page.
@@ -81,6 +82,7 @@ export interface PlanshipMessages {
   /** The plan radio group's name. */
   plansLabel: string;
   choosePlan: (plan: string) => string;
+  getStartedWith: (plan: string) => string;
   currentPlanNamed: (plan: string) => string;
   keepPlan: (plan: string) => string;
   startsAtRenewal: (plan: string) => string;
@@ -144,6 +146,7 @@ export interface PlanshipMessages {
   // <planship-subscription-manager>
   loadingSubscriptions: string;
   noSubscription: string;
+  signInToSee: string;
   subscriptionEnded: string;
   endsOn: (date: string) => string;
   /** The element sets `plan` in bold where it finds it in the result. */
@@ -298,6 +301,7 @@ export const en: PlanshipMessages = {
   errorTooManyInvitations: 'Too many invitations are waiting for an answer or were sent today: withdraw one, or try again tomorrow.',
   errorEmailInvalid: 'Enter an email address, like name@example.com.',
   errorMemberGone: 'This person is no longer on the team.',
+  errorCatalogNotFound: 'These plans cannot be shown: the product or organization was not found. If you run this site, check product-slug and organization-slug.',
   errorShownAbove: 'Not available: see the message above.',
   tryAgain: (message) => `${message} Please try again.`,
   misconfigured: (reason) => `The billing portal is misconfigured: ${reason}`,
@@ -310,6 +314,7 @@ export const en: PlanshipMessages = {
   noPlans: 'No plans are available.',
   plansLabel: 'Plans',
   choosePlan: (plan) => `Choose ${plan}`,
+  getStartedWith: (plan) => `Get started with ${plan}`,
   currentPlanNamed: (plan) => `Current plan: ${plan}`,
   keepPlan: (plan) => `Keep ${plan}`,
   startsAtRenewal: (plan) => `${plan} starts at renewal`,
@@ -356,6 +361,7 @@ export const en: PlanshipMessages = {
 
   loadingSubscriptions: 'Loading subscriptions',
   noSubscription: 'No subscription yet.',
+  signInToSee: 'Sign in to see your subscription and usage.',
   subscriptionEnded: 'This subscription has ended.',
   endsOn: (date) => `Ends on ${date}; it will not renew.`,
   changesOn: (plan, date) => `Changes to ${plan} on ${date}.`,

@@ -240,7 +240,7 @@ export class PlanshipElement extends LitElement {
     return html`<div part="base" class="stack">
       ${hint && this.connectionState === 'reconnecting' ? html`<p part="stale" class="stale">${this.m.reconnecting}</p>` : nothing}
       ${task.status === TaskStatus.ERROR
-        ? this.renderLoadError(task.error, () => void task.run())
+        ? this.renderLoadError(task.error, () => void task.run(), this.client?.signedIn === false ? 'load-catalog' : 'load')
         : value
           ? content(value)
           : html`<div part="loading" class="stack" role="progressbar" aria-busy="true" aria-label=${label}

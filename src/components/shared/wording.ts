@@ -98,6 +98,7 @@ const BY_ACTION: Record<string, keyof PlanshipMessages> = {
   'decline-invitation 404': 'errorInvitationNotYours',
   'accept-invitation 409': 'errorInvitationTeamFull',
   'remove-member 404': 'errorMemberGone',
+  'load-catalog 404': 'errorCatalogNotFound',
   'leave-team 404': 'errorMemberGone',
 };
 

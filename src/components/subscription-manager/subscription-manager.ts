@@ -135,6 +135,8 @@ export class PlanshipSubscriptionManager extends PlanshipElement {
   });
 
   override render() {
+    // A visitor who is not signed in (a pricing page) has nothing here yet: say how to see it.
+    if (this.client?.signedIn === false) return html`<p part="empty" class="muted">${this.m.signInToSee}</p>`;
     return html`${this.renderTask(this.task, this.m.loadingSubscriptions, skeleton, ({ subscriptions, contracts }) =>
         html`${subscriptions.length
           ? this.worded(subscriptions).map((subscription, _, all) => this.renderSubscription(subscription, all, contracts.has(subscription.plan.slug)))
