@@ -61,9 +61,11 @@ const virtualEntry = (file, source) => ({
 /**
  * Bundles `entry` (a file, or `{ source }`) into one ES module, nothing written. Resolves with
  * the code and what each module put in it before the final minification (`modules`: id ->
- * `{ code, renderedLength }`).
+ * `{ code, renderedLength }`). `hydrating`: html`` text kept as written, because Lit hydrates
+ * server-rendered HTML only where the page's templates are the very strings the server rendered
+ * (it compares their digests), and the server renders the source.
  */
-export async function bundleForBrowsers(entry, { minifier = SHIPPED_MINIFIER, root = process.cwd() } = {}) {
+export async function bundleForBrowsers(entry, { minifier = SHIPPED_MINIFIER, root = process.cwd(), hydrating = false } = {}) {
   const { minify: viteMinify, output = {}, plugins = [] } = MINIFIERS[minifier];
   const isSource = typeof entry === 'object';
   const input = isSource ? resolve(root, 'planship-virtual-entry.ts') : entry;
@@ -74,7 +76,10 @@ export async function bundleForBrowsers(entry, { minifier = SHIPPED_MINIFIER, ro
     plugins: [
       ...(isSource ? [virtualEntry(input, entry.source)] : []),
       // Attribute values unquoted where HTML allows it (Lit binds unquoted attributes alike).
-      minifyHtmlLiterals({ options: { minifyOptions: { removeAttributeQuotes: true } }, failOnError: true }),
+      minifyHtmlLiterals({
+        options: { minifyOptions: { removeAttributeQuotes: true }, ...(hydrating && { shouldMinify: () => false }) },
+        failOnError: true,
+      }),
       ...plugins,
     ],
     build: {

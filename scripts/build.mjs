@@ -37,12 +37,15 @@ const locales = Object.fromEntries(
 );
 
 /** One minified ES module, everything inlined, written as UTF-8 (module scripts are read as UTF-8). */
-async function writeForBrowsers(entry, file) {
-  const { code } = await bundleForBrowsers(entry);
+async function writeForBrowsers(entry, file, options) {
+  const { code } = await bundleForBrowsers(entry, options);
   writeFileSync(file, code);
 }
 
 await writeForBrowsers('src/elements.ts', 'dist/planship-portal.js');
+// For pages a server rendered (planship-portal/ssr): the same, with Lit's hydration support first
+// and the templates' text as the server renders it.
+await writeForBrowsers('src/elements-ssr.ts', 'dist/planship-portal-ssr.js', { hydrating: true });
 
 // Beside the bundle, each a standalone module (its few helpers inlined), so English-only pages
 // never download them and the bundle does not grow per language.
@@ -78,7 +81,7 @@ await buildLibrary(
 // Node only: the local API server and the portal gateway (the host's backend); never in a page.
 // Packages stay imports (dependencies of the package, ws an optional peer).
 await buildLibrary(
-  { server: 'src/server/index.ts', gateway: 'src/gateway/index.ts' },
+  { server: 'src/server/index.ts', gateway: 'src/gateway/index.ts', ssr: 'src/ssr/index.ts' },
   { ssr: true, target: 'node20', external: (id) => !/^[./]|^[A-Za-z]:|^\0/.test(id) },
 );
 
@@ -107,7 +110,7 @@ if (missing.length) throw new Error(`The manifest names modules the build did no
 writeFrameworkTypes(manifest, 'dist/types');
 writeFileSync('dist/lib/types-only.js', '// planship-portal/react, /vue and /svelte hold type declarations only.\nexport {};\n');
 
-for (const file of ['planship-portal.js', ...Object.keys(locales).map((name) => `${name}.js`)]) {
+for (const file of ['planship-portal.js', 'planship-portal-ssr.js', ...Object.keys(locales).map((name) => `${name}.js`)]) {
   const code = readFileSync(`dist/${file}`);
   console.log(
     `dist/${file}: ${(code.length / 1024).toFixed(1)} kB minified, ${(gzipSync(code, { level: 9 }).length / 1024).toFixed(1)} kB gzipped`,

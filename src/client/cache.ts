@@ -82,6 +82,12 @@ export class Cache {
     return this.#join(this.#start(key, entry, load), entry, signal, key);
   }
 
+  /** The answer kept for `key` (fresh or not), without asking anyone: a server render's, or a first render's. */
+  peek(key: string): unknown {
+    const entry = this.#entries.get(key);
+    return entry?.has ? entry.value : undefined;
+  }
+
   /**
    * Stores an answer that arrived another way: a live push, or (`primed`) the first-render
    * answer, which customer reads may use before the socket is live.

@@ -40,7 +40,7 @@ const MEMBER_CHANGE: Resource[] = ['subscriptions', 'entitlements'];
 const USAGE_CHANGE: Resource[] = ['usage', 'entitlements'];
 
 /** The gateway's first-render answer (`GET {basePath}/portal`), in wire format; any part may be missing. */
-type PortalAnswer = Partial<Omit<GatewayPortalAnswer, 'entitlements'> & { entitlements: Entitlements }>;
+export type PortalAnswer = Partial<Omit<GatewayPortalAnswer, 'entitlements'> & { entitlements: Entitlements }>;
 
 export interface ListSubscriptionsOptions extends RequestOptions {
   /** Only subscriptions to this product (the API's `product_slug` filter). */
@@ -320,6 +320,16 @@ export class PlanshipCustomer extends PlanshipProduct {
         if (!this.#disposed) this.#setState('idle');
       }
     };
+  }
+
+  /** This product's subscriptions of the customer, when already known (a first-render answer or a read). */
+  peekSubscriptions(): CustomerSubscriptionWithPlan[] | undefined {
+    return this._peek(`${this.#customerPath()}/subscriptions?product_slug=${encodeURIComponent(this.productSlug)}`);
+  }
+
+  /** A lever's usage, when already known. */
+  peekLeverUsage(leverSlug: string): LeverUsage | undefined {
+    return this._peek(this.#productPath() + path`/levers/${leverSlug}/usage`);
   }
 
   getLeverUsage(leverSlug: string, options?: RequestOptions): Promise<LeverUsage> {

@@ -189,6 +189,27 @@ export class PlanshipProduct extends EventTarget {
     return priming ? priming.then(read) : read();
   }
 
+  /** What the cache (or a visitor's empty answer) holds for `path`, converted; undefined when nothing is known yet. */
+  protected _peek<T>(path: string, convert: (raw: unknown) => T = fromWire): T | undefined {
+    const raw = this._visitorAnswer(path) ?? this._cache.peek(path);
+    return raw === undefined ? undefined : convert(raw);
+  }
+
+  /** The plans, when already known (a first-render answer or a read): for a render that cannot wait. */
+  peekPlans(): Plan[] | undefined {
+    return this._peek(this.#plansPath());
+  }
+
+  /** A plan with its entitlements, when already known. */
+  peekPlan(planSlug: string): PlanDetails | undefined {
+    return this._peek(this.#planPath(planSlug));
+  }
+
+  /** The levers, when already known ([] on the public route, which has none). */
+  peekLevers(): LeverInList[] | undefined {
+    return this._publicRoute ? [] : this._peek(path`/api/v1/products/${this.productSlug}/levers`);
+  }
+
   /** Planship's public catalog route of the product (no token, an `organizationSlug`); undefined otherwise. */
   protected get _publicRoute(): string | undefined {
     const organization = this._options.organizationSlug;

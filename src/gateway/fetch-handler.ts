@@ -113,7 +113,7 @@ async function authorized(parts: HandlerParts, action: CustomerAction, context: 
 }
 
 /** GET {basePath}/portal: who is signed in, then everything the elements read first, in one answer. */
-async function bootstrap(parts: HandlerParts, request: Request, native: IncomingMessage | undefined) {
+export async function bootstrap(parts: HandlerParts, request: Request, native: IncomingMessage | undefined) {
   const user = await identifyUser(parts, request, native);
   if (!user) {
     // A visitor: the public catalog (and its prices), nothing of any customer; no customer made.

@@ -7,10 +7,11 @@ import type { Duplex } from 'node:stream';
 import type { WebSocketServer } from 'ws';
 import { Catalog } from './catalog.ts';
 import { Customers } from './customers.ts';
-import { createFetchHandler, withinBasePath, type Authorize, type HandlerParts, type Identify } from './fetch-handler.ts';
+import { bootstrap, createFetchHandler, withinBasePath, type Authorize, type HandlerParts, type Identify } from './fetch-handler.ts';
+import type { PortalAnswer as PortalSnapshot } from './bootstrap.ts';
 import { checkPrices, Pricing, type BillingPortal, type Checkout, type GatewayPrices } from './checkout.ts';
 import type { InvitationOptions } from './invitations.ts';
-import { createNodeHandler, createUpgradeHandler, namesBasePath, requestUrl } from './node-adapter.ts';
+import { createNodeHandler, createUpgradeHandler, fetchHeaders, namesBasePath, requestUrl } from './node-adapter.ts';
 import { PortalRoutes } from './portal-routes.ts';
 import { Relay, type UpstreamSocketClass } from './relay.ts';
 import { Upstream } from './upstream.ts';
@@ -18,6 +19,8 @@ import { inProcessWriteLock, type WriteLock } from './write-lock.ts';
 
 export type { AuthorizeContext, Authorize, Identify } from './fetch-handler.ts';
 export type { PortalUser } from './customers.ts';
+export type { PortalAnswer as PortalSnapshot } from './bootstrap.ts';
+export { GatewayError } from './errors.ts';
 export type { InvitationMail, InvitationOptions } from './invitations.ts';
 export type { BillingPortal, Checkout, CheckoutAnswer, GatewayPrice, GatewayPrices, PlanChange } from './checkout.ts';
 export type { CustomerAction } from '../policy/index.ts';
@@ -133,6 +136,13 @@ export interface PlanshipGateway {
    * every `sessionCheckMs`, and a stateless signed cookie stays valid until it expires.
    */
   signOut(userId: string): void;
+  /**
+   * What `GET {basePath}/portal` would answer for this request (a page request on your server):
+   * the signed-in customer's portal, or the public catalog for a visitor. Give it to
+   * `renderElements` (planship-portal/ssr) to render the elements into your HTML. Throws a
+   * `GatewayError` (`status`, `detail`) when the gateway would refuse or cannot answer.
+   */
+  snapshot(request: Request | IncomingMessage): Promise<PortalSnapshot>;
   /** Upstream sockets open now (one per customer with live pages). */
   readonly upstreamSockets: number;
   /** Live pages open now. */
@@ -307,6 +317,11 @@ export function createPlanshipGateway(options: PlanshipGatewayOptions): Planship
       const ours = url ? withinBasePath(url.pathname, basePath) : namesBasePath(request, basePath);
       if (ours) void ready.then(() => upgrade(request, socket, head));
       return ours;
+    },
+    snapshot(request) {
+      if (request instanceof Request) return bootstrap(parts, request, undefined);
+      const url = requestUrl(request) ?? new URL('http://localhost/');
+      return bootstrap(parts, new Request(url, { headers: fetchHeaders(request) }), request);
     },
     signOut(userId) {
       relay.signOut(userId);

@@ -55,7 +55,7 @@ export function namesBasePath(request: NodeRequest, basePath: string): boolean {
 
 const badTarget = () => jsonResponse(400, { detail: 'Bad Request' }, { connection: 'close' });
 
-function fetchHeaders(request: IncomingMessage): Headers {
+export function fetchHeaders(request: IncomingMessage): Headers {
   const headers = new Headers();
   for (const [name, value] of Object.entries(request.headers)) {
     if (value === undefined || name.startsWith(':')) continue;

@@ -10,6 +10,9 @@ import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { backendCall } from '../fixtures/backend-call.ts';
 import { PRODUCT_CLIENT, testCatalog } from '../fixtures/test-catalog.ts';
 
+/** Ada's session cookie (every request's by default), as the host's sign-in sets it. */
+export const adaCookie = () => `${SESSION_COOKIE}=${signSession(ADA, SESSION_SECRET)}`;
+
 export type LiveTransport = 'websocket' | 'server-sent events';
 
 const PRODUCT = 'acme-analytics';
@@ -91,10 +94,11 @@ export function recipeSuite(name: string, start: (options: RecipeOptions) => Pro
       await api?.close();
     });
 
-    it('answers 401 without a session, and for a cookie signed with another secret', async () => {
-      const none = await page('GET', `/products/${PRODUCT}/plans`, { session: null });
+    it('answers 401 without a session (the public catalog aside), and for a cookie signed with another secret', async () => {
+      const none = await page('GET', `/customers/me/subscriptions`, { session: null });
       assert.equal(none.status, 401);
       assert.equal(typeof none.body.detail, 'string');
+      assert.equal((await page('GET', `/products/${PRODUCT}/plans`, { session: null })).status, 200, 'a visitor reads the public plans');
       const forged = await page('GET', `/customers/me/subscriptions`, { session: cookie(ADA, 'another-secret-that-is-long-enough-000') });
       assert.equal(forged.status, 401);
     });

@@ -1,4 +1,4 @@
-import type { LeverInList, PlanDetails, PlanshipCustomer, Subscription } from '../../client/index.ts';
+import type { LeverInList, Plan, PlanDetails, PlanshipCustomer, Subscription } from '../../client/index.ts';
 
 export interface PickerData {
   plans: PlanDetails[];
@@ -27,13 +27,29 @@ export async function loadPickerData(client: PlanshipCustomer, signal: AbortSign
     client.listLevers({ signal }),
     client.listSubscriptions({ productSlug: client.productSlug, signal }),
   ]);
+  const { subscription, ended, shown } = choose(plans, subscriptions);
+  const details = await Promise.all(shown.map((plan) => client.getPlan(plan.slug, { signal })));
+  return { levers: levers.length ? levers : leversOfPlans(details), subscription, ended, plans: details };
+}
+
+/** The same, from what the client already knows (a snapshot, earlier reads); undefined when something is missing. */
+export function peekPickerData(client: PlanshipCustomer): PickerData | undefined {
+  const [plans, levers, subscriptions] = [client.peekPlans(), client.peekLevers(), client.peekSubscriptions()];
+  if (!plans || !levers || !subscriptions) return undefined;
+  const { subscription, ended, shown } = choose(plans, subscriptions);
+  const details = shown.map((plan) => client.peekPlan(plan.slug));
+  if (details.some((plan) => !plan)) return undefined;
+  return { levers: levers.length ? levers : leversOfPlans(details as PlanDetails[]), subscription, ended, plans: details as PlanDetails[] };
+}
+
+/** The subscription the picker acts on (or the one that ended) and the plans it shows, in order. */
+function choose(plans: readonly Plan[], subscriptions: readonly Subscription[]) {
   const subscription = preferredSubscription(subscriptions);
   const ended = subscription ? undefined : subscriptions.filter((candidate) => candidate.isAdministrator).pop();
   const shown = plans
     .filter((plan) => plan.isPublic !== false || plan.slug === subscription?.plan.slug)
     .sort((a, b) => (a.order ?? 0) - (b.order ?? 0));
-  const details = await Promise.all(shown.map((plan) => client.getPlan(plan.slug, { signal })));
-  return { levers: levers.length ? levers : leversOfPlans(details), subscription, ended, plans: details };
+  return { subscription, ended, shown };
 }
 
 /** The levers the plans name, in their order, where the API lists none (Planship's public route). */

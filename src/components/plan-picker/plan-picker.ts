@@ -1,4 +1,4 @@
-import { html, nothing, type PropertyDeclarations } from 'lit';
+import { html, isServer, nothing, type PropertyDeclarations } from 'lit';
 import { PlanshipApiError, type ModifySubscriptionParameters, type PlanDetails } from '../../client/index.ts';
 import { baseStyles } from '../shared/base.styles.ts';
 import { styles } from './plan-picker.styles.ts';
@@ -8,7 +8,7 @@ import { PlanshipCheckoutEvent, PlanshipPlanChangeEvent, PlanshipPlanSelectEvent
 import type { Price, Prices } from '../shared/format.ts';
 import { planFeatures, splitAround } from '../shared/wording.ts';
 import { currentPlan, periodCost, planChangeQuestion, priceIn, pricesOfPlans, priceText, type PlanAction } from './plan-change.ts';
-import { loadPickerData, type PickerData } from './picker-data.ts';
+import { loadPickerData, peekPickerData, type PickerData } from './picker-data.ts';
 
 /** A placeholder plan card: header, price, description, four entitlements, action. */
 const skeletonCard = html`<div class="card plan">
@@ -167,7 +167,7 @@ export class PlanshipPlanPicker extends PlanshipElement {
   /** Prices shown and compared: the `prices` property, else the ones the gateway sent with the plans. */
   private shownPrices?: Prices;
 
-  private task = this.load(['plans', 'subscriptions', 'product'], loadPickerData);
+  private task = this.load(['plans', 'subscriptions', 'product'], loadPickerData, undefined, peekPickerData);
 
   /** Focuses the plans (the radio that holds the Tab stop), e.g. to show them after "Upgrade". */
   override focus(options?: FocusOptions) {
@@ -179,7 +179,7 @@ export class PlanshipPlanPicker extends PlanshipElement {
   override render() {
     return html`${this.renderTask(this.task, this.m.loadingPlans, html`<div part="plans">${skeletonCard}${skeletonCard}${skeletonCard}</div>`, (data) => {
         this.shownPrices = this.prices ?? pricesOfPlans(data.plans);
-        if (data.plans.length) queueMicrotask(() => this.offerFromAddress(data));
+        if (data.plans.length && !isServer) queueMicrotask(() => this.offerFromAddress(data));
         return data.plans.length
           ? html`${this.renderPending(data)}${this.renderPlans(this.worded(data))}`
           : html`<slot name="empty"><p part="empty" class="muted">${this.m.noPlans}</p></slot>`;

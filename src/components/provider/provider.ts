@@ -1,15 +1,17 @@
-import { LitElement, css, html, nothing, type CSSResultGroup, type PropertyValues, type PropertyDeclarations } from 'lit';
+import { LitElement, css, html, isServer, nothing, type CSSResultGroup, type PropertyValues, type PropertyDeclarations } from 'lit';
 import { PlanshipCustomer, type ConnectionState, type TokenGetter } from '../../client/index.ts';
 import { AlertGroups } from '../shared/alert-groups.ts';
 import { themeStyles } from '../shared/base.styles.ts';
 import { ContextProvider, consume, ensureContextRoot, planshipClientContext, planshipServicesContext, type ProviderServices } from '../shared/context.ts';
 import { define } from '../shared/define.ts';
 import { PlanshipErrorEvent } from '../shared/events.ts';
-import { Localize } from '../shared/localize.ts';
+import { Localize, nearestLang } from '../shared/localize.ts';
+import { warmFormatters } from '../shared/format.ts';
 import type { PlanshipMessages } from '../shared/messages.ts';
 import { mergeCatalogText, type CatalogText } from '../shared/catalog-text.ts';
 import type { Theme } from '../shared/planship-element.ts';
 import { tokenUrlGetter } from './token-url.ts';
+import { serverScope } from '../shared/server-scope.ts';
 
 /**
  * @summary Creates one Planship client for a customer and shares it with every portal element
@@ -42,6 +44,18 @@ import { tokenUrlGetter } from './token-url.ts';
  * @csspart status - The visually hidden status region (reconnecting, successful changes).
  * @fires planship-error - The client could not be built from the attributes.
  */
+/** The snapshot a server render left in the page for this product (used once), if any. */
+function takeSnapshot(productSlug: string): Parameters<PlanshipCustomer['prime']>[0] | undefined {
+  const script = globalThis.document?.querySelector<HTMLScriptElement>(`script[type="application/json"][data-planship-snapshot="${CSS.escape(productSlug)}"]`);
+  if (!script) return undefined;
+  script.remove();
+  try {
+    return JSON.parse(script.textContent ?? '');
+  } catch {
+    return undefined;
+  }
+}
+
 export class PlanshipProvider extends LitElement implements ProviderServices {
   static override properties: PropertyDeclarations = {
     productSlug: { type: String, attribute: 'product-slug' },
@@ -270,9 +284,9 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
     this.use(given ?? built, built !== undefined);
   }
 
-  /** A ready client to share as it is (never disposed here): the one the host set. */
+  /** A ready client to share as it is (never disposed here): the one the host set, or a server render's. */
   protected givenClient(): PlanshipCustomer | undefined {
-    return this.hostClient;
+    return this.hostClient ?? (isServer ? serverScope()?.client : undefined);
   }
 
   private build(): PlanshipCustomer | undefined {
@@ -283,12 +297,19 @@ export class PlanshipProvider extends LitElement implements ProviderServices {
     const gateway = !hasTokenSource && Boolean(this.apiUrl);
     if (!this.productSlug || (!gateway && !(this.customerId && hasTokenSource))) return undefined;
     try {
-      return new PlanshipCustomer(this.productSlug, this.customerId || 'me', gateway ? null : this.currentToken, {
+      const client = new PlanshipCustomer(this.productSlug, this.customerId || 'me', gateway ? null : this.currentToken, {
         baseUrl: this.apiUrl,
         webSocketUrl: this.wsUrl,
         // No backend at all: Planship's public catalog route, for visitors.
         organizationSlug: gateway ? this.organizationSlug || undefined : undefined,
       });
+      // A page the server rendered carries the snapshot it rendered from: the first reads are
+      // served from it (no request before first content, and hydration changes nothing).
+      const snapshot = gateway ? takeSnapshot(this.productSlug) : undefined;
+      if (snapshot) client.prime(snapshot);
+      // Once the elements' first reads have gone out (after this task), while they are answered.
+      else if (!isServer) setTimeout(() => warmFormatters(nearestLang(this)));
+      return client;
     } catch (error) {
       // A bad api-url or ws-url: say so in the page rather than break the host's script.
       this.configError = (error as Error).message;

@@ -50,3 +50,14 @@ export function formatMoney(lang: string, amount: number, currency: string, sign
 /** "CSV, JSON" in the language's own way of listing. */
 export const formatList = (lang: string, items: readonly string[]): string =>
   formatter(Intl.ListFormat, lang, { style: 'short', type: 'unit' }).format(items);
+
+/**
+ * Builds the language's formatters ahead of need, e.g. while the first answer is on its way: the
+ * first formatter of a language costs the most (its locale data), and it would otherwise be built
+ * after the data arrived, before first content.
+ */
+export function warmFormatters(lang: string): void {
+  formatNumber(lang, 0);
+  formatDate(lang, 0);
+  formatList(lang, []);
+}

@@ -1,7 +1,8 @@
 // The language of an element and its messages: the nearest `lang` (its own, an ancestor's across
 // shadow roots, then the document's), followed at run time; English built in, shipped languages
 // loaded on first use from `locales/<lang>.js` beside the bundle, host overrides on top.
-import type { ReactiveController, ReactiveControllerHost } from 'lit';
+import { isServer, type ReactiveController, type ReactiveControllerHost } from 'lit';
+import { serverScope } from './server-scope.ts';
 import { en, type PlanshipMessages } from './messages.ts';
 import { registeredLocales } from './locale-registry.ts';
 import { formatDate, formatList, formatMoney, formatNumber } from './format.ts';
@@ -45,6 +46,8 @@ function load(lang: string): Promise<void> | undefined {
 
 /** The nearest `lang` (own, ancestors across shadow roots, document) as a canonical tag; 'en' when none or invalid. */
 export function nearestLang(element: Element): string {
+  // A server render has no page to read it from: the render says.
+  if (isServer) return serverScope()?.lang ?? 'en';
   for (let node: Element | undefined = element; node; node = (node.getRootNode() as ShadowRoot).host) {
     const holder = node.closest('[lang]');
     if (holder) {
@@ -143,6 +146,7 @@ export class Localize implements ReactiveController {
   }
 
   hostConnected() {
+    if (isServer) return;
     connected.add(this);
     watch(this.host);
   }
@@ -164,7 +168,7 @@ export class Localize implements ReactiveController {
     }
     if (this.setsDir && this.rtl !== this.setDir && (this.setDir || !this.host.hasAttribute('dir'))) {
       this.setDir = this.rtl;
-      if (this.rtl) this.host.dir = 'rtl';
+      if (this.rtl) this.host.setAttribute('dir', 'rtl');
       else this.host.removeAttribute('dir');
     }
   }

@@ -1,4 +1,4 @@
-import { LitElement, html, nothing, type PropertyDeclarations } from 'lit';
+import { LitElement, html, isServer, nothing, type PropertyDeclarations } from 'lit';
 import { Task, TaskStatus, initialState } from '@lit/task';
 import type { ConnectionState, PlanshipCustomer, Resource, Subscription } from '../../client/index.ts';
 import { ActionController } from './action-controller.ts';
@@ -7,8 +7,9 @@ import { consume, planshipClientContext, planshipServicesContext, ensureContextR
 import { PlanshipErrorEvent, PlanshipSubscriptionChangeEvent, type CancellationReason, type SubscriptionChangeKind } from './events.ts';
 import { Localize } from './localize.ts';
 import type { PlanshipMessages } from './messages.ts';
-import { rememberHeight, rememberedHeight } from './remembered-height.ts';
+import { observedWidth, observeWidth, rememberHeight, rememberedHeight } from './remembered-height.ts';
 import { canRetry, describeError } from './wording.ts';
+import { serverScope } from './server-scope.ts';
 
 export type { ConfirmOptions };
 
@@ -96,8 +97,19 @@ export class PlanshipElement extends LitElement {
     if (state) this.connectionState = state;
   };
 
+  /** Reads made with `load()` that can be answered from what the client already knows. */
+  private readonly peeks = new Map<Task<unknown[], unknown>, (client: PlanshipCustomer) => unknown>();
+
   constructor() {
     super();
+    const scope = isServer ? serverScope() : undefined;
+    if (scope) {
+      // A server render: no provider to find through the DOM; the render hands them over.
+      this.client = scope.client;
+      this.services = scope.services;
+      // Lit SSR runs no controller's hostUpdate: the language (and its `dir`) is set here, once.
+      this.localize.hostUpdate();
+    }
     consume(this, planshipClientContext, (client) => (this.client = client));
     consume(this, planshipServicesContext, (services) => {
       this.services = services;
@@ -107,7 +119,11 @@ export class PlanshipElement extends LitElement {
     // A controller rather than lifecycle overrides, so subclasses cannot forget to call super.
     const listen = () => this.listenTo(this.client);
     this.addController({
-      hostConnected: listen,
+      hostConnected: () => {
+        listen();
+        // Its width, for the remembered height, arrives after layout: then a loading state can take that room.
+        if (!isServer) observeWidth(this, () => this.requestUpdate());
+      },
       hostUpdate: () => {
         listen();
         // Errors claim their alert again as they render.
@@ -125,7 +141,11 @@ export class PlanshipElement extends LitElement {
   }
 
   /** Content heights are remembered per element, product and width (in steps of 50px). */
-  private heightKey = () => this.client && `${this.localName}:${this.client.productSlug}:${Math.round(this.clientWidth / 50)}`;
+  private heightKey = () => {
+    // The width as last observed (never read during a render: that would force a layout).
+    const width = observedWidth(this);
+    return this.client && width !== undefined ? `${this.localName}:${this.client.productSlug}:${Math.round(width / 50)}` : undefined;
+  };
 
   /** The messages in the element's language. */
   protected get m(): PlanshipMessages {
@@ -161,6 +181,7 @@ export class PlanshipElement extends LitElement {
     watched: readonly Resource[],
     read: (client: PlanshipCustomer, signal: AbortSignal) => Promise<R>,
     args: () => unknown[] = () => [],
+    peek?: (client: PlanshipCustomer) => R | undefined,
   ): Task<unknown[], R> {
     const task = new Task<unknown[], R>(this, {
       args: () => [this.client, ...args()],
@@ -168,7 +189,16 @@ export class PlanshipElement extends LitElement {
       onError: (error) => this.fail(error),
     });
     this.loads.push([watched, task as Task<unknown[], unknown>]);
+    // What the client already knows renders at once: a server render, and the page's first
+    // render from the same snapshot (so hydration changes nothing), need no request.
+    if (peek) this.peeks.set(task as Task<unknown[], unknown>, peek as (client: PlanshipCustomer) => unknown);
     return task;
+  }
+
+  /** A read's value: its answer, else what the client already knows (none after a failure). */
+  protected valueFor<R>(task: Task<unknown[], R>): R | undefined {
+    if (task.value !== undefined || task.status === TaskStatus.ERROR || !this.client) return task.value;
+    return this.peeks.get(task as Task<unknown[], unknown>)?.(this.client) as R | undefined;
   }
 
   /** Called after a mutation or live push, with what changed. */
@@ -236,7 +266,7 @@ export class PlanshipElement extends LitElement {
     hint = true,
   ) {
     if (!this.services) return html`<p part="empty" class="muted">${this.m.notConnected}</p>`;
-    const value = task.value;
+    const value = this.valueFor(task);
     return html`<div part="base" class="stack">
       ${hint && this.connectionState === 'reconnecting' ? html`<p part="stale" class="stale">${this.m.reconnecting}</p>` : nothing}
       ${task.status === TaskStatus.ERROR

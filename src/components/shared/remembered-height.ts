@@ -38,3 +38,25 @@ export function rememberedHeight(key: HeightKey): number | undefined {
   const height = name ? Number(storage()?.getItem(PREFIX + name)) : 0;
   return height > 0 ? height : undefined;
 }
+
+const widths = new WeakMap<Element, number>();
+const widthChanged = new WeakMap<Element, () => void>();
+let widthObserver: ResizeObserver | undefined;
+
+/** Follows `element`'s width (after layout, never forcing one); `changed` runs when a first or new width is seen. */
+export function observeWidth(element: Element, changed: () => void): void {
+  if (widthChanged.has(element)) return;
+  widthChanged.set(element, changed);
+  widthObserver ??= new ResizeObserver((entries) => {
+    for (const { target, borderBoxSize } of entries) {
+      const width = Math.round(borderBoxSize[0]?.inlineSize ?? 0);
+      if (widths.get(target) === width) continue;
+      widths.set(target, width);
+      widthChanged.get(target)?.();
+    }
+  });
+  widthObserver.observe(element);
+}
+
+/** `element`'s width as last observed; undefined before the first layout. */
+export const observedWidth = (element: Element): number | undefined => widths.get(element);

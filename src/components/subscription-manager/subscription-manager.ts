@@ -1,5 +1,5 @@
 import { html, nothing, type PropertyDeclarations } from 'lit';
-import type { ModifySubscriptionParameters, Subscription } from '../../client/index.ts';
+import type { ModifySubscriptionParameters, Plan, Subscription } from '../../client/index.ts';
 import { baseStyles } from '../shared/base.styles.ts';
 import { styles } from './subscription-manager.styles.ts';
 import { define } from '../shared/define.ts';
@@ -18,6 +18,13 @@ const skeleton = html`<div class="card">
 </div>`;
 
 /** The manager's own parts and those of the members area inside it (for `exportparts`). */
+/** The subscriptions in the order shown, and which plans are sold by contract. */
+function managerData(subscriptions: readonly Subscription[], plans: readonly Plan[]) {
+  const rank = ({ isActive, isAdministrator }: Subscription) => (isActive ? 0 : 2) + (isAdministrator ? 0 : 1);
+  const contracts = new Set(plans.filter((plan) => plan.isSelfServe === false).map((plan) => plan.slug));
+  return { subscriptions: [...subscriptions].sort((a, b) => rank(a) - rank(b)), contracts };
+}
+
 export const managerParts = `base,billing-portal-button,subscription,inactive,plan-name,status,renewal,keep-plan-button,cancel-button,resume-button,contract,members,action-error,empty,loading,error,error-note,retry-button,stale,dialog,dialog-heading,dialog-confirm,dialog-cancel,cancel-reasons,cancel-reason,cancel-comment,${memberParts}`;
 
 /** A reason a customer may give for cancelling: sent as `value`, shown as `label` (rendered as text). */
@@ -124,15 +131,18 @@ export class PlanshipSubscriptionManager extends PlanshipElement {
 
   // The customer's own (administered) active subscriptions first, then teams it belongs to,
   // then cancelled ones; otherwise in the API's order. Plans say which are sold by contract.
-  private task = this.load(['subscriptions', 'plans', 'customer'], async (client, signal) => {
-    const rank = ({ isActive, isAdministrator }: Subscription) => (isActive ? 0 : 2) + (isAdministrator ? 0 : 1);
-    const [subscriptions, plans] = await Promise.all([
-      client.listSubscriptions({ productSlug: client.productSlug, signal }),
-      client.listPlans({ signal }),
-    ]);
-    const contracts = new Set(plans.filter((plan) => plan.isSelfServe === false).map((plan) => plan.slug));
-    return { subscriptions: subscriptions.sort((a, b) => rank(a) - rank(b)), contracts };
-  });
+  private task = this.load(
+    ['subscriptions', 'plans', 'customer'],
+    async (client, signal) => {
+      const [subscriptions, plans] = await Promise.all([client.listSubscriptions({ productSlug: client.productSlug, signal }), client.listPlans({ signal })]);
+      return managerData(subscriptions, plans);
+    },
+    undefined,
+    (client) => {
+      const [subscriptions, plans] = [client.peekSubscriptions(), client.peekPlans()];
+      return subscriptions && plans ? managerData(subscriptions, plans) : undefined;
+    },
+  );
 
   override render() {
     // A visitor who is not signed in (a pricing page) has nothing here yet: say how to see it.

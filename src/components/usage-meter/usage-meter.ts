@@ -7,6 +7,7 @@ import type { Message } from '../shared/messages.ts';
 import { PlanshipUpgradeRequestEvent } from '../shared/events.ts';
 import { PlanshipElement } from '../shared/planship-element.ts';
 import { nextReset } from './next-reset.ts';
+import type { Entitlements, LeverInList, LeverUsage, Subscription } from '../../client/index.ts';
 
 export type UsageStatus = 'normal' | 'warning' | 'exceeded' | 'unlimited';
 
@@ -22,6 +23,25 @@ interface MeterContent {
 
 /** The meter, or why there is none (the empty state's message). */
 type MeterData = MeterContent | Message;
+
+/** What the meter shows for `lever`, from the four reads it makes (or finds in the client's cache). */
+function meterData(
+  lever: string,
+  levers: readonly LeverInList[],
+  subscriptions: readonly Subscription[],
+  usage: LeverUsage | { error: unknown },
+  entitlements: Entitlements,
+): MeterData {
+  const info = levers.find((candidate) => candidate.slug === lever && candidate.type === 'metered');
+  if (!info) return (m) => m.noSuchLever(lever);
+  if (!subscriptions.some((subscription) => subscription.isActive)) return (m) => m.noActiveSubscription;
+  if ('error' in usage) throw usage.error;
+  // A metered entitlement is what remains (below zero once exceeded), or null: unlimited.
+  const remaining = entitlements[lever];
+  const limit = remaining === null ? null : Number(remaining) + usage.total;
+  const buckets = Object.entries(usage.byBucket).map(([bucket, amount]) => [bucket, Number(amount)] as [string, number]);
+  return { leverName: info.name, usage: usage.total, limit, buckets, reset: info.reset };
+}
 
 /** A placeholder meter: the label and value line, then the track. */
 const skeleton = html`<div class="row"><div class="bone" style="width: 40%"></div><div class="bone" style="width: 25%"></div></div>
@@ -109,26 +129,21 @@ export class PlanshipUsageMeter extends PlanshipElement {
   private task = this.load(
     ['usage', 'entitlements', 'subscriptions', 'plans'],
     async (client, signal): Promise<MeterData> => {
-      const lever = this.lever;
       // All four in parallel: the client serves most from its cache, so a live update costs
       // one round trip for usage (entitlements arrive with the push itself).
       const [levers, subscriptions, usage, entitlements] = await Promise.all([
         client.listLevers({ signal }),
         client.listSubscriptions({ productSlug: client.productSlug, signal }),
-        client.getLeverUsage(lever, { signal }).catch((error: unknown) => ({ error })),
+        client.getLeverUsage(this.lever, { signal }).catch((error: unknown) => ({ error })),
         client.getEntitlements({ signal }),
       ]);
-      const info = levers.find((candidate) => candidate.slug === lever && candidate.type === 'metered');
-      if (!info) return (m) => m.noSuchLever(lever);
-      if (!subscriptions.some((subscription) => subscription.isActive)) return (m) => m.noActiveSubscription;
-      if ('error' in usage) throw usage.error;
-      // A metered entitlement is what remains (below zero once exceeded), or null: unlimited.
-      const remaining = entitlements[lever];
-      const limit = remaining === null ? null : Number(remaining) + usage.total;
-      const buckets = Object.entries(usage.byBucket).map(([bucket, amount]) => [bucket, Number(amount)] as [string, number]);
-      return { leverName: info.name, usage: usage.total, limit, buckets, reset: info.reset };
+      return meterData(this.lever, levers, subscriptions, usage, entitlements);
     },
     () => [this.lever],
+    (client) => {
+      const [levers, subscriptions, usage, entitlements] = [client.peekLevers(), client.peekSubscriptions(), client.peekLeverUsage(this.lever), client.entitlements];
+      return levers && subscriptions && usage && entitlements ? meterData(this.lever, levers, subscriptions, usage, entitlements) : undefined;
+    },
   );
 
   protected override willUpdate(changed: PropertyValues): void {
