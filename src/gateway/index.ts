@@ -12,7 +12,7 @@ import type { PortalAnswer as PortalSnapshot } from './bootstrap.ts';
 import { checkPrices, Pricing, type BillingPortal, type Checkout, type GatewayPrices } from './checkout.ts';
 import type { InvitationOptions } from './invitations.ts';
 import { createNodeHandler, createUpgradeHandler, fetchHeaders, namesBasePath, requestUrl } from './node-adapter.ts';
-import { PortalRoutes } from './portal-routes.ts';
+import { PortalRoutes, type OnCancel } from './portal-routes.ts';
 import { Relay, type UpstreamSocketClass } from './relay.ts';
 import { Upstream } from './upstream.ts';
 import { inProcessWriteLock, type WriteLock } from './write-lock.ts';
@@ -23,7 +23,8 @@ export type { PortalAnswer as PortalSnapshot } from './bootstrap.ts';
 export { GatewayError } from './errors.ts';
 export type { InvitationMail, InvitationOptions } from './invitations.ts';
 export type { BillingPortal, Checkout, CheckoutAnswer, GatewayPrice, GatewayPrices, PlanChange } from './checkout.ts';
-export type { CustomerAction } from '../policy/index.ts';
+export type { CustomerAction, CancellationFeedback } from '../policy/index.ts';
+export type { Cancellation, OnCancel } from './portal-routes.ts';
 export { CLOSE_CUSTOMER_DELETED, CLOSE_SESSION_ENDED, CLOSE_TOO_MANY } from './relay.ts';
 
 export interface PlanshipGatewayOptions {
@@ -79,6 +80,13 @@ export interface PlanshipGatewayOptions {
   checkoutTimeoutMs?: number;
   /** The URL of your billing portal for a user (payment method, invoices), e.g. a Stripe Billing Portal session. */
   billingPortal?: BillingPortal;
+  /**
+   * Told of each cancellation made through the portal (after Planship made it): the subscription,
+   * its plan, now or at period end, and the reason and comment the customer gave in the cancel
+   * dialog (`cancel-reasons`), if any. Planship has no place for them: keep them where you
+   * analyse churn. Not awaited by the answer; a throw is logged by type.
+   */
+  onCancel?: OnCancel;
   /**
    * Team invitations by email (the members list's invite form). An invitation is an offer the
    * host mails (`send`) as a link to its portal page (`acceptUrl`); the invitee joins only by
@@ -287,7 +295,8 @@ export function createPlanshipGateway(options: PlanshipGatewayOptions): Planship
     throw new GatewayOptionsError((error as Error).message);
   }
   const pricing = new Pricing({ prices, checkout: options.checkout, timeoutMs: positive('checkoutTimeoutMs', options.checkoutTimeoutMs, 10_000), log });
-  const routes = new PortalRoutes(upstream, catalog, customers, { productSlug, invitations, writeLock, log, pricing, billingPortal: options.billingPortal });
+  if (options.onCancel !== undefined && typeof options.onCancel !== 'function') throw new GatewayOptionsError('onCancel must be a function (cancellation, user) => void');
+  const routes = new PortalRoutes(upstream, catalog, customers, { productSlug, invitations, writeLock, log, pricing, billingPortal: options.billingPortal, onCancel: options.onCancel });
   const parts: HandlerParts = {
     basePath,
     productSlug,

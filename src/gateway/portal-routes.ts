@@ -16,6 +16,9 @@ import {
   type CustomerAction,
   type CustomerRouteMatch,
   type SubscriptionFacts,
+  cancels,
+  readCancellationFeedback,
+  type CancellationFeedback,
 } from '../policy/index.ts';
 import { visiblePlans, withPrices, type Catalog, type Plans } from './catalog.ts';
 import type { Customers, PortalUser } from './customers.ts';
@@ -53,6 +56,8 @@ interface MemberWire {
 const asObject = (value: unknown): Record<string, unknown> | undefined =>
   typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Record<string, unknown>) : undefined;
 
+const withoutMetadata = ({ metadata: _metadata, ...fields }: Record<string, unknown>) => fields;
+
 /** Reads that answer 404 only when Planship has no such customer. */
 const CUSTOMER_READS = new Set<CustomerAction>(['subscriptions.list', 'entitlements.read']);
 
@@ -70,7 +75,19 @@ export interface PortalRoutesOptions {
   billingPortal?: BillingPortal;
   /** Team invitations, when the host set them up. */
   invitations?: InvitationOptions;
+  /** Told of each cancellation made through the portal, with the customer's reason if they gave one. */
+  onCancel?: OnCancel;
 }
+
+/** A cancellation made through the portal, as `onCancel` hears of it. */
+export interface Cancellation extends CancellationFeedback {
+  subscriptionId: string;
+  planSlug: string;
+  /** `now` (is_active false) or at the end of the period (auto_renew false). */
+  at: 'now' | 'period-end';
+}
+
+export type OnCancel = (cancellation: Cancellation, user: PortalUser) => void | Promise<void>;
 
 export class PortalRoutes {
   readonly #upstream: Upstream;
@@ -83,6 +100,7 @@ export class PortalRoutes {
   readonly #log: (message: string) => void;
   readonly #pricing: Pricing;
   readonly #billingPortal?: BillingPortal;
+  readonly #onCancel?: OnCancel;
   readonly #memberNames = new Map<string, { value: Promise<{ name?: string; email?: string }>; until: number }>();
 
   constructor(upstream: Upstream, catalog: Catalog, customers: Customers, options: PortalRoutesOptions) {
@@ -94,6 +112,7 @@ export class PortalRoutes {
     this.#log = options.log;
     this.#pricing = options.pricing;
     this.#billingPortal = options.billingPortal;
+    this.#onCancel = options.onCancel;
     const serially = <T>(customerId: string, subscriptionId: string, work: (held: AbortSignal) => Promise<T>) => this.#locked(customerId, subscriptionId, work);
     const customerDetails = (customerId: string) => this.#memberName(customerId);
     this.#invitations = options.invitations && new Invitations({ upstream, customers, serially, customerDetails }, options.invitations);
@@ -215,10 +234,15 @@ export class PortalRoutes {
         return this.#locked(caller.id, params.subscription!, async (held) => {
           const [plans, subscriptions] = await Promise.all([this.#catalog.plans(), this.#subscriptionFacts(caller)]);
           const subscription = own(subscriptions, params.subscription!);
-          const body = checkSubscriptionUpdate({ subscription, plans: (slug) => plans.facts.get(slug), body: request.body, subscriptions });
+          const checked = checkSubscriptionUpdate({ subscription, plans: (slug) => plans.facts.get(slug), body: request.body, subscriptions });
+          // Planship's PATCH has no metadata: a cancellation's reason goes to the host instead.
+          const fields = asObject(checked);
+          const body = fields ? withoutMetadata(fields) : checked;
           await this.#paidUpdate(request, subscription, body);
           const path = `${customer}/subscriptions/${encodeURIComponent(subscription.id)}`;
-          return this.#withinSeatLimit(path, await this.#upstream.call('PATCH', path, body, undefined, held), plans, held);
+          const answer = await this.#withinSeatLimit(path, await this.#upstream.call('PATCH', path, body, undefined, held), plans, held);
+          if (answer.status === 200) this.#cancelled(subscription, fields, request.user);
+          return answer;
         });
       case 'members.add':
         // Another customer's subscription stays a 404; one's own: invite by email instead.
@@ -317,6 +341,16 @@ export class PortalRoutes {
    * After a write: a subscription left above its plan's known seat limit (a race that got past the
    * lock some other way, e.g. a write made without it) is set back to the limit, and logged.
    */
+  /** Tells the host's `onCancel` of a cancellation just made (its failure is logged, never the customer's). */
+  #cancelled(subscription: SubscriptionFacts, fields: Record<string, unknown> | undefined, user: PortalUser): void {
+    if (!this.#onCancel || !fields || !cancels(fields)) return;
+    const { feedback } = readCancellationFeedback(fields);
+    const cancellation: Cancellation = { subscriptionId: subscription.id, planSlug: subscription.planSlug, at: fields.is_active === false ? 'now' : 'period-end', ...feedback };
+    void Promise.resolve()
+      .then(() => this.#onCancel!(cancellation, user))
+      .catch((error: unknown) => this.#log(`planship gateway: onCancel threw ${(error as Error)?.name ?? typeof error}`));
+  }
+
   async #withinSeatLimit(path: string, answer: UpstreamAnswer, plans: Plans, held: AbortSignal): Promise<UpstreamAnswer> {
     const written = answer.body as SubscriptionWire & { plan?: { slug: string } };
     if (answer.status !== 200 || !written?.plan) return answer;

@@ -4,3 +4,4 @@ export * from './customer-routes.ts';
 export * from './rules.ts';
 export * from './limits.ts';
 export * from './live-frames.ts';
+export * from './cancellation.ts';

@@ -5,6 +5,7 @@
 // `PolicyRefusal` with a FastAPI-shaped status and detail that says what to do instead.
 
 import { metadataIssue } from './limits.ts';
+import { readCancellationFeedback } from './cancellation.ts';
 
 export interface ValidationIssue {
   loc: (string | number)[];
@@ -54,7 +55,7 @@ export interface SubscriptionFacts {
 
 /** Fields a customer may send, per action; anything else is dropped before the API sees it. */
 const CREATE_FIELDS = ['customer_id', 'is_subscriber', 'max_subscribers', 'auto_renew', 'metadata'];
-const UPDATE_FIELDS = ['plan_slug', 'renew_plan_slug', 'max_subscribers', 'auto_renew', 'is_active'];
+const UPDATE_FIELDS = ['plan_slug', 'renew_plan_slug', 'max_subscribers', 'auto_renew', 'is_active', 'metadata'];
 /**
  * The JSON type of each field a customer may send. Hosted Planship (FastAPI, lax pydantic) would
  * coerce `"true"`, `1` or `"1000"`, and a check that looks for `true` or a number would wave
@@ -269,6 +270,9 @@ export function checkSubscriptionUpdate(input: {
   requireAdministrator(subscription);
   const { fields, body } = allowedFields(input.body, UPDATE_FIELDS);
   if (!fields || Object.keys(fields).length === 0) return body;
+  // A cancellation's reason and comment, nothing else (see cancellation.ts).
+  const { issues } = readCancellationFeedback(fields);
+  if (issues.length) throw new PolicyRefusal(422, issues);
   const current = plans(subscription.planSlug);
   if (!current?.isSelfServe) {
     throw new PolicyRefusal(403, 'This subscription is on a contract plan: contact us to change it.');

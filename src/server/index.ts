@@ -134,7 +134,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     schedule();
   };
 
-  const services: Services = { store, auth, clock, hub, idempotency, tokenTtlSeconds, tick };
+  const services: Services = { store, auth, clock, hub, idempotency, tokenTtlSeconds, tick, extended };
   const handler = createRequestHandler({
     routes: [
       ...authRoutes(services, { customerTokens: extended }),

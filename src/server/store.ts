@@ -309,6 +309,12 @@ export class Store {
     return subscription;
   }
 
+  /** Merges `metadata` into a member's metadata (its keys replace the same keys). */
+  addMembershipMetadata(subscription: SubscriptionRecord, customerId: string, metadata: Record<string, unknown>): void {
+    const membership = subscription.members.get(customerId);
+    if (membership) membership.metadata = { ...membership.metadata, ...metadata };
+  }
+
   addSubscriptionCustomer(subscription: SubscriptionRecord, membership: MembershipRecord): MembershipRecord {
     if (subscription.members.has(membership.customerId)) throw conflict('The customer is already on this subscription');
     if (membership.isSubscriber && this.subscriberCount(subscription) >= subscription.maxSubscribers) {

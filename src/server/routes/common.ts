@@ -13,6 +13,8 @@ export interface Services {
   hub: WsHub;
   idempotency: IdempotencyCache;
   tokenTtlSeconds: number;
+  /** The extended profile: what only this server has (false: only what hosted Planship answers). */
+  extended: boolean;
   /** Runs time-driven work now: renewals and period resets (after the clock moved). */
   tick(): void;
 }

@@ -15,7 +15,7 @@ const SUBSCRIPTION = '/api/v1/customers/:customer/subscriptions/:subscription';
 /** Seats per subscription, for every caller: a team portal has no use for more. */
 const MAX_SUBSCRIBERS = { min: 1, max: 1000 };
 
-export function subscriptionRoutes({ store }: Services): Route[] {
+export function subscriptionRoutes({ store, extended }: Services): Route[] {
   return [
     {
       method: 'POST',
@@ -101,8 +101,12 @@ export function subscriptionRoutes({ store }: Services): Route[] {
           autoRenew: fields.boolean('auto_renew') ?? undefined,
           renewAt: fields.datetime('renew_at') ?? undefined,
         };
+        // Ours only (hosted Planship's PATCH has no metadata): kept on the customer's own link to
+        // the subscription, its `metadata_` (a cancellation's reason and comment, for one).
+        const metadata = extended ? fields.metadata() : undefined;
         fields.done();
         store.updateSubscription(subscription, patch);
+        if (metadata) store.addMembershipMetadata(subscription, customer.id, metadata);
         return { body: customerSubscriptionWire(store, subscription, customer.id) };
       },
     },
