@@ -1,6 +1,8 @@
 // The product's public catalog (product, plans, levers, plan details), read with the product
 // token and shared by every customer for a short while: one upstream read per resource per
-// `catalogTtlMs`, however many pages ask. Customer data is never cached here.
+// `catalogTtlMs`, however many pages ask. Customer data is never cached here. What hosted
+// Planship's models leave out and the elements need (a lever's type, the lever of a plan's
+// entitlement) is filled in from what it does answer.
 import { planVisible, type PlanFacts } from '../policy/index.ts';
 import type { Upstream } from './upstream.ts';
 
@@ -78,9 +80,59 @@ export class Catalog {
     return value;
   }
 
-  /** A catalog read below the product's path as Planship answers it; kept when it is a 200. */
+  /**
+   * A catalog read below the product's path as Planship answers it (levers with their type, plan
+   * entitlements with their lever's slug); kept when it is a 200.
+   */
   answer(suffix: string): Promise<{ status: number; body: unknown }> {
-    return this.#cached(suffix, () => this.#upstream.call('GET', this.#base + suffix), (answer) => answer.status === 200);
+    return this.#cached(suffix, () => this.#read(suffix), (answer) => answer.status === 200);
+  }
+
+  async #read(suffix: string): Promise<{ status: number; body: unknown }> {
+    const answer = await this.#upstream.call('GET', this.#base + suffix);
+    if (answer.status !== 200) return answer;
+    if (suffix === '/levers' && Array.isArray(answer.body)) return { ...answer, body: await this.#typedLevers(answer.body) };
+    if (PLAN_ENTITLEMENTS.test(suffix)) return { ...answer, body: await this.#withLeverSlugs(answer.body) };
+    return answer;
+  }
+
+  /**
+   * Levers with their `type` where the list does not say it (hosted Planship's LeverInList):
+   * metered when the lever has metering ids, else by its default value (boolean, numeric, list).
+   * An entry that names no lever (no slug) is left out: nothing could show or read it.
+   */
+  async #typedLevers(levers: unknown[]): Promise<LeverWire[]> {
+    const named = levers.filter((lever): lever is LeverWire => typeof (lever as LeverWire | null)?.slug === 'string');
+    return Promise.all(
+      named.map(async (lever) => {
+        if (lever.type !== undefined) return lever;
+        // A lever that cannot be read now stays untyped (its gate or meter says it is missing), not the whole list.
+        const details = await this.answer(`/levers/${encodeURIComponent(lever.slug)}`).catch(() => undefined);
+        const meteringIds = (details?.body as { metering_ids?: unknown } | undefined)?.metering_ids;
+        if (details?.status !== 200 || !Array.isArray(meteringIds)) return lever;
+        const type = meteringIds.length > 0 ? 'metered' : TYPE_OF_DEFAULT[jsonType(leverDefault(lever))];
+        return type ? { ...lever, type } : lever;
+      }),
+    );
+  }
+
+  /**
+   * A plan's entitlements with `lever_slug` where they do not say it (hosted Planship's
+   * PlanEntitlement names its lever only): the lever of that name, when exactly one has it.
+   */
+  async #withLeverSlugs(body: unknown): Promise<unknown> {
+    const plan = body as { entitlements?: unknown } | unknown[] | undefined;
+    const entitlements = Array.isArray(plan) ? plan : plan?.entitlements;
+    if (!Array.isArray(entitlements) || entitlements.every((entry) => entry?.lever_slug !== undefined)) return body;
+    const levers = await this.answer('/levers').catch(() => undefined);
+    if (!Array.isArray(levers?.body)) return body;
+    const slugsByName = new Map<unknown, string[]>();
+    for (const lever of levers.body as LeverWire[]) slugsByName.set(lever.name, [...(slugsByName.get(lever.name) ?? []), lever.slug]);
+    const named = entitlements.map((entry) => {
+      const slugs = entry?.lever_slug === undefined ? slugsByName.get(entry?.lever_name) : undefined;
+      return slugs?.length === 1 ? { ...entry, lever_slug: slugs[0] } : entry;
+    });
+    return Array.isArray(plan) ? named : { ...(plan as object), entitlements: named };
   }
 
   /**
@@ -121,6 +173,20 @@ export class Catalog {
 }
 
 const TYPE_DEFAULTS: Record<string, unknown> = { boolean: false, numeric: 0, metered: 0, list: [] };
+/** A lever's type by its default value's JSON type (metered levers are known by their metering ids). */
+const TYPE_OF_DEFAULT: Record<string, string> = { boolean: 'boolean', number: 'numeric', array: 'list' };
+/** `/plans/{slug}` and `/plans/{slug}/entitlements`. */
+const PLAN_ENTITLEMENTS = /^\/plans\/[^/]+(\/entitlements)?$/;
+
+const jsonType = (value: unknown) => (Array.isArray(value) ? 'array' : typeof value);
+
+interface LeverWire {
+  slug: string;
+  name?: string;
+  type?: string;
+  default_value?: unknown;
+  [field: string]: unknown;
+}
 
 function leverDefault(lever: { type?: string; default_value?: unknown }): unknown {
   if (typeof lever.default_value === 'string') {
