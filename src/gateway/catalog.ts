@@ -4,6 +4,7 @@
 // Planship's models leave out and the elements need (a lever's type, the lever of a plan's
 // entitlement) is filled in from what it does answer.
 import { planVisible, type PlanFacts } from '../policy/index.ts';
+import { GatewayError } from './errors.ts';
 import type { Upstream } from './upstream.ts';
 
 /** Hosted Planship's PlanInList is slug, name, description, order: the two facts below are our server's extras. */
@@ -82,7 +83,8 @@ export class Catalog {
 
   /**
    * A catalog read below the product's path as Planship answers it (levers with their type, plan
-   * entitlements with their lever's slug); kept when it is a 200.
+   * entitlements with their lever's slug); kept when it is a 200. The product or its lever list
+   * answering 404 means Planship has no such product: the gateway is misconfigured.
    */
   answer(suffix: string): Promise<{ status: number; body: unknown }> {
     return this.#cached(suffix, () => this.#read(suffix), (answer) => answer.status === 200);
@@ -90,10 +92,28 @@ export class Catalog {
 
   async #read(suffix: string): Promise<{ status: number; body: unknown }> {
     const answer = await this.#upstream.call('GET', this.#base + suffix);
+    if (answer.status === 404 && (suffix === '' || suffix === '/levers')) throw this.#noSuchProduct(suffix);
     if (answer.status !== 200) return answer;
     if (suffix === '/levers' && Array.isArray(answer.body)) return { ...answer, body: await this.#typedLevers(answer.body) };
     if (PLAN_ENTITLEMENTS.test(suffix)) return { ...answer, body: await this.#withLeverSlugs(answer.body) };
     return answer;
+  }
+
+  /** Planship has no product of this slug (for these credentials): the host's to fix, in words it can act on. */
+  #noSuchProduct(suffix: string): GatewayError {
+    const read = `GET ${this.#upstream.baseUrl}${this.#base}${suffix}`;
+    return GatewayError.misconfigured(
+      `Planship has no product "${this.#options.productSlug}" (${read} answered 404): check the gateway's productSlug and baseUrl, and that clientId is a client of the organization that has this product`,
+    );
+  }
+
+  /** `read()` of a path below the product, with a 404 as a missing product. */
+  async #productRead<T>(suffix: string): Promise<T> {
+    try {
+      return await this.#upstream.read<T>(this.#base + suffix);
+    } catch (error) {
+      throw error instanceof GatewayError && error.upstreamStatus === 404 ? this.#noSuchProduct(suffix) : error;
+    }
   }
 
   /**
@@ -141,7 +161,7 @@ export class Catalog {
    */
   defaultEntitlements(): Promise<Record<string, unknown>> {
     return this.#cached('levers:defaults', async () => {
-      const levers = await this.#upstream.read<{ slug: string; type?: string; default_value?: unknown }[]>(`${this.#base}/levers`);
+      const levers = await this.#productRead<{ slug: string; type?: string; default_value?: unknown }[]>('/levers');
       return Object.fromEntries(levers.map((lever) => [lever.slug, leverDefault(lever)]));
     });
   }
@@ -149,8 +169,8 @@ export class Catalog {
   plans(): Promise<Plans> {
     return this.#cached('plans:facts', async () => {
       const [all, publicPlans] = await Promise.all([
-        this.#upstream.read<PlanInListWire[]>(`${this.#base}/plans`),
-        this.#upstream.read<PlanInListWire[]>(`${this.#base}/plans?public_only=true`),
+        this.#productRead<PlanInListWire[]>('/plans'),
+        this.#productRead<PlanInListWire[]>('/plans?public_only=true'),
       ]);
       const isPublic = new Set(publicPlans.map((plan) => plan.slug));
       const { selfServePlans, seatLimits } = this.#options;
