@@ -3,7 +3,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPlanshipGateway, type PlanshipGateway, type PlanshipGatewayOptions } from '../../src/gateway/index.ts';
-import { sessionIdentify } from './session.ts';
+import { sessionIdentify } from '../../src/gateway/session.ts';
 
 export interface RecipeOptions {
   /** Planship's API: https://api.planship.io in production, our server in tests. */
