@@ -1,7 +1,7 @@
-// A gateway set up for a product Planship does not have (a wrong productSlug): a configuration
-// error, not an outage. The page gets 500 `type: "misconfigured"` (its client: kind
-// `misconfigured`, no retry), the host's log names the slug and what to check, and the customer
-// the gateway remembers is not forgotten for it.
+// A gateway set up for a product Planship does not have (a wrong productSlug), or whose identify()
+// answers what is no user: a configuration error, not an outage. The page gets 500
+// `type: "misconfigured"` (its client: kind `misconfigured`, no retry), the host's log says what
+// to check, and the customer the gateway remembers is not forgotten for it.
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { PlanshipApiError, PlanshipCustomer } from '../../src/client/index.ts';
@@ -71,5 +71,23 @@ describe('a product Planship does not have', () => {
     // One /portal (the first read's), then each read once: nothing retried.
     assert.deepEqual(pageRequests, ['/planship/portal', `/planship/api/v1/products/${WRONG}`, `/planship/api/v1/products/${WRONG}/plans`]);
     client.dispose?.();
+  });
+});
+
+describe("identify() answers what is no user", () => {
+  it('an id that is no string, empty or over 256 characters: 500 "misconfigured", and the log says what identify must answer', async () => {
+    for (const user of [{ id: 42 }, { id: '' }, { id: 'x'.repeat(257) }, { name: 'Ada' }, 'ada']) {
+      const lines: string[] = [];
+      const odd = await startGatewayHost({ identify: () => user as never, log: (line) => lines.push(line) });
+      try {
+        const portal = await odd.call('GET', '/portal');
+        assert.equal(portal.status, 500, JSON.stringify(user));
+        assert.deepEqual(portal.body, MISCONFIGURED);
+        assert.deepEqual(lines, ['planship gateway: identify() must answer { id: string (1..256 characters) } or null']);
+        assert.equal(odd.upstream.filter((record) => record.path.startsWith('/api/v1/customers')).length, 0, 'nothing looked up');
+      } finally {
+        await odd.close();
+      }
+    }
   });
 });
