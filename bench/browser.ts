@@ -6,7 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createPlanshipGateway, type PlanshipGateway } from '../src/gateway/index.ts';
 import { startServer } from '../src/server/index.ts';
-import { PRODUCT_CLIENT } from '../test/fixtures/test-catalog.ts';
+import { hostedPlanOptions, PRODUCT_CLIENT } from '../test/fixtures/test-catalog.ts';
 import { DEMO_CATALOG, PRODUCT, backendFor, type Backend } from './api.ts';
 import { fromRoot } from './root.ts';
 import { epochNow, sleep } from './stats.ts';
@@ -90,6 +90,8 @@ function benchGateway(apiUrl: string) {
     },
     // A measurement ends by closing the API under requests still on their way: nothing to report.
     log: () => {},
+    // What a host on hosted Planship says of its plans (the hosted profile's list does not).
+    ...hostedPlanOptions(),
   });
 }
 

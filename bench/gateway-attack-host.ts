@@ -7,7 +7,7 @@
 // {close}. Options for both trees are passed: each ignores the other's.
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { PRODUCT_CLIENT, testCatalog } from '../test/fixtures/test-catalog.ts';
+import { hostedPlanOptions, PRODUCT_CLIENT, testCatalog } from '../test/fixtures/test-catalog.ts';
 
 const root = process.argv[2];
 const { startServer } = await import(`${root}/src/server/index.ts`);
@@ -29,6 +29,8 @@ const gateway = createPlanshipGateway({
   productSlug: 'acme-analytics',
   ...PRODUCT_CLIENT,
   baseUrl: api.url,
+  // What a host on hosted Planship says of its plans (the hosted profile's list does not).
+  ...hostedPlanOptions(),
   log: (line: string) => logs.push(line),
   identify: async (request: Request) => {
     if (identifyThrows) throw new Error(`cannot reach ${SECRET}`);

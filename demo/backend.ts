@@ -83,9 +83,10 @@ export async function startDemoBackend(options: DemoBackendOptions) {
     basePath: '/planship',
     // Who is signed in, from the host's own session: never from anything else the page sends.
     identify: (request) => demoUser(session.read(request.headers.get('cookie'))),
-    // Our server's plan list says which plans are self-serve and how many seats each allows; hosted
-    // Planship's does not, so there also pass `selfServePlans` (else no plan can be chosen) and
-    // `seatLimits` (else seats cannot be raised), e.g. selfServePlans: ['free', 'starter', 'pro', 'business'].
+    // Hosted Planship's plan list does not say which plans customers may buy on their own, nor
+    // how many seats each allows: name them (else no plan can be chosen, and seats cannot be raised).
+    selfServePlans: ['free', 'starter', 'pro', 'business'],
+    seatLimits: { free: 1, starter: 3, pro: 10, business: 50 },
     // Invitations by email (the members list's invite form): an offer the invitee accepts in their
     // own portal. A real app mails `url` with its email service; the demo keeps an outbox.
     invitations: {

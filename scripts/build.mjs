@@ -9,7 +9,7 @@
 //   dist/lib/                the library for bundlers (lit, @lit/* external), code-split; each
 //                            module the manifest names (every element's) is an entry of its own;
 //                            dist/lib/locales/<lang>.js for `import 'planship-portal/locales/de'`
-//   dist/lib/server.js, gateway.js  Node only
+//   dist/lib/server.js, gateway.js, session.js  Node only
 //                            (all of dist/lib from Vite's library mode too, unminified)
 //   dist/types/              .d.ts for both, and the framework typings generated from the manifest
 import { spawnSync } from 'node:child_process';
@@ -78,10 +78,11 @@ await buildLibrary(
   { external: [/^lit(\/|$)/, /^@lit\//] },
 );
 
-// Node only: the local API server and the portal gateway (the host's backend); never in a page.
+// Node only: the local API server, the portal gateway, its session cookie and the server render
+// (the host's backend); never in a page.
 // Packages stay imports (dependencies of the package, ws an optional peer).
 await buildLibrary(
-  { server: 'src/server/index.ts', gateway: 'src/gateway/index.ts', ssr: 'src/ssr/index.ts' },
+  { server: 'src/server/index.ts', gateway: 'src/gateway/index.ts', session: 'src/gateway/session.ts', ssr: 'src/ssr/index.ts' },
   { ssr: true, target: 'node20', external: (id) => !/^[./]|^[A-Za-z]:|^\0/.test(id) },
 );
 

@@ -67,7 +67,7 @@ if (!nodeOnly) {
     if (code !== 0) failures.push('browser tests');
     if ((await run('build (npm run build)', 'npm', ['run', 'build', '--silent'])) !== 0) failures.push('build');
     else if (
-      (await run('built package: manifest, packed install, framework recipes, script tag (Playwright)', process.execPath,
+      (await run('built package: manifest, packed install, framework recipes, script tag, the README app (Playwright)', process.execPath,
         ['--import', 'tsx', '--test', '--test-timeout=120000', ...listTests('test/dist')], { CHROME_PATH: browser })) !== 0
     ) failures.push('built package');
   }

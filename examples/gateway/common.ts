@@ -3,7 +3,7 @@
 import type { Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { createPlanshipGateway, type PlanshipGateway, type PlanshipGatewayOptions } from '../../src/gateway/index.ts';
-import { sessionIdentify } from './session.ts';
+import { sessionIdentify } from '../../src/gateway/session.ts';
 
 export interface RecipeOptions {
   /** Planship's API: https://api.planship.io in production, our server in tests. */
@@ -35,6 +35,10 @@ export function createRecipeGateway(options: RecipeOptions): PlanshipGateway {
     baseUrl: options.apiUrl,
     basePath: '/planship',
     identify: sessionIdentify(options.sessionSecret),
+    // Hosted Planship's plan list does not say which plans customers may buy on their own, nor
+    // how many seats each allows: name them (contract plans stay out).
+    selfServePlans: ['free', 'starter', 'pro', 'business'],
+    seatLimits: { free: 1, starter: 3, pro: 10, business: 50 },
     ...options.gateway,
   });
 }

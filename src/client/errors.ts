@@ -17,7 +17,9 @@ export type PlanshipErrorKind =
   | 'aborted'
   | 'auth'
   /** The operation needs the planship-portal server (hosted Planship has no route for it). */
-  | 'unsupported';
+  | 'unsupported'
+  /** The portal gateway is not set up for this product (its answer says `type: "misconfigured"`): the site's to fix, a retry does not help. */
+  | 'misconfigured';
 
 export interface PlanshipErrorInit {
   status?: number;

@@ -137,12 +137,14 @@ export class Http {
         await retry(retries++);
         continue;
       }
-      const answer = parse(text) as { detail?: unknown; checkout_url?: unknown } | undefined;
+      const answer = parse(text) as { detail?: unknown; checkout_url?: unknown; type?: unknown } | undefined;
       const detail = answer?.detail;
       const summary = detailText(detail);
       // A change that needs payment (the portal gateway's 402): where the host takes it, when it is a web page.
       const checkoutUrl = status === 402 && typeof answer?.checkout_url === 'string' && /^https?:\/\//i.test(answer.checkout_url) ? answer.checkout_url : undefined;
-      throw error(kindForStatus(status), `failed with ${status}${summary ? `: ${summary}` : ''}`, { status, detail, ...(checkoutUrl && { checkoutUrl }) });
+      // The portal gateway set up for a product Planship does not have: no retry helps.
+      const kind = status >= 500 && answer?.type === 'misconfigured' ? 'misconfigured' : kindForStatus(status);
+      throw error(kind, `failed with ${status}${summary ? `: ${summary}` : ''}`, { status, detail, ...(checkoutUrl && { checkoutUrl }) });
     }
   }
 }

@@ -6,6 +6,7 @@
 import type { Caller } from '../policy/index.ts';
 import { visiblePlans, withPrices, type Catalog, type PlanPrices } from './catalog.ts';
 import { GatewayError } from './errors.ts';
+import { allInListOrder } from './list-order.ts';
 import type { Upstream } from './upstream.ts';
 
 interface LeverWire {
@@ -38,7 +39,7 @@ export async function portalBootstrap(upstream: Upstream, catalog: Catalog, prod
   const customer = caller && `/api/v1/customers/${encodeURIComponent(caller.id)}`;
   const product = `/products/${encodeURIComponent(productSlug)}`;
   // A user with no customer yet has nothing of their own to read: no upstream call for them.
-  const [productWire, plans, levers, subscriptions, entitlements] = await Promise.all([
+  const [productWire, plans, levers, subscriptions, entitlements] = await allInListOrder([
     ok(catalog.answer(''), 'product'),
     catalog.plans(),
     ok(catalog.answer('/levers'), 'levers') as Promise<LeverWire[]>,

@@ -1,7 +1,10 @@
 // The product's public catalog (product, plans, levers, plan details), read with the product
 // token and shared by every customer for a short while: one upstream read per resource per
-// `catalogTtlMs`, however many pages ask. Customer data is never cached here.
+// `catalogTtlMs`, however many pages ask. Customer data is never cached here. What hosted
+// Planship's models leave out and the elements need (a lever's type, the lever of a plan's
+// entitlement) is filled in from what it does answer.
 import { planVisible, type PlanFacts } from '../policy/index.ts';
+import { GatewayError } from './errors.ts';
 import type { Upstream } from './upstream.ts';
 
 /** Hosted Planship's PlanInList is slug, name, description, order: the two facts below are our server's extras. */
@@ -78,9 +81,78 @@ export class Catalog {
     return value;
   }
 
-  /** A catalog read below the product's path as Planship answers it; kept when it is a 200. */
+  /**
+   * A catalog read below the product's path as Planship answers it (levers with their type, plan
+   * entitlements with their lever's slug); kept when it is a 200. The product or its lever list
+   * answering 404 means Planship has no such product: the gateway is misconfigured.
+   */
   answer(suffix: string): Promise<{ status: number; body: unknown }> {
-    return this.#cached(suffix, () => this.#upstream.call('GET', this.#base + suffix), (answer) => answer.status === 200);
+    return this.#cached(suffix, () => this.#read(suffix), (answer) => answer.status === 200);
+  }
+
+  async #read(suffix: string): Promise<{ status: number; body: unknown }> {
+    const answer = await this.#upstream.call('GET', this.#base + suffix);
+    if (answer.status === 404 && (suffix === '' || suffix === '/levers')) throw this.#noSuchProduct(suffix);
+    if (answer.status !== 200) return answer;
+    if (suffix === '/levers' && Array.isArray(answer.body)) return { ...answer, body: await this.#typedLevers(answer.body) };
+    if (PLAN_ENTITLEMENTS.test(suffix)) return { ...answer, body: await this.#withLeverSlugs(answer.body) };
+    return answer;
+  }
+
+  /** Planship has no product of this slug (for these credentials): the host's to fix, in words it can act on. */
+  #noSuchProduct(suffix: string): GatewayError {
+    const read = `GET ${this.#upstream.baseUrl}${this.#base}${suffix}`;
+    return GatewayError.misconfigured(
+      `Planship has no product "${this.#options.productSlug}" (${read} answered 404): check the gateway's productSlug and baseUrl, and that clientId is a client of the organization that has this product`,
+    );
+  }
+
+  /** `read()` of a path below the product, with a 404 as a missing product. */
+  async #productRead<T>(suffix: string): Promise<T> {
+    try {
+      return await this.#upstream.read<T>(this.#base + suffix);
+    } catch (error) {
+      throw error instanceof GatewayError && error.upstreamStatus === 404 ? this.#noSuchProduct(suffix) : error;
+    }
+  }
+
+  /**
+   * Levers with their `type` where the list does not say it (hosted Planship's LeverInList):
+   * metered when the lever has metering ids, else by its default value (boolean, numeric, list).
+   * An entry that names no lever (no slug) is left out: nothing could show or read it.
+   */
+  async #typedLevers(levers: unknown[]): Promise<LeverWire[]> {
+    const named = levers.filter((lever): lever is LeverWire => typeof (lever as LeverWire | null)?.slug === 'string');
+    return Promise.all(
+      named.map(async (lever) => {
+        if (lever.type !== undefined) return lever;
+        // A lever that cannot be read now stays untyped (its gate or meter says it is missing), not the whole list.
+        const details = await this.answer(`/levers/${encodeURIComponent(lever.slug)}`).catch(() => undefined);
+        const meteringIds = (details?.body as { metering_ids?: unknown } | undefined)?.metering_ids;
+        if (details?.status !== 200 || !Array.isArray(meteringIds)) return lever;
+        const type = meteringIds.length > 0 ? 'metered' : TYPE_OF_DEFAULT[jsonType(leverDefault(lever))];
+        return type ? { ...lever, type } : lever;
+      }),
+    );
+  }
+
+  /**
+   * A plan's entitlements with `lever_slug` where they do not say it (hosted Planship's
+   * PlanEntitlement names its lever only): the lever of that name, when exactly one has it.
+   */
+  async #withLeverSlugs(body: unknown): Promise<unknown> {
+    const plan = body as { entitlements?: unknown } | unknown[] | undefined;
+    const entitlements = Array.isArray(plan) ? plan : plan?.entitlements;
+    if (!Array.isArray(entitlements) || entitlements.every((entry) => entry?.lever_slug !== undefined)) return body;
+    const levers = await this.answer('/levers').catch(() => undefined);
+    if (!Array.isArray(levers?.body)) return body;
+    const slugsByName = new Map<unknown, string[]>();
+    for (const lever of levers.body as LeverWire[]) slugsByName.set(lever.name, [...(slugsByName.get(lever.name) ?? []), lever.slug]);
+    const named = entitlements.map((entry) => {
+      const slugs = entry?.lever_slug === undefined ? slugsByName.get(entry?.lever_name) : undefined;
+      return slugs?.length === 1 ? { ...entry, lever_slug: slugs[0] } : entry;
+    });
+    return Array.isArray(plan) ? named : { ...(plan as object), entitlements: named };
   }
 
   /**
@@ -89,7 +161,7 @@ export class Catalog {
    */
   defaultEntitlements(): Promise<Record<string, unknown>> {
     return this.#cached('levers:defaults', async () => {
-      const levers = await this.#upstream.read<{ slug: string; type?: string; default_value?: unknown }[]>(`${this.#base}/levers`);
+      const levers = await this.#productRead<{ slug: string; type?: string; default_value?: unknown }[]>('/levers');
       return Object.fromEntries(levers.map((lever) => [lever.slug, leverDefault(lever)]));
     });
   }
@@ -97,8 +169,8 @@ export class Catalog {
   plans(): Promise<Plans> {
     return this.#cached('plans:facts', async () => {
       const [all, publicPlans] = await Promise.all([
-        this.#upstream.read<PlanInListWire[]>(`${this.#base}/plans`),
-        this.#upstream.read<PlanInListWire[]>(`${this.#base}/plans?public_only=true`),
+        this.#productRead<PlanInListWire[]>('/plans'),
+        this.#productRead<PlanInListWire[]>('/plans?public_only=true'),
       ]);
       const isPublic = new Set(publicPlans.map((plan) => plan.slug));
       const { selfServePlans, seatLimits } = this.#options;
@@ -121,6 +193,20 @@ export class Catalog {
 }
 
 const TYPE_DEFAULTS: Record<string, unknown> = { boolean: false, numeric: 0, metered: 0, list: [] };
+/** A lever's type by its default value's JSON type (metered levers are known by their metering ids). */
+const TYPE_OF_DEFAULT: Record<string, string> = { boolean: 'boolean', number: 'numeric', array: 'list' };
+/** `/plans/{slug}` and `/plans/{slug}/entitlements`. */
+const PLAN_ENTITLEMENTS = /^\/plans\/[^/]+(\/entitlements)?$/;
+
+const jsonType = (value: unknown) => (Array.isArray(value) ? 'array' : typeof value);
+
+interface LeverWire {
+  slug: string;
+  name?: string;
+  type?: string;
+  default_value?: unknown;
+  [field: string]: unknown;
+}
 
 function leverDefault(lever: { type?: string; default_value?: unknown }): unknown {
   if (typeof lever.default_value === 'string') {

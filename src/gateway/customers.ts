@@ -29,7 +29,7 @@ const MAX_ID_LENGTH = 256;
 
 export function checkUser(user: PortalUser): void {
   if (typeof user?.id !== 'string' || user.id === '' || user.id.length > MAX_ID_LENGTH) {
-    throw new GatewayError(500, 'The portal is misconfigured.', 'planship gateway: identify() must answer { id: string (1..256 characters) } or null');
+    throw GatewayError.misconfigured('identify() must answer { id: string (1..256 characters) } or null');
   }
 }
 

@@ -28,6 +28,20 @@ export class GatewayError extends Error {
   /** What Planship answered when that is why (a 404 for a customer it no longer has). */
   upstreamStatus?: number;
 
+  /** More of the page's answer beside `detail` (machine-readable, never secret). */
+  fields?: Record<string, unknown>;
+
+  /**
+   * The gateway is set up for something Planship does not have (a product slug it does not know):
+   * the host's to fix, so the page is told it is not set up (500, `type: "misconfigured"`, which
+   * the client and the elements know: no retry) and the log says what to fix.
+   */
+  static misconfigured(what: string): GatewayError {
+    const error = new GatewayError(500, 'The billing portal is not set up correctly.', `planship gateway: ${what}`);
+    error.fields = { type: 'misconfigured' };
+    return error;
+  }
+
   /** Planship did not answer, answered 5xx, or answered what the gateway cannot go on with. */
   static unavailable(what: string, cause?: unknown, upstreamStatus?: number): GatewayError {
     const error = new GatewayError(502, 'The billing service did not answer. Please try again in a moment.', `planship gateway: ${what}${cause ? ` (${causeOf(cause)})` : ''}`, { cause });

@@ -164,7 +164,7 @@ export function errorResponse(parts: HandlerParts, error: unknown, what: string,
   if (known) {
     if (known.logMessage) parts.log(known.logMessage);
     const checkout = known instanceof CheckoutRequired ? { checkout_url: known.checkoutUrl } : {};
-    return jsonResponse(known.status, { detail: known.detail, ...checkout }, headers);
+    return jsonResponse(known.status, { detail: known.detail, ...known.fields, ...checkout }, headers);
   }
   parts.log(`planship gateway: unexpected ${errorType(error)} on ${what}`);
   return jsonResponse(500, { detail: 'Internal Server Error' }, headers);

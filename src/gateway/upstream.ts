@@ -27,6 +27,11 @@ export class Upstream {
   #expiresAt = 0;
   #pending?: Promise<string>;
 
+  /** Planship's API, for log lines that say which Planship answered. */
+  get baseUrl(): string {
+    return this.#options.baseUrl;
+  }
+
   constructor(options: UpstreamOptions) {
     this.#options = options;
     this.#basic = 'Basic ' + Buffer.from(`${options.clientId}:${options.clientSecret}`).toString('base64');

@@ -26,6 +26,7 @@ export default defineLocale('de', {
   errorRateLimited: 'Zu viele Anfragen. Bitte warten Sie einen Moment.',
   errorServer: 'Beim Abrechnungsdienst ist ein Fehler aufgetreten.',
   errorUnknown: 'Etwas ist schiefgelaufen.',
+  errorMisconfigured: 'Das Abrechnungsportal ist nicht richtig eingerichtet und kann Ihre Abrechnung deshalb nicht anzeigen. Bitte kontaktieren Sie uns.',
   errorAlreadySubscribed: 'Sie haben dieses Produkt bereits abonniert: Ändern Sie den Tarif, statt ein zweites Mal abzuschließen.',
   errorWouldBillTwice: 'Sie haben bereits ein anderes aktives Abonnement für dieses Produkt: Ändern Sie dessen Tarif, statt dieses fortzusetzen.',
   errorSeatsBelowMembers: 'Im Team sind mehr Personen: Entfernen Sie zuerst Mitglieder.',

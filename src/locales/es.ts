@@ -26,6 +26,7 @@ export default defineLocale('es', {
   errorRateLimited: 'Demasiadas solicitudes. Espera un momento.',
   errorServer: 'El servicio de facturación tuvo un problema.',
   errorUnknown: 'Algo salió mal.',
+  errorMisconfigured: 'El portal de facturación no está bien configurado y no puede mostrar tu facturación. Contáctanos, por favor.',
   errorAlreadySubscribed: 'Ya tienes una suscripción a este producto: cambia su plan en lugar de suscribirte otra vez.',
   errorWouldBillTwice: 'Ya tienes otra suscripción activa a este producto: cambia su plan en lugar de reanudar esta.',
   errorSeatsBelowMembers: 'Hay más personas en el equipo: quita miembros primero.',

@@ -26,6 +26,7 @@ export default defineLocale('fr', {
   errorRateLimited: 'Trop de demandes. Veuillez patienter un instant.',
   errorServer: 'Le service de facturation a rencontré un problème.',
   errorUnknown: 'Une erreur s’est produite.',
+  errorMisconfigured: 'Le portail de facturation n’est pas correctement configuré : il ne peut pas afficher votre facturation. Veuillez nous contacter.',
   errorAlreadySubscribed: 'Vous avez déjà un abonnement à ce produit : changez son forfait plutôt que de vous abonner à nouveau.',
   errorWouldBillTwice: 'Vous avez déjà un autre abonnement actif à ce produit : changez son forfait plutôt que de reprendre celui-ci.',
   errorSeatsBelowMembers: 'L’équipe compte plus de personnes que cela : retirez d’abord des membres.',

@@ -23,6 +23,7 @@ export default defineLocale('ja', {
   errorRateLimited: 'リクエストが多すぎます。しばらくお待ちください。',
   errorServer: '請求サービスで問題が発生しました。',
   errorUnknown: '問題が発生しました。',
+  errorMisconfigured: '請求ポータルが正しく設定されていないため、請求情報を表示できません。お問い合わせください。',
   errorAlreadySubscribed: 'この製品はすでに購読しています。もう一度購読する代わりに、プランを変更してください。',
   errorWouldBillTwice: 'この製品の別の有効なサブスクリプションがあります。これを再開する代わりに、そちらのプランを変更してください。',
   errorSeatsBelowMembers: 'チームの人数がそれより多いです。先にメンバーを削除してください。',

@@ -22,6 +22,7 @@ import { emulatorRoutes } from './routes/emulator.ts';
 import { subscriptionRoutes } from './routes/subscriptions.ts';
 import { usageRoutes } from './routes/usage.ts';
 import { serializeState } from './snapshot.ts';
+import { asHosted } from './hosted-wire.ts';
 import { Store } from './store.ts';
 import { loadWs } from './load-ws.ts';
 import { WsHub } from './ws-hub.ts';
@@ -32,7 +33,8 @@ export { DataFileError } from './data-file.ts';
 /**
  * `extended` (default): Planship's routes plus customer-scoped tokens and customer management.
  * `hosted`: only the routes hosted Planship has (no customer tokens, no customer management,
- * Planship's scopes only), to prove that something (the gateway) needs nothing Planship lacks.
+ * Planship's scopes only) answering only the fields of its models, to prove that something (the
+ * gateway) needs nothing Planship lacks.
  */
 export type ServerProfile = 'extended' | 'hosted';
 
@@ -138,13 +140,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const handler = createRequestHandler({
     routes: [
       ...authRoutes(services, { customerTokens: extended }),
-      ...catalogRoutes(services),
+      ...catalogRoutes(services, { extras: extended }),
       ...(extended ? customerAdminRoutes(services) : []),
       ...customerRoutes(services),
       ...subscriptionRoutes(services),
       ...usageRoutes(services),
       ...emulatorRoutes(services),
-    ],
+    ].map((route) => (extended ? route : asHosted(route))),
     auth,
     idempotency,
     corsOrigins,

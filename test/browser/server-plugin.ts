@@ -40,6 +40,8 @@ export function planshipServerPlugin() {
   let foreign: Promise<GatewayHost> | undefined;
   let restartable: Promise<RestartableHost> | undefined;
   let checkoutGateway: Promise<GatewayHost> | undefined;
+  /** A gateway set up for a product Planship does not have (a mistyped productSlug). */
+  let misconfigured: Promise<GatewayHost> | undefined;
   const foreignTabs = new Map<string, { own: WebSocket; received: unknown[]; customerId: string; upstreamBefore: number }>();
 
   function admin({ method, path, body, server: serverUrl }: AdminPayload) {
@@ -61,6 +63,7 @@ export function planshipServerPlugin() {
         foreign?.then((host) => host.close()),
         restartable?.then((host) => host.close()),
         checkoutGateway?.then((host) => host.close()),
+        misconfigured?.then((host) => host.close()),
         ...[...ownServers.values()].map((own) => own.close()),
         ...[...proxies.values()].map((proxy) => proxy.close()),
       ]);
@@ -111,6 +114,12 @@ export function planshipServerPlugin() {
         const host = await restartable!;
         await (step === 'stop-planship' ? host.stopPlanship() : host.startPlanship());
         return true;
+      }
+      if (command === 'planship-misconfigured-gateway') {
+        misconfigured ??= startGatewayHost({ productSlug: 'acme-analytic', listen: '::', allowedOrigins: pageOrigins });
+        const host = await misconfigured;
+        const person = await signedInPerson(host, 'pro');
+        return { port: new URL(host.origin).port, session: person.session };
       }
       if (command === 'planship-checkout-gateway') {
         // A gateway with prices: checkout answers a payment page for `business`, yes for `pro`,

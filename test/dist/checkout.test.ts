@@ -12,7 +12,7 @@ import { join, normalize } from 'node:path';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
 import Stripe from 'stripe';
-import { SESSION_COOKIE, signSession } from '../../examples/gateway/session.ts';
+import { SESSION_COOKIE, signSession } from '../../src/gateway/session.ts';
 import { startStripeHost } from '../../examples/gateway/stripe-checkout.ts';
 import type { RunningHost } from '../../examples/gateway/common.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';

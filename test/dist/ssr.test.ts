@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Browser, Page } from 'playwright-core';
-import { SESSION_COOKIE, signSession } from '../../examples/gateway/session.ts';
+import { SESSION_COOKIE, signSession } from '../../src/gateway/session.ts';
 import { startSsrExpressHost } from '../../examples/gateway/ssr-express.ts';
 import type { RunningHost } from '../../examples/gateway/common.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';

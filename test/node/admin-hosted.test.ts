@@ -51,7 +51,7 @@ describe('PlanshipAdmin on hosted Planship', () => {
     }
   });
 
-  it('leaves ended subscriptions out of the state; reads each lever only when the list does not say its type', async () => {
+  it('leaves ended subscriptions out of the state; reads each lever for its metering ids, unless the list says its type', async () => {
     const c = await customer('starter');
     const subscriptionsPath = `/api/v1/customers/${c.id}/subscriptions`;
     const [ended] = (await backendCall(server.url, 'GET', subscriptionsPath)).body as { subscription_id: string }[];
@@ -61,18 +61,22 @@ describe('PlanshipAdmin on hosted Planship', () => {
     const before_ = leverReads();
     const state = await admin.getCustomerState(c.id);
     assert.deepEqual(state.activeSubscriptions.map((subscription) => subscription.plan.slug), ['pro']);
-    assert.equal(leverReads(), before_, 'the list gave every type: no lever read');
-    // Simulated difference: a lever list without `type` (as some Planship versions answer), made by a fetch wrapper.
-    const untyped: typeof fetch = async (input, init) => {
-      const response = await fetch(input, init);
-      if (!/\/levers$/.test(new URL(String(input)).pathname)) return response;
-      const levers = ((await response.json()) as Record<string, unknown>[]).map(({ type: _type, ...lever }) => lever);
-      return new Response(JSON.stringify(levers), { status: response.status, headers: response.headers });
-    };
-    const untypedAdmin = new PlanshipAdmin(PRODUCT, PRODUCT_CLIENT, { baseUrl: server.url, api: 'planship', fetch: untyped });
-    const composed = await untypedAdmin.getCustomerState(c.id);
-    assert.deepEqual(Object.keys(composed.usage[PRODUCT]).sort(), ['ai-insights', 'api-burst', 'api-calls']);
-    assert.ok(leverReads() > before_, 'each lever read for its metering ids');
+    assert.deepEqual(Object.keys(state.usage[PRODUCT]).sort(), ['ai-insights', 'api-burst', 'api-calls']);
+    // Hosted Planship's lever list has no type: each lever is read for its metering ids.
+    assert.equal(leverReads() - before_, 8, 'each lever read');
+    // Our extended server's list says each lever's type: no lever read.
+    const extendedRequests: RequestRecord[] = [];
+    const extended = await startServer({ catalog: testCatalog(), onRequest: (record) => extendedRequests.push(record) });
+    try {
+      const typed = new PlanshipAdmin(PRODUCT, PRODUCT_CLIENT, { baseUrl: extended.url, api: 'planship' });
+      const created = await typed.createCustomer({ alternativeId: 'typed-levers' });
+      await backendCall(extended.url, 'POST', `/api/v1/products/${PRODUCT}/plans/pro/subscriptions`, { customer_id: created.id });
+      const composed = await typed.getCustomerState(created.id);
+      assert.deepEqual(Object.keys(composed.usage[PRODUCT]).sort(), ['ai-insights', 'api-burst', 'api-calls']);
+      assert.equal(extendedRequests.filter((record) => /\/levers\/[^/]+$/.test(record.path)).length, 0, 'the list gave every type: no lever read');
+    } finally {
+      await extended.close();
+    }
   });
 
   it('deletes by external id (find, then delete by id); anonymize is unsupported', async () => {

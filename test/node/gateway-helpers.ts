@@ -6,7 +6,7 @@ import { connect, type AddressInfo } from 'node:net';
 import WebSocket from 'ws';
 import { createPlanshipGateway, type PlanshipGateway, type PlanshipGatewayOptions } from '../../src/gateway/index.ts';
 import { startServer, type RunningServer, type RequestRecord } from '../../src/server/index.ts';
-import { PRODUCT_CLIENT, testCatalog } from '../fixtures/test-catalog.ts';
+import { hostedPlanOptions, PRODUCT_CLIENT, testCatalog } from '../fixtures/test-catalog.ts';
 import { backendCall } from '../fixtures/backend-call.ts';
 
 export const PRODUCT = 'acme-analytics';
@@ -48,35 +48,22 @@ export interface GatewayHostOptions extends Partial<PlanshipGatewayOptions> {
   /** Where to listen; default 127.0.0.1 (browser tests listen on every interface, for `localhost`). */
   listen?: string;
   /**
-   * Plans as hosted Planship answers them: PlanInList and Plan without our server's extras
-   * (`id`, `is_public`, `is_self_serve`, `max_subscribers`), stripped between the gateway and our server.
+   * The API's profile: `hosted` (default; only what hosted Planship has, so the gateway gets
+   * `selfServePlans` and `seatLimits` from the catalog, as a production host must pass them) or
+   * `extended` (our server's plan list says which plans are self-serve and their seats).
    */
-  hostedPlanWire?: boolean;
-}
-
-const PLAN_EXTRAS = ['id', 'is_public', 'is_self_serve', 'max_subscribers'];
-const PLAN_PATH = /^\/api\/v1\/products\/[^/]+\/plans(\/[^/]+)?$/;
-
-/** Our server's answer to a plan read, as hosted Planship would give it. */
-async function withoutPlanExtras(response: Response): Promise<Response> {
-  if (response.status !== 200) return response;
-  const strip = (plan: Record<string, unknown>) => Object.fromEntries(Object.entries(plan).filter(([key]) => !PLAN_EXTRAS.includes(key)));
-  const body = await response.json();
-  const stripped = Array.isArray(body) ? body.map(strip) : strip(body);
-  return new Response(JSON.stringify(stripped), { status: 200, headers: { 'content-type': 'application/json' } });
+  profile?: 'hosted' | 'extended';
 }
 
 export async function startGatewayHost(options: GatewayHostOptions = {}): Promise<GatewayHost> {
   const upstream: RequestRecord[] = [];
   const upstreamHeaders: { path: string; headers: Headers }[] = [];
-  const { tokenTtlSeconds, catalog = testCatalog(), upgrades = true, listen = '127.0.0.1', hostedPlanWire = false, ...gatewayOptions } = options;
-  const api = await startServer({ profile: 'hosted', catalog, tokenTtlSeconds, onRequest: (record) => upstream.push(record) });
+  const { tokenTtlSeconds, catalog = testCatalog(), upgrades = true, listen = '127.0.0.1', profile = 'hosted', ...gatewayOptions } = options;
+  const api = await startServer({ profile, catalog, tokenTtlSeconds, onRequest: (record) => upstream.push(record) });
   const sessions = new Map<string, { id: string; email?: string; name?: string }>();
-  const recordingFetch: typeof fetch = async (input, init) => {
-    const path = new URL(String(input)).pathname;
-    upstreamHeaders.push({ path, headers: new Headers(init?.headers) });
-    const response = await fetch(input, init);
-    return hostedPlanWire && PLAN_PATH.test(path) ? withoutPlanExtras(response) : response;
+  const recordingFetch: typeof fetch = (input, init) => {
+    upstreamHeaders.push({ path: new URL(String(input)).pathname, headers: new Headers(init?.headers) });
+    return fetch(input, init);
   };
   const gateway = createPlanshipGateway({
     productSlug: PRODUCT,
@@ -88,6 +75,7 @@ export async function startGatewayHost(options: GatewayHostOptions = {}): Promis
     },
     fetch: recordingFetch,
     log: () => {},
+    ...(profile === 'hosted' ? hostedPlanOptions(catalog as Record<string, any>, gatewayOptions.productSlug ?? PRODUCT) : {}),
     ...gatewayOptions,
   });
   const server: Server = createServer((request, response) => gateway.nodeHandler(request, response));

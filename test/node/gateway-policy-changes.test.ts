@@ -63,11 +63,12 @@ describe('seats on a plan change', () => {
 
 describe("hosted Planship's plan list (no is_self_serve, no max_subscribers): fail closed", () => {
   it('without selfServePlans no plan is self-serve: a contract plan cannot be bought', async () => {
-    const hosted = await startGatewayHost({ hostedPlanWire: true });
+    const hosted = await startGatewayHost({ selfServePlans: undefined, seatLimits: undefined });
     try {
       const listed = await hosted.call('GET', `/api/v1/products/${PRODUCT}/plans`, { session: (await signedInPerson(hosted)).session });
-      // Our server's extras are stripped (starter would say true), and the gateway states its verdict
-      // so the elements show every plan read-only instead of offering what it would refuse.
+      // The hosted profile's list has no extras (our extended one says starter is self-serve), and
+      // the gateway states its verdict so the elements show every plan read-only instead of
+      // offering what it would refuse.
       assert.ok(listed.body.every((plan: Record<string, unknown>) => plan.is_self_serve === false && !('max_subscribers' in plan)), listed.text);
       for (const plan of ['enterprise', 'starter']) {
         const p = await signedInPerson(hosted);
@@ -82,7 +83,7 @@ describe("hosted Planship's plan list (no is_self_serve, no max_subscribers): fa
   });
 
   it('selfServePlans names the plans; seatLimits gives their seats; a plan with no known limit takes no more seats', async () => {
-    const hosted = await startGatewayHost({ hostedPlanWire: true, selfServePlans: ['starter', 'pro'], seatLimits: { starter: 3 } });
+    const hosted = await startGatewayHost({ selfServePlans: ['starter', 'pro'], seatLimits: { starter: 3 } });
     try {
       const p = await signedInPerson(hosted);
       const listed = await hosted.call('GET', `/api/v1/products/${PRODUCT}/plans`, { session: p.session });
@@ -108,6 +109,25 @@ describe("hosted Planship's plan list (no is_self_serve, no max_subscribers): fa
       assert.match(raise.body.detail, /contact us/);
     } finally {
       await hosted.close();
+    }
+  });
+
+  it("where the list says (our extended server), its is_self_serve and max_subscribers count; selfServePlans only narrows them", async () => {
+    const extended = await startGatewayHost({ profile: 'extended', selfServePlans: ['starter', 'enterprise'] });
+    try {
+      const p = await signedInPerson(extended);
+      const listed = await extended.call('GET', `/api/v1/products/${PRODUCT}/plans`, { session: p.session });
+      const selfServe = Object.fromEntries(listed.body.map((plan: Record<string, unknown>) => [plan.slug, plan.is_self_serve]));
+      // enterprise is listed by the host, but the API says it is sold by contract.
+      assert.deepEqual(selfServe, { free: false, starter: true, pro: false, business: false, enterprise: false }, listed.text);
+      const subscribe = (plan: string, body: object) =>
+        extended.call('POST', `/api/v1/products/${PRODUCT}/plans/${plan}/subscriptions`, { session: p.session, body: { customer_id: 'me', ...body } });
+      assert.equal((await subscribe('enterprise', {})).status, 403);
+      // starter's 3 seats come from the API's list: no seatLimits given.
+      assert.match((await subscribe('starter', { max_subscribers: 4 })).body.detail[0].msg, /starter plan allows at most 3 seats/);
+      assert.equal((await subscribe('starter', { max_subscribers: 3 })).status, 200);
+    } finally {
+      await extended.close();
     }
   });
 });

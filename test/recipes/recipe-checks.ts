@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import WebSocket from 'ws';
 import type { RecipeOptions, RunningHost } from '../../examples/gateway/common.ts';
-import { SESSION_COOKIE, signSession } from '../../examples/gateway/session.ts';
+import { SESSION_COOKIE, signSession } from '../../src/gateway/session.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { backendCall } from '../fixtures/backend-call.ts';
 import { PRODUCT_CLIENT, testCatalog } from '../fixtures/test-catalog.ts';

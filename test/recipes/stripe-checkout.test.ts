@@ -5,7 +5,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import Stripe from 'stripe';
-import { SESSION_COOKIE, signSession } from '../../examples/gateway/session.ts';
+import { SESSION_COOKIE, signSession } from '../../src/gateway/session.ts';
 import { startStripeHost } from '../../examples/gateway/stripe-checkout.ts';
 import type { RunningHost } from '../../examples/gateway/common.ts';
 import { startServer, type RequestRecord, type RunningServer } from '../../src/server/index.ts';

@@ -38,6 +38,8 @@ export interface PlanshipMessages {
   errorRateLimited: string;
   errorServer: string;
   errorUnknown: string;
+  /** The site's portal is set up for a product the billing service does not have: the site's to fix (no retry). */
+  errorMisconfigured: string;
   /** Subscribing while already subscribed (409). */
   errorAlreadySubscribed: string;
   /** Resuming an ended subscription while another is active (409). */
@@ -290,6 +292,7 @@ export const en: PlanshipMessages = {
   errorRateLimited: 'Too many requests. Please wait a moment.',
   errorServer: 'The billing service had a problem.',
   errorUnknown: 'Something went wrong.',
+  errorMisconfigured: 'The billing portal is not set up correctly, so it cannot show your billing. Please contact us.',
   errorAlreadySubscribed: 'You already have a subscription to this product: change its plan instead of subscribing again.',
   errorWouldBillTwice: 'You already have another active subscription to this product: change its plan instead of resuming this one.',
   errorSeatsBelowMembers: 'More people are on the team than that: remove members first.',

@@ -79,6 +79,7 @@ const BY_KIND: Record<string, keyof PlanshipMessages> = {
   payment_required: 'errorPaymentRefused',
   rate_limited: 'errorRateLimited',
   server: 'errorServer',
+  misconfigured: 'errorMisconfigured',
 };
 
 /** Refusals that mean something particular for one action (action and HTTP status). */

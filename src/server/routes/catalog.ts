@@ -48,14 +48,15 @@ function orderedLevers(index: ProductIndex, query: URLSearchParams, name: string
   return sortBy(index.product.levers, queryOrder(query, name, ORDER_FIELDS));
 }
 
-export function catalogRoutes({ store }: Services): Route[] {
+export function catalogRoutes({ store }: Services, { extras }: { extras: boolean }): Route[] {
   /**
-   * `include=entitlements` (ours; FastAPI, so hosted Planship, ignores a query parameter it does
-   * not declare) answers each plan with its entitlements: a page needs no request per plan.
+   * `include=entitlements` (ours, `extras` only; FastAPI, so hosted Planship, ignores a query
+   * parameter it does not declare) answers each plan with its entitlements: a page needs no
+   * request per plan.
    */
   const listPlans = (index: ProductIndex, principal: Principal | undefined, query: URLSearchParams) => {
     const publicOnly = queryBoolean(query, 'public_only', false);
-    const include = query.getAll('include');
+    const include = extras ? query.getAll('include') : [];
     if (include.some((value) => value !== 'entitlements')) {
       throw invalid([{ loc: ['query', 'include'], msg: "Input should be 'entitlements'", type: 'literal_error' }]);
     }

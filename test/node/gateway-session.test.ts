@@ -1,9 +1,9 @@
-// The recipes' session cookie: only what the host signed, unexpired, names a user; bad input is
+// planship-portal/session's cookie: only what the host signed, unexpired, names a user; bad input is
 // "no session", never a crash.
 import assert from 'node:assert/strict';
 import { createHmac } from 'node:crypto';
 import { test } from 'node:test';
-import { readSession, SESSION_COOKIE, sessionIdentify, signSession } from '../../examples/gateway/session.ts';
+import { readSession, SESSION_COOKIE, sessionIdentify, signSession } from '../../src/gateway/session.ts';
 
 const SECRET = 'session-test-secret-0123456789abcdef';
 const ADA = { id: 'ada@example.com', email: 'ada@example.com', name: 'Ada' };

@@ -1,10 +1,14 @@
-// The host's session, as every recipe reads it: a cookie holding the signed-in user, signed with
-// HMAC-SHA256 (node:crypto) so a page cannot make one up. Your app probably has its own session
-// (express-session, @fastify/secure-session, Auth.js, iron-session...): `identify` then reads that
-// instead. What matters is that `identify` trusts only what your server signed, never a header.
+// planship-portal/session: a signed session cookie for the gateway's `identify`, for hosts that
+// have no session of their own yet (the recipes and the README's app use it). It holds the
+// signed-in user, signed with HMAC-SHA256 (node:crypto) so a page cannot make one up. Your app may
+// have its own session (express-session, @fastify/secure-session, Auth.js, iron-session...):
+// `identify` then reads that instead. What matters is that `identify` trusts only what your
+// server signed, never a header.
 import { createHmac, timingSafeEqual } from 'node:crypto';
-import type { Identify, PortalUser } from '../../src/gateway/index.ts';
+import type { PortalUser } from './customers.ts';
+import type { Identify } from './fetch-handler.ts';
 
+/** The cookie's name. */
 export const SESSION_COOKIE = 'app_session';
 const MAX_COOKIE_LENGTH = 4096;
 const MIN_SECRET_LENGTH = 32;
