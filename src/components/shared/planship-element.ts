@@ -121,8 +121,9 @@ export class PlanshipElement extends LitElement {
     this.addController({
       hostConnected: () => {
         listen();
-        // Its width, for the remembered height, arrives after layout: then a loading state can take that room.
-        if (!isServer) observeWidth(this, () => this.requestUpdate());
+        // Its width, for the remembered height, arrives after layout: then a loading placeholder
+        // can take the room of that width (only a placeholder: content must not re-render for it).
+        if (!isServer) observeWidth(this, () => this.renderRoot.querySelector('[part~=loading]') && this.requestUpdate());
       },
       hostUpdate: () => {
         listen();
@@ -140,12 +141,8 @@ export class PlanshipElement extends LitElement {
     });
   }
 
-  /** Content heights are remembered per element, product and width (in steps of 50px). */
-  private heightKey = () => {
-    // The width as last observed (never read during a render: that would force a layout).
-    const width = observedWidth(this);
-    return this.client && width !== undefined ? `${this.localName}:${this.client.productSlug}:${Math.round(width / 50)}` : undefined;
-  };
+  /** Content heights are remembered per element and product, and by width once observed (never read during a render: that would force a layout). */
+  private heightKey = () => (this.client ? { name: `${this.localName}:${this.client.productSlug}`, width: observedWidth(this) } : undefined);
 
   /** The messages in the element's language. */
   protected get m(): PlanshipMessages {
