@@ -1,7 +1,7 @@
 // Chromium for the browser measurements, and a tiny host: the bench page, its script (the
 // elements bundled from source by esbuild) and a token route, as a customer's own site would.
 import { build } from 'esbuild';
-import { createServer, request as httpRequest } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { chromium, type Browser, type Page } from 'playwright-core';
 import { createPlanshipGateway, type PlanshipGateway } from '../src/gateway/index.ts';
@@ -11,7 +11,15 @@ import { DEMO_CATALOG, PRODUCT, backendFor, type Backend } from './api.ts';
 import { fromRoot } from './root.ts';
 import { epochNow, sleep } from './stats.ts';
 
-type PageVariant = 'meter' | 'all';
+/** One meter, every element in one provider, or the minimal page (one tiny Lit element, no portal). */
+export type PageVariant = 'meter' | 'all' | 'minimal';
+
+export interface PageOptions {
+  /** `<link rel="preload">` of the gateway's first-render answer in the head (the README's snippet; gateway only). */
+  preload?: boolean;
+  /** Rendered on the server from the gateway's snapshot, hydrated by the script (gateway only). */
+  ssr?: boolean;
+}
 
 /** Every element a page can hold inside one provider (the "all" page). */
 const ALL_ELEMENTS = `
@@ -36,17 +44,30 @@ export async function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath, args: CHROMIUM_ARGS, headless: true });
 }
 
-let pageScript: Promise<Uint8Array> | undefined;
+/** The bench pages' scripts by path: the portal's, the server-rendered page's (with hydration support), the minimal page's. */
+const SCRIPTS = {
+  '/bench.js': 'bench/page/entry.ts',
+  '/bench-ssr.js': 'bench/page/ssr-entry.ts',
+  '/bench-minimal.js': 'bench/page/minimal-entry.ts',
+} as const;
+type ScriptPath = keyof typeof SCRIPTS;
 
-/** The bench page's script, bundled once per run (every measurement serves the same bytes). */
-function buildPageScript(): Promise<Uint8Array> {
-  pageScript ??= bundlePageScript();
-  return pageScript;
+const pageScripts = new Map<ScriptPath, Promise<Uint8Array>>();
+
+/** A bench page's script, bundled once per run (every measurement serves the same bytes). */
+function buildPageScript(path: ScriptPath): Promise<Uint8Array> {
+  let script = pageScripts.get(path);
+  if (!script) pageScripts.set(path, (script = bundlePageScript(SCRIPTS[path])));
+  return script;
 }
 
-async function bundlePageScript(): Promise<Uint8Array> {
+/**
+ * Bundled and minified by esbuild, which leaves the text of template literals as written: Lit's
+ * hydration compares the page's templates with those the server rendered.
+ */
+async function bundlePageScript(entry: string): Promise<Uint8Array> {
   const result = await build({
-    entryPoints: [fromRoot('bench/page/entry.ts')],
+    entryPoints: [fromRoot(entry)],
     bundle: true,
     minify: true,
     write: false,
@@ -58,24 +79,38 @@ async function bundlePageScript(): Promise<Uint8Array> {
   return result.outputFiles[0].contents;
 }
 
-function pageHtml(apiUrl: string, variant: PageVariant, customerId: string, gateway: boolean, wsUrl?: string): string {
-  const body = variant === 'meter' ? '<planship-usage-meter lever="api-calls"></planship-usage-meter>' : ALL_ELEMENTS;
+/** The provider as the page writes it: through the gateway (no customer, no token) or direct. */
+function providerTag(apiUrl: string, customerId: string, gateway: boolean, wsUrl?: string): string {
   // Through the gateway the page names no customer and holds no token: its cookie says who it is.
-  const provider = gateway
+  return gateway
     ? `<planship-provider product-slug="${PRODUCT}" api-url="/planship">`
     : `<planship-provider product-slug="${PRODUCT}" customer-id="${customerId}" api-url="${apiUrl}"${wsUrl ? ` ws-url="${wsUrl}"` : ''}
   token-url="/token?customer=${encodeURIComponent(customerId)}">`;
-  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>planship-portal bench</title>
-<script type="module" src="/bench.js"></script></head><body><main>
-${provider}${body}
-</planship-provider></main></body></html>`;
+}
+
+/** The portal markup of a page: the provider and its elements. */
+function portalMarkup(apiUrl: string, variant: 'meter' | 'all', customerId: string, gateway: boolean, wsUrl?: string): string {
+  const body = variant === 'meter' ? '<planship-usage-meter lever="api-calls"></planship-usage-meter>' : ALL_ELEMENTS;
+  return `${providerTag(apiUrl, customerId, gateway, wsUrl)}${body}
+</planship-provider>`;
+}
+
+/**
+ * A bench page: `content` in the body, `script` in the head (after the preload line, if any), and
+ * at the end of the body the moment the HTML was parsed (first content of a server-rendered page).
+ */
+function pageHtml(content: string, script: ScriptPath, preload: boolean): string {
+  // No favicon: the browser asks for none (one request less, no 404 in the console).
+  return `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>planship-portal bench</title><link rel="icon" href="data:,">
+${preload ? '<link rel="preload" href="/planship/portal" as="fetch" crossorigin="use-credentials">\n' : ''}<script type="module" src="${script}"></script></head><body><main>
+${content}
+</main><script>window.__htmlParsedAt = performance.now()</script></body></html>`;
 }
 
 interface PageHost {
-  pageUrl(variant: PageVariant, customerId: string): string;
+  pageUrl(variant: PageVariant, customerId: string, options?: PageOptions): string;
   close(): Promise<void>;
 }
-
 const BENCH_USER_COOKIE = 'bench_user';
 
 /** The portal gateway on the page's own origin, signing the page in by a cookie naming its user (bench only). */
@@ -95,24 +130,61 @@ function benchGateway(apiUrl: string) {
   });
 }
 
+/** How far away the page's servers are: every request waits `ms` before it is answered (read per request). */
+export interface Delay {
+  ms: number;
+}
+
+/** One request a bench server received (Node's epoch clock). */
+export interface RequestRecord {
+  /** The page's host (document, scripts, token route, gateway) or the API's delaying proxy. */
+  server: 'host' | 'api';
+  method: string;
+  /** Path and query. */
+  path: string;
+  arrivedAt: number;
+  /** When the answer's last byte was handed to the socket; undefined while on its way (or never). */
+  endedAt?: number;
+}
+
+/** Notes a request as it arrives and its answer's end (when it ends). */
+function recordRequest(records: RequestRecord[], server: RequestRecord['server'], request: IncomingMessage, response: ServerResponse) {
+  const record: RequestRecord = { server, method: request.method ?? 'GET', path: request.url ?? '/', arrivedAt: epochNow() };
+  records.push(record);
+  response.once('finish', () => (record.endedAt = epochNow()));
+}
+
 interface PageHostOptions {
   gateway?: PlanshipGateway;
-  /** Added to every answer of the host's token route and gateway (a network this far away). */
-  delayMs: number;
+  /** Every request the host gets waits this long before it is answered (a network this far away). */
+  delay: Delay;
+  records: RequestRecord[];
   /** The API's URL as the page should use it (a delaying proxy in front of it), and its socket URL. */
   pageApiUrl: string;
   wsUrl?: string;
 }
 
-async function startPageHost(backend: Backend, { gateway, delayMs, pageApiUrl, wsUrl }: PageHostOptions): Promise<PageHost> {
-  const script = await buildPageScript();
+async function startPageHost(backend: Backend, { gateway, delay, records, pageApiUrl, wsUrl }: PageHostOptions): Promise<PageHost> {
+  await Promise.all(Object.keys(SCRIPTS).map((path) => buildPageScript(path as ScriptPath)));
+  // The host's sessions: a customer's alternative id is the host's user id (looked up once).
+  const userIds = new Map<string, Promise<string>>();
+  const userIdOf = (customerId: string) => {
+    let userId = userIds.get(customerId);
+    if (!userId) {
+      userId = backend.call('GET', `/api/v1/customers/${customerId}`).then((answer) => answer.body.alternative_id as string);
+      userIds.set(customerId, userId);
+    }
+    return userId;
+  };
   const server = createServer(async (request, response) => {
+    recordRequest(records, 'host', request, response);
     const url = new URL(request.url ?? '/', 'http://localhost');
     const customerId = url.searchParams.get('customer') ?? '';
-    if (delayMs && (url.pathname === '/token' || url.pathname.startsWith('/planship/'))) await sleep(delayMs);
+    if (delay.ms) await sleep(delay.ms);
     if (gateway && url.pathname.startsWith('/planship/')) return gateway.nodeHandler(request, response);
     try {
-      if (url.pathname === '/bench.js') {
+      if (url.pathname in SCRIPTS) {
+        const script = await buildPageScript(url.pathname as ScriptPath);
         response.writeHead(200, { 'content-type': 'text/javascript', 'cache-control': 'no-store' });
         response.end(script);
         return;
@@ -124,15 +196,30 @@ async function startPageHost(backend: Backend, { gateway, delayMs, pageApiUrl, w
         return;
       }
       if (url.pathname === '/') {
-        const variant = url.searchParams.get('variant') === 'all' ? 'all' : 'meter';
+        const variant = url.searchParams.get('variant');
         const headers: Record<string, string> = { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' };
+        if (variant === 'minimal') {
+          response.writeHead(200, headers);
+          response.end(pageHtml('<bench-minimal></bench-minimal>', '/bench-minimal.js', false));
+          return;
+        }
+        const markup = portalMarkup(pageApiUrl, variant === 'all' ? 'all' : 'meter', customerId, gateway !== undefined, wsUrl);
+        let content = markup;
+        let script: ScriptPath = '/bench.js';
         if (gateway) {
-          // The host's session: the customer's alternative id is the host's user id.
-          const { alternative_id: userId } = (await backend.call('GET', `/api/v1/customers/${customerId}`)).body;
-          headers['set-cookie'] = `${BENCH_USER_COOKIE}=${encodeURIComponent(userId)}; Path=/; HttpOnly`;
+          const cookie = `${BENCH_USER_COOKIE}=${encodeURIComponent(await userIdOf(customerId))}`;
+          headers['set-cookie'] = `${cookie}; Path=/; HttpOnly`;
+          if (url.searchParams.has('ssr')) {
+            // The page host renders the elements into its HTML from the gateway's snapshot of this
+            // (signed-in) request, as a site's server would.
+            const { renderElements } = await import('../src/ssr/index.ts');
+            const snapshot = await gateway.snapshot(new Request(new URL(request.url ?? '/', 'http://127.0.0.1'), { headers: { cookie } }));
+            content = await renderElements(markup, { snapshot });
+            script = '/bench-ssr.js';
+          }
         }
         response.writeHead(200, headers);
-        response.end(pageHtml(pageApiUrl, variant, customerId, gateway !== undefined, wsUrl));
+        response.end(pageHtml(content, script, gateway !== undefined && url.searchParams.has('preload')));
         return;
       }
       response.writeHead(404).end();
@@ -146,7 +233,8 @@ async function startPageHost(backend: Backend, { gateway, delayMs, pageApiUrl, w
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
-    pageUrl: (variant, customerId) => `${origin}/?variant=${variant}&customer=${encodeURIComponent(customerId)}`,
+    pageUrl: (variant, customerId, { preload = false, ssr = false } = {}) =>
+      `${origin}/?variant=${variant}&customer=${encodeURIComponent(customerId)}${preload ? '&preload' : ''}${ssr ? '&ssr' : ''}`,
     close: async () => {
       await gateway?.close();
       await new Promise<void>((resolve) => {
@@ -164,30 +252,51 @@ export interface BenchPage {
   page: Page;
   /** The bench page's address showing `variant` to `customerId`. */
   pageUrl: PageHost['pageUrl'];
+  /**
+   * From now on every request to the page's host (document, scripts, token, gateway) and to the
+   * API's delaying proxy (preflights too) waits `ms` before it is answered; the servers keep running.
+   */
+  setDelay(ms: number): void;
+  /** The requests the host and the proxy received since the last call, in order of arrival. */
+  takeRequests(): RequestRecord[];
 }
 
-/**
- * Runs `measure` against a fresh server and a new page, then closes them all. `gateway`: the page
- * goes through the portal gateway on its own origin, to the server in the hosted profile.
- */
+export interface BenchPageOptions {
+  /** The page goes through the portal gateway on its own origin, to the server in the hosted profile. */
+  gateway?: boolean;
+  /** Direct mode: the page reaches the API through a delaying proxy (which records its requests). */
+  proxy?: boolean;
+}
+
+/** Runs `measure` against a fresh server and a new page, then closes them all. */
 export async function withBenchPage<T>(
   browser: Browser,
   measure: (bench: BenchPage) => Promise<T>,
-  { gateway = false, delayMs = 0 } = {},
+  { gateway = false, proxy: useProxy = false }: BenchPageOptions = {},
 ): Promise<T> {
   const server = await startServer({ catalog: DEMO_CATALOG, profile: gateway ? 'hosted' : 'extended' });
   const backend = backendFor(server.url);
-  // Every HTTP answer the page gets from the API comes `delayMs` late (the socket does not).
-  const proxy = delayMs && !gateway ? await delayingProxy(server.url, delayMs) : undefined;
+  const delay: Delay = { ms: 0 };
+  const records: RequestRecord[] = [];
+  // The page's HTTP requests to the API go through the proxy (the socket does not).
+  const proxy = useProxy && !gateway ? await delayingProxy(server.url, delay, records) : undefined;
   const host = await startPageHost(backend, {
     gateway: gateway ? benchGateway(server.url) : undefined,
-    delayMs,
+    delay,
+    records,
     pageApiUrl: proxy?.url ?? server.url,
     wsUrl: proxy ? server.wsUrl : undefined,
   });
   const page = await browser.newPage();
   try {
-    return await measure({ apiUrl: proxy?.url ?? server.url, backend, page, pageUrl: host.pageUrl });
+    return await measure({
+      apiUrl: proxy?.url ?? server.url,
+      backend,
+      page,
+      pageUrl: host.pageUrl,
+      setDelay: (ms) => void (delay.ms = ms),
+      takeRequests: () => records.splice(0, records.length),
+    });
   } finally {
     await page.close();
     await host.close();
@@ -196,9 +305,10 @@ export async function withBenchPage<T>(
   }
 }
 
-/** A reverse proxy that holds each request `delayMs` before passing it on: a far-away API. */
-async function delayingProxy(target: string, delayMs: number) {
+/** A reverse proxy that holds each request `delay.ms` before passing it on: a far-away API. */
+async function delayingProxy(target: string, delay: Delay, records: RequestRecord[]) {
   const server = createServer((request, response) => {
+    recordRequest(records, 'api', request, response);
     setTimeout(() => {
       const upstream = httpRequest(target + request.url, { method: request.method, headers: request.headers }, (answer) => {
         response.writeHead(answer.statusCode ?? 502, answer.headers);
@@ -206,7 +316,7 @@ async function delayingProxy(target: string, delayMs: number) {
       });
       upstream.on('error', () => response.destroy());
       request.pipe(upstream);
-    }, delayMs);
+    }, delay.ms);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {

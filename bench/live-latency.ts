@@ -3,7 +3,7 @@
 import type { Browser } from 'playwright-core';
 import { measureClockOffset, waitForMeter, withBenchPage, type ClockOffset } from './browser.ts';
 import { epochNow, sleep, summarize, type Summary } from './stats.ts';
-import type { MeterRecord } from './page/entry.ts';
+import type { MeterRecord } from './page/probe.ts';
 
 export interface LiveLatencyResult {
   reports: number;

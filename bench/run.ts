@@ -7,10 +7,10 @@ import type { Browser } from 'playwright-core';
 import { launchBrowser } from './browser.ts';
 import { compareClients } from './client-vs-official.ts';
 import { measureFanOut } from './fan-out.ts';
+import { measureFirstContent } from './first-content.ts';
 import { measureFirstRender } from './first-render.ts';
 import { measureGateway } from './gateway.ts';
 import { measureProcesses } from './gateway-processes.ts';
-import { measureRoundTrips } from './round-trips.ts';
 import { measureLiveLatency } from './live-latency.ts';
 import { measureMemory } from './memory.ts';
 import { fromRoot } from './root.ts';
@@ -30,7 +30,7 @@ const PARTS: Record<string, { key: keyof BenchResults; run: () => Promise<unknow
   clients: { key: 'clientVsOfficial', run: () => compareClients() },
   memory: { key: 'memory', run: async () => measureMemory(await needBrowser()) },
   gateway: { key: 'gateway', run: async () => measureGateway(await needBrowser()) },
-  'round-trips': { key: 'roundTrips', run: async () => measureRoundTrips(await needBrowser()) },
+  'first-content': { key: 'firstContent', run: async () => measureFirstContent(await needBrowser()) },
   processes: { key: 'processes', run: () => measureProcesses() },
 };
 
