@@ -118,8 +118,11 @@ export class PortalRoutes {
     this.#invitations = options.invitations && new Invitations({ upstream, customers, serially, customerDetails }, options.invitations);
   }
 
-  /** A catalog read for a visitor who is not signed in: public plans only (with their prices). */
-  serveCatalog(match: CustomerRouteMatch): Promise<UpstreamAnswer> {
+  /**
+   * A catalog read: for a visitor who is not signed in (`caller` null, or no customer yet), public
+   * plans only; for a customer, also the plans they are on. With their prices. Anything else: 401.
+   */
+  serveCatalog(match: CustomerRouteMatch, caller: Caller | null = null): Promise<UpstreamAnswer> {
     const { params } = match;
     switch (match.action) {
       case 'product.read':
@@ -129,11 +132,11 @@ export class PortalRoutes {
       case 'lever.read':
         return this.#catalog.answer(`/levers/${encodeURIComponent(params.lever!)}`);
       case 'plans.list':
-        return this.#plans(null);
+        return this.#plans(caller);
       case 'plan.read':
-        return this.#plan(null, params.plan!, '');
+        return this.#plan(caller, params.plan!, '');
       case 'plan-entitlements.read':
-        return this.#plan(null, params.plan!, '/entitlements');
+        return this.#plan(caller, params.plan!, '/entitlements');
       default:
         throw refuse(401, 'Sign in to see your billing.');
     }
@@ -151,13 +154,10 @@ export class PortalRoutes {
       case 'product.read':
       case 'levers.list':
       case 'lever.read':
-        return this.serveCatalog(match);
       case 'plans.list':
-        return this.#plans(caller);
       case 'plan.read':
-        return this.#plan(caller, params.plan!, '');
       case 'plan-entitlements.read':
-        return this.#plan(caller, params.plan!, '/entitlements');
+        return this.serveCatalog(match, caller);
       case 'subscription.create':
         return this.#forgettingGone(request, () => this.#subscribe(request));
       case 'invitation.read':

@@ -6,7 +6,7 @@ import type { InvitationMail } from '../../src/gateway/index.ts';
 import { signedInPerson, startGatewayHost, type GatewayHost } from '../node/gateway-helpers.ts';
 import { backendCall } from '../fixtures/backend-call.ts';
 import { freezableProxy, type FreezableProxy } from '../fixtures/freezable-proxy.ts';
-import { testCatalog } from '../fixtures/test-catalog.ts';
+import { MONTHLY_PRICES, testCatalog } from '../fixtures/test-catalog.ts';
 import { hostWithRestartablePlanship, type RestartableHost } from '../fixtures/restartable-host.ts';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -128,12 +128,7 @@ export function planshipServerPlugin() {
           listen: '::',
           allowedOrigins: pageOrigins,
           heartbeatMs: 1000,
-          prices: {
-            free: { amount: 0, currency: 'USD', interval: 'month' },
-            starter: { amount: 19, currency: 'USD', interval: 'month' },
-            pro: { amount: 49, currency: 'USD', interval: 'month' },
-            business: { amount: 199, currency: 'USD', interval: 'month' },
-          },
+          prices: MONTHLY_PRICES,
           checkout: (change) => (change.toPlan === 'business' ? { url: `https://pay.example/checkout?plan=${change.toPlan}` } : change.toPlan === 'pro'),
           billingPortal: (user) => `https://billing.example/portal?user=${encodeURIComponent(user.id)}`,
         });

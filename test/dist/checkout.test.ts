@@ -18,17 +18,12 @@ import type { RunningHost } from '../../examples/gateway/common.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { backendCall } from '../fixtures/backend-call.ts';
 import { startFakeStripe, type FakeStripe } from '../fixtures/fake-stripe.ts';
-import { PRODUCT_CLIENT, testCatalog } from '../fixtures/test-catalog.ts';
+import { MONTHLY_PRICES, PRODUCT_CLIENT, testCatalog } from '../fixtures/test-catalog.ts';
 import { launchChromium } from './host.ts';
 
 const PRODUCT = 'acme-analytics';
 const SESSION_SECRET = 'checkout-e2e-session-secret-0123456789';
-const PRICES = {
-  free: { amount: 0, currency: 'USD', interval: 'month' },
-  starter: { amount: 19, currency: 'USD', interval: 'month' },
-  pro: { amount: 49, currency: 'USD', interval: 'month' },
-  business: { amount: 199, currency: 'USD', interval: 'month' },
-};
+const PRICES = MONTHLY_PRICES;
 const PAGE = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Billing</title>
 <script type="module" src="/planship-portal.js"></script></head><body><main><h1>Billing</h1>
 <planship-provider product-slug="${PRODUCT}" api-url="/planship">

@@ -11,16 +11,11 @@ import { startSsrExpressHost } from '../../examples/gateway/ssr-express.ts';
 import type { RunningHost } from '../../examples/gateway/common.ts';
 import { startServer, type RunningServer } from '../../src/server/index.ts';
 import { backendCall } from '../fixtures/backend-call.ts';
-import { PRODUCT_CLIENT, testCatalog } from '../fixtures/test-catalog.ts';
+import { MONTHLY_PRICES, PRODUCT_CLIENT, testCatalog } from '../fixtures/test-catalog.ts';
 import { launchChromium } from './host.ts';
 
 const SESSION_SECRET = 'ssr-e2e-session-secret-0123456789abcd';
-const PRICES = {
-  free: { amount: 0, currency: 'USD', interval: 'month' },
-  starter: { amount: 19, currency: 'USD', interval: 'month' },
-  pro: { amount: 49, currency: 'USD', interval: 'month' },
-  business: { amount: 199, currency: 'USD', interval: 'month' },
-};
+const PRICES = MONTHLY_PRICES;
 
 let api: RunningServer;
 let host: RunningHost;
