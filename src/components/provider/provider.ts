@@ -13,6 +13,20 @@ import type { Theme } from '../shared/planship-element.ts';
 import { tokenUrlGetter } from './token-url.ts';
 import { serverScope } from '../shared/server-scope.ts';
 
+/** The snapshot a server render left in the page for this product (used once), if any. */
+function takeSnapshot(productSlug: string): Parameters<PlanshipCustomer['prime']>[0] | undefined {
+  const script = globalThis.document?.querySelector<HTMLScriptElement>(`script[type="application/json"][data-planship-snapshot="${CSS.escape(productSlug)}"]`);
+  if (!script) return undefined;
+  script.remove();
+  try {
+    const snapshot: unknown = JSON.parse(script.textContent ?? '');
+    // Not a snapshot (nothing a server render writes): the elements ask as usual.
+    return typeof snapshot === 'object' && snapshot !== null && !Array.isArray(snapshot) ? snapshot : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 /**
  * @summary Creates one Planship client for a customer and shares it with every portal element
  * inside it; keeps the live entitlements socket open while it is in the page.
@@ -44,18 +58,6 @@ import { serverScope } from '../shared/server-scope.ts';
  * @csspart status - The visually hidden status region (reconnecting, successful changes).
  * @fires planship-error - The client could not be built from the attributes.
  */
-/** The snapshot a server render left in the page for this product (used once), if any. */
-function takeSnapshot(productSlug: string): Parameters<PlanshipCustomer['prime']>[0] | undefined {
-  const script = globalThis.document?.querySelector<HTMLScriptElement>(`script[type="application/json"][data-planship-snapshot="${CSS.escape(productSlug)}"]`);
-  if (!script) return undefined;
-  script.remove();
-  try {
-    return JSON.parse(script.textContent ?? '');
-  } catch {
-    return undefined;
-  }
-}
-
 export class PlanshipProvider extends LitElement implements ProviderServices {
   static override properties: PropertyDeclarations = {
     productSlug: { type: String, attribute: 'product-slug' },
