@@ -71,13 +71,15 @@ export function toFetchRequest(request: NodeRequest, url: URL, signal?: AbortSig
   const init: RequestInit & { duplex?: 'half' } = { method, headers, signal };
   if (method !== 'GET' && method !== 'HEAD') {
     if (request.body !== undefined && request.readableEnded) {
-      // The stream is drained: forward what the parser made of it, bounded like a raw body first
-      // (JSON.stringify recurses: a value nested a few thousand levels deep throws RangeError).
-      const tooDeep = typeof request.body === 'string' ? undefined : jsonDepthIssue(request.body);
+      // The stream is drained: forward what the parser made of it. Text or bytes (express.text(),
+      // express.raw()) go on as they came, read like a raw body; a parsed value as JSON, bounded
+      // like a raw body first (JSON.stringify recurses: a value nested a few thousand levels deep throws RangeError).
+      const raw = typeof request.body === 'string' || request.body instanceof Uint8Array ? (request.body as string | Uint8Array<ArrayBuffer>) : undefined;
+      const tooDeep = raw === undefined ? jsonDepthIssue(request.body) : undefined;
       if (tooDeep) throw new GatewayError(422, [tooDeep]);
-      const text = typeof request.body === 'string' ? request.body : JSON.stringify(request.body);
-      init.body = text;
-      headers.set('content-length', String(Buffer.byteLength(text)));
+      const body = raw ?? JSON.stringify(request.body);
+      init.body = body;
+      headers.set('content-length', String(Buffer.byteLength(body)));
       headers.delete('transfer-encoding');
     } else {
       init.body = Readable.toWeb(request) as ReadableStream;
@@ -133,7 +135,8 @@ export function createNodeHandler(parts: HandlerParts, handleRequest: (request: 
       return writeResponse(answer, response);
     };
     try {
-      if (UNFETCHABLE_METHODS.has(request.method?.toUpperCase() ?? '')) return void send(methodNotAllowed()).catch(() => response.destroy());
+      // node:http hands methods over as sent, upper case (its parser takes no other).
+      if (UNFETCHABLE_METHODS.has(String(request.method))) return void send(methodNotAllowed()).catch(() => response.destroy());
       const aborted = new AbortController();
       response.on('close', () => aborted.abort());
       handleRequest(toFetchRequest(request as NodeRequest, url, aborted.signal), request)

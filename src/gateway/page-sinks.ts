@@ -38,8 +38,8 @@ export class WebSocketPage implements PageSink {
   }
 
   upstream(state: 'up' | 'down'): void {
-    // Rare and tiny: sent at once, never in place of a waiting frame.
-    if (this.#socket.readyState === this.#socket.OPEN) this.#socket.send(upstreamFrame(state));
+    // Rare and tiny: sent at once, never in place of a waiting frame (`ws` drops it once the socket closes).
+    this.#socket.send(upstreamFrame(state));
   }
 
   close(code: number, reason: string): void {
@@ -95,7 +95,9 @@ export class EventStreamPage implements PageSink {
   }
 
   heartbeat(): void {
-    if (this.#closed || this.#waiting !== undefined || (this.#controller.desiredSize ?? 0) <= 0) return;
+    // A reader that has not taken what is queued is told nothing new; a frame waiting means just
+    // that, and a closed or cancelled stream has no room either.
+    if ((this.#controller.desiredSize ?? 0) <= 0) return;
     this.#controller.enqueue(encoder.encode(`event: ${HEARTBEAT}\ndata:\n\n`));
   }
 

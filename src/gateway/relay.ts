@@ -211,7 +211,9 @@ export class Relay {
     const socket = channel.socket;
     channel.socket = undefined;
     if (socket) {
-      socket.onclose = socket.onmessage = socket.onerror = socket.onopen = null;
+      socket.onclose = socket.onmessage = socket.onopen = null;
+      // A socket closed while it still connects reports an error: with no handler, `ws` would throw it.
+      socket.onerror = () => {};
       try {
         socket.close(1000);
       } catch {

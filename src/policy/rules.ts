@@ -208,11 +208,12 @@ function checkSeatsAfter(subscription: SubscriptionFacts, plans: (slug: string) 
   const renewAfter =
     'renew_plan_slug' in fields ? ((fields.renew_plan_slug as string | null) ?? planAfter) : planChange ? planAfter : subscription.renewPlanSlug;
   if (seatsChange || planChange) {
+    // A 422 here is always about the seats asked for: a plan change alone took the plan's known limit above.
     seatLimit({
       seats,
       plan: plans(planAfter),
       current: planChange ? 1 : subscription.maxSubscribers,
-      field: seatsChange ? 'max_subscribers' : 'plan_slug',
+      field: 'max_subscribers',
     });
   }
   const renewChange = renewAfter !== subscription.renewPlanSlug;
@@ -320,13 +321,4 @@ export function checkMemberInvite(input: { subscription: SubscriptionFacts; body
 /** DELETE /customers/{c}/subscriptions/{s}/customers/{m}: anyone may leave; removing others takes an administrator. */
 export function checkMemberRemove(input: { subscription: SubscriptionFacts; memberIsCaller: boolean }): void {
   if (!input.memberIsCaller) requireAdministrator(input.subscription);
-}
-
-/**
- * The query to send for a subscriptions list: a portal bound to one product lists only that
- * product's subscriptions, whatever the page asked for.
- */
-export function subscriptionsQuery(query: URLSearchParams, productSlug: string | undefined): URLSearchParams {
-  if (productSlug === undefined) return query;
-  return new URLSearchParams({ product_slug: productSlug });
 }

@@ -7,7 +7,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { after, before, describe, it } from 'node:test';
 import express from 'express';
-import { rawExchange, startGatewayHost, newUserId, type GatewayHost } from './gateway-helpers.ts';
+import { rawExchange, signedInPerson, startGatewayHost, newUserId, type GatewayHost } from './gateway-helpers.ts';
 
 const logged: string[] = [];
 let host: GatewayHost;
@@ -113,6 +113,44 @@ describe('bodies a framework parsed before the gateway', () => {
       assert.match(lines[0], /unexpected TypeError on PATCH \/planship\/api\/v1\/customers\/me\/subscriptions\/x/);
       assert.doesNotMatch(lines[0], /\n\s+at /, 'no stack');
       await stillServes(app.origin);
+    } finally {
+      await app.close();
+    }
+  });
+
+  it('express.raw() and express.text(): the body goes on as it was sent (bytes are not a JSON value)', async () => {
+    for (const parser of [express.raw({ type: 'application/json' }), express.text({ type: 'application/json' })]) {
+      const app = await expressHost(parser);
+      try {
+        const person = await signedInPerson(host);
+        const answer = await fetch(`${app.origin}/planship/api/v1/products/acme-analytics/plans/pro/subscriptions`, {
+          method: 'POST',
+          headers: { cookie: `session=${person.session}`, 'content-type': 'application/json', origin: app.origin },
+          body: JSON.stringify({ customer_id: 'me', max_subscribers: 2 }),
+        });
+        assert.equal(answer.status, 200, await answer.clone().text());
+        assert.equal((await answer.json()).max_subscribers, 2);
+      } finally {
+        await app.close();
+      }
+    }
+  });
+
+  it('a body parser that set an empty body and left the stream unread (Express 4 for another type): the body sent goes on', async () => {
+    const placeholder: express.RequestHandler = (request, _response, next) => {
+      request.body ??= {};
+      next();
+    };
+    const app = await expressHost(placeholder);
+    try {
+      const person = await signedInPerson(host, 'pro');
+      const answer = await fetch(`${app.origin}/planship/api/v1/customers/me/subscriptions/${person.subscriptionId}`, {
+        method: 'PATCH',
+        headers: { cookie: `session=${person.session}`, 'content-type': 'application/json', origin: app.origin },
+        body: JSON.stringify({ auto_renew: false }),
+      });
+      assert.equal(answer.status, 200, await answer.clone().text());
+      assert.equal((await answer.json()).auto_renew, false);
     } finally {
       await app.close();
     }
