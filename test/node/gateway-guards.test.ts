@@ -35,7 +35,7 @@ describe('identify() and the customer it names', () => {
       logs.length = 0;
       const answer = await host.call('GET', '/api/v1/customers/me/subscriptions', { headers: { 'x-test-user': JSON.stringify(user) } });
       assert.equal(answer.status, 500, JSON.stringify(user));
-      assert.deepEqual(answer.body, { detail: 'The portal is misconfigured.' });
+      assert.deepEqual(answer.body, { detail: 'The billing portal is not set up correctly.', type: 'misconfigured' });
       assert.deepEqual(logs, ['planship gateway: identify() must answer { id: string (1..256 characters) } or null']);
     }
     const longest = await host.call('GET', '/api/v1/customers/me/subscriptions', { headers: { 'x-test-user': JSON.stringify({ id: `${newUserId()}`.padEnd(256, 'x') }) } });

@@ -12,7 +12,9 @@ let hostedMembers = false;
 const faults = new Map<string, number>();
 
 before(async () => {
+  // Our server's extended profile: its member lists carry names, which the hosted simulation strips.
   host = await startGatewayHost({
+    profile: 'extended',
     fetch: async (input, init) => {
       const path = new URL(String(input)).pathname;
       const fault = faults.get(path);
@@ -48,7 +50,10 @@ describe('404s say what was not found', () => {
       assert.deepEqual([plan.body.slug, plan.body.name], ['pro', 'Pro']);
       const entitlements = await host.call('GET', `/api/v1/products/${PRODUCT}/plans/pro/entitlements`, { session });
       assert.equal(entitlements.status, 200);
-      assert.equal(JSON.stringify(entitlements.body), JSON.stringify((await host.admin('GET', `/api/v1/products/${PRODUCT}/plans/pro/entitlements`)).body));
+      // The plan's own entitlements (the gateway may fill in lever slugs from the catalog).
+      const withoutSlugs = (list: Record<string, unknown>[]) => list.map(({ lever_slug: _slug, ...rest }) => rest);
+      const upstream = (await host.admin('GET', `/api/v1/products/${PRODUCT}/plans/pro/entitlements`)).body;
+      assert.deepEqual(withoutSlugs(entitlements.body), withoutSlugs(upstream));
     }
   });
 });
@@ -56,7 +61,7 @@ describe('404s say what was not found', () => {
 describe('seats set back after a write', () => {
   it("a new subscription Planship gave more seats than the gateway's seatLimits: set back to the limit, and logged", async () => {
     const lines: string[] = [];
-    const hosted = await startGatewayHost({ hostedPlanWire: true, selfServePlans: ['pro'], seatLimits: { pro: 3 }, log: (line) => lines.push(line) });
+    const hosted = await startGatewayHost({ selfServePlans: ['pro'], seatLimits: { pro: 3 }, log: (line) => lines.push(line) });
     try {
       const person = await signedInPerson(hosted);
       // Planship gives a new subscription its plan's own seats (10 for pro) when none are asked for.
