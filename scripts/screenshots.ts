@@ -1,8 +1,10 @@
 // `npm run screenshots`: the demo (the production path, on the local API) in Chromium, as pictures
-// for the README in docs/images/: light, dark, a phone, and a plan change's confirmation dialog.
+// for the README in docs/images/: light, dark, a phone, and a plan change's confirmation dialog;
+// then the portal's newer states for release notes in docs/images/states/ (screenshot-states.ts).
 import { mkdirSync } from 'node:fs';
-import { chromium, type Page } from 'playwright-core';
+import { chromium } from 'playwright-core';
 import { startDemo } from '../demo/run-demo.ts';
+import { captureStates, ready } from './screenshot-states.ts';
 
 interface BrowserFinder {
   locateBrowser(): Promise<string | undefined>;
@@ -10,16 +12,6 @@ interface BrowserFinder {
 }
 
 const OUT = 'docs/images';
-
-async function ready(page: Page) {
-  await page.waitForFunction(() => document.querySelector('planship-provider')?.getAttribute('connection') === 'live', null, { timeout: 20_000 });
-  // Every element shows its content (no placeholder left), and fonts and transitions settled.
-  await page.waitForFunction(() => {
-    const elements = [...document.querySelectorAll('planship-provider *')].filter((element) => element.shadowRoot);
-    return elements.length > 0 && elements.every((element) => !element.shadowRoot!.querySelector('[part~="loading"]'));
-  }, null, { timeout: 20_000 });
-  await page.waitForTimeout(400);
-}
 
 const finder: BrowserFinder = await import(new URL('./find-browser.mjs', import.meta.url).href);
 const executablePath = process.env.CHROME_PATH || (await finder.locateBrowser());
@@ -49,6 +41,8 @@ try {
     console.log(`${OUT}/${name}.png`);
   }
   console.log(`${OUT}/confirm-plan-change.png`);
+  // After the pictures above: these change the demo customers' subscriptions.
+  await captureStates(browser, demo);
 } finally {
   await browser.close();
   await demo.close();

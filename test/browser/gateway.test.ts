@@ -149,6 +149,54 @@ for (const transport of ['ws', 'sse'] as const) {
   });
 }
 
+describe("a server render's snapshot in the page (the gateway's /portal answer, as planship-portal/ssr writes it)", () => {
+  let traffic: ReturnType<typeof recordTraffic>;
+  beforeEach(() => (traffic = recordTraffic()));
+  afterEach(() => {
+    traffic.restore();
+    fixtureCleanup();
+    document.querySelectorAll('script[data-planship-snapshot]').forEach((script) => script.remove());
+  });
+
+  /** A visitor's page with `snapshot` (raw text) left by a server render, then the portal. */
+  async function visitorPage(snapshot: string | undefined) {
+    const ports = await gateways();
+    document.cookie = 'session=; path=/; max-age=0';
+    const apiUrl = `${location.protocol}//${location.hostname}:${ports.wsPort}/planship`;
+    if (snapshot !== undefined) {
+      const script = Object.assign(document.createElement('script'), { type: 'application/json', textContent: snapshot });
+      script.dataset.planshipSnapshot = PRODUCT;
+      document.body.append(script);
+    }
+    const seenAtFirstRender: boolean[] = [];
+    const provider = await fixture<PlanshipProvider>(html`<planship-provider product-slug=${PRODUCT} api-url=${apiUrl}>
+      <planship-plan-picker></planship-plan-picker>
+    </planship-provider>`);
+    seenAtFirstRender.push(Boolean(radio(provider, 'pro')));
+    await waitUntil(() => radio(provider, 'pro')?.textContent?.trim() === 'Get started with Pro', 'no plans', { timeout: 8000 });
+    return { provider, shownAtFirstRender: seenAtFirstRender[0], portalReads: () => traffic.seen.urls.filter((url) => new URL(url).pathname.endsWith('/portal')).length };
+  }
+
+  it('a snapshot: the plans at first render with no request for them; the script is used once and gone', async () => {
+    const ports = await gateways();
+    // What the host's server render would write: the gateway's /portal answer for this visitor.
+    const answer = await (await fetch(`${location.protocol}//${location.hostname}:${ports.wsPort}/planship/portal`, { credentials: 'omit' })).text();
+    traffic.seen.urls.length = 0;
+    const { shownAtFirstRender, portalReads } = await visitorPage(answer);
+    expect(shownAtFirstRender, 'the plans with the first render').to.equal(true);
+    expect(portalReads()).to.equal(0);
+    expect(document.querySelector('script[data-planship-snapshot]')).to.equal(null);
+  });
+
+  for (const [name, text] of [['null', 'null'], ['an array', '[1]'], ['cut-off JSON', '{"plans":']] as const) {
+    it(`a snapshot that is ${name}: ignored, the page asks /portal as usual`, async () => {
+      const { shownAtFirstRender, portalReads } = await visitorPage(text);
+      expect(shownAtFirstRender).to.equal(false);
+      expect(portalReads()).to.equal(1);
+    });
+  }
+});
+
 describe('invitations through the gateway (an offer the invitee accepts)', () => {
   afterEach(() => fixtureCleanup());
 

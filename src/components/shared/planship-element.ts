@@ -252,8 +252,8 @@ export class PlanshipElement extends LitElement {
   /**
    * The states of a read, in `part="base"`: not connected (no provider answered), error with
    * retry, loading (`skeleton`, shaped like the content and as tall as the content was last
-   * time, named `label`), then `content(value)`; with the reconnecting hint above unless `hint`
-   * is false.
+   * time, named `label`), then `content(value)`; with the reconnecting hint above (not beside an
+   * error) unless `hint` is false.
    */
   protected renderTask<R>(
     task: Task<unknown[], R>,
@@ -265,7 +265,9 @@ export class PlanshipElement extends LitElement {
     if (!this.services) return html`<p part="empty" class="muted">${this.m.notConnected}</p>`;
     const value = this.valueFor(task);
     return html`<div part="base" class="stack">
-      ${hint && this.connectionState === 'reconnecting' ? html`<p part="stale" class="stale">${this.m.reconnecting}</p>` : nothing}
+      ${hint && this.connectionState === 'reconnecting' && task.status !== TaskStatus.ERROR
+        ? html`<p part="stale" class="stale">${this.m.reconnecting}</p>`
+        : nothing /* beside an error there are no numbers to be out of date */}
       ${task.status === TaskStatus.ERROR
         ? this.renderLoadError(task.error, () => void task.run(), this.client?.signedIn === false ? 'load-catalog' : 'load')
         : value
