@@ -43,9 +43,10 @@ async function requestOverhead(requests: number) {
   await new Promise<void>((resolve) => host.listen(0, '127.0.0.1', resolve));
   try {
     const gatewayUrl = `http://127.0.0.1:${(host.address() as AddressInfo).port}/planship/api/v1/customers/me/subscriptions`;
-    const first = await fetch(gatewayUrl, { headers: { cookie: 'user=bench' } }); // creates the customer
+    // A visit creates no customer (its first subscription does): the host's backend made this one.
+    const customerId = (await backend.call('POST', '/api/v1/customers', { alternative_id: 'bench-overhead', name: 'Bench' })).body.id;
+    const first = await fetch(gatewayUrl, { headers: { cookie: 'user=bench' } });
     if (first.status !== 200) throw new Error(`gateway answered ${first.status}`);
-    const customerId = (await backend.call('GET', '/api/v1/customers/bench-overhead')).body.id;
     const token = await backend.customerToken(customerId);
     const directUrl = `${api.url}/api/v1/customers/${customerId}/subscriptions?product_slug=${PRODUCT}`;
     const direct: number[] = [];
@@ -87,6 +88,12 @@ async function upstreamSockets(pages: number, customers: number): Promise<number
   const url = `${origin.replace('http', 'ws')}/planship/api/v1/ws/customers/me/products/${PRODUCT}/entitlements`;
   const sockets: WebSocket[] = [];
   try {
+    // Customers that exist (a visit creates none), as the host's sign-up would have made them.
+    const backend = backendFor(api.url);
+    for (let index = 0; index < customers; index += 1) {
+      const created = await backend.call('POST', '/api/v1/customers', { alternative_id: `bench-${index}`, name: `Bench ${index}` });
+      if (created.status !== 200) throw new Error(`POST /api/v1/customers answered ${created.status}`);
+    }
     for (let index = 0; index < pages; index += 1) {
       sockets.push(new WebSocket(url, { headers: { cookie: `user=bench-${index % customers}`, origin } }));
     }

@@ -10,7 +10,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import { DEMO_CLIENT, type startDemo } from '../demo/run-demo.ts';
 import { DEMO_PRICES } from '../demo/backend.ts';
 import { startSsrExpressHost } from '../examples/gateway/ssr-express.ts';
-import type { CatalogText } from '../src/components/shared/catalog-text.ts';
+import { GERMAN } from '../test/fixtures/german-catalog-text.ts';
 import { backendCall } from '../test/fixtures/backend-call.ts';
 import { signedInPerson, startGatewayHost, type GatewayHost } from '../test/node/gateway-helpers.ts';
 
@@ -56,27 +56,6 @@ async function shot(target: Locator, name: string, margin = 0) {
 
 /** Waits until `target` shows `text`: the state is really there. */
 const shows = (target: Locator, text: string | RegExp) => target.getByText(text).first().waitFor({ timeout: TIMEOUT });
-
-/** German wording of the demo catalog, as a host gives it in `catalogText`. */
-const GERMAN: CatalogText = {
-  plans: {
-    free: { name: 'Gratis', description: 'Für Nebenprojekte.' },
-    starter: { name: 'Einstieg', description: 'Für kleine Teams am Anfang.' },
-    pro: { name: 'Profi', description: 'Für wachsende Teams, die in ihren Daten leben.' },
-    business: { name: 'Unternehmen', description: 'Für Firmen mit vielen Teams.' },
-    enterprise: { name: 'Konzern', description: 'Eigene Grenzen, Verträge und Betreuung.' },
-  },
-  levers: {
-    'api-calls': { name: 'API-Aufrufe im Monat', description: 'Anfragen an die API in einem Kalendermonat.' },
-    'api-burst': { name: 'API-Aufrufe am Tag' },
-    'ai-insights': { name: 'KI-Auswertungen' },
-    dashboards: { name: 'Dashboards' },
-    'data-retention-days': { name: 'Aufbewahrung (Tage)' },
-    'export-formats': { name: 'Exportformate' },
-    sso: { name: 'Einmalanmeldung' },
-    'priority-support': { name: 'Vorrangige Betreuung' },
-  },
-};
 
 export async function captureStates(browser: Browser, demo: Demo) {
   mkdirSync(OUT, { recursive: true });

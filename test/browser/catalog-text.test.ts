@@ -3,28 +3,10 @@
 // announcements); the catalog's own words where the host gave none; host text stays text.
 import { expect, fixture, fixtureCleanup, html } from '@open-wc/testing';
 import '../../src/index.ts';
-import type { CatalogText } from '../../src/components/shared/catalog-text.ts';
 import type { PlanshipProvider } from '../../src/components/provider/provider.ts';
+import type { CatalogText } from '../../src/components/shared/catalog-text.ts';
+import { GERMAN } from '../fixtures/german-catalog-text.ts';
 import { createCustomer, deepElements, deepText, mountProvider, openDialog, subscribedCustomer, until } from './helpers.ts';
-
-const GERMAN: CatalogText = {
-  plans: {
-    free: { name: 'Gratis', description: 'Für Nebenprojekte.' },
-    starter: { name: 'Einstieg', description: 'Für kleine Teams am Anfang.' },
-    pro: { name: 'Profi', description: 'Für wachsende Teams, die in ihren Daten leben.' },
-    business: { name: 'Unternehmen', description: 'Für Firmen mit vielen Teams.' },
-    enterprise: { name: 'Konzern', description: 'Eigene Grenzen, Verträge und Betreuung.' },
-  },
-  levers: {
-    'api-calls': { name: 'API-Aufrufe im Monat', description: 'Anfragen an die API in einem Kalendermonat.' },
-    'api-burst': { name: 'API-Aufrufe am Tag' },
-    'ai-insights': { name: 'KI-Auswertungen' },
-    'data-retention-days': { name: 'Aufbewahrung (Tage)' },
-    'export-formats': { name: 'Exportformate' },
-    sso: { name: 'Einmalanmeldung' },
-    'priority-support': { name: 'Vorrangige Betreuung' },
-  },
-};
 
 /** The catalog's English words, none of which may show on the German page. */
 const ENGLISH_CATALOG = [/\bFree\b/, /\bStarter\b/, /\bPro\b/, /\bBusiness\b/, /\bEnterprise\b/, /API calls/, /Single sign-on/, /Export formats/, /Priority support/, /For growing teams/, /AI insights/];
