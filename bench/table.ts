@@ -207,7 +207,7 @@ export function markdownTable(rows: Row[]): string {
 export function readmeSection(table: string, date: string, machine: Machine): string {
   return `## Performance
 
-\`npm run bench\` measures every performance goal in a minute or two and writes
+\`npm run bench\` measures every performance goal in about eight minutes (\`--only part,...\` for some) and writes
 \`bench/results.json\`. Numbers below are from one run on ${date.slice(0, 10)}, on a shared
 ${machine.cores}-core ${machine.cpu} machine (Node ${machine.node}, headless Chromium
 ${machine.chromium ?? ''}); expect noise of a few milliseconds between runs. Latencies are

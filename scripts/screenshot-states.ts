@@ -111,7 +111,7 @@ export async function captureStates(browser: Browser, demo: Demo) {
 
   const ada = 'ada@example.com';
 
-  // 9 and 7. Ada (Pro) behind the demo's gateway: "Payment method and invoices" under her
+  // Ada (Pro) behind the demo's gateway: "Payment method and invoices" under her
   // subscription; Business costs more, so its confirmation continues to payment.
   let page = await demoPage(ada);
   const manager = page.locator('planship-subscription-manager');
@@ -123,13 +123,13 @@ export async function captureStates(browser: Browser, demo: Demo) {
   await shot(pickerDialog, 'checkout-confirm', 32);
   await done(page);
 
-  // 8. Back from checkout (`?planship-pending=business`) before the payment's webhook changed the plan.
+  // Back from checkout (`?planship-pending=business`) before the payment's webhook changed the plan.
   page = await demoPage(ada, { query: '&planship-pending=business' });
   await shows(page.locator('planship-plan-picker [part~=pending]'), 'Your change to Business is being applied');
   await shot(page.locator('planship-plan-picker'), 'checkout-pending');
   await done(page);
 
-  // 3. The cancel confirmation with `cancel-reasons`: a reason chosen opens the comment.
+  // The cancel confirmation with `cancel-reasons`: a reason chosen opens the comment.
   page = await tab();
   await signIn(page, ada);
   let area = await ownPage(page, 'cancel-reasons', `<h2>Subscription</h2><planship-provider product-slug="${PRODUCT}" api-url="/planship">
@@ -143,7 +143,7 @@ export async function captureStates(browser: Browser, demo: Demo) {
   await shot(dialog, 'cancel-dialog-reasons', 32);
   await done(page);
 
-  // 13. A confirmation in dark mode: cancelling, on the demo page.
+  // A confirmation in dark mode: cancelling, on the demo page.
   page = await demoPage(ada, { colorScheme: 'dark' });
   await page.locator('planship-subscription-manager [part~=cancel-button]').click();
   dialog = page.locator('planship-subscription-manager dialog[open]');
@@ -151,7 +151,7 @@ export async function captureStates(browser: Browser, demo: Demo) {
   await shot(dialog, 'dark-mode-dialog', 32);
   await done(page);
 
-  // 1. Ada cancels (in the manager); Pro is her plan and the recommended one: "Keep Pro", light and dark.
+  // Ada cancels (in the manager); Pro is her plan and the recommended one: "Keep Pro", light and dark.
   page = await demoPage(ada);
   await page.locator('planship-subscription-manager [part~=cancel-button]').click();
   await page.locator('planship-subscription-manager dialog[open] [part~=dialog-confirm]').click();
@@ -164,7 +164,7 @@ export async function captureStates(browser: Browser, demo: Demo) {
   await shot(page.locator('planship-plan-picker'), 'keep-plan-contrast-dark');
   await done(page);
 
-  // 4. Pro with 3 seats, moving to Starter (3 seats at most) at renewal: 6 seats fit Pro now, not Starter.
+  // Pro with 3 seats, moving to Starter (3 seats at most) at renewal: 6 seats fit Pro now, not Starter.
   await changeSubscription(ada, { auto_renew: true, max_subscribers: 3, renew_plan_slug: 'starter' });
   page = await demoPage(ada);
   let members = page.locator('planship-subscription-members');
@@ -175,7 +175,7 @@ export async function captureStates(browser: Browser, demo: Demo) {
   await done(page);
   await changeSubscription(ada, { renew_plan_slug: 'pro', max_subscribers: 5 });
 
-  // 12. Ada invites the demo's new customer: waiting for an answer, with Withdraw; the invitee's offer.
+  // Ada invites the demo's new customer: waiting for an answer, with Withdraw; the invitee's offer.
   page = await demoPage(ada);
   members = page.locator('planship-subscription-members');
   await members.locator('#invite').fill('newcomer@example.com');
@@ -193,7 +193,7 @@ export async function captureStates(browser: Browser, demo: Demo) {
   await shot(invitation, 'invitation-accept');
   await done(page);
 
-  // 10. A visitor (no session) on a pricing page behind the demo's gateway.
+  // A visitor (no session) on a pricing page behind the demo's gateway.
   page = await tab();
   area = await ownPage(page, 'pricing', `<h1>Pricing</h1><planship-provider product-slug="${PRODUCT}" api-url="/planship" signup-url="/signup">
     <planship-plan-picker recommended="pro" heading-level="2"></planship-plan-picker></planship-provider>`);
@@ -202,7 +202,7 @@ export async function captureStates(browser: Browser, demo: Demo) {
   await shot(area, 'pricing-visitor');
   await done(page);
 
-  // 5. A German page: plan and lever names from the provider's `catalogText`.
+  // A German page: plan and lever names from the provider's `catalogText`.
   page = await tab();
   await signIn(page, ada);
   area = await ownPage(page, 'catalog-text-de', `<h2>Tarife</h2><planship-provider product-slug="${PRODUCT}" api-url="/planship">
@@ -216,10 +216,10 @@ export async function captureStates(browser: Browser, demo: Demo) {
   await shot(area, 'catalog-text-de');
   await done(page);
 
-  // 2 and 6: gateways of their own, as the tests set them up, answering the demo page's origin.
+  // Gateways of their own, as the tests set them up, answering the demo page's origin.
   const hosts: GatewayHost[] = [];
   try {
-    // 2. Planship is down behind the gateway: one box with Retry in the first element, notes in the others.
+    // Planship is down behind the gateway: one box with Retry in the first element, notes in the others.
     const down = await startGatewayHost({ allowedOrigins: [origin] });
     hosts.push(down);
     const person = await signedInPerson(down, 'pro');
@@ -236,7 +236,7 @@ export async function captureStates(browser: Browser, demo: Demo) {
     await shot(area, 'one-error-box');
     await done(page);
 
-    // 6. A gateway set up with a mistyped product slug.
+    // A gateway set up with a mistyped product slug.
     const wrong = await startGatewayHost({ productSlug: 'acme-analytic', allowedOrigins: [origin] });
     hosts.push(wrong);
     const customer = await signedInPerson(wrong, 'pro');
@@ -253,7 +253,7 @@ export async function captureStates(browser: Browser, demo: Demo) {
     await Promise.allSettled(hosts.map((host) => host.close()));
   }
 
-  // 11. The server-rendered pricing page (examples/gateway/ssr-express.ts) with JavaScript off.
+  // The server-rendered pricing page (examples/gateway/ssr-express.ts) with JavaScript off.
   const ssr = await startSsrExpressHost({
     apiUrl: demo.api.url,
     ...DEMO_CLIENT,
