@@ -18,7 +18,10 @@ const executablePath = process.env.CHROME_PATH || (await finder.locateBrowser())
 if (!executablePath) throw new Error('No Chromium found: set CHROME_PATH or install chromium.');
 mkdirSync(OUT, { recursive: true });
 const demo = await startDemo({ apiPort: 0, pagePort: 0, quiet: true });
-const browser = await chromium.launch({ executablePath, args: finder.CHROMIUM_ARGS });
+// The states' own pages are fulfilled by the script (page.route), which Chromium places in no
+// local address space: without this, its Local Network Access checks block them from the
+// gateways on the loopback (as a real page on the same host is not).
+const browser = await chromium.launch({ executablePath, args: [...finder.CHROMIUM_ARGS, '--disable-features=LocalNetworkAccessChecks'] });
 try {
   for (const [name, options] of [
     ['portal-light', { viewport: { width: 1280, height: 900 }, colorScheme: 'light' }],
