@@ -41,6 +41,10 @@ describe('the customer policy', () => {
       assert.equal(answer.status, 422, JSON.stringify(body));
       assert.ok(Array.isArray(answer.body.detail) && answer.body.detail[0].loc.includes('metadata'), JSON.stringify(answer.body));
     }
+    // Word for word, as FastAPI words a list where a dictionary goes.
+    assert.deepEqual((await patch({ auto_renew: false, metadata: ['too_expensive'] })).body, {
+      detail: [{ loc: ['body', 'metadata'], msg: 'Input should be a valid dictionary', type: 'dict_type' }],
+    });
     const after = await api.call('GET', path, { token });
     assert.equal(after.body.auto_renew, true, 'no refused request cancelled anything');
     assert.equal(after.body.max_subscribers, before.max_subscribers);
@@ -119,6 +123,23 @@ describe('the gateway', () => {
     assert.ok(logged.includes('planship gateway: onCancel threw Error'), logged.join('\n'));
     assert.ok(!logged.some((line) => line.includes('hunter2')));
     assert.equal((await host.call('GET', path, { session: person.session })).body.auto_renew, false);
+  });
+});
+
+describe('the gateway, with a hook that fails with no Error', () => {
+  it('is logged by its type ("object" for null), and the cancellation stands', async () => {
+    const logged: string[] = [];
+    const host = await startGatewayHost({ onCancel: () => Promise.reject(null), log: (line) => logged.push(line) });
+    try {
+      const person = await signedInPerson(host, 'pro');
+      const path = `/api/v1/customers/me/subscriptions/${person.subscriptionId}`;
+      assert.equal((await host.call('PATCH', path, { session: person.session, body: { auto_renew: false } })).status, 200);
+      await waitFor(() => logged.some((line) => line.includes('onCancel threw')));
+      assert.deepEqual(logged, ['planship gateway: onCancel threw object']);
+      assert.equal((await host.call('GET', path, { session: person.session })).body.auto_renew, false);
+    } finally {
+      await host.close();
+    }
   });
 });
 
