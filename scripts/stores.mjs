@@ -65,7 +65,7 @@ function findOrInstall(what, locate, aptPackage, log) {
   );
 }
 
-export function freePort() {
+function freePort() {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

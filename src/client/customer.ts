@@ -113,6 +113,15 @@ export class PlanshipCustomer extends PlanshipProduct {
     return `${this.#productPath()}/entitlements`;
   }
 
+  /** This product's subscriptions: the key the first-render answer primes and `peekSubscriptions` reads. */
+  #productSubscriptionsPath(): string {
+    return `${this.#customerPath()}/subscriptions?product_slug=${encodeURIComponent(this.productSlug)}`;
+  }
+
+  #leverUsagePath(leverSlug: string): string {
+    return this.#productPath() + path`/levers/${leverSlug}/usage`;
+  }
+
   /**
    * Behind the portal gateway, the first read asks `GET {baseUrl}/portal` once: one answer with
    * everything the elements read first, put in the cache so each of their reads is served from
@@ -141,11 +150,10 @@ export class PlanshipCustomer extends PlanshipProduct {
     this.#primed ??= Promise.resolve();
     this.#signedIn = answer.signed_in !== false;
     this._primeCatalog(answer);
-    const product = this.#productPath();
     if (answer.subscriptions) {
-      this._cache.put(`${this.#customerPath()}/subscriptions?product_slug=${encodeURIComponent(this.productSlug)}`, 'subscriptions', answer.subscriptions, true);
+      this._cache.put(this.#productSubscriptionsPath(), 'subscriptions', answer.subscriptions, true);
     }
-    for (const [lever, usage] of Object.entries(answer.usage ?? {})) this._cache.put(product + path`/levers/${lever}/usage`, 'usage', usage, true);
+    for (const [lever, usage] of Object.entries(answer.usage ?? {})) this._cache.put(this.#leverUsagePath(lever), 'usage', usage, true);
     if (answer.entitlements) {
       this._cache.put(this.#entitlementsPath(), 'entitlements', answer.entitlements, true);
       this.#fresh(answer.entitlements);
@@ -324,16 +332,16 @@ export class PlanshipCustomer extends PlanshipProduct {
 
   /** This product's subscriptions of the customer, when already known (a first-render answer or a read). */
   peekSubscriptions(): CustomerSubscriptionWithPlan[] | undefined {
-    return this._peek(`${this.#customerPath()}/subscriptions?product_slug=${encodeURIComponent(this.productSlug)}`);
+    return this._peek(this.#productSubscriptionsPath());
   }
 
   /** A lever's usage, when already known. */
   peekLeverUsage(leverSlug: string): LeverUsage | undefined {
-    return this._peek(this.#productPath() + path`/levers/${leverSlug}/usage`);
+    return this._peek(this.#leverUsagePath(leverSlug));
   }
 
   getLeverUsage(leverSlug: string, options?: RequestOptions): Promise<LeverUsage> {
-    return this._read(this.#productPath() + path`/levers/${leverSlug}/usage`, 'usage', UNTIL_INVALIDATED, options);
+    return this._read(this.#leverUsagePath(leverSlug), 'usage', UNTIL_INVALIDATED, options);
   }
 
   getMeteringIdUsage(meteringId: string, options?: RequestOptions): Promise<{ [leverSlug: string]: LeverUsage }> {

@@ -48,7 +48,7 @@ export interface Plan {
 export interface PlanPrice {
   amount: number;
   currency: string;
-  /** e.g. `month`, `year`. */
+  /** e.g. `month`, `year`; omitted for one-off prices. */
   interval?: string;
   /** The amount is per seat. */
   perSeat?: boolean;

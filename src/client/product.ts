@@ -207,7 +207,7 @@ export class PlanshipProduct extends EventTarget {
 
   /** The levers, when already known ([] on the public route, which has none). */
   peekLevers(): LeverInList[] | undefined {
-    return this._publicRoute ? [] : this._peek(path`/api/v1/products/${this.productSlug}/levers`);
+    return this._publicRoute ? [] : this._peek(this.#leversPath());
   }
 
   /** Planship's public catalog route of the product (no token, an `organizationSlug`); undefined otherwise. */
@@ -242,7 +242,7 @@ export class PlanshipProduct extends EventTarget {
     if (answer.product) this._cache.put(path`/api/v1/products/${this.productSlug}`, 'product', answer.product);
     if (answer.plans) this._cache.put(this.#plansPath(), 'plans', answer.plans);
     for (const [slug, plan] of Object.entries(answer.plan_details ?? {})) this._cache.put(this.#planPath(slug), 'plans', plan);
-    if (answer.levers) this._cache.put(path`/api/v1/products/${this.productSlug}/levers`, 'product', answer.levers);
+    if (answer.levers) this._cache.put(this.#leversPath(), 'product', answer.levers);
   }
 
   #plansPath(): string {
@@ -289,9 +289,14 @@ export class PlanshipProduct extends EventTarget {
   }
 
   /** The product's levers; on the public route (which has none) an empty list: the plans' entitlements name them. */
+  /** The product's levers: the key `/portal`'s answer primes and `peekLevers` reads. */
+  #leversPath(): string {
+    return path`/api/v1/products/${this.productSlug}/levers`;
+  }
+
   listLevers(options?: RequestOptions): Promise<LeverInList[]> {
     if (this._publicRoute) return Promise.resolve([]);
-    return this._read(path`/api/v1/products/${this.productSlug}/levers`, 'product', STALE_WHILE_REVALIDATE, options);
+    return this._read(this.#leversPath(), 'product', STALE_WHILE_REVALIDATE, options);
   }
 
   createCustomer(params?: CreateCustomerParameters, options?: RequestOptions): Promise<Customer> {

@@ -42,7 +42,7 @@ export type CheckoutAnswer = { url: string } | boolean | null;
 export type Checkout = (change: PlanChange, user: PortalUser) => Promise<CheckoutAnswer> | CheckoutAnswer;
 
 /** What a customer pays per billing period, on a plan, interval and seats. */
-export interface Cost {
+interface Cost {
   amount: number;
   currency: string;
   interval?: string;
@@ -84,19 +84,19 @@ export class Pricing {
   }
 
   /** A plan's prices, as the plan list and the first-render answer carry them. */
-  pricesOf(slug: string): GatewayPrice[] | undefined {
+  #pricesOf(slug: string): GatewayPrice[] | undefined {
     const given = this.#prices?.[slug];
     return given === undefined ? undefined : [given].flat();
   }
 
   /** A plan's prices as the plan list and the first-render answer carry them (snake_case, like the rest of the wire). */
   wirePrices(slug: string): unknown[] | undefined {
-    return this.pricesOf(slug)?.map(({ perSeat, ...price }) => ({ ...price, ...(perSeat && { per_seat: true }) }));
+    return this.#pricesOf(slug)?.map(({ perSeat, ...price }) => ({ ...price, ...(perSeat && { per_seat: true }) }));
   }
 
   /** The intervals a plan is priced in. */
   intervalsOf(slug: string): string[] {
-    return (this.pricesOf(slug) ?? []).map((price) => price.interval).filter((interval): interval is string => typeof interval === 'string');
+    return (this.#pricesOf(slug) ?? []).map((price) => price.interval).filter((interval): interval is string => typeof interval === 'string');
   }
 
   /**
@@ -104,7 +104,7 @@ export class Pricing {
    * it is treated as costing more, so a paid plan left out of `prices` is never free).
    */
   cost(slug: string, interval: string | undefined, seats: number): Cost | undefined {
-    const list = this.pricesOf(slug);
+    const list = this.#pricesOf(slug);
     if (!list?.length) return undefined;
     const price = list.find((candidate) => candidate.interval === interval) ?? list[0];
     return { amount: price.amount * (price.perSeat ? Math.max(1, seats) : 1), currency: price.currency, interval: price.interval };
@@ -147,13 +147,14 @@ export class Pricing {
 
 /** 402 with where to pay: `{"detail": "...", "checkout_url": "..."}`. */
 export class CheckoutRequired extends GatewayError {
-  constructor(readonly checkoutUrl: string) {
+  constructor(checkoutUrl: string) {
     super(402, 'This change needs payment: continue at checkout.');
+    this.fields = { checkout_url: checkoutUrl };
   }
 }
 
 /** The facts of a subscription change that decide its price (read inside the write lock). */
-export interface PricedUpdate {
+interface PricedUpdate {
   subscription: { id: string; planSlug: string; maxSubscribers: number; isActive: boolean; interval?: string };
   /** The fields the policy kept. */
   fields: Record<string, unknown>;

@@ -8,7 +8,6 @@ import type { IncomingMessage } from 'node:http';
 import { isOwnCustomer, matchCustomerRoute, pathSegments, PolicyRefusal, type Caller, type CustomerAction, type CustomerRouteMatch } from '../policy/index.ts';
 import { portalBootstrap } from './bootstrap.ts';
 import type { Catalog, PlanPrices } from './catalog.ts';
-import { CheckoutRequired } from './checkout.ts';
 import { checkUser, type Customers, type PortalUser } from './customers.ts';
 import type { Upstream } from './upstream.ts';
 import { GatewayError, refuse } from './errors.ts';
@@ -163,8 +162,7 @@ export function errorResponse(parts: HandlerParts, error: unknown, what: string,
   const known = GatewayError.from(error);
   if (known) {
     if (known.logMessage) parts.log(known.logMessage);
-    const checkout = known instanceof CheckoutRequired ? { checkout_url: known.checkoutUrl } : {};
-    return jsonResponse(known.status, { detail: known.detail, ...known.fields, ...checkout }, headers);
+    return jsonResponse(known.status, { detail: known.detail, ...known.fields }, headers);
   }
   parts.log(`planship gateway: unexpected ${errorType(error)} on ${what}`);
   return jsonResponse(500, { detail: 'Internal Server Error' }, headers);

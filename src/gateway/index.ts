@@ -15,6 +15,7 @@ import { createNodeHandler, createUpgradeHandler, fetchHeaders, namesBasePath, r
 import { PortalRoutes, type OnCancel } from './portal-routes.ts';
 import { Relay, type UpstreamSocketClass } from './relay.ts';
 import { Upstream } from './upstream.ts';
+import { positiveOption } from './time-limit.ts';
 import { inProcessWriteLock, type WriteLock } from './write-lock.ts';
 
 export type { AuthorizeContext, Authorize, Identify } from './fetch-handler.ts';
@@ -171,11 +172,8 @@ function required(options: PlanshipGatewayOptions, name: 'productSlug' | 'client
   return value;
 }
 
-function positive(name: string, value: number | undefined, fallback: number): number {
-  if (value === undefined) return fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new GatewayOptionsError(`${name} must be a positive number`);
-  return value;
-}
+const positive = (name: string, value: number | undefined, fallback: number): number =>
+  positiveOption(name, value, fallback, (message) => new GatewayOptionsError(message));
 
 function seatLimits(limits: Record<string, number> | undefined): Map<string, number> | undefined {
   if (limits === undefined) return undefined;

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { checkMemberInvite, requireAdministrator, type Caller, type SubscriptionFacts } from '../policy/index.ts';
 import type { Customers, PortalUser } from './customers.ts';
 import { GatewayError, refuse } from './errors.ts';
-import { memoryInvitationStore, type InvitationRecord, type InvitationStore } from './invitation-store.ts';
+import { emailKey, memoryInvitationStore, type InvitationRecord, type InvitationStore } from './invitation-store.ts';
 import type { Upstream, UpstreamAnswer } from './upstream.ts';
 
 /** What the host mails: the link goes to its own portal page, where the invitee accepts or declines. */
@@ -169,8 +169,8 @@ export class Invitations {
   /** The pending invitation, when it was sent to the signed-in user's address; one answer for every other case. */
   async #addressedTo(invitationId: string, user: PortalUser): Promise<InvitationRecord> {
     const record = await this.#options.store.get(invitationId, Date.now());
-    const address = typeof user.email === 'string' ? user.email.trim().toLowerCase() : '';
-    if (!record || address === '' || record.email.toLowerCase() !== address) throw refuse(404, NOT_YOURS);
+    const address = typeof user.email === 'string' ? emailKey(user.email) : '';
+    if (!record || address === '' || emailKey(record.email) !== address) throw refuse(404, NOT_YOURS);
     return record;
   }
 

@@ -8,7 +8,7 @@ import type { PageSink } from './relay.ts';
 /** The heartbeat text frame pages recognise (never parsed as entitlements). */
 export const HEARTBEAT = 'ping';
 /** Text frames saying the gateway's own socket to Planship went down or came back (never entitlements). */
-export const upstreamFrame = (state: 'up' | 'down') => `upstream:${state}`;
+const upstreamFrame = (state: 'up' | 'down') => `upstream:${state}`;
 
 /** A page on a WebSocket; frames go out as the server's hub sends them (latest only, bounded buffer). */
 export class WebSocketPage implements PageSink {

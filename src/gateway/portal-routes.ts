@@ -337,10 +337,6 @@ export class PortalRoutes {
     );
   }
 
-  /**
-   * After a write: a subscription left above its plan's known seat limit (a race that got past the
-   * lock some other way, e.g. a write made without it) is set back to the limit, and logged.
-   */
   /** Tells the host's `onCancel` of a cancellation just made (its failure is logged, never the customer's). */
   #cancelled(subscription: SubscriptionFacts, fields: Record<string, unknown> | undefined, user: PortalUser): void {
     if (!this.#onCancel || !fields || !cancels(fields)) return;
@@ -351,6 +347,10 @@ export class PortalRoutes {
       .catch((error: unknown) => this.#log(`planship gateway: onCancel threw ${(error as Error)?.name ?? typeof error}`));
   }
 
+  /**
+   * After a write: a subscription left above its plan's known seat limit (a race that got past the
+   * lock some other way, e.g. a write made without it) is set back to the limit, and logged.
+   */
   async #withinSeatLimit(path: string, answer: UpstreamAnswer, plans: Plans, held: AbortSignal): Promise<UpstreamAnswer> {
     const written = answer.body as SubscriptionWire & { plan?: { slug: string } };
     if (answer.status !== 200 || !written?.plan) return answer;

@@ -4,7 +4,7 @@
 // subscription, so limits hold across processes; taking is one DELETE ... RETURNING. Expired
 // invitations and day-old creations are pruned as the store goes.
 import { checkAdd, DAY_MS, emailKey, invitationRecord, sortOldestFirst, type InvitationRecord, type InvitationStore } from './invitation-store.ts';
-import { advisoryKey, connectWithin, HeldConnection, type PgPool } from './postgres-pool.ts';
+import { connectWithin, HeldConnection, type PgPool } from './postgres-pool.ts';
 import { positiveOption, StoreTimeoutError } from './time-limit.ts';
 
 export interface PostgresInvitationStoreOptions {
@@ -72,7 +72,7 @@ export function postgresInvitationStore(pool: PgPool, options: PostgresInvitatio
       await connection.query('COMMIT');
       return result;
     } catch (error) {
-      if (!connection.broken) await connection.query('ROLLBACK').catch(() => {});
+      await connection.rollback();
       throw error;
     }
   }
@@ -80,7 +80,7 @@ export function postgresInvitationStore(pool: PgPool, options: PostgresInvitatio
   /** Once per store; under an advisory lock, as two processes creating one table at once can fail. */
   function createTables(connection: HeldConnection): Promise<void> {
     return transaction(connection, async () => {
-      await connection.query('SELECT pg_advisory_xact_lock($1::bigint)', [advisoryKey('invitations-schema', table)]);
+      await connection.advisoryLock('invitations-schema', table);
       await connection.query(`CREATE TABLE IF NOT EXISTS ${table} (
         id text PRIMARY KEY,
         subscription_id text NOT NULL,
@@ -113,7 +113,7 @@ export function postgresInvitationStore(pool: PgPool, options: PostgresInvitatio
       const subscription = record.subscriptionId;
       return withConnection(async (connection) => {
         const result = await transaction(connection, async () => {
-          await connection.query('SELECT pg_advisory_xact_lock($1::bigint)', [advisoryKey('invitations', subscription)]);
+          await connection.advisoryLock('invitations', subscription);
           await connection.query(`DELETE FROM ${table} WHERE subscription_id = $1 AND expires_at <= $2`, [subscription, now]);
           const [same] = await connection.query(`SELECT ${COLUMNS} FROM ${table} WHERE subscription_id = $1 AND email_key = $2 LIMIT 1`, [subscription, emailKey(record.email)]);
           if (same) return { outcome: 'existing' as const, record: fromRow(same) };

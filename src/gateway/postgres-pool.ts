@@ -77,6 +77,16 @@ export class HeldConnection {
     }
   }
 
+  /** Waits for the transaction's advisory lock on `id` in `namespace` (held until the transaction ends). */
+  async advisoryLock(namespace: string, id: string, timeLeftMs?: number): Promise<void> {
+    await this.query('SELECT pg_advisory_xact_lock($1::bigint)', [advisoryKey(namespace, id)], timeLeftMs);
+  }
+
+  /** Ends the transaction without its changes; a broken connection's transaction the server ends itself. */
+  async rollback(): Promise<void> {
+    if (!this.broken) await this.query('ROLLBACK').catch(() => {});
+  }
+
   /** Back to the pool, or destroyed when it broke (the server then ends its transaction and locks). */
   release(): void {
     this.#client.removeListener('error', this.#onError);

@@ -1,7 +1,7 @@
 // The write lock shared by gateway processes through PostgreSQL: a transaction-scoped advisory
 // lock per customer, held on one pool connection while the work runs. The server ends the lock
 // with the transaction, so a holder that crashed (its connection gone) releases it at once.
-import { advisoryKey, connectWithin, HeldConnection, isLockTimeout, type PgPool } from './postgres-pool.ts';
+import { connectWithin, HeldConnection, isLockTimeout, type PgPool } from './postgres-pool.ts';
 import { DEFAULT_WAIT_MS, settleHeld, WriteLockBusyError, WriteLockLostError, type WriteLock } from './write-lock.ts';
 import { positiveOption } from './time-limit.ts';
 
@@ -30,7 +30,6 @@ export function postgresWriteLock(pool: PgPool, options: PostgresWriteLockOption
     const connection = new HeldConnection(client, () => queryMs, (error) =>
       controller.abort(new WriteLockLostError(`the database connection holding the lock broke: ${error.message}`, { cause: error })),
     );
-    const rollback = () => (connection.broken ? undefined : connection.query('ROLLBACK').catch(() => {}));
     try {
       try {
         await connection.query('BEGIN');
@@ -38,17 +37,17 @@ export function postgresWriteLock(pool: PgPool, options: PostgresWriteLockOption
         const left = Math.max(1, waitMs - (Date.now() - started));
         await connection.query(`SET LOCAL lock_timeout = '${left}ms'`);
         // lock_timeout ends the wait; the query's own limit is only for a server that stopped answering.
-        await connection.query('SELECT pg_advisory_xact_lock($1::bigint)', [advisoryKey('write-lock', customerId)], left + queryMs);
+        await connection.advisoryLock('write-lock', customerId, left + queryMs);
       } catch (error) {
         // Not taken in time, or the database failed us: either way the page may try again shortly.
-        await rollback();
+        await connection.rollback();
         throw busy(isLockTimeout(error) ? 'another write holds it' : 'the database failed', error);
       }
       let result: Awaited<ReturnType<typeof work>>;
       try {
         result = await settleHeld(controller.signal, Promise.resolve().then(() => work(controller.signal)));
       } catch (error) {
-        await rollback();
+        await connection.rollback();
         throw error;
       }
       try {

@@ -31,7 +31,7 @@ const LONGEST_ID_IN_KEY = 128;
 const HASHED = 'sha256:';
 
 /** The customer's part of the key: the id itself, or a digest for long ids (and for ids that could pass for one). */
-export function lockKeyPart(customerId: string): string {
+function lockKeyPart(customerId: string): string {
   if (customerId.length < LONGEST_ID_IN_KEY && !customerId.startsWith(HASHED)) return customerId;
   return HASHED + createHash('sha256').update(customerId).digest('base64url');
 }

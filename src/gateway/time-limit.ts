@@ -17,9 +17,14 @@ export function within<T>(promise: Promise<T>, ms: number, error: () => Error): 
 
 export const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, Math.max(0, ms)));
 
-/** An option that must be a positive number (a wait, a lease, a count). */
-export function positiveOption(name: string, value: number | undefined, fallback: number): number {
+/** An option that must be a positive number (a wait, a lease, a count); `refuse` makes the error. */
+export function positiveOption(
+  name: string,
+  value: number | undefined,
+  fallback: number,
+  refuse: (message: string) => Error = (message) => new Error(`${message}, not ${String(value)}`),
+): number {
   if (value === undefined) return fallback;
-  if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) throw new Error(`${name} must be a positive number, not ${String(value)}`);
+  if (!Number.isFinite(value) || value <= 0) throw refuse(`${name} must be a positive number`);
   return value;
 }

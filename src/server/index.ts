@@ -140,7 +140,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const handler = createRequestHandler({
     routes: [
       ...authRoutes(services, { customerTokens: extended }),
-      ...catalogRoutes(services, { extras: extended }),
+      ...catalogRoutes(services),
       ...(extended ? customerAdminRoutes(services) : []),
       ...customerRoutes(services),
       ...subscriptionRoutes(services),

@@ -8,7 +8,8 @@ import { html as staticHtml, unsafeStatic } from 'lit/static-html.js';
 import { PlanshipCustomer, type PortalAnswer } from '../client/customer.ts';
 import type { PortalAnswer as GatewayPortalAnswer } from '../gateway/bootstrap.ts';
 import { AlertGroups } from '../components/shared/alert-groups.ts';
-import { withServerScope } from '../components/shared/server-scope.ts';
+import { canonicalLang } from '../components/shared/localize.ts';
+import { SNAPSHOT_ATTRIBUTE, withServerScope } from '../components/shared/server-scope.ts';
 
 /** What `gateway.snapshot(request)` gives: the request's `/portal` answer. */
 export type Snapshot = GatewayPortalAnswer;
@@ -22,9 +23,15 @@ export interface RenderOptions {
 
 /** The snapshot as a script element the provider finds (`<` and friends escaped: no way out of the script). */
 export function snapshotScript(snapshot: Snapshot): string {
-  const slug = (snapshot.product as { slug?: unknown } | undefined)?.slug;
+  const slug = productSlugOf(snapshot);
   const json = JSON.stringify(snapshot).replace(/[<>&\u2028\u2029]/g, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
-  return `<script type="application/json" data-planship-snapshot="${escapeAttribute(typeof slug === 'string' ? slug : '')}">${json}</script>`;
+  return `<script type="application/json" ${SNAPSHOT_ATTRIBUTE}="${escapeAttribute(slug ?? '')}">${json}</script>`;
+}
+
+/** The product a snapshot is of (undefined: not a snapshot). */
+function productSlugOf(snapshot: Snapshot): string | undefined {
+  const slug = (snapshot.product as { slug?: unknown } | undefined)?.slug;
+  return typeof slug === 'string' ? slug : undefined;
 }
 
 const escapeAttribute = (text: string) => text.replace(/[&"<>]/g, (char) => `&#${char.charCodeAt(0)};`);
@@ -37,15 +44,6 @@ const LANGUAGES = new Map<string, () => Promise<unknown>>([
   ['fr', () => import('../locales/fr.ts')],
   ['ja', () => import('../locales/ja.ts')],
 ]);
-
-/** `lang` as a canonical tag, as the page's elements read theirs; 'en' when it is not one. */
-function canonical(lang: string): string {
-  try {
-    return Intl.getCanonicalLocales(lang)[0] ?? 'en';
-  } catch {
-    return 'en';
-  }
-}
 
 let loading: Promise<{ render: typeof import('@lit-labs/ssr').render; collect: typeof import('@lit-labs/ssr/lib/render-result.js').collectResultSync }> | undefined;
 
@@ -74,10 +72,10 @@ function renderer() {
  */
 export async function renderElements(markup: string, { snapshot, lang: asked = 'en' }: RenderOptions): Promise<string> {
   const { render, collect } = await renderer();
-  const lang = canonical(asked);
+  const lang = canonicalLang(asked);
   await LANGUAGES.get(lang.split('-')[0].toLowerCase())?.();
-  const slug = (snapshot.product as { slug?: unknown } | undefined)?.slug;
-  if (typeof slug !== 'string') throw new TypeError('renderElements needs a snapshot from gateway.snapshot(request)');
+  const slug = productSlugOf(snapshot);
+  if (slug === undefined) throw new TypeError('renderElements needs a snapshot from gateway.snapshot(request)');
   // The client the elements read through: the snapshot in its cache, and no way to ask anything more.
   const client = new PlanshipCustomer(slug, 'me', null, {
     baseUrl: 'http://planship-ssr.invalid',

@@ -61,6 +61,8 @@ describe('paid changes behind a gateway with a checkout', () => {
     await answerDialog(picker);
     await waitUntil(async () => (await planOf(userId))[0] === 'pro', 'not changed', { timeout: 8000 });
     await waitUntil(() => radio(picker, 'free').textContent!.trim() === 'Switch to Free at renewal', 'no renewal label', { timeout: 8000 });
+    // The live push can show the new plan before the change's own action ends; a click meanwhile is ignored.
+    await waitUntil(() => !picker.shadowRoot!.querySelector('[aria-busy="true"]'), 'the change to Pro never ended', { timeout: 8000 });
     radio(picker, 'free').click();
     await waitUntil(() => picker.shadowRoot!.querySelector('dialog[open]'), 'no dialog', { timeout: 5000 });
     expect(dialogText(picker)).to.contain('This takes effect at your renewal');

@@ -41,6 +41,16 @@ async function checkoutHost(answer: (change: PlanChange) => ReturnType<Checkout>
   return { host, asked, logged };
 }
 
+/** Runs `test` against a checkout host (as `checkoutHost` makes it), then closes the host. */
+async function withCheckoutHost(test: (parts: Awaited<ReturnType<typeof checkoutHost>>) => Promise<void>, ...options: Parameters<typeof checkoutHost>) {
+  const parts = await checkoutHost(...options);
+  try {
+    await test(parts);
+  } finally {
+    await parts.host.close();
+  }
+}
+
 const subscriptionPath = (id: string) => `/api/v1/customers/me/subscriptions/${id}`;
 const stateOf = async (host: GatewayHost, customerId: string, subscriptionId: string) =>
   (await host.admin('GET', `/api/v1/customers/${customerId}/subscriptions/${subscriptionId}`)).body;
@@ -48,8 +58,7 @@ const writes = (host: GatewayHost) => host.upstream.filter((record) => record.me
 
 describe('a change that costs more goes to checkout', () => {
   it('a pricier plan: 402 with the checkout URL, nothing changed; the hook hears the change and the user', async () => {
-    const { host, asked } = await checkoutHost();
-    try {
+    await withCheckoutHost(async ({ host, asked }) => {
       const p = await signedInPerson(host, 'starter');
       const before = writes(host);
       const answer = await host.call('PATCH', subscriptionPath(p.subscriptionId!), { session: p.session, body: { plan_slug: 'pro' } });
@@ -60,14 +69,11 @@ describe('a change that costs more goes to checkout', () => {
       const seats = (await stateOf(host, p.customerId, p.subscriptionId!)).max_subscribers;
       assert.deepEqual(asked.at(-1)!.change, { subscriptionId: p.subscriptionId, fromPlan: 'starter', toPlan: 'pro', interval: 'month', seats, at: 'now' });
       assert.equal(asked.at(-1)!.user.id, p.userId);
-    } finally {
-      await host.close();
-    }
+    });
   });
 
   it('a cheaper plan, now or at renewal, goes through without checkout', async () => {
-    const { host, asked } = await checkoutHost();
-    try {
+    await withCheckoutHost(async ({ host, asked }) => {
       const p = await signedInPerson(host, 'pro', { max_subscribers: 1 });
       const renewal = await host.call('PATCH', subscriptionPath(p.subscriptionId!), { session: p.session, body: { renew_plan_slug: 'starter' } });
       assert.equal(renewal.status, 200, renewal.text);
@@ -75,14 +81,11 @@ describe('a change that costs more goes to checkout', () => {
       const now = await host.call('PATCH', subscriptionPath(p.subscriptionId!), { session: p.session, body: { plan_slug: 'free' } });
       assert.equal(now.status, 200, now.text);
       assert.deepEqual(asked, []);
-    } finally {
-      await host.close();
-    }
+    });
   });
 
   it('a pricier plan at renewal, a yearly interval, a resumed paid subscription, a new paid subscription: each asks checkout', async () => {
-    const { host, asked } = await checkoutHost();
-    try {
+    await withCheckoutHost(async ({ host, asked }) => {
       const p = await signedInPerson(host, 'starter', { max_subscribers: 1 });
       const path = subscriptionPath(p.subscriptionId!);
       assert.equal((await host.call('PATCH', path, { session: p.session, body: { renew_plan_slug: 'pro' } })).status, 402);
@@ -104,37 +107,29 @@ describe('a change that costs more goes to checkout', () => {
       assert.deepEqual((await host.admin('GET', `/api/v1/customers/${fresh.customerId}/subscriptions`)).body, []);
       const free = await host.call('POST', `/api/v1/products/${PRODUCT}/plans/free/subscriptions`, { session: fresh.session, body: { customer_id: 'me' } });
       assert.equal(free.status, 200, 'a free plan needs no payment');
-    } finally {
-      await host.close();
-    }
+    });
   });
 
   it('more seats on a per-seat plan ask checkout; fewer go through', async () => {
-    const { host, asked } = await checkoutHost();
-    try {
+    await withCheckoutHost(async ({ host, asked }) => {
       const p = await signedInPerson(host, 'business', { max_subscribers: 3 });
       const path = subscriptionPath(p.subscriptionId!);
       assert.equal((await host.call('PATCH', path, { session: p.session, body: { max_subscribers: 5 } })).status, 402);
       assert.deepEqual(asked.at(-1)!.change, { subscriptionId: p.subscriptionId, fromPlan: 'business', toPlan: 'business', interval: 'month', seats: 5, at: 'now' });
       assert.equal((await host.call('PATCH', path, { session: p.session, body: { max_subscribers: 2 } })).status, 200);
       assert.equal((await stateOf(host, p.customerId, p.subscriptionId!)).max_subscribers, 2);
-    } finally {
-      await host.close();
-    }
+    });
   });
 
   it('a checkout that answers true: the change is made now', async () => {
-    const { host, asked } = await checkoutHost(() => true);
-    try {
+    await withCheckoutHost(async ({ host, asked }) => {
       const fresh = await signedInPerson(host);
       const subscribed = await host.call('POST', `/api/v1/products/${PRODUCT}/plans/pro/subscriptions`, { session: fresh.session, body: { customer_id: 'me', interval: 'year' } });
       assert.equal(subscribed.status, 200, subscribed.text);
       assert.equal(asked.at(-1)!.change.interval, 'year');
       const [state] = (await host.admin('GET', `/api/v1/customers/${fresh.customerId}/subscriptions`)).body;
       assert.equal(state.plan.slug, 'pro');
-    } finally {
-      await host.close();
-    }
+    }, () => true);
   });
 });
 
@@ -155,15 +150,12 @@ describe('without a checkout, or when it fails', () => {
 
   it('a hook that refuses (false, null): 402 in words', async () => {
     for (const refusal of [false, null]) {
-      const { host } = await checkoutHost(() => refusal);
-      try {
+      await withCheckoutHost(async ({ host }) => {
         const p = await signedInPerson(host, 'starter');
         const answer = await host.call('PATCH', subscriptionPath(p.subscriptionId!), { session: p.session, body: { plan_slug: 'pro' } });
         assert.equal(answer.status, 402);
         assert.match(answer.body.detail, /cannot be made here: contact us/);
-      } finally {
-        await host.close();
-      }
+      }, () => refusal);
     }
   });
 
@@ -174,8 +166,7 @@ describe('without a checkout, or when it fails', () => {
       ['javascript: URL', () => ({ url: 'javascript:alert(1)' }), /not http\(s\)/],
     ];
     for (const [name, answer, logLine] of cases) {
-      const { host, logged } = await checkoutHost(answer, { checkoutTimeoutMs: 200 });
-      try {
+      await withCheckoutHost(async ({ host, logged }) => {
         const p = await signedInPerson(host, 'starter');
         const refused = await host.call('PATCH', subscriptionPath(p.subscriptionId!), { session: p.session, body: { plan_slug: 'pro' } });
         assert.equal(refused.status, 502, name);
@@ -183,17 +174,14 @@ describe('without a checkout, or when it fails', () => {
         assert.match(logged.join('\n'), logLine, name);
         assert.ok(!logged.join('\n').includes('sk_live'), 'never the message');
         assert.equal((await stateOf(host, p.customerId, p.subscriptionId!)).plan.slug, 'starter');
-      } finally {
-        await host.close();
-      }
+      }, answer, { checkoutTimeoutMs: 200 });
     }
   });
 });
 
 describe('prices with the plans, and the billing portal', () => {
   it('the plan list, a plan and the first-render answer carry the prices; the features say checkout', async () => {
-    const { host } = await checkoutHost();
-    try {
+    await withCheckoutHost(async ({ host }) => {
       const p = await signedInPerson(host, 'starter');
       const list = await host.call('GET', `/api/v1/products/${PRODUCT}/plans`, { session: p.session });
       assert.deepEqual(list.body.find((plan: { slug: string }) => plan.slug === 'pro').prices, PRICES.pro);
@@ -203,9 +191,7 @@ describe('prices with the plans, and the billing portal', () => {
       const portal = await host.call('GET', '/portal', { session: p.session });
       assert.deepEqual(portal.body.plans.find((one: { slug: string }) => one.slug === 'starter').prices, PRICES.starter);
       assert.deepEqual(portal.body.plan_details.free.prices, [PRICES.free]);
-    } finally {
-      await host.close();
-    }
+    });
   });
 
   it('POST .../billing-portal answers the URL the hook gives; without the hook 403; a failing hook 502', async () => {

@@ -43,6 +43,26 @@ describe('options the gateway cannot use are refused by name', () => {
   });
 });
 
+describe('hooks and prices the gateway cannot use are refused by name', () => {
+  it('writeLock, checkout, billingPortal and onCancel that are not functions', () => {
+    assert.equal(refusal({ writeLock: 'redis' as never }), 'writeLock must be a function, e.g. redisWriteLock(client)');
+    assert.equal(refusal({ checkout: {} as never }), 'checkout must be a function (change, user) => { url } | true | false');
+    assert.equal(refusal({ billingPortal: 'https://billing.example' as never }), 'billingPortal must be a function (user) => url');
+    assert.equal(refusal({ onCancel: 1 as never }), 'onCancel must be a function (cancellation, user) => void');
+  });
+
+  it('prices that are not an object, or a price without a finite amount of at least 0 and a currency', () => {
+    assert.equal(refusal({ prices: 'cheap' as never }), 'prices must be an object of plan slug to price(s)');
+    const needs = (slug: string) => `prices.${slug}: each price needs an amount (a number, at least 0) and a currency`;
+    for (const price of [{ amount: -1, currency: 'USD' }, { amount: Number.POSITIVE_INFINITY, currency: 'USD' }, { amount: '5', currency: 'USD' }, { amount: 5 }, { amount: 5, currency: '' }, null]) {
+      assert.equal(refusal({ prices: { pro: price as never } }), needs('pro'), JSON.stringify(price));
+    }
+    assert.equal(refusal({ prices: { pro: [{ amount: 5, currency: 'USD', interval: 'month' }, { amount: 50 } as never] } }), needs('pro'), 'one bad price of several');
+    // A free plan and a list of prices are fine.
+    void createPlanshipGateway({ ...base, prices: { free: { amount: 0, currency: 'USD' }, pro: [{ amount: 5, currency: 'USD', interval: 'month' }] } }).close();
+  });
+});
+
 describe('basePath', () => {
   const hosts: Awaited<ReturnType<typeof startGatewayHost>>[] = [];
   after(() => Promise.all(hosts.map((host) => host.close())));

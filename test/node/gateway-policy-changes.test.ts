@@ -16,6 +16,16 @@ const subscriptionPath = (id: string) => `/api/v1/customers/me/subscriptions/${i
 /** Writes to Planship (not the gateway's own token exchange, whose timing depends on which test asks first). */
 const upstreamWrites = (gateway: GatewayHost) => gateway.upstream.filter((record) => record.method !== 'GET' && record.path !== '/api/v1/auth/token').length;
 
+/** The gateway's plan list as `session` reads it: each plan's is_self_serve by slug (and the answer's text). */
+async function selfServeBySlug(gateway: GatewayHost, session: string) {
+  const listed = await gateway.call('GET', `/api/v1/products/${PRODUCT}/plans`, { session });
+  return { text: listed.text, selfServe: Object.fromEntries(listed.body.map((plan: Record<string, unknown>) => [plan.slug, plan.is_self_serve])) };
+}
+
+/** Subscribes `session`'s customer to a plan through the gateway. */
+const subscriber = (gateway: GatewayHost, session: string) => (plan: string, body: object) =>
+  gateway.call('POST', `/api/v1/products/${PRODUCT}/plans/${plan}/subscriptions`, { session, body: { customer_id: 'me', ...body } });
+
 describe('seats on a plan change', () => {
   it('50 seats on business: a move to free (1 seat) at renewal is refused; a move now takes free\'s limit', async () => {
     const p = await signedInPerson(host, 'business', { max_subscribers: 50 });
@@ -86,11 +96,9 @@ describe("hosted Planship's plan list (no is_self_serve, no max_subscribers): fa
     const hosted = await startGatewayHost({ selfServePlans: ['starter', 'pro'], seatLimits: { starter: 3 } });
     try {
       const p = await signedInPerson(hosted);
-      const listed = await hosted.call('GET', `/api/v1/products/${PRODUCT}/plans`, { session: p.session });
-      const selfServe = Object.fromEntries(listed.body.map((plan: Record<string, unknown>) => [plan.slug, plan.is_self_serve]));
-      assert.deepEqual(selfServe, { free: false, starter: true, pro: true, business: false, enterprise: false }, listed.text);
-      const subscribe = (plan: string, body: object) =>
-        hosted.call('POST', `/api/v1/products/${PRODUCT}/plans/${plan}/subscriptions`, { session: p.session, body: { customer_id: 'me', ...body } });
+      const { selfServe, text } = await selfServeBySlug(hosted, p.session);
+      assert.deepEqual(selfServe, { free: false, starter: true, pro: true, business: false, enterprise: false }, text);
+      const subscribe = subscriber(hosted, p.session);
       assert.equal((await subscribe('enterprise', {})).status, 403, 'not listed');
       const tooMany = await subscribe('starter', { max_subscribers: 4 });
       assert.equal(tooMany.status, 422, tooMany.text);
@@ -116,12 +124,10 @@ describe("hosted Planship's plan list (no is_self_serve, no max_subscribers): fa
     const extended = await startGatewayHost({ profile: 'extended', selfServePlans: ['starter', 'enterprise'] });
     try {
       const p = await signedInPerson(extended);
-      const listed = await extended.call('GET', `/api/v1/products/${PRODUCT}/plans`, { session: p.session });
-      const selfServe = Object.fromEntries(listed.body.map((plan: Record<string, unknown>) => [plan.slug, plan.is_self_serve]));
+      const { selfServe, text } = await selfServeBySlug(extended, p.session);
       // enterprise is listed by the host, but the API says it is sold by contract.
-      assert.deepEqual(selfServe, { free: false, starter: true, pro: false, business: false, enterprise: false }, listed.text);
-      const subscribe = (plan: string, body: object) =>
-        extended.call('POST', `/api/v1/products/${PRODUCT}/plans/${plan}/subscriptions`, { session: p.session, body: { customer_id: 'me', ...body } });
+      assert.deepEqual(selfServe, { free: false, starter: true, pro: false, business: false, enterprise: false }, text);
+      const subscribe = subscriber(extended, p.session);
       assert.equal((await subscribe('enterprise', {})).status, 403);
       // starter's 3 seats come from the API's list: no seatLimits given.
       assert.match((await subscribe('starter', { max_subscribers: 4 })).body.detail[0].msg, /starter plan allows at most 3 seats/);

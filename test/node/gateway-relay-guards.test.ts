@@ -42,6 +42,13 @@ function closing(socket: WebSocket, timeoutMs = 5000): Promise<{ code: number; r
 
 const opened = (socket: WebSocket) => new Promise<void>((resolve, reject) => (socket.once('open', () => resolve()), socket.once('error', reject)));
 
+/** A live page of `session`, once its first frame came, and how it closes (wrapped: awaiting this must not wait for the close). */
+async function livePage(host: GatewayHost, session: string) {
+  const socket = host.socket(session);
+  await frames(socket).next();
+  return { closed: closing(socket) };
+}
+
 /** Frames until one has `api-calls` at `value` (the relay may greet again after a reconnect). */
 async function frameWith(queue: ReturnType<typeof frames>, value: number, timeoutMs = 10_000) {
   let frame = await queue.next(timeoutMs);
@@ -53,9 +60,7 @@ describe('why a page closes', () => {
   it("signOut(userId): the user's pages close with 4401 \"session ended\"", () =>
     withHost({}, async (host) => {
       const person = await signedInPerson(host, 'pro');
-      const socket = host.socket(person.session);
-      await frames(socket).next();
-      const closed = closing(socket);
+      const { closed } = await livePage(host, person.session);
       host.gateway.signOut(person.userId);
       assert.deepEqual(await closed, { code: 4401, reason: 'session ended' });
     }));
@@ -73,9 +78,7 @@ describe('why a page closes', () => {
     });
     try {
       const person = await signedInPerson(host, 'pro');
-      const socket = host.socket(person.session);
-      await frames(socket).next();
-      const closed = closing(socket);
+      const { closed } = await livePage(host, person.session);
       failing.add(person.userId);
       assert.deepEqual(await closed, { code: 4401, reason: 'session ended' });
     } finally {
@@ -86,9 +89,7 @@ describe('why a page closes', () => {
   it('Planship deleted the customer (4404 upstream): their pages close with 4404, not a reconnect', () =>
     withHost({}, async (host) => {
       const person = await signedInPerson(host, 'pro');
-      const socket = host.socket(person.session);
-      await frames(socket).next();
-      const closed = closing(socket);
+      const { closed } = await livePage(host, person.session);
       assert.equal((await host.admin('DELETE', `/api/v1/customers/${person.customerId}`)).status, 200);
       assert.deepEqual(await closed, { code: 4404, reason: 'customer deleted' });
     }));

@@ -6,11 +6,12 @@ import { define } from '../shared/define.ts';
 import { PlanshipInvitationAnswerEvent } from '../shared/events.ts';
 import { PlanshipElement, headingLevel } from '../shared/planship-element.ts';
 import { invitationStyles } from './invitation.styles.ts';
+import { addressParam, dropAddressParams } from '../shared/page-address.ts';
 
 /** The query parameter of the invitation links the gateway mails. */
 export const INVITATION_PARAM = 'planship-invitation';
 
-const fromPageUrl = () => new URLSearchParams(globalThis.location?.search ?? '').get(INVITATION_PARAM) ?? '';
+const fromPageUrl = () => addressParam(INVITATION_PARAM) ?? '';
 
 /**
  * @summary An invitation to join a team, for its invitee to accept or decline; renders nothing
@@ -103,10 +104,7 @@ export class PlanshipInvitation extends PlanshipElement {
 
   /** A reload must not offer an answered invitation again. */
   private forgetFromAddress() {
-    const url = new URL(globalThis.location.href);
-    if (url.searchParams.get(INVITATION_PARAM) !== this.invitation) return;
-    url.searchParams.delete(INVITATION_PARAM);
-    history.replaceState(history.state, '', url);
+    if (addressParam(INVITATION_PARAM) === this.invitation) dropAddressParams(INVITATION_PARAM);
   }
 }
 

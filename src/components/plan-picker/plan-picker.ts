@@ -9,6 +9,7 @@ import type { Price, Prices } from '../shared/format.ts';
 import { planFeatures, splitAround } from '../shared/wording.ts';
 import { currentPlan, periodCost, planChangeQuestion, priceIn, pricesOfPlans, priceText, type PlanAction } from './plan-change.ts';
 import { loadPickerData, peekPickerData, type PickerData } from './picker-data.ts';
+import { addressParam, dropAddressParams } from '../shared/page-address.ts';
 
 /** A placeholder plan card: header, price, description, four entitlements, action. */
 const skeletonCard = html`<div class="card plan">
@@ -156,13 +157,11 @@ export class PlanshipPlanPicker extends PlanshipElement {
   private focusSlug?: string;
 
   /** The plan a checkout bought, until the subscription shows it (from the page address's `planship-pending`). */
-  private pendingPlan? = new URLSearchParams(globalThis.location?.search ?? '').get(PENDING_PARAM) ?? undefined;
+  private pendingPlan? = addressParam(PENDING_PARAM);
   private pendingSlow = false;
   private pendingTimer?: ReturnType<typeof setInterval>;
   /** The page is on its way to the checkout. */
   private checkingOut = false;
-  /** The plan the page address asked for was offered already. */
-  private offered = false;
 
   /** Prices shown and compared: the `prices` property, else the ones the gateway sent with the plans. */
   private shownPrices?: Prices;
@@ -224,11 +223,7 @@ export class PlanshipPlanPicker extends PlanshipElement {
     this.pendingTimer = undefined;
     const plan = data.plans.find((candidate) => candidate.slug === slug);
     this.announce(this.m.announcePlanChanged(plan ? this.localize.plan(plan).name : slug));
-    const url = new URL(globalThis.location.href);
-    if (url.searchParams.get(PENDING_PARAM) === slug) {
-      url.searchParams.delete(PENDING_PARAM);
-      history.replaceState(history.state, '', url);
-    }
+    if (addressParam(PENDING_PARAM) === slug) dropAddressParams(PENDING_PARAM);
   }
 
   /** The plans with the host's names and descriptions in the element's language (the same objects while those stay). */
@@ -264,20 +259,24 @@ export class PlanshipPlanPicker extends PlanshipElement {
     if (this.changeAt !== 'auto') return this.changeAt;
     const current = currentPlan(data);
     if (!current) return 'now';
-    const seats = data.subscription?.maxSubscribers ?? 1;
-    const before = periodCost(this.shownPrices, current.slug, this.interval, seats);
-    const after = periodCost(this.shownPrices, plan.slug, this.interval, seats);
+    const { before, after } = this.costs(plan, current, data);
     if (before !== undefined && after !== undefined && before !== after) return after > before ? 'now' : 'renewal';
     return (plan.order ?? 0) >= (current.order ?? 0) ? 'now' : 'renewal';
+  }
+
+  /** What `current` (if any) and `plan` cost per period, for the subscription's seats, in the interval shown. */
+  private costs(plan: PlanDetails, current: PlanDetails | undefined, data: PickerData) {
+    const seats = data.subscription?.maxSubscribers ?? 1;
+    return {
+      before: current && periodCost(this.shownPrices, current.slug, this.interval, seats),
+      after: periodCost(this.shownPrices, plan.slug, this.interval, seats),
+    };
   }
 
   /** Whether choosing `plan` costs more, behind a gateway whose checkout takes the payment. */
   private paysFirst(plan: PlanDetails, data: PickerData): boolean {
     if (!this.client?.features.has('checkout')) return false;
-    const seats = data.subscription?.maxSubscribers ?? 1;
-    const after = periodCost(this.shownPrices, plan.slug, this.interval, seats);
-    const current = data.subscription?.isActive ? currentPlan(data) : undefined;
-    const before = current && periodCost(this.shownPrices, current.slug, this.interval, seats);
+    const { before, after } = this.costs(plan, data.subscription?.isActive ? currentPlan(data) : undefined, data);
     return after === undefined ? true : after > 0 && (before === undefined || after > before);
   }
 
@@ -471,14 +470,11 @@ export class PlanshipPlanPicker extends PlanshipElement {
    * that plan's confirmation once, then the parameters leave the address.
    */
   private offerFromAddress(data: PickerData) {
-    const url = new URL(globalThis.location.href);
-    const slug = url.searchParams.get('plan');
-    if (!slug || this.offered || this.client?.signedIn !== true) return;
-    this.offered = true;
-    url.searchParams.delete('plan');
-    const interval = url.searchParams.get('interval');
-    url.searchParams.delete('interval');
-    history.replaceState(history.state, '', url);
+    const slug = addressParam('plan');
+    if (!slug || this.client?.signedIn !== true) return;
+    const interval = addressParam('interval');
+    // Out of the address at once: a later render finds nothing to offer.
+    dropAddressParams('plan', 'interval');
     const plan = data.plans.find((candidate) => candidate.slug === slug);
     if (!plan) return;
     if (interval && INTERVALS.includes(interval as (typeof INTERVALS)[number])) this.interval = interval;

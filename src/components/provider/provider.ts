@@ -11,11 +11,11 @@ import type { PlanshipMessages } from '../shared/messages.ts';
 import { mergeCatalogText, type CatalogText } from '../shared/catalog-text.ts';
 import type { Theme } from '../shared/planship-element.ts';
 import { tokenUrlGetter } from './token-url.ts';
-import { serverScope } from '../shared/server-scope.ts';
+import { SNAPSHOT_ATTRIBUTE, serverScope } from '../shared/server-scope.ts';
 
 /** The snapshot a server render left in the page for this product (used once), if any. */
 function takeSnapshot(productSlug: string): Parameters<PlanshipCustomer['prime']>[0] | undefined {
-  const script = globalThis.document?.querySelector<HTMLScriptElement>(`script[type="application/json"][data-planship-snapshot="${CSS.escape(productSlug)}"]`);
+  const script = globalThis.document?.querySelector<HTMLScriptElement>(`script[type="application/json"][${SNAPSHOT_ATTRIBUTE}="${CSS.escape(productSlug)}"]`);
   if (!script) return undefined;
   script.remove();
   try {

@@ -1,13 +1,8 @@
 // Numbers, dates, money and lists in a given language (the element's: see localize.ts).
+import type { PlanPrice } from '../../client/models.ts';
 
-export interface Price {
-  amount: number;
-  currency: string;
-  /** e.g. 'month', 'year'; omitted for one-off prices. */
-  interval?: string;
-  /** The amount is per seat. */
-  perSeat?: boolean;
-}
+/** A price as the picker shows it: the client's (the gateway's `prices`, or the host's). */
+export type Price = PlanPrice;
 
 /**
  * Prices per plan slug: one price, or one per billing interval (with both `month` and `year`

@@ -44,19 +44,22 @@ function load(lang: string): Promise<void> | undefined {
   return loading;
 }
 
+/** `tag` as a canonical language tag; 'en' when it is not one. */
+export function canonicalLang(tag: string): string {
+  try {
+    return Intl.getCanonicalLocales(tag)[0] ?? 'en';
+  } catch {
+    return 'en';
+  }
+}
+
 /** The nearest `lang` (own, ancestors across shadow roots, document) as a canonical tag; 'en' when none or invalid. */
 export function nearestLang(element: Element): string {
   // A server render has no page to read it from: the render says.
   if (isServer) return serverScope()?.lang ?? 'en';
   for (let node: Element | undefined = element; node; node = (node.getRootNode() as ShadowRoot).host) {
     const holder = node.closest('[lang]');
-    if (holder) {
-      try {
-        return Intl.getCanonicalLocales(holder.getAttribute('lang')!)[0];
-      } catch {
-        return 'en';
-      }
-    }
+    if (holder) return canonicalLang(holder.getAttribute('lang')!);
   }
   return 'en';
 }

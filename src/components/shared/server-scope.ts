@@ -11,6 +11,9 @@ export interface ServerScope {
   lang: string;
 }
 
+/** The attribute of the script a server render leaves the snapshot in, naming its product. */
+export const SNAPSHOT_ATTRIBUTE = 'data-planship-snapshot';
+
 let current: ServerScope | undefined;
 
 /** Runs a synchronous server render with `scope` available to the elements it makes. */

@@ -85,10 +85,6 @@ const BY_KIND: Record<string, keyof PlanshipMessages> = {
 /** Refusals that mean something particular for one action (action and HTTP status). */
 const BY_ACTION: Record<string, keyof PlanshipMessages> = {
   'create-subscription 409': 'errorAlreadySubscribed',
-  'create-subscription 402': 'errorPaymentRefused',
-  'change-plan 402': 'errorPaymentRefused',
-  'resume 402': 'errorPaymentRefused',
-  'change-seats 402': 'errorPaymentRefused',
   'resume 409': 'errorWouldBillTwice',
   'change-seats 409': 'errorSeatsBelowMembers',
   'change-seats 422': 'errorSeatsAbovePlan',

@@ -17,7 +17,6 @@ const skeleton = html`<div class="card">
   ${membersSkeleton}
 </div>`;
 
-/** The manager's own parts and those of the members area inside it (for `exportparts`). */
 /** The subscriptions in the order shown, and which plans are sold by contract. */
 function managerData(subscriptions: readonly Subscription[], plans: readonly Plan[]) {
   const rank = ({ isActive, isAdministrator }: Subscription) => (isActive ? 0 : 2) + (isAdministrator ? 0 : 1);
@@ -25,6 +24,7 @@ function managerData(subscriptions: readonly Subscription[], plans: readonly Pla
   return { subscriptions: [...subscriptions].sort((a, b) => rank(a) - rank(b)), contracts };
 }
 
+/** The manager's own parts and those of the members area inside it (for `exportparts`). */
 export const managerParts = `base,billing-portal-button,subscription,inactive,plan-name,status,renewal,keep-plan-button,cancel-button,resume-button,contract,members,action-error,empty,loading,error,error-note,retry-button,stale,dialog,dialog-heading,dialog-confirm,dialog-cancel,cancel-reasons,cancel-reason,cancel-comment,${memberParts}`;
 
 /** A reason a customer may give for cancelling: sent as `value`, shown as `label` (rendered as text). */

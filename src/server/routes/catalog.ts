@@ -48,15 +48,15 @@ function orderedLevers(index: ProductIndex, query: URLSearchParams, name: string
   return sortBy(index.product.levers, queryOrder(query, name, ORDER_FIELDS));
 }
 
-export function catalogRoutes({ store }: Services, { extras }: { extras: boolean }): Route[] {
+export function catalogRoutes({ store, extended }: Services): Route[] {
   /**
-   * `include=entitlements` (ours, `extras` only; FastAPI, so hosted Planship, ignores a query
+   * `include=entitlements` (ours, the extended profile only; FastAPI, so hosted Planship, ignores a query
    * parameter it does not declare) answers each plan with its entitlements: a page needs no
    * request per plan.
    */
   const listPlans = (index: ProductIndex, principal: Principal | undefined, query: URLSearchParams) => {
     const publicOnly = queryBoolean(query, 'public_only', false);
-    const include = extras ? query.getAll('include') : [];
+    const include = extended ? query.getAll('include') : [];
     if (include.some((value) => value !== 'entitlements')) {
       throw invalid([{ loc: ['query', 'include'], msg: "Input should be 'entitlements'", type: 'literal_error' }]);
     }
